@@ -1,0 +1,77 @@
+package org.haap.core.convert;
+
+import java.net.InetSocketAddress;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * A Convert message (RFC 8803 section 4): the fixed header (version 1, total length, magic
+ * 0x2263), which {@link ConvertCodec} writes and checks, followed by these TLVs in order.
+ * A message without TLVs is the converter's success reply. The codec checks syntax only:
+ * which TLVs may appear together, or how often, is for the endpoints to decide; the
+ * accessors return the first TLV of a type.
+ *
+ * @param tlvs the TLVs in wire order (an immutable copy)
+ */
+public record ConvertMessage(List<ConvertTlv> tlvs) {
+
+    /** Copies the TLV list (no nulls). */
+    public ConvertMessage {
+        tlvs = List.copyOf(tlvs);
+    }
+
+    /** The converter's success reply: no TLVs, encoded as {@code 01 01 22 63}. */
+    public static ConvertMessage success() {
+        return new ConvertMessage(List.of());
+    }
+
+    /** A client request to connect to {@code destination}. */
+    public static ConvertMessage connect(InetSocketAddress destination) {
+        return connect(destination, null);
+    }
+
+    /** A client request to connect to {@code destination}, followed by a Cookie TLV unless null. */
+    public static ConvertMessage connect(InetSocketAddress destination, byte[] cookieOrNull) {
+        ConnectTlv connect = new ConnectTlv(destination);
+        return new ConvertMessage(cookieOrNull == null
+                ? List.of(connect)
+                : List.of(connect, new CookieTlv(cookieOrNull)));
+    }
+
+    /** An error reply whose value is ignored (a single zero byte). */
+    public static ConvertMessage error(ConvertErrorCode code) {
+        return new ConvertMessage(List.of(new ErrorTlv(code)));
+    }
+
+    /**
+     * An error reply with a one-byte value, e.g. the ICMP code for
+     * {@link ConvertErrorCode#DESTINATION_UNREACHABLE}.
+     *
+     * @throws IllegalArgumentException if {@code value} is not 0-255
+     */
+    public static ConvertMessage error(ConvertErrorCode code, int value) {
+        if (value < 0 || value > 255) {
+            throw new IllegalArgumentException("value: " + value + " (expected: 0..255)");
+        }
+        return new ConvertMessage(List.of(new ErrorTlv(code, new byte[] {(byte) value})));
+    }
+
+    /** Returns the first Connect TLV, if any. */
+    public Optional<ConnectTlv> connectTlv() {
+        return first(ConnectTlv.class);
+    }
+
+    /** Returns the first Error TLV, if any. */
+    public Optional<ErrorTlv> errorTlv() {
+        return first(ErrorTlv.class);
+    }
+
+    /** Returns the first Cookie TLV, if any. */
+    public Optional<CookieTlv> cookieTlv() {
+        return first(CookieTlv.class);
+    }
+
+    private <T extends ConvertTlv> Optional<T> first(Class<T> type) {
+        return tlvs.stream().filter(type::isInstance).map(type::cast).findFirst();
+    }
+}

@@ -1,0 +1,15 @@
+package org.haap.core.convert;
+
+/**
+ * One TLV of a Convert message (RFC 8803 section 4.2): Type (8 bits), Length (8 bits, the
+ * whole TLV in 32-bit words) and a value zero-padded to a word boundary. Fields that hold
+ * "the rest of the TLV" (TCP options, cookie, error value, extended TCP header) cannot tell
+ * padding from data, so each record keeps such a field exactly as it is on the wire: its
+ * constructor appends the zero padding, and decoding returns the padded bytes.
+ */
+public sealed interface ConvertTlv
+        permits InfoTlv, ConnectTlv, ExtendedTcpHeaderTlv, SupportedTcpExtensionsTlv, CookieTlv, ErrorTlv {
+
+    /** Returns the TLV type as carried on the wire. */
+    int type();
+}

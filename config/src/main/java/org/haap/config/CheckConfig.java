@@ -1,0 +1,99 @@
+package org.haap.config;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+import org.haap.config.internal.ConfigFiles;
+import org.haap.config.internal.Section;
+
+/**
+ * {@code check-config FILE...}: validates every HAAP section present in each file, as the
+ * applications would at start-up, without starting anything. Prints
+ * {@code "FILE: ok (aggregation-point)"} and exits 0, or prints each error to stderr as
+ * {@code "FILE: key: value (expected: ...)"} and exits {@value ConfigError#EXIT_CODE}.
+ */
+public final class CheckConfig {
+    /** {@code EX_USAGE} from sysexits.h: bad command-line arguments. */
+    public static final int USAGE_EXIT_CODE = 64;
+
+    /** One application's section and how to read it; the gateway's will join this list. */
+    private record SectionCheck(String name, String path, Function<Config, ?> reader) {
+    }
+
+    private static final List<SectionCheck> SECTIONS = List.of(
+            new SectionCheck("aggregation-point", ApConfig.PATH, HaapConfigLoader::aggregationPoint));
+
+    private static final String USAGE = String.join("\n",
+            "usage: check-config FILE...",
+            "Validates HAAP config files (HOCON) against reference.conf: every section present",
+            "(" + SECTIONS.stream().map(SectionCheck::path).collect(Collectors.joining(", "))
+                    + ") is read with all range checks; unknown keys are errors.",
+            "Exit status: 0 all files valid, " + ConfigError.EXIT_CODE + " a config error, "
+                    + USAGE_EXIT_CODE + " bad arguments.");
+
+    private CheckConfig() {
+    }
+
+    public static void main(String[] args) {
+        System.exit(run(List.of(args), System.out, System.err));
+    }
+
+    /** Checks the files named in {@code args}; returns the exit code. */
+    public static int run(List<String> args, PrintStream out, PrintStream err) {
+        if (args.contains("--help") || args.contains("-h")) {
+            out.println(USAGE);
+            return 0;
+        }
+        if (args.isEmpty() || args.stream().anyMatch(a -> a.startsWith("-"))) {
+            err.println(USAGE);
+            return USAGE_EXIT_CODE;
+        }
+        int exitCode = 0;
+        for (String file : args) {
+            if (check(file, out, err) != 0) {
+                exitCode = ConfigError.EXIT_CODE;
+            }
+        }
+        return exitCode;
+    }
+
+    private static int check(String file, PrintStream out, PrintStream err) {
+        Config parsed;
+        Config merged;
+        try {
+            parsed = ConfigFiles.parse(Path.of(file));
+            merged = ConfigFiles.withReference(Path.of(file), parsed);
+        } catch (ConfigError e) {
+            err.println(e.getMessage());
+            return ConfigError.EXIT_CODE;
+        }
+        List<ConfigError> errors = new ArrayList<>(
+                new Section(merged, ConfigFactory.defaultReference(), "haap").unknownChildren());
+        List<String> checked = new ArrayList<>();
+        for (SectionCheck section : SECTIONS) {
+            if (ConfigFiles.isPresent(parsed, section.path())) {
+                checked.add(section.name());
+                try {
+                    section.reader().apply(merged);
+                } catch (ConfigError e) {
+                    errors.addAll(e.all());
+                }
+            }
+        }
+        if (checked.isEmpty() && errors.isEmpty()) {
+            errors.add(ConfigError.invalid("haap", "no section", "one of "
+                    + SECTIONS.stream().map(SectionCheck::path).collect(Collectors.joining(", "))));
+        }
+        if (!errors.isEmpty()) {
+            errors.forEach(e -> err.println(file + ": " + e.getMessage()));
+            return ConfigError.EXIT_CODE;
+        }
+        out.println(file + ": ok (" + String.join(", ", checked) + ')');
+        return 0;
+    }
+}

@@ -1,0 +1,246 @@
+package org.haap.config.internal;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigException;
+import com.typesafe.config.ConfigObject;
+import com.typesafe.config.ConfigRenderOptions;
+import com.typesafe.config.ConfigValue;
+import com.typesafe.config.ConfigValueType;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+import org.haap.config.ConfigError;
+
+/**
+ * One HOCON subtree (e.g. {@code haap.aggregation-point.timeouts}) read with types and
+ * ranges. Every getter takes a key relative to the subtree and throws a
+ * {@link ConfigError} that names the full key, the value as written and what was
+ * expected. The subtree is compared with the same subtree of {@code reference.conf} to
+ * find unknown keys.
+ */
+public final class Section {
+    private final Config config;
+    private final Config reference;
+    private final String path;
+
+    /**
+     * @param config the resolved configuration, already merged over {@code reference}
+     * @param reference the reference configuration: it defines the known keys
+     * @param path the full path of this subtree
+     */
+    public Section(Config config, Config reference, String path) {
+        this.config = config;
+        this.reference = reference;
+        this.path = path;
+    }
+
+    public String path() {
+        return path;
+    }
+
+    /** The full key of {@code name} in this subtree. */
+    public String key(String name) {
+        return path + '.' + name;
+    }
+
+    /** The subtree {@code name}; an error if it is not an object. */
+    public Section child(String name) {
+        requireObject(key(name));
+        return new Section(config, reference, key(name));
+    }
+
+    /** This subtree itself, checked to be an object. */
+    public Section requireObject() {
+        requireObject(path);
+        return this;
+    }
+
+    /** An error naming {@code name}'s full key, its value as written and {@code expected}. */
+    public ConfigError invalid(String name, String expected) {
+        return ConfigError.invalid(key(name), render(key(name)), expected);
+    }
+
+    public int intAtLeast(String name, int min) {
+        int value = typed(name, "an integer", config::getInt);
+        if (value < min) {
+            throw invalid(name, ">= " + min);
+        }
+        return value;
+    }
+
+    public Duration positiveDuration(String name) {
+        Duration value = typed(name, "a duration such as 10s", config::getDuration);
+        if (value.isNegative() || value.isZero()) {
+            throw invalid(name, "> 0");
+        }
+        return value;
+    }
+
+    /** A size in bytes written in HOCON memory-size syntax ({@code 64KiB}), at most {@code max}. */
+    public int bytes(String name, int max, String maxText) {
+        long value = typed(name, "a size such as 64KiB", k -> config.getMemorySize(k).toBytes());
+        if (value > max) {
+            throw invalid(name, "<= " + maxText);
+        }
+        return (int) value;
+    }
+
+    public boolean bool(String name) {
+        return typed(name, "true or false", config::getBoolean);
+    }
+
+    public List<String> strings(String name) {
+        return typed(name, "a list of strings", config::getStringList);
+    }
+
+    /** A lower-case enum constant name ({@code MPTCP} is written {@code mptcp}). */
+    public <E extends Enum<E>> E enumValue(String name, Class<E> type) {
+        E[] constants = type.getEnumConstants();
+        String expected = "one of " + Arrays.stream(constants).map(Section::lowerName).collect(Collectors.joining(", "));
+        String text = typed(name, expected, config::getString);
+        for (E e : constants) {
+            if (lowerName(e).equals(text)) {
+                return e;
+            }
+        }
+        throw invalid(name, expected);
+    }
+
+    public InetSocketAddress socketAddress(String name) {
+        String text = typed(name, "a \"host:port\" string", config::getString);
+        return parse(name, text, InetLiterals::parseSocketAddress);
+    }
+
+    /** A non-empty list of {@code "host:port"} strings. */
+    public List<InetSocketAddress> socketAddresses(String name) {
+        List<InetSocketAddress> addresses = parseEach(name, InetLiterals::parseSocketAddress);
+        if (addresses.isEmpty()) {
+            throw invalid(name, "at least one address");
+        }
+        return addresses;
+    }
+
+    /** Each string of the list {@code name} through {@code parser}; every bad element is reported. */
+    public <T> List<T> parseEach(String name, Function<String, T> parser) {
+        List<String> texts = strings(name);
+        Problems problems = new Problems();
+        List<T> values = new ArrayList<>(texts.size());
+        for (String text : texts) {
+            values.add(problems.read(() -> parse(name, text, parser)));
+        }
+        problems.throwIfAny();
+        return List.copyOf(values);
+    }
+
+    /** Errors for every key of this subtree (at any depth) that {@code reference.conf} does not define. */
+    public List<ConfigError> unknownKeys() {
+        return unknownKeys(true);
+    }
+
+    /** Errors for the keys directly in this subtree that {@code reference.conf} does not define. */
+    public List<ConfigError> unknownChildren() {
+        return unknownKeys(false);
+    }
+
+    private List<ConfigError> unknownKeys(boolean deep) {
+        List<ConfigError> errors = new ArrayList<>();
+        try {
+            unknownKeys(path, config.getObject(path), reference.getObject(path), deep, errors);
+        } catch (ConfigException e) {
+            errors.add(ConfigError.invalid(path, render(path), "an object"));
+        }
+        return errors;
+    }
+
+    private static void unknownKeys(String at, ConfigObject actual, ConfigObject known, boolean deep,
+            List<ConfigError> errors) {
+        for (String name : new TreeSet<>(actual.keySet())) {
+            String key = at + '.' + name;
+            ConfigValue knownValue = known.get(name);
+            if (knownValue == null) {
+                errors.add(new ConfigError(key, key + ": unknown key (" + suggest(name, known.keySet()) + ')'));
+            } else if (deep && actual.get(name) instanceof ConfigObject && knownValue instanceof ConfigObject) {
+                unknownKeys(key, (ConfigObject) actual.get(name), (ConfigObject) knownValue, true, errors);
+            }
+        }
+    }
+
+    private static String suggest(String name, Set<String> known) {
+        String closest = known.stream().min(Comparator.comparingInt(k -> distance(name, k))).orElse(null);
+        if (closest != null && distance(name, closest) <= Math.max(2, name.length() / 4)) {
+            return "did you mean '" + closest + "'?";
+        }
+        return "expected: one of " + String.join(", ", new TreeSet<>(known));
+    }
+
+    /** Levenshtein edit distance. */
+    static int distance(String a, String b) {
+        int[] previous = new int[b.length() + 1];
+        int[] current = new int[b.length() + 1];
+        for (int j = 0; j <= b.length(); j++) {
+            previous[j] = j;
+        }
+        for (int i = 1; i <= a.length(); i++) {
+            current[0] = i;
+            for (int j = 1; j <= b.length(); j++) {
+                int substitute = previous[j - 1] + (a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1);
+                current[j] = Math.min(substitute, Math.min(previous[j], current[j - 1]) + 1);
+            }
+            int[] swap = previous;
+            previous = current;
+            current = swap;
+        }
+        return previous[b.length()];
+    }
+
+    private <T> T parse(String name, String text, Function<String, T> parser) {
+        try {
+            return parser.apply(text);
+        } catch (BadValue e) {
+            throw ConfigError.invalid(key(name), e.value(), e.expected());
+        }
+    }
+
+    private <T> T typed(String name, String expected, Function<String, T> getter) {
+        String key = key(name);
+        try {
+            return getter.apply(key);
+        } catch (ConfigException.Missing e) {
+            throw ConfigError.invalid(key, "missing", expected);
+        } catch (ConfigException | IllegalArgumentException e) {
+            throw ConfigError.invalid(key, render(key), expected);
+        }
+    }
+
+    private void requireObject(String key) {
+        try {
+            config.getObject(key);
+        } catch (ConfigException e) {
+            throw ConfigError.invalid(key, render(key), "an object");
+        }
+    }
+
+    /** The value at a full key as the operator wrote it: strings unquoted, others in HOCON. */
+    private String render(String key) {
+        try {
+            ConfigValue value = config.getValue(key);
+            return value.valueType() == ConfigValueType.STRING
+                    ? (String) value.unwrapped()
+                    : value.render(ConfigRenderOptions.concise());
+        } catch (ConfigException e) {
+            return "missing";
+        }
+    }
+
+    private static String lowerName(Enum<?> e) {
+        return e.name().toLowerCase(Locale.ROOT).replace('_', '-');
+    }
+}

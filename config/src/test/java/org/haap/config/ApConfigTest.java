@@ -1,0 +1,151 @@
+package org.haap.config;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import com.typesafe.config.ConfigFactory;
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.stream.Collectors;
+import org.haap.config.internal.InetLiterals;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+class ApConfigTest {
+
+    private static ApConfig ap(String hocon) {
+        return HaapConfigLoader.aggregationPoint(ConfigFactory.parseString(hocon));
+    }
+
+    private static String error(String hocon) {
+        ConfigError e = assertThrows(ConfigError.class, () -> ap(hocon));
+        return e.getMessage();
+    }
+
+    private static InetSocketAddress socket(String ip, int port) {
+        return new InetSocketAddress(InetLiterals.parseAddress(ip), port);
+    }
+
+    @Test
+    void defaultsAreTheDocumentedValues() {
+        ApConfig expected = new ApConfig(
+                List.of(socket("0.0.0.0", 5124), socket("::", 5124)),
+                SocketProtocol.MPTCP, 0, 1024, 256,
+                new ApTimeouts(Duration.ofSeconds(10), Duration.ofSeconds(5), Duration.ofMinutes(5),
+                        Duration.ofSeconds(60), Duration.ofSeconds(30)),
+                CidrSet.of("0.0.0.0/0", "::/0"),
+                new DestinationPolicy(CidrSet.EMPTY, CidrSet.of(
+                        "0.0.0.0/8", "10.0.0.0/8", "100.64.0.0/10", "127.0.0.0/8", "169.254.0.0/16",
+                        "172.16.0.0/12", "192.168.0.0/16", "224.0.0.0/4", "240.0.0.0/4",
+                        "::/128", "::1/128", "fc00::/7", "fe80::/10", "ff00::/8"), true),
+                new ApLimits(10_000, 1_000),
+                new RelaySettings(true, 32 * 1024, 64 * 1024),
+                new MetricsSettings(true, socket("127.0.0.1", 9124)),
+                new CookiePolicy(false, List.of()));
+        assertEquals(expected, ap(""));
+        assertEquals(expected, HaapConfigLoader.aggregationPoint(ConfigFactory.empty()));
+    }
+
+    @Test
+    void exampleFileIsValid() {
+        ApConfig ap = HaapConfigLoader.aggregationPoint(HaapConfigLoader.load(Path.of("examples/aggregation-point.conf")));
+        assertEquals(List.of(socket("192.0.2.10", 5124), socket("2001:db8:100::10", 5124)), ap.listen());
+        assertEquals(16, ap.destinations().deny().ranges().size(), "reference deny list + 2 own prefixes");
+        assertEquals(true, ap.cookies().required());
+        assertEquals(new MetricsSettings(true, socket("127.0.0.1", 9124)), ap.metrics());
+    }
+
+    @Test
+    void valuesAreRead() {
+        ApConfig ap = ap("haap.aggregation-point { protocol = tcp, event-loops = 3, listen = [\"[2001:db8::1]:0\"],"
+                + " relay { low-watermark = 1MiB, high-watermark = 2MiB, splice = false },"
+                + " cookies = [a, b], require-cookie = true, timeouts.idle = 1h }");
+        assertEquals(SocketProtocol.TCP, ap.protocol());
+        assertEquals(3, ap.effectiveEventLoops());
+        assertEquals(List.of(socket("2001:db8::1", 0)), ap.listen());
+        assertEquals(new RelaySettings(false, 1 << 20, 2 << 20), ap.relay());
+        assertEquals(Duration.ofHours(1), ap.timeouts().idle());
+        assertEquals("CookiePolicy[required=true, accepted=2 cookie(s)]", ap.cookies().toString());
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', quoteCharacter = '\'', value = {
+        "timeouts.header = -1s          | timeouts.header: -1s (expected: > 0)",
+        "timeouts.header = 0s           | timeouts.header: 0s (expected: > 0)",
+        "timeouts.connect = 0           | timeouts.connect: 0 (expected: > 0)",
+        "timeouts.idle = -5m            | timeouts.idle: -5m (expected: > 0)",
+        "timeouts.half-close = 0ms      | timeouts.half-close: 0ms (expected: > 0)",
+        "timeouts.drain = -1s           | timeouts.drain: -1s (expected: > 0)",
+        "timeouts.drain = soon          | timeouts.drain: soon (expected: a duration such as 10s)",
+        "event-loops = -1               | event-loops: -1 (expected: >= 0)",
+        "backlog = 0                    | backlog: 0 (expected: >= 1)",
+        "backlog = many                 | backlog: many (expected: an integer)",
+        "tcp-fast-open-queue = -1       | tcp-fast-open-queue: -1 (expected: >= 0)",
+        "limits.max-sessions = 0        | limits.max-sessions: 0 (expected: >= 1)",
+        "limits.max-sessions-per-client = 0 | limits.max-sessions-per-client: 0 (expected: >= 1)",
+        "relay.low-watermark = 64KiB    | relay.low-watermark: 64KiB (expected: < high-watermark (65536 bytes))",
+        "relay.high-watermark = 2GiB    | relay.high-watermark: 2GiB (expected: <= 1GiB)",
+        "relay.high-watermark = -1KiB   | relay.high-watermark: -1KiB (expected: a size such as 64KiB)",
+        "relay.splice = maybe           | relay.splice: maybe (expected: true or false)",
+        "protocol = sctp                | protocol: sctp (expected: one of mptcp, tcp)",
+        "listen = []                    | listen: [] (expected: at least one address)",
+        "listen = \"0.0.0.0:5124\"      | listen: 0.0.0.0:5124 (expected: a list of strings)",
+        "listen = [\"0.0.0.0:70000\"]   | listen: 0.0.0.0:70000 (expected: a port in 0..65535)",
+        "listen = [\"0.0.0.0\"]         | listen: 0.0.0.0 (expected: host:port, e.g. 0.0.0.0:5124 or [::]:5124)",
+        "listen = [\"::1:5124\"]        | listen: ::1:5124 (expected: IPv6 addresses in brackets, e.g. [::]:5124)",
+        "listen = [\"[::1]5124\"]       | listen: [::1]5124 (expected: [IPv6 address]:port, e.g. [::]:5124)",
+        "listen = [\"300.1.1.1:1\"]     | listen: 300.1.1.1:1 (expected: an IPv4 address with octets 0..255)",
+        "listen = [\"[1::2::3]:1\"]     | listen: [1::2::3]:1 (expected: a valid IPv6 address)",
+        "listen = [\"example.com:5124\"] | listen: example.com:5124 (expected: a literal IP address, not a host name)",
+        "listen = [\"localhost:5124\"]  | listen: localhost:5124 (expected: a literal IP address, not a host name)",
+        "metrics.listen = \"db.internal:9124\" | metrics.listen: db.internal:9124 (expected: a literal IP address, not a host name)",
+        "clients.allow = [\"10.0.0.0/33\"] | clients.allow: 10.0.0.0/33 (expected: a prefix length in 0..32)",
+        "destinations.deny = [\"fc00::/129\"] | destinations.deny: fc00::/129 (expected: a prefix length in 0..128)",
+        "destinations.allow = [\"lab.example\"] | destinations.allow: lab.example (expected: a CIDR range such as 10.0.0.0/8 or fc00::/7 with a literal IP address, not a host name)",
+        "destinations.deny-own-addresses = 1 | destinations.deny-own-addresses: 1 (expected: true or false)",
+        "require-cookie = true          | require-cookie: true (expected: false while cookies is empty)",
+        "cookies = [\"\"]               | cookies: <cookie of 0 bytes> (expected: 1..1016 bytes)",
+        "timeouts = 10s                 | timeouts: 10s (expected: an object)",
+        "timeout.header = 1s            | timeout: unknown key (did you mean 'timeouts'?)",
+        "relay.hi-watermark = 1MiB      | relay.hi-watermark: unknown key (did you mean 'high-watermark'?)",
+        "zzz = 1                        | zzz: unknown key (expected: one of backlog, clients, cookies, destinations, event-loops, limits, listen, metrics, protocol, relay, require-cookie, tcp-fast-open-queue, timeouts)",
+    })
+    void everyCheckNamesTheKeyAndTheExpectedValue(String setting, String message) {
+        assertEquals("haap.aggregation-point." + message, error("haap.aggregation-point." + setting));
+    }
+
+    @Test
+    void aTooLongCookieIsNotEchoed() {
+        String secret = "s".repeat(2000);
+        assertEquals("haap.aggregation-point.cookies: <cookie of 2000 bytes> (expected: 1..1016 bytes)",
+                error("haap.aggregation-point.cookies = [" + secret + "]"));
+    }
+
+    @Test
+    void everyErrorIsReportedAtOnce() {
+        ConfigError e = assertThrows(ConfigError.class, () -> ap(
+                "haap.aggregation-point { backlog = 0, timeouts { header = -1s, drain = 0s }, listen = [\"a:1\", \"b:2\"] }"));
+        assertEquals(List.of(
+                "haap.aggregation-point.listen",
+                "haap.aggregation-point.listen",
+                "haap.aggregation-point.backlog",
+                "haap.aggregation-point.timeouts.header",
+                "haap.aggregation-point.timeouts.drain"),
+                e.all().stream().map(ConfigError::key).collect(Collectors.toList()));
+        assertEquals(5, e.getMessage().lines().count());
+        assertEquals("haap.aggregation-point.listen", e.key());
+    }
+
+    @Test
+    void theSectionMustBeAnObject() {
+        assertEquals("haap.aggregation-point: 5 (expected: an object)", error("haap.aggregation-point = 5"));
+    }
+
+    @Test
+    void exitCodeIsExConfig() {
+        assertEquals(78, ConfigError.EXIT_CODE);
+    }
+}

@@ -14,19 +14,21 @@ import org.haap.config.internal.Section;
 /**
  * {@code check-config FILE...}: validates every HAAP section present in each file, as the
  * applications would at start-up, without starting anything. Prints
- * {@code "FILE: ok (aggregation-point)"} and exits 0, or prints each error to stderr as
+ * {@code "FILE: ok (aggregation-point)"} (or {@code (gateway)}, or
+ * {@code (aggregation-point, gateway)} for a file holding both) and exits 0, or prints each error to stderr as
  * {@code "FILE: key: value (expected: ...)"} and exits {@value ConfigError#EXIT_CODE}.
  */
 public final class CheckConfig {
     /** {@code EX_USAGE} from sysexits.h: bad command-line arguments. */
     public static final int USAGE_EXIT_CODE = 64;
 
-    /** One application's section and how to read it; the gateway's will join this list. */
+    /** One application's section and how to read it. */
     private record SectionCheck(String name, String path, Function<Config, ?> reader) {
     }
 
     private static final List<SectionCheck> SECTIONS = List.of(
-            new SectionCheck("aggregation-point", ApConfig.PATH, HaapConfigLoader::aggregationPoint));
+            new SectionCheck("aggregation-point", ApConfig.PATH, HaapConfigLoader::aggregationPoint),
+            new SectionCheck("gateway", GatewayConfig.PATH, HaapConfigLoader::gateway));
 
     private static final String USAGE = String.join("\n",
             "usage: check-config FILE...",

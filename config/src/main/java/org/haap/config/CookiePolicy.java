@@ -62,7 +62,7 @@ public record CookiePolicy(boolean required, List<String> accepted) {
         return new CookiePolicy(required, cookies);
     }
 
-    private static String checkCookie(String cookie) {
+    static String checkCookie(String cookie) {
         int length = cookie.getBytes(StandardCharsets.UTF_8).length;
         if (length == 0 || length > MAX_COOKIE_BYTES) {
             // never echo a cookie: it is a secret

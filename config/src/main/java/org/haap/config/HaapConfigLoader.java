@@ -36,6 +36,17 @@ public final class HaapConfigLoader {
         return ApConfig.read(section(root, ApConfig.PATH));
     }
 
+    /**
+     * The client gateway's configuration from {@code root} ({@link #load} output, or any
+     * config; {@code reference.conf} fills in what it lacks, except the required
+     * {@code aggregation-point} and {@code wan}).
+     *
+     * @throws ConfigError carrying every bad or unknown key under {@value GatewayConfig#PATH}
+     */
+    public static GatewayConfig gateway(Config root) {
+        return GatewayConfig.read(section(root, GatewayConfig.PATH));
+    }
+
     private static Section section(Config root, String path) {
         Config reference = ConfigFactory.defaultReference();
         try {

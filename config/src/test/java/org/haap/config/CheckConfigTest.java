@@ -52,6 +52,44 @@ class CheckConfigTest {
     }
 
     @Test
+    void gatewayExampleExitsZero() {
+        assertEquals(0, run("examples/gateway.conf", "examples/aggregation-point.conf"));
+        assertEquals("examples/gateway.conf: ok (gateway)\n"
+                + "examples/aggregation-point.conf: ok (aggregation-point)\n", out());
+        assertEquals("", err());
+    }
+
+    @Test
+    void gatewayOnlyFile() throws IOException {
+        String gw = file("gw.conf", "haap.gateway {\n  aggregation-point = \"192.0.2.10:5124\"\n"
+                + "  wan = [{ name = dsl, interface = dsl0, source = \"198.51.100.2\" }]\n}\n");
+        assertEquals(0, run(gw));
+        assertEquals(gw + ": ok (gateway)\n", out());
+    }
+
+    @Test
+    void fileWithBothSections() throws IOException {
+        String both = file("both.conf", "haap.aggregation-point.backlog = 10\n"
+                + "haap.gateway {\n  aggregation-point = \"127.0.0.1:5124\"\n"
+                + "  wan = [{ name = lo, interface = veth0, source = \"10.0.0.2\" }]\n}\n");
+        assertEquals(0, run(both));
+        assertEquals(both + ": ok (aggregation-point, gateway)\n", out());
+    }
+
+    @Test
+    void errorsOfBothSectionsAreReported() throws IOException {
+        String bad = file("bad-both.conf", "haap.aggregation-point.backlog = 0\n"
+                + "haap.gateway.wan = [{ name = DSL, interface = dsl0, source = \"198.51.100.2\", cookie = x }]\n");
+        assertEquals(78, run(bad));
+        assertEquals("", out());
+        assertEquals(bad + ": haap.aggregation-point.backlog: 0 (expected: >= 1)\n"
+                + bad + ": haap.gateway.aggregation-point: missing (expected: host:port of the aggregation point)\n"
+                + bad + ": haap.gateway.wan[0].cookie: unknown key (expected: one of backup, interface, name, source, source6, table)\n"
+                + bad + ": haap.gateway.wan[0].name: DSL (expected: 1..16 characters of a-z, 0-9, '_' and '-', starting with a letter or digit)\n",
+                err());
+    }
+
+    @Test
     void badFileExitsWithExConfigAndEveryError() throws IOException {
         String bad = file("bad.conf", "haap.aggregation-point {\n  timeouts.header = -1s\n  listen = [\"gw.example:5124\"]\n}\n");
         assertEquals(78, run(bad));
@@ -71,7 +109,7 @@ class CheckConfigTest {
     void fileWithoutHaapSectionIsAnError() throws IOException {
         String empty = file("empty.conf", "other.library.setting = 1\n");
         assertEquals(78, run(empty));
-        assertEquals(empty + ": haap: no section (expected: one of haap.aggregation-point)\n", err());
+        assertEquals(empty + ": haap: no section (expected: one of haap.aggregation-point, haap.gateway)\n", err());
     }
 
     @Test

@@ -23,6 +23,15 @@ public final class Problems {
         }
     }
 
+    /** Runs a check that only throws; records the {@link ConfigError} it throws. */
+    public void check(Runnable check) {
+        try {
+            check.run();
+        } catch (ConfigError e) {
+            errors.add(e);
+        }
+    }
+
     public void add(List<ConfigError> more) {
         errors.addAll(more);
     }

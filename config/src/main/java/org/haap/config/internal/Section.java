@@ -6,6 +6,7 @@ import com.typesafe.config.ConfigObject;
 import com.typesafe.config.ConfigRenderOptions;
 import com.typesafe.config.ConfigValue;
 import com.typesafe.config.ConfigValueType;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -13,6 +14,7 @@ import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.function.Function;
@@ -25,11 +27,18 @@ import org.haap.config.ConfigError;
  * {@link ConfigError} that names the full key, the value as written and what was
  * expected. The subtree is compared with the same subtree of {@code reference.conf} to
  * find unknown keys.
+ *
+ * <p>An element of a list of objects ({@link #objects}) is a section too; its keys are
+ * named with the list index, {@code haap.gateway.wan[1].name}, and its known keys and
+ * defaults come from a template given by the caller.
  */
 public final class Section {
     private final Config config;
     private final Config reference;
+    /** The full key shown in messages. */
     private final String path;
+    /** Where this subtree is in {@code config} and {@code reference}; "" = their root. */
+    private final String at;
 
     /**
      * @param config the resolved configuration, already merged over {@code reference}
@@ -37,9 +46,14 @@ public final class Section {
      * @param path the full path of this subtree
      */
     public Section(Config config, Config reference, String path) {
+        this(config, reference, path, path);
+    }
+
+    private Section(Config config, Config reference, String path, String at) {
         this.config = config;
         this.reference = reference;
         this.path = path;
+        this.at = at;
     }
 
     public String path() {
@@ -53,19 +67,51 @@ public final class Section {
 
     /** The subtree {@code name}; an error if it is not an object. */
     public Section child(String name) {
-        requireObject(key(name));
-        return new Section(config, reference, key(name));
+        requireObject(lookup(name), key(name));
+        return new Section(config, reference, key(name), lookup(name));
     }
 
     /** This subtree itself, checked to be an object. */
     public Section requireObject() {
-        requireObject(path);
+        if (!at.isEmpty()) {
+            requireObject(at, path);
+        }
         return this;
+    }
+
+    /**
+     * The list of objects {@code name}, one section per element, keyed
+     * {@code name[0]}, {@code name[1]}, ... Each element is read over {@code template},
+     * which supplies the element's defaults and defines its known keys (a key with a
+     * {@code null} value is known but has no default).
+     */
+    public List<Section> objects(String name, String expected, Config template) {
+        List<? extends ConfigObject> list = typed(name, expected, config::getObjectList);
+        List<Section> elements = new ArrayList<>(list.size());
+        for (int i = 0; i < list.size(); i++) {
+            Config element = list.get(i).toConfig().withFallback(template);
+            elements.add(new Section(element, template, key(name) + '[' + i + ']', ""));
+        }
+        return List.copyOf(elements);
+    }
+
+    /** Whether {@code name} has a value other than {@code null}. */
+    public boolean isSet(String name) {
+        return config.hasPath(lookup(name));
     }
 
     /** An error naming {@code name}'s full key, its value as written and {@code expected}. */
     public ConfigError invalid(String name, String expected) {
-        return ConfigError.invalid(key(name), render(key(name)), expected);
+        return ConfigError.invalid(key(name), render(lookup(name)), expected);
+    }
+
+    /** An integer in {@code min..max}. */
+    public int intInRange(String name, int min, int max) {
+        int value = typed(name, "an integer", config::getInt);
+        if (value < min || value > max) {
+            throw invalid(name, min + ".." + max);
+        }
+        return value;
     }
 
     public int intAtLeast(String name, int min) {
@@ -93,8 +139,67 @@ public final class Section {
         return (int) value;
     }
 
+    /**
+     * A positive duration, or empty if the value is the string {@code word} (such as
+     * {@code auto}).
+     */
+    public Optional<Duration> positiveDurationOr(String name, String word) {
+        if (config.hasPath(lookup(name)) && config.getValue(lookup(name)).valueType() == ConfigValueType.STRING
+                && word.equals(config.getString(lookup(name)))) {
+            return Optional.empty();
+        }
+        Duration value = typed(name, word + " or a duration such as 10s", config::getDuration);
+        if (value.isNegative() || value.isZero()) {
+            throw invalid(name, word + " or > 0");
+        }
+        return Optional.of(value);
+    }
+
+    /** A duration of whole seconds, {@code 0s..maxSeconds}. */
+    public Duration wholeSeconds(String name, long maxSeconds) {
+        Duration value = typed(name, "a duration such as 10s", config::getDuration);
+        if (value.isNegative()) {
+            throw invalid(name, ">= 0s");
+        }
+        if (value.getNano() != 0) {
+            throw invalid(name, "whole seconds, such as 3600s");
+        }
+        if (value.getSeconds() > maxSeconds) {
+            throw invalid(name, "<= " + maxSeconds + 's');
+        }
+        return value;
+    }
+
     public boolean bool(String name) {
         return typed(name, "true or false", config::getBoolean);
+    }
+
+    /** A string turned into a value by {@code parser}; {@code expected} also describes a missing value. */
+    public <T> T parseString(String name, String expected, Function<String, T> parser) {
+        String text = typed(name, expected, config::getString);
+        return parse(name, text, parser);
+    }
+
+    /**
+     * A secret string (a password, a cookie) checked by {@code check}: no message shows the
+     * value as written, only its type; {@code check} must not echo it either.
+     */
+    public String secret(String name, Function<String, String> check) {
+        String text;
+        try {
+            text = config.getString(lookup(name));
+        } catch (ConfigException.Missing e) {
+            throw ConfigError.invalid(key(name), "missing", "a string");
+        } catch (ConfigException e) {
+            String type = config.getValue(lookup(name)).valueType().name().toLowerCase(Locale.ROOT);
+            throw ConfigError.invalid(key(name), "<" + type + '>', "a string");
+        }
+        return parse(name, text, check);
+    }
+
+    /** A literal IP address (IPv4-mapped IPv6 text becomes IPv4); never a host name. */
+    public InetAddress address(String name) {
+        return parseString(name, "an IP address", InetLiterals::parseAddress);
     }
 
     public List<String> strings(String name) {
@@ -115,8 +220,7 @@ public final class Section {
     }
 
     public InetSocketAddress socketAddress(String name) {
-        String text = typed(name, "a \"host:port\" string", config::getString);
-        return parse(name, text, InetLiterals::parseSocketAddress);
+        return parseString(name, "a \"host:port\" string", InetLiterals::parseSocketAddress);
     }
 
     /** A non-empty list of {@code "host:port"} strings. */
@@ -153,11 +257,15 @@ public final class Section {
     private List<ConfigError> unknownKeys(boolean deep) {
         List<ConfigError> errors = new ArrayList<>();
         try {
-            unknownKeys(path, config.getObject(path), reference.getObject(path), deep, errors);
+            unknownKeys(path, object(config), object(reference), deep, errors);
         } catch (ConfigException e) {
-            errors.add(ConfigError.invalid(path, render(path), "an object"));
+            errors.add(ConfigError.invalid(path, render(at), "an object"));
         }
         return errors;
+    }
+
+    private ConfigObject object(Config c) {
+        return at.isEmpty() ? c.root() : c.getObject(at);
     }
 
     private static void unknownKeys(String at, ConfigObject actual, ConfigObject known, boolean deep,
@@ -210,25 +318,29 @@ public final class Section {
     }
 
     private <T> T typed(String name, String expected, Function<String, T> getter) {
-        String key = key(name);
         try {
-            return getter.apply(key);
+            return getter.apply(lookup(name));
         } catch (ConfigException.Missing e) {
-            throw ConfigError.invalid(key, "missing", expected);
+            throw ConfigError.invalid(key(name), "missing", expected);
         } catch (ConfigException | IllegalArgumentException e) {
-            throw ConfigError.invalid(key, render(key), expected);
+            throw ConfigError.invalid(key(name), render(lookup(name)), expected);
         }
     }
 
-    private void requireObject(String key) {
+    /** Where {@code name} is in {@code config}. */
+    private String lookup(String name) {
+        return at.isEmpty() ? name : at + '.' + name;
+    }
+
+    private void requireObject(String lookupKey, String key) {
         try {
-            config.getObject(key);
+            config.getObject(lookupKey);
         } catch (ConfigException e) {
-            throw ConfigError.invalid(key, render(key), "an object");
+            throw ConfigError.invalid(key, render(lookupKey), "an object");
         }
     }
 
-    /** The value at a full key as the operator wrote it: strings unquoted, others in HOCON. */
+    /** The value at a key of {@code config} as the operator wrote it: strings unquoted, others in HOCON. */
     private String render(String key) {
         try {
             ConfigValue value = config.getValue(key);

@@ -75,6 +75,14 @@ public final class MptcpSockets {
         return new MptcpSockets();
     }
 
+    /**
+     * A factory for plain TCP sockets only (no MPTCP probe): for deployments configured with
+     * {@code protocol = tcp}. Asking it for an MPTCP socket fails like the kernel would.
+     */
+    public static MptcpSockets tcpOnly() {
+        return new MptcpSockets();
+    }
+
     /** Whether {@code socket(AF_INET, SOCK_STREAM, IPPROTO_MPTCP)} works in the calling thread's namespace. */
     public static boolean kernelSupportsMptcp() {
         try {

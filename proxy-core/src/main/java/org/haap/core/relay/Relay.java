@@ -5,6 +5,7 @@ import java.util.Objects;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelOption;
 
 import org.haap.core.relay.internal.DefaultRelaySession;
 
@@ -57,5 +58,21 @@ public final class Relay {
         } else if (ch.isOpen()) {
             ch.close();
         }
+    }
+
+    /**
+     * Closes {@code ch} abortively: SO_LINGER 0 then close, so a TCP peer sees a reset
+     * instead of a FIN (how a proxy tells its client that the other side reset or failed).
+     */
+    public static void abortiveClose(Channel ch) {
+        if (!ch.isOpen()) {
+            return;
+        }
+        try {
+            ch.config().setOption(ChannelOption.SO_LINGER, 0);
+        } catch (RuntimeException e) {
+            // the socket may be gone already; closing is what matters
+        }
+        ch.close();
     }
 }

@@ -1,0 +1,165 @@
+package org.haap.ap;
+
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoop;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.epoll.EpollIoHandler;
+import io.netty.channel.epoll.EpollServerSocketChannel;
+import io.netty.channel.group.DefaultChannelGroup;
+import io.netty.util.concurrent.EventExecutor;
+import io.netty.util.concurrent.GlobalEventExecutor;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import org.haap.ap.internal.SessionLimiter;
+import org.haap.config.ApConfig;
+import org.haap.core.convert.ConvertMessageDecoder;
+import org.haap.core.mptcp.MptcpSockets;
+import org.haap.core.mptcp.Protocol;
+import org.haap.core.mptcp.ServerSocketOptions;
+import org.haap.core.relay.RelayConfig;
+
+import java.io.IOException;
+import java.lang.System.Logger;
+import java.lang.System.Logger.Level;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.NetworkInterface;
+import java.net.SocketException;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The aggregation point server: one SO_REUSEPORT listener per configured address and per
+ * event loop (so the kernel spreads accepts over the loops), each accepted client handled
+ * on its listener's loop together with its upstream connection (which lets the relay
+ * splice). {@link #close()} drains: it stops accepting, lets open sessions finish until
+ * the drain deadline, then closes what is left.
+ */
+public final class AggregationPoint implements AutoCloseable {
+
+    private static final Logger LOG = System.getLogger(AggregationPoint.class.getName());
+
+    private final ApConfig config;
+    private final MultiThreadIoEventLoopGroup group;
+    private final ApContext context;
+    private final List<Channel> listeners = new ArrayList<>();
+
+    private AggregationPoint(ApConfig config, ApMetrics metrics, MultiThreadIoEventLoopGroup group) {
+        this.config = config;
+        this.group = group;
+        RelayConfig relay = new RelayConfig(config.relay().lowWatermark(), config.relay().highWatermark(),
+                config.timeouts().idle(), config.timeouts().halfClose(), config.relay().splice(),
+                RelayConfig.defaults().spliceChunk());
+        this.context = new ApContext(config, metrics,
+                new SessionLimiter(config.limits().maxSessions(), config.limits().maxSessionsPerClient()),
+                relay, ownAddresses(), new DefaultChannelGroup("haap-ap-clients", GlobalEventExecutor.INSTANCE),
+                new AtomicLong());
+    }
+
+    /**
+     * Starts listening on every configured address.
+     *
+     * @throws IOException when a listener cannot be created or bound
+     */
+    public static AggregationPoint start(ApConfig config, ApMetrics metrics, MptcpSockets sockets)
+            throws IOException {
+        int loops = config.effectiveEventLoops();
+        var group = new MultiThreadIoEventLoopGroup(loops, new DefaultThreadFactory("haap-ap"),
+                EpollIoHandler.newFactory());
+        AggregationPoint ap = new AggregationPoint(config, metrics, group);
+        try {
+            ap.bind(sockets);
+        } catch (IOException | RuntimeException e) {
+            ap.group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+            throw e;
+        }
+        return ap;
+    }
+
+    private void bind(MptcpSockets sockets) throws IOException {
+        Protocol protocol = config.protocol() == org.haap.config.SocketProtocol.TCP ? Protocol.TCP : Protocol.MPTCP;
+        ServerSocketOptions options = new ServerSocketOptions(protocol, true, false,
+                config.backlog(), config.tcpFastOpenQueue());
+        for (InetSocketAddress address : config.listen()) {
+            for (EventExecutor executor : group) {
+                EventLoop loop = (EventLoop) executor;
+                EpollServerSocketChannel server = sockets.openServer(address, options);
+                ChannelFuture registered = new ServerBootstrap()
+                        .group(loop, loop)
+                        .channelFactory(() -> server)
+                        .childOption(ChannelOption.ALLOW_HALF_CLOSURE, true)
+                        .childOption(ChannelOption.TCP_NODELAY, true)
+                        .childHandler(new ChannelInitializer<Channel>() {
+                            @Override
+                            protected void initChannel(Channel ch) {
+                                ch.pipeline().addLast("convert", new ConvertMessageDecoder());
+                                ch.pipeline().addLast("session", new ApSessionHandler(context));
+                            }
+                        })
+                        .register()
+                        .syncUninterruptibly();
+                listeners.add(registered.channel());
+            }
+        }
+    }
+
+    /** The addresses this AP listens on (one entry per configured address). */
+    public List<InetSocketAddress> listenAddresses() {
+        Set<InetSocketAddress> seen = new java.util.LinkedHashSet<>();
+        for (Channel ch : listeners) {
+            seen.add((InetSocketAddress) ch.localAddress());
+        }
+        return List.copyOf(seen);
+    }
+
+    /** Client sessions currently open. */
+    public int activeSessions() {
+        return context.metrics().activeSessions();
+    }
+
+    /**
+     * Stops accepting, waits up to the configured drain timeout for open sessions to end,
+     * then closes the rest and stops the event loops.
+     */
+    @Override
+    public void close() {
+        for (Channel l : listeners) {
+            l.close().syncUninterruptibly();
+        }
+        long deadline = System.nanoTime() + config.timeouts().drain().toNanos();
+        while (!context.clients().isEmpty() && System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        int left = context.clients().size();
+        if (left > 0) {
+            LOG.log(Level.WARNING, "drain deadline reached, closing " + left + " open client connections");
+            context.clients().close().awaitUninterruptibly(5, TimeUnit.SECONDS);
+        }
+        group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+    }
+
+    private static Set<InetAddress> ownAddresses() {
+        Set<InetAddress> own = new HashSet<>();
+        try {
+            for (NetworkInterface nif : Collections.list(NetworkInterface.getNetworkInterfaces())) {
+                own.addAll(Collections.list(nif.getInetAddresses()));
+            }
+        } catch (SocketException e) {
+            LOG.log(Level.WARNING, "cannot list the local addresses: " + e.getMessage());
+        }
+        return Set.copyOf(own);
+    }
+}

@@ -1,0 +1,150 @@
+package org.haap.ap;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import org.haap.ap.internal.UpstreamFailures;
+import org.haap.core.convert.ConvertErrorCode;
+import org.haap.core.relay.Direction;
+import org.haap.core.relay.RelayListener;
+import org.haap.core.session.Termination;
+
+import java.time.Duration;
+import java.util.EnumMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The aggregation point's meters. Every meter is registered once, at start-up, with a
+ * small fixed set of label values; the per-connection path only increments pre-bound
+ * meters. Names follow Prometheus conventions once exported ({@code haap_ap_..._total},
+ * {@code _seconds}).
+ */
+public final class ApMetrics implements RelayListener {
+
+    /** Why a connection was refused before any upstream connect. */
+    public enum Rejection { AUTH, DESTINATION, LIMITS, HEADER_TIMEOUT, MALFORMED, MISSING_COOKIE }
+
+    private final Counter acceptedMptcp;
+    private final Counter acceptedTcp;
+    private final AtomicInteger active = new AtomicInteger();
+    private final Counter convertOk;
+    private final Counter convertError;
+    private final Map<ConvertErrorCode, Counter> errorsSent = new EnumMap<>(ConvertErrorCode.class);
+    private final Map<Rejection, Counter> rejected = new EnumMap<>(Rejection.class);
+    private final Map<UpstreamFailures, Counter> upstreamFailures = new EnumMap<>(UpstreamFailures.class);
+    private final Timer upstreamConnect;
+    private final Map<Direction, Counter> bytes = new EnumMap<>(Direction.class);
+    private final Map<Direction, Counter> paused = new EnumMap<>(Direction.class);
+    private final Map<Termination.Reason, Map<Termination.Phase, Counter>> ended =
+            new EnumMap<>(Termination.Reason.class);
+
+    public ApMetrics(MeterRegistry registry) {
+        acceptedMptcp = accepted(registry, "mptcp");
+        acceptedTcp = accepted(registry, "tcp");
+        Gauge.builder("haap.ap.sessions.active", active, AtomicInteger::get)
+                .description("Client connections currently open (any phase)")
+                .register(registry);
+        convertOk = Counter.builder("haap.ap.convert.messages")
+                .description("Convert messages received from clients, by decoding result")
+                .tag("result", "ok").register(registry);
+        convertError = Counter.builder("haap.ap.convert.messages")
+                .description("Convert messages received from clients, by decoding result")
+                .tag("result", "error").register(registry);
+        for (ConvertErrorCode code : ConvertErrorCode.values()) {
+            errorsSent.put(code, Counter.builder("haap.ap.convert.errors.sent")
+                    .description("Convert Error TLVs sent to clients, by RFC 8803 error code")
+                    .tag("code", lower(code)).register(registry));
+        }
+        for (Rejection r : Rejection.values()) {
+            rejected.put(r, Counter.builder("haap.ap.rejected")
+                    .description("Client connections refused before any upstream connect, by reason")
+                    .tag("reason", lower(r)).register(registry));
+        }
+        for (UpstreamFailures f : UpstreamFailures.values()) {
+            upstreamFailures.put(f, Counter.builder("haap.ap.upstream.failures")
+                    .description("Upstream TCP connects that failed, by reason")
+                    .tag("reason", f.label()).register(registry));
+        }
+        upstreamConnect = Timer.builder("haap.ap.upstream.connect")
+                .description("Time to establish the upstream TCP connection")
+                .publishPercentileHistogram()
+                .minimumExpectedValue(Duration.ofMillis(1))
+                .maximumExpectedValue(Duration.ofSeconds(30))
+                .register(registry);
+        for (Direction d : Direction.values()) {
+            bytes.put(d, Counter.builder("haap.ap.relay.bytes")
+                    .description("Bytes relayed, by direction (upstream = client to server)")
+                    .baseUnit("bytes").tag("direction", lower(d)).register(registry));
+            paused.put(d, Counter.builder("haap.ap.relay.paused.reading")
+                    .description("Times the relay stopped reading because the other side could not keep up")
+                    .tag("direction", lower(d)).register(registry));
+        }
+        for (Termination.Reason reason : Termination.Reason.values()) {
+            Map<Termination.Phase, Counter> byPhase = new EnumMap<>(Termination.Phase.class);
+            for (Termination.Phase phase : Termination.Phase.values()) {
+                byPhase.put(phase, Counter.builder("haap.ap.sessions.ended")
+                        .description("Sessions ended, by termination reason and the phase they were in")
+                        .tag("reason", lower(reason)).tag("phase", lower(phase)).register(registry));
+            }
+            ended.put(reason, byPhase);
+        }
+    }
+
+    private static Counter accepted(MeterRegistry registry, String protocol) {
+        return Counter.builder("haap.ap.connections.accepted")
+                .description("Client connections accepted, by transport (mptcp, or tcp for plain or fallback)")
+                .tag("protocol", protocol).register(registry);
+    }
+
+    private static String lower(Enum<?> e) {
+        return e.name().toLowerCase(Locale.ROOT);
+    }
+
+    void accepted(boolean mptcp) {
+        (mptcp ? acceptedMptcp : acceptedTcp).increment();
+        active.incrementAndGet();
+    }
+
+    void sessionEnded(Termination termination) {
+        active.decrementAndGet();
+        ended.get(termination.reason()).get(termination.phase()).increment();
+    }
+
+    void convertDecoded(boolean ok) {
+        (ok ? convertOk : convertError).increment();
+    }
+
+    void errorSent(ConvertErrorCode code) {
+        errorsSent.get(code).increment();
+    }
+
+    void rejected(Rejection reason) {
+        rejected.get(reason).increment();
+    }
+
+    void upstreamFailed(UpstreamFailures failure) {
+        upstreamFailures.get(failure).increment();
+    }
+
+    void upstreamConnected(long nanos) {
+        upstreamConnect.record(Duration.ofNanos(nanos));
+    }
+
+    /** Sessions currently open. */
+    public int activeSessions() {
+        return active.get();
+    }
+
+    @Override
+    public void onBytes(Direction dir, long n) {
+        bytes.get(dir).increment(n);
+    }
+
+    @Override
+    public void onPausedReading(Direction dir) {
+        paused.get(dir).increment();
+    }
+}

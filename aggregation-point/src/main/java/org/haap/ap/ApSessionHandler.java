@@ -1,0 +1,315 @@
+package org.haap.ap;
+
+import io.netty.bootstrap.Bootstrap;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.epoll.EpollChannelOption;
+import io.netty.channel.epoll.EpollSocketChannel;
+import io.netty.channel.socket.ChannelInputShutdownEvent;
+import io.netty.util.ReferenceCountUtil;
+import io.netty.util.concurrent.ScheduledFuture;
+import org.haap.ap.ApMetrics.Rejection;
+import org.haap.ap.internal.UpstreamFailures;
+import org.haap.core.convert.ConnectTlv;
+import org.haap.core.convert.ConvertCodec;
+import org.haap.core.convert.ConvertErrorCode;
+import org.haap.core.convert.ConvertException;
+import org.haap.core.convert.ConvertMessage;
+import org.haap.core.mptcp.MptcpInfoReader;
+import org.haap.core.relay.Relay;
+import org.haap.core.relay.RelayResult;
+import org.haap.core.session.Termination;
+import org.haap.core.session.Termination.Phase;
+import org.haap.core.session.Termination.Reason;
+import org.haap.core.session.Termination.Side;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.util.ArrayDeque;
+import java.util.Arrays;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One client session of the aggregation point, from accept to the start of the relay:
+ * admission (client allow-list, limits), the Convert header under its timeout, cookie and
+ * destination checks, the upstream TCP connect, the Convert reply, then hand-over to the
+ * {@link Relay}. Bytes that arrive with or after the Convert message are held (reading is
+ * paused, so at most one read's worth) and written upstream first, exactly once.
+ * Every refusal answers with the RFC 8803 Error TLV and closes. The handler removes itself
+ * when the relay starts; the session's end is recorded once by {@link SessionRecord}.
+ */
+final class ApSessionHandler extends ChannelInboundHandlerAdapter {
+
+    private enum State { HEADER, CONNECTING, RELAYING, DONE }
+
+    private final ApContext ap;
+    private final ArrayDeque<ByteBuf> pending = new ArrayDeque<>();
+    private State state = State.HEADER;
+    private SessionRecord session;
+    private ScheduledFuture<?> headerTimer;
+    private Channel upstream;
+    private boolean clientInputShutdown;
+    private boolean admitted;
+
+    ApSessionHandler(ApContext ap) {
+        this.ap = ap;
+    }
+
+    @Override
+    public void channelActive(ChannelHandlerContext ctx) {
+        Channel ch = ctx.channel();
+        InetAddress client = ((InetSocketAddress) ch.remoteAddress()).getAddress();
+        boolean mptcp = MptcpInfoReader.isMptcp(ch);
+        session = new SessionRecord(ap, ap.nextSessionId(), (InetSocketAddress) ch.remoteAddress(), mptcp);
+        ap.metrics().accepted(mptcp);
+        ap.clients().add(ch);
+        ch.closeFuture().addListener(f -> onClientClosed());
+        if (!ap.config().clientsAllow().contains(client)) {
+            refuse(ctx, Rejection.AUTH, ConvertErrorCode.NOT_AUTHORIZED, Reason.DENIED);
+            return;
+        }
+        if (!ap.limiter().tryAcquire(client)) {
+            refuse(ctx, Rejection.LIMITS, ConvertErrorCode.RESOURCE_EXCEEDED, Reason.LIMIT);
+            return;
+        }
+        admitted = true;
+        headerTimer = ctx.executor().schedule(() -> onHeaderTimeout(ctx),
+                ap.config().timeouts().header().toNanos(), TimeUnit.NANOSECONDS);
+        ctx.fireChannelActive();
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (msg instanceof ConvertMessage message && state == State.HEADER) {
+            onHeader(ctx, message);
+        } else if (msg instanceof ByteBuf buf && state == State.CONNECTING) {
+            pending.add(buf);
+        } else {
+            ReferenceCountUtil.release(msg);
+        }
+    }
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+        if (evt instanceof ChannelInputShutdownEvent) {
+            if (state == State.CONNECTING) {
+                // A client may send header, data and FIN at once: the FIN is replayed to the
+                // relay once it runs, after the held data.
+                clientInputShutdown = true;
+            } else if (state == State.HEADER) {
+                finish(new Termination(Side.CLIENT, Reason.PROTOCOL_ERROR, Phase.HEADER));
+                ctx.close();
+            }
+            return;
+        }
+        ctx.fireUserEventTriggered(evt);
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        if (cause instanceof ConvertException ce && state == State.HEADER) {
+            ap.metrics().convertDecoded(false);
+            session.note("convert: " + ce.getMessage());
+            refuse(ctx, Rejection.MALFORMED, ce.errorCode(), Reason.PROTOCOL_ERROR);
+            return;
+        }
+        if (state == State.DONE) {
+            return;
+        }
+        Reason reason = cause instanceof IOException && String.valueOf(cause.getMessage()).contains("reset")
+                ? Reason.RESET : Reason.IO_ERROR;
+        session.note(cause.toString());
+        finish(new Termination(Side.CLIENT, reason, phase()));
+        Relay.abortiveClose(ctx.channel());
+        closeUpstream();
+    }
+
+    private void onHeader(ChannelHandlerContext ctx, ConvertMessage message) {
+        ap.metrics().convertDecoded(true);
+        cancelHeaderTimer();
+        ConnectTlv connect = message.connectTlv().orElse(null);
+        if (connect == null) {
+            session.note("convert message without Connect TLV");
+            refuse(ctx, Rejection.MALFORMED, ConvertErrorCode.UNSUPPORTED_MESSAGE, Reason.PROTOCOL_ERROR);
+            return;
+        }
+        InetSocketAddress destination = connect.destination();
+        session.destination(destination);
+        if (!cookieAccepted(ctx, message)) {
+            return;
+        }
+        if (!ap.config().destinations().decide(destination.getAddress(), ap.ownAddresses())) {
+            refuse(ctx, Rejection.DESTINATION, ConvertErrorCode.NOT_AUTHORIZED, Reason.DENIED);
+            return;
+        }
+        state = State.CONNECTING;
+        ctx.channel().config().setAutoRead(false);
+        connectUpstream(ctx, destination);
+    }
+
+    private boolean cookieAccepted(ChannelHandlerContext ctx, ConvertMessage message) {
+        byte[] cookie = message.cookieTlv().map(c -> withoutPadding(c.opaque())).orElse(null);
+        if (ap.config().cookies().accepts(cookie)) {
+            return true;
+        }
+        if (cookie == null) {
+            refuse(ctx, Rejection.MISSING_COOKIE, ConvertErrorCode.MISSING_COOKIE, Reason.DENIED);
+        } else {
+            refuse(ctx, Rejection.AUTH, ConvertErrorCode.NOT_AUTHORIZED, Reason.DENIED);
+        }
+        return false;
+    }
+
+    /** A Cookie TLV's value is zero-padded to a word boundary; configured cookies have no NULs. */
+    private static byte[] withoutPadding(byte[] opaque) {
+        int end = opaque.length;
+        while (end > 0 && opaque[end - 1] == 0) {
+            end--;
+        }
+        return Arrays.copyOf(opaque, end);
+    }
+
+    private void connectUpstream(ChannelHandlerContext ctx, InetSocketAddress destination) {
+        long start = System.nanoTime();
+        Bootstrap b = new Bootstrap()
+                .group(ctx.channel().eventLoop())
+                .channel(EpollSocketChannel.class)
+                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS,
+                        (int) Math.min(Integer.MAX_VALUE, ap.config().timeouts().connect().toMillis()))
+                .option(ChannelOption.ALLOW_HALF_CLOSURE, true)
+                .option(ChannelOption.AUTO_READ, false)
+                .option(ChannelOption.TCP_NODELAY, true)
+                .handler(new ChannelInboundHandlerAdapter());
+        if (ap.config().tcpFastOpenQueue() > 0) {
+            b.option(EpollChannelOption.TCP_FASTOPEN_CONNECT, false);
+        }
+        ChannelFuture f = b.connect(destination);
+        upstream = f.channel();
+        f.addListener((ChannelFutureListener) done -> {
+            if (state != State.CONNECTING) {
+                done.channel().close();
+                return;
+            }
+            if (!done.isSuccess()) {
+                UpstreamFailures failure = UpstreamFailures.classify(done.cause());
+                ap.metrics().upstreamFailed(failure);
+                session.note("upstream: " + done.cause().getMessage());
+                replyAndClose(ctx, failure.reply(), new Termination(Side.SERVER, Reason.CONNECT_FAILED, Phase.CONNECT));
+                return;
+            }
+            ap.metrics().upstreamConnected(System.nanoTime() - start);
+            startRelay(ctx, done.channel());
+        });
+    }
+
+    private void startRelay(ChannelHandlerContext ctx, Channel up) {
+        Channel client = ctx.channel();
+        state = State.RELAYING;
+        client.write(Unpooled.wrappedBuffer(ConvertCodec.encode(ConvertMessage.success())));
+        client.flush();
+        while (!pending.isEmpty()) {
+            up.write(pending.poll());
+        }
+        up.flush();
+        ctx.pipeline().remove(this);
+        var relay = Relay.start(client, up, ap.relayConfig(), ap.metrics());
+        relay.result().addListener(f -> {
+            if (f.isSuccess()) {
+                RelayResult r = (RelayResult) f.getNow();
+                session.bytes(r.bytesUpstream(), r.bytesDownstream());
+                finish(r.termination());
+            } else {
+                finish(new Termination(Side.PROXY, Reason.IO_ERROR, Phase.RELAY));
+            }
+        });
+        if (clientInputShutdown) {
+            client.pipeline().fireUserEventTriggered(ChannelInputShutdownEvent.INSTANCE);
+        }
+    }
+
+    private void onHeaderTimeout(ChannelHandlerContext ctx) {
+        if (state != State.HEADER) {
+            return;
+        }
+        ap.metrics().rejected(Rejection.HEADER_TIMEOUT);
+        finish(new Termination(Side.PROXY, Reason.TIMEOUT, Phase.HEADER));
+        ctx.close();
+    }
+
+    private void refuse(ChannelHandlerContext ctx, Rejection why, ConvertErrorCode code, Reason reason) {
+        ap.metrics().rejected(why);
+        Phase phase = state == State.HEADER ? Phase.HEADER : Phase.CONNECT;
+        replyAndClose(ctx, ConvertMessage.error(code), new Termination(Side.PROXY, reason, phase));
+    }
+
+    private void replyAndClose(ChannelHandlerContext ctx, ConvertMessage reply, Termination termination) {
+        cancelHeaderTimer();
+        reply.errorTlv().ifPresent(e -> ap.metrics().errorSent(e.code()));
+        finish(termination);
+        releasePending();
+        ctx.channel().config().setAutoRead(false);
+        ctx.writeAndFlush(Unpooled.wrappedBuffer(ConvertCodec.encode(reply)))
+                .addListener(ChannelFutureListener.CLOSE);
+    }
+
+    private void onClientClosed() {
+        cancelHeaderTimer();
+        releasePending();
+        if (admitted) {
+            admitted = false;
+            ap.limiter().release(session.client().getAddress());
+        }
+        if (state == State.HEADER || state == State.CONNECTING) {
+            finish(new Termination(Side.CLIENT, Reason.RESET, phase()));
+            closeUpstream();
+        }
+    }
+
+    private void closeUpstream() {
+        if (upstream != null && state != State.RELAYING) {
+            upstream.close();
+        }
+    }
+
+    private Phase phase() {
+        return switch (state) {
+            case HEADER -> Phase.HEADER;
+            case CONNECTING -> Phase.CONNECT;
+            default -> Phase.RELAY;
+        };
+    }
+
+    private void finish(Termination termination) {
+        if (state == State.DONE) {
+            return;
+        }
+        state = State.DONE;
+        session.end(termination);
+    }
+
+    private void cancelHeaderTimer() {
+        if (headerTimer != null) {
+            headerTimer.cancel(false);
+            headerTimer = null;
+        }
+    }
+
+    private void releasePending() {
+        ByteBuf b;
+        while ((b = pending.poll()) != null) {
+            b.release();
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "ApSessionHandler" + Arrays.asList(state, session);
+    }
+}

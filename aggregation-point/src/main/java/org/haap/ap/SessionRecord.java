@@ -1,0 +1,86 @@
+package org.haap.ap;
+
+import org.haap.core.session.Termination;
+
+import java.lang.System.Logger;
+import java.lang.System.Logger.Level;
+import java.net.InetSocketAddress;
+
+/**
+ * What the AP remembers of one session to log it once when it ends: one line with the
+ * client, the destination, the transport, the bytes each way, the duration and the
+ * {@link Termination} (who ended it, why, in which phase).
+ */
+final class SessionRecord {
+
+    private static final Logger LOG = System.getLogger("org.haap.ap.session");
+
+    private final ApContext ap;
+    private final long id;
+    private final InetSocketAddress client;
+    private final boolean mptcp;
+    private final long startNanos = System.nanoTime();
+    private InetSocketAddress destination;
+    private long bytesUp;
+    private long bytesDown;
+    private String note;
+    private boolean ended;
+
+    SessionRecord(ApContext ap, long id, InetSocketAddress client, boolean mptcp) {
+        this.ap = ap;
+        this.id = id;
+        this.client = client;
+        this.mptcp = mptcp;
+    }
+
+    InetSocketAddress client() {
+        return client;
+    }
+
+    void destination(InetSocketAddress destination) {
+        this.destination = destination;
+    }
+
+    void bytes(long up, long down) {
+        this.bytesUp = up;
+        this.bytesDown = down;
+    }
+
+    /** A short detail for the log line (the first one wins). */
+    void note(String detail) {
+        if (note == null) {
+            note = detail;
+        }
+    }
+
+    /** Records the end once: metrics and one log line. */
+    void end(Termination t) {
+        if (ended) {
+            return;
+        }
+        ended = true;
+        ap.metrics().sessionEnded(t);
+        if (LOG.isLoggable(Level.INFO)) {
+            LOG.log(Level.INFO, toLine(t));
+        }
+    }
+
+    String toLine(Termination t) {
+        long ms = (System.nanoTime() - startNanos) / 1_000_000;
+        return "session " + Long.toHexString(id)
+                + " client=" + client
+                + " dst=" + (destination == null ? "-" : destination)
+                + " transport=" + (mptcp ? "mptcp" : "tcp")
+                + " ended-by=" + t.by().name().toLowerCase()
+                + " reason=" + t.reason().name().toLowerCase()
+                + " phase=" + t.phase().name().toLowerCase()
+                + " up=" + bytesUp + " down=" + bytesDown
+                + " ms=" + ms
+                + (note == null ? "" : " detail=\"" + note + '"');
+    }
+
+    @Override
+    public String toString() {
+        return "session " + Long.toHexString(id);
+    }
+}

@@ -1,0 +1,55 @@
+package org.haap.ap.internal;
+
+import java.net.InetAddress;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Counts open sessions in total and per client address and refuses new ones over either
+ * limit. Thread-safe: every event loop accepts connections.
+ */
+public final class SessionLimiter {
+
+    private final int maxSessions;
+    private final int maxPerClient;
+    private final AtomicInteger total = new AtomicInteger();
+    private final ConcurrentHashMap<InetAddress, AtomicInteger> perClient = new ConcurrentHashMap<>();
+
+    public SessionLimiter(int maxSessions, int maxPerClient) {
+        this.maxSessions = maxSessions;
+        this.maxPerClient = maxPerClient;
+    }
+
+    /** Takes a slot for {@code client}; false (and nothing taken) when over a limit. */
+    public boolean tryAcquire(InetAddress client) {
+        if (total.incrementAndGet() > maxSessions) {
+            total.decrementAndGet();
+            return false;
+        }
+        boolean[] ok = {true};
+        perClient.compute(client, (k, n) -> {
+            AtomicInteger count = n == null ? new AtomicInteger() : n;
+            if (count.get() >= maxPerClient) {
+                ok[0] = false;
+            } else {
+                count.incrementAndGet();
+            }
+            return count.get() == 0 ? null : count;
+        });
+        if (!ok[0]) {
+            total.decrementAndGet();
+        }
+        return ok[0];
+    }
+
+    /** Returns a slot taken by {@link #tryAcquire}. */
+    public void release(InetAddress client) {
+        total.decrementAndGet();
+        perClient.computeIfPresent(client, (k, n) -> n.decrementAndGet() == 0 ? null : n);
+    }
+
+    /** Sessions holding a slot. */
+    public int total() {
+        return total.get();
+    }
+}

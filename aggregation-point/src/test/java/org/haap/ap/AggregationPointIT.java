@@ -1,0 +1,433 @@
+package org.haap.ap;
+
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.epoll.EpollIoHandler;
+import org.haap.core.convert.ConvertCodec;
+import org.haap.core.convert.ConvertMessage;
+import org.haap.core.mptcp.ClientSocketOptions;
+import org.haap.core.mptcp.MptcpFullInfo;
+import org.haap.core.mptcp.MptcpInfoReader;
+import org.haap.core.mptcp.MptcpSockets;
+import org.haap.core.mptcp.SubflowInfo;
+import org.haap.core.testing.Netns;
+import org.haap.core.testing.Prerequisites;
+import org.haap.core.testing.Veth;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The aggregation point on the real kernel: an AP process in its own network namespace,
+ * clients in another (two veth links, so MPTCP gets two subflows), origin servers in a
+ * third. Every case checks the exact bytes on the wire and that the AP keeps serving.
+ *
+ * <pre>
+ *  client ns                     ap ns                         server ns
+ *  198.18.1.2 c1 ─── veth ─── a1 198.18.1.1  (listens :5124)
+ *  198.18.2.2 c2 ─── veth ─── a2 198.18.2.1
+ *                                a3 198.18.3.1 ─── veth ─── s3 198.18.3.2 (:7001 exchange,
+ *                                   2001:db8:3::1               2001:db8:3::2  :7002 reset, :7003 echo)
+ * </pre>
+ * 198.18.2.0/24 is not in {@code clients.allow}: a plain TCP client from there is an
+ * unknown client (MPTCP joins from there are subflows of allowed connections).
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class AggregationPointIT {
+
+    private static final int MIB = 1 << 20;
+    private static final Duration T = Duration.ofSeconds(30);
+    private static final InetSocketAddress AP = new InetSocketAddress("198.18.1.1", 5124);
+    private static final InetSocketAddress EXCHANGE = new InetSocketAddress("198.18.3.2", 7001);
+    private static final InetSocketAddress RESET = new InetSocketAddress("198.18.3.2", 7002);
+    private static final InetSocketAddress ECHO = new InetSocketAddress("198.18.3.2", 7003);
+    private static final HexFormat HEX = HexFormat.ofDelimiter(" ");
+
+    private Netns client;
+    private Netns ap;
+    private Netns server;
+    private Process apProcess;
+    private Path apLog;
+    private MptcpSockets sockets;
+    private MultiThreadIoEventLoopGroup group;
+    private final List<TestServer> servers = new ArrayList<>();
+
+    @BeforeAll
+    void setUp() throws Exception {
+        Prerequisites.requireRoot();
+        Prerequisites.requireCommand("ip");
+        Prerequisites.requireMptcp();
+        client = Netns.create("cli");
+        ap = Netns.create("ap");
+        server = Netns.create("srv");
+        Veth.link(client, "c1", "198.18.1.2/24", ap, "a1", "198.18.1.1/24");
+        Veth.link(client, "c2", "198.18.2.2/24", ap, "a2", "198.18.2.1/24");
+        Veth.link(ap, "a3", "198.18.3.1/24", server, "s3", "198.18.3.2/24");
+        ap.exec("ip", "-6", "addr", "add", "2001:db8:3::1/64", "dev", "a3", "nodad");
+        server.exec("ip", "-6", "addr", "add", "2001:db8:3::2/64", "dev", "s3", "nodad");
+        client.exec("ip", "route", "add", "default", "via", "198.18.1.1");
+        client.exec("ip", "rule", "add", "from", "198.18.2.2", "table", "102");
+        client.exec("ip", "route", "add", "default", "via", "198.18.2.1", "dev", "c2", "table", "102");
+        client.exec("ip", "mptcp", "limits", "set", "subflows", "2", "add_addr_accepted", "2");
+        client.exec("ip", "mptcp", "endpoint", "add", "198.18.2.2", "dev", "c2", "subflow");
+        ap.exec("ip", "mptcp", "limits", "set", "subflows", "2", "add_addr_accepted", "2");
+        server.exec("ip", "route", "add", "default", "via", "198.18.3.1");
+        server.exec("ip", "-6", "route", "add", "default", "via", "2001:db8:3::1");
+        // SYNs to 198.18.8.0/24 go to the server namespace, which does not forward: no answer.
+        ap.exec("ip", "route", "add", "198.18.8.0/24", "via", "198.18.3.2");
+
+        servers.add(new TestServer(server.call(() -> TestServer.listen(EXCHANGE)), TestServer.Mode.EXCHANGE));
+        servers.add(new TestServer(server.call(() -> TestServer.listen(RESET)), TestServer.Mode.RESET));
+        servers.add(new TestServer(server.call(() -> TestServer.listen(ECHO)), TestServer.Mode.ECHO));
+        servers.add(new TestServer(server.call(() -> TestServer.listen(
+                new InetSocketAddress("2001:db8:3::2", 7003))), TestServer.Mode.ECHO));
+
+        Path dir = Files.createTempDirectory("haap-ap-it");
+        Path conf = dir.resolve("ap.conf");
+        Files.writeString(conf, """
+                haap.aggregation-point {
+                  listen = ["0.0.0.0:5124", "[::]:5124"]
+                  event-loops = 2
+                  clients.allow = ["198.18.1.0/24", "2001:db8::/32"]
+                  timeouts { header = 1s, connect = 1s, drain = 5s }
+                  limits { max-sessions = 5000, max-sessions-per-client = 2000 }
+                  metrics.listen = "127.0.0.1:9124"
+                }
+                """);
+        apLog = dir.resolve("ap.log");
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        apProcess = ap.start(List.of(java, "-Xmx512m", "-cp", System.getProperty("java.class.path"),
+                "org.haap.ap.Main", "--config", conf.toString()), apLog);
+        await().atMost(T).until(() -> log().contains("listening on") || !apProcess.isAlive());
+        assertTrue(apProcess.isAlive(), () -> "AP did not start:\n" + log());
+
+        sockets = MptcpSockets.open();
+        group = new MultiThreadIoEventLoopGroup(2, EpollIoHandler.newFactory());
+    }
+
+    @AfterAll
+    void tearDown() throws Exception {
+        try {
+            if (apProcess != null && apProcess.isAlive()) {
+                apProcess.destroy(); // SIGTERM: drain and stop
+                assertTrue(apProcess.waitFor(20, TimeUnit.SECONDS), "AP did not stop on SIGTERM");
+                assertEquals(0, apProcess.exitValue(), () -> "AP exit code\n" + log());
+                assertTrue(log().contains("haap ap: stopped"), this::log);
+            }
+        } finally {
+            for (TestServer s : servers) {
+                s.close();
+            }
+            if (group != null) {
+                group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+            }
+            for (Netns ns : new Netns[] {client, ap, server}) {
+                if (ns != null) {
+                    ns.close();
+                }
+            }
+        }
+    }
+
+    private String log() {
+        try {
+            return Files.readString(apLog);
+        } catch (IOException e) {
+            return "(no log: " + e + ")";
+        }
+    }
+
+    private TestClient connect(ClientSocketOptions options) throws Exception {
+        return client.call(() -> TestClient.connect(sockets, group, AP, options));
+    }
+
+    private TestClient mptcp() throws Exception {
+        return connect(ClientSocketOptions.mptcp().withSource(new InetSocketAddress("198.18.1.2", 0)));
+    }
+
+    private static byte[] connectMessage(InetSocketAddress destination) {
+        return ConvertCodec.encode(ConvertMessage.connect(destination));
+    }
+
+    private static byte[] hex(String s) {
+        return HEX.parseHex(s);
+    }
+
+    // ---------------------------------------------------------------- transfers
+
+    @Test
+    void mptcpClientMoves64MiBEachWayOverBothSubflows() throws Exception {
+        Map<Integer, Long> carriedPerSubflow = new ConcurrentHashMap<>();
+        exchange(mptcp(), 64 * MIB, 64 * MIB, carriedPerSubflow);
+        assertEquals(2, carriedPerSubflow.size(), () -> "subflows seen: " + carriedPerSubflow);
+        carriedPerSubflow.forEach((local, bytes) ->
+                assertTrue(bytes > MIB, "subflow from " + local + " carried only " + bytes + " bytes"));
+    }
+
+    @Test
+    void plainTcpClientWorksTheSameWay() throws Exception {
+        TestClient c = connect(ClientSocketOptions.tcp().withSource(new InetSocketAddress("198.18.1.2", 0)));
+        assertTrue(!MptcpInfoReader.isMptcp(c.channel()));
+        exchange(c, 64 * MIB, 64 * MIB, null);
+    }
+
+    /**
+     * Sends Connect to the exchange server, then {@code up} bytes while receiving
+     * {@code down}; checks the reply, both SHA-256 digests, and (when asked) samples
+     * MPTCP_FULL_INFO during the transfer to record the bytes each subflow carried,
+     * keyed by the subflow's local address octet.
+     */
+    private void exchange(TestClient c, long up, long down, Map<Integer, Long> carried) throws Exception {
+        try (c) {
+            long seedUp = System.nanoTime();
+            long seedDown = seedUp * 31 + 7;
+            ByteBuffer head = ByteBuffer.allocate(16).putLong(seedDown).putLong(down);
+            byte[] msg = connectMessage(EXCHANGE);
+            byte[] first = new byte[msg.length + 16];
+            System.arraycopy(msg, 0, first, 0, msg.length);
+            System.arraycopy(head.array(), 0, first, msg.length, 16);
+            c.write(first); // header and application data in one segment
+            assertArrayEquals(hex("01 01 22 63"), c.readExactly(4, T));
+
+            MessageDigest sentSha = MessageDigest.getInstance("SHA-256");
+            CompletableFuture<Void> writer = CompletableFuture.runAsync(() -> {
+                try {
+                    TestData data = new TestData(seedUp);
+                    long left = up;
+                    while (left > 0) {
+                        byte[] chunk = new byte[(int) Math.min(256 * 1024, left)];
+                        data.fill(chunk, 0, chunk.length);
+                        sentSha.update(chunk);
+                        c.writeAsync(chunk);
+                        left -= chunk.length;
+                        if (carried != null) {
+                            sample(c, carried);
+                        }
+                    }
+                    c.shutdownOutput();
+                } catch (Exception e) {
+                    throw new RuntimeException(e);
+                }
+            });
+            MessageDigest gotSha = MessageDigest.getInstance("SHA-256");
+            MessageDigest wantSha = MessageDigest.getInstance("SHA-256");
+            TestData expected = new TestData(seedDown);
+            long received = 0;
+            long deadline = System.nanoTime() + Duration.ofMinutes(3).toNanos();
+            byte[] tail = new byte[0];
+            byte[] chunk;
+            while ((chunk = c.next(deadline)) != null) {
+                // the last 32 bytes are the server's digest of what it received
+                byte[] all = concat(tail, chunk);
+                int body = (int) Math.max(0, Math.min(all.length, down - received));
+                gotSha.update(all, 0, body);
+                byte[] want = new byte[body];
+                expected.fill(want, 0, body);
+                wantSha.update(want);
+                received += body;
+                tail = java.util.Arrays.copyOfRange(all, body, all.length);
+                if (carried != null) {
+                    sample(c, carried);
+                }
+            }
+            writer.get(3, TimeUnit.MINUTES);
+            assertEquals(down, received, "bytes received from the server");
+            assertArrayEquals(wantSha.digest(), gotSha.digest(), "download SHA-256");
+            assertEquals(32, tail.length, "server digest length");
+            assertArrayEquals(sentSha.digest(), tail, "upload SHA-256 as computed by the server");
+        }
+    }
+
+    private static void sample(TestClient c, Map<Integer, Long> carried) {
+        MptcpInfoReader.fullInfo(c.channel()).ifPresent((MptcpFullInfo info) -> {
+            for (SubflowInfo sf : info.subflows()) {
+                byte[] a = sf.local().getAddress().getAddress();
+                long bytes = sf.tcp().bytesSent() + sf.tcp().bytesReceived();
+                carried.merge(a[a.length - 2] & 0xff, bytes, Math::max);
+            }
+        });
+    }
+
+    private static byte[] concat(byte[] a, byte[] b) {
+        if (a.length == 0) {
+            return b;
+        }
+        byte[] r = new byte[a.length + b.length];
+        System.arraycopy(a, 0, r, 0, a.length);
+        System.arraycopy(b, 0, r, a.length, b.length);
+        return r;
+    }
+
+    private void assertStillServes() throws Exception {
+        try (TestClient c = mptcp()) {
+            c.write(concat(connectMessage(ECHO), "still here".getBytes(StandardCharsets.US_ASCII)));
+            c.shutdownOutput();
+            assertEquals("01 01 22 63 " + HEX.formatHex("still here".getBytes(StandardCharsets.US_ASCII)),
+                    HEX.formatHex(c.readToEnd(T)));
+        }
+    }
+
+    // ---------------------------------------------------------------- errors
+
+    /** Sends {@code request} and expects exactly {@code reply} followed by the AP's close. */
+    private void expectReply(byte[] request, String reply) throws Exception {
+        try (TestClient c = mptcp()) {
+            c.write(request);
+            assertEquals(reply, HEX.formatHex(c.readToEnd(T)));
+        }
+        assertStillServes();
+    }
+
+    @Test
+    void refusedPortGetsConnectionReset() throws Exception {
+        expectReply(connectMessage(new InetSocketAddress("198.18.3.2", 7999)), "01 02 22 63 1e 01 60 00");
+    }
+
+    @Test
+    void unroutableDestinationGetsDestinationUnreachable() throws Exception {
+        // the AP namespace has no route to 203.0.113.0/24: ENETUNREACH, ICMP code 0 (net)
+        expectReply(connectMessage(new InetSocketAddress("203.0.113.9", 80)), "01 02 22 63 1e 01 61 00");
+    }
+
+    @Test
+    void silentDestinationGetsNetworkFailureAfterConnectTimeout() throws Exception {
+        expectReply(connectMessage(new InetSocketAddress("198.18.8.8", 80)), "01 02 22 63 1e 01 41 00");
+    }
+
+    @Test
+    void malformedMessageGetsMalformed() throws Exception {
+        expectReply(hex("01 06 22 64 0a 05 1b 5b 00 00 00 00 00 00 00 00 00 00 ff ff c6 12 03 02"),
+                "01 02 22 63 1e 01 01 00");
+    }
+
+    @Test
+    void wrongVersionGetsUnsupportedVersion() throws Exception {
+        expectReply(hex("02 01 22 63"), "01 02 22 63 1e 01 00 00");
+    }
+
+    @Test
+    void loopbackDestinationIsNotAuthorized() throws Exception {
+        expectReply(connectMessage(new InetSocketAddress("127.0.0.1", 7001)), "01 02 22 63 1e 01 20 00");
+    }
+
+    @Test
+    void privateDestinationIsNotAuthorizedWithoutAllowList() throws Exception {
+        expectReply(connectMessage(new InetSocketAddress("10.1.2.3", 80)), "01 02 22 63 1e 01 20 00");
+    }
+
+    @Test
+    void unknownClientIsNotAuthorized() throws Exception {
+        try (TestClient c = connect(ClientSocketOptions.tcp().withSource(new InetSocketAddress("198.18.2.2", 0)))) {
+            c.write(connectMessage(ECHO));
+            assertEquals("01 02 22 63 1e 01 20 00", HEX.formatHex(c.readToEnd(T)));
+        }
+        assertStillServes();
+    }
+
+    @Test
+    void serverResetReachesTheClientAsReset() throws Exception {
+        try (TestClient c = mptcp()) {
+            c.write(concat(connectMessage(RESET), "x".getBytes(StandardCharsets.US_ASCII)));
+            assertArrayEquals(hex("01 01 22 63"), c.readExactly(4, T));
+            c.readToEnd(T);
+            assertTrue(c.wasReset(), () -> "expected a reset, got " + c.error);
+        }
+        assertStillServes();
+    }
+
+    @Test
+    void silentClientIsClosedAfterHeaderTimeout() throws Exception {
+        try (TestClient c = mptcp()) {
+            assertEquals(0, c.readToEnd(T).length);
+        }
+        assertStillServes();
+    }
+
+    @Test
+    void ipv6DestinationWorks() throws Exception {
+        try (TestClient c = mptcp()) {
+            c.write(concat(connectMessage(new InetSocketAddress("2001:db8:3::2", 7003)), hex("0a 0b 0c")));
+            c.shutdownOutput();
+            assertEquals("01 01 22 63 0a 0b 0c", HEX.formatHex(c.readToEnd(T)));
+        }
+    }
+
+    @Test
+    void externalPythonMptcpClientGetsSuccessThenServerBytes() throws Exception {
+        Prerequisites.requireCommand("python3");
+        String script = String.join("\n",
+                "import socket",
+                "s = socket.socket(socket.AF_INET, socket.SOCK_STREAM, 262)",
+                "s.connect(('198.18.1.1', 5124))",
+                "s.sendall(bytes.fromhex('0106 2263 0a05 1b5b 00000000000000000000 ffff c6120302') + b'py')",
+                "s.shutdown(socket.SHUT_WR)",
+                "out = b''",
+                "while True:",
+                "    d = s.recv(4096)",
+                "    if not d: break",
+                "    out += d",
+                "print(out.hex())");
+        assertEquals("01012263" + "7079", client.exec("python3", "-c", script).trim());
+    }
+
+    @Test
+    void thousandConcurrentConnectionsLeaveNoDescriptorBehind() throws Exception {
+        long apPid = apProcess.pid();
+        int before = openFds(apPid);
+        int n = 1000;
+        List<TestClient> clients = new ArrayList<>(n);
+        try {
+            for (int i = 0; i < n; i++) {
+                clients.add(mptcp());
+            }
+            for (int i = 0; i < n; i++) {
+                byte[] payload = ("conn-" + i).getBytes(StandardCharsets.US_ASCII);
+                clients.get(i).write(concat(connectMessage(ECHO), payload));
+            }
+            await().atMost(T).until(() -> openFds(apPid) >= before + 2 * n);
+            for (int i = 0; i < n; i++) {
+                clients.get(i).shutdownOutput();
+            }
+            for (int i = 0; i < n; i++) {
+                String want = "01 01 22 63 " + HEX.formatHex(("conn-" + i).getBytes(StandardCharsets.US_ASCII));
+                assertEquals(want, HEX.formatHex(clients.get(i).readToEnd(T)), "connection " + i);
+            }
+        } finally {
+            clients.forEach(TestClient::close);
+        }
+        await().atMost(T).until(() -> openFds(apPid) <= before);
+        await().atMost(T).until(() -> servers.stream().mapToInt(s -> s.open.get()).sum() == 0);
+    }
+
+    private static int openFds(long pid) throws IOException {
+        try (var s = Files.list(Path.of("/proc", Long.toString(pid), "fd"))) {
+            return (int) s.count();
+        }
+    }
+
+    static InetAddress addr(String s) throws IOException {
+        return InetAddress.getByName(s);
+    }
+}

@@ -1,0 +1,703 @@
+package org.haap.deploy.testbed;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.Set;
+import java.util.function.Consumer;
+
+import org.haap.deploy.testbed.internal.Commands;
+import org.haap.deploy.testbed.internal.DeployFiles;
+
+/**
+ * The network-namespace testbed: a LAN client, the home router (CPE) with two WAN links
+ * (DSL and LTE, each through its own router namespace that shapes, delays and drops), the
+ * aggregation point and a server net, all on one machine. {@code deploy/README.md} shows
+ * the topology and the address plan ({@link AddressPlan}).
+ *
+ * <p>Everything the testbed creates lives in namespaces named with its prefix
+ * ({@code haap-} by default): interfaces, routes, nft tables, qdiscs and iptables rules
+ * vanish with the namespaces, and every process it starts runs inside one of them and is
+ * tagged {@code -Dhaap.testbed.ns=<namespace>}. {@link #down()} therefore needs no record
+ * of what {@link #up} did: it kills the processes in (or tagged with) the prefix's
+ * namespaces and deletes the namespaces, also after a crash of whoever called {@code up}.
+ * A small state file under the run directory ({@value #DEFAULT_RUN_DIR} or
+ * {@code $HAAP_TESTBED_RUN_DIR}) records the profile and link settings for
+ * {@link #status()} and run-time changes; delay-line logs are kept there too.
+ *
+ * <p>Needs root, {@code ip}, {@code tc}, {@code nft}, {@code iptables}/{@code ip6tables}
+ * (NFQUEUE target) and {@code sysctl}. Instances are thread-safe; the testbed of a prefix
+ * is a machine-wide singleton.
+ */
+public final class Testbed {
+
+    /** The prefix of the product's testbed. */
+    public static final String DEFAULT_PREFIX = "haap-";
+    /** The default directory for state and logs. */
+    public static final String DEFAULT_RUN_DIR = "/run/haap-testbed";
+    /** The environment variable that overrides {@link #DEFAULT_RUN_DIR}. */
+    public static final String RUN_DIR_ENV = "HAAP_TESTBED_RUN_DIR";
+    /** The JVM property that tags every process the testbed starts with its namespace. */
+    public static final String TAG_PROPERTY = "haap.testbed.ns";
+
+    private static final Duration COMMAND_TIMEOUT = Duration.ofSeconds(30);
+    private static final Duration READY_TIMEOUT = Duration.ofSeconds(60);
+    private static final List<String> SMALL_JVM = List.of(
+            "-XX:+UseSerialGC", "-Xms32m", "-Xmx96m", "-XX:TieredStopAtLevel=1", "-XX:-UsePerfData");
+
+    private final String prefix;
+    private final Path runDir;
+    private final String javaCommand;
+    private final String classPath;
+
+    /**
+     * A testbed with the given namespace prefix, run directory and the JVM (binary and
+     * class path) used to start delay lines and other Java processes in the namespaces.
+     */
+    public Testbed(String prefix, Path runDir, String javaCommand, String classPath) {
+        if (!prefix.matches("[a-z][a-z0-9-]{1,16}-")) {
+            throw new IllegalArgumentException("prefix: " + prefix + " (expected: [a-z][a-z0-9-]{1,16}- )");
+        }
+        this.prefix = prefix;
+        this.runDir = runDir;
+        this.javaCommand = javaCommand;
+        this.classPath = classPath;
+    }
+
+    /** The product's testbed ({@code haap-*}) with the run directory from the environment. */
+    public static Testbed create() {
+        return withPrefix(DEFAULT_PREFIX);
+    }
+
+    /**
+     * A testbed whose namespaces start with {@code prefix} (tests use unique
+     * {@code haapt-xxxx-} prefixes), started with the current JVM and class path.
+     */
+    public static Testbed withPrefix(String prefix) {
+        String dir = System.getenv(RUN_DIR_ENV);
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        return new Testbed(prefix, Path.of(dir == null || dir.isBlank() ? DEFAULT_RUN_DIR : dir), java,
+                System.getProperty("java.class.path"));
+    }
+
+    /** The namespace prefix. */
+    public String prefix() {
+        return prefix;
+    }
+
+    /** The directory holding the state file and the logs of started processes. */
+    public Path runDir() {
+        return runDir;
+    }
+
+    /** The namespace name of {@code node}, for example {@code haap-cpe}. */
+    public String namespace(Node node) {
+        return prefix + node.suffix();
+    }
+
+    // ---------------------------------------------------------------- up / down / status
+
+    /** {@link #up(Profile, Consumer)} without progress output. */
+    public void up(Profile profile) {
+        up(profile, line -> { });
+    }
+
+    /**
+     * Builds the testbed for {@code profile}, first removing whatever a previous run left.
+     * On failure removes everything again and throws.
+     *
+     * @param progress receives one line per step
+     * @throws TestbedException if a command fails
+     */
+    public synchronized void up(Profile profile, Consumer<String> progress) {
+        if (!status().isEmpty()) {
+            progress.accept("removing the previous testbed");
+            down(progress);
+        }
+        try {
+            mkdirs();
+            progress.accept("creating namespaces " + prefix + "{client,cpe,dsl,lte,ap,server}");
+            StringBuilder add = new StringBuilder();
+            for (Node n : Node.values()) {
+                add.append("netns add ").append(namespace(n)).append('\n');
+            }
+            ip(List.of("-batch", "-"), add.toString());
+            for (Node n : Node.values()) {
+                baseSysctls(n);
+            }
+            progress.accept("creating links and addresses");
+            for (Node n : Node.values()) {
+                ip(List.of("-n", namespace(n), "-batch", "-"), linksAndAddresses(n));
+            }
+            progress.accept("routing (policy routing per WAN in " + namespace(Node.CPE) + ", default via "
+                    + profile.defaultWan().interfaceName() + ")");
+            for (Node n : Node.values()) {
+                ip(List.of("-n", namespace(n), "-batch", "-"), routes(n, profile.defaultWan()));
+            }
+            ip(List.of("-6", "-n", namespace(Node.CPE), "-batch", "-"), cpeRules6());
+            progress.accept("gateway files: sysctl, TPROXY routing and nft rules from deploy/");
+            applySysctlFile(Node.CPE, "sysctl/90-haap-gateway.conf");
+            applySysctlFile(Node.AP, "sysctl/90-haap-aggregation-point.conf");
+            ip(List.of("-4", "-n", namespace(Node.CPE), "-batch", "-"), DeployFiles.read("nftables/haap-tproxy-routes.ipv4"));
+            ip(List.of("-6", "-n", namespace(Node.CPE), "-batch", "-"), DeployFiles.read("nftables/haap-tproxy-routes.ipv6"));
+            nft(Node.CPE, gatewayRules());
+            nft(Node.CPE, cpeMasquerade());
+            Properties state = new Properties();
+            state.setProperty("profile", profile.name());
+            state.setProperty("defaultWan", profile.defaultWan().interfaceName());
+            for (Wan w : Wan.values()) {
+                progress.accept("link " + w.interfaceName() + ": " + profile.link(w));
+                applyLink(w, profile.link(w), true, state, null);
+            }
+            writeState(state);
+            progress.accept("testbed " + prefix + "* is up (profile " + profile.name() + ")");
+        } catch (RuntimeException e) {
+            progress.accept("up failed: " + e.getMessage() + "; removing what was created");
+            try {
+                down(progress);
+            } catch (RuntimeException cleanup) {
+                e.addSuppressed(cleanup);
+            }
+            throw e;
+        }
+    }
+
+    /** {@link #down(Consumer)} without progress output. */
+    public void down() {
+        down(line -> { });
+    }
+
+    /**
+     * Removes the testbed: kills every process in (or tagged with) a namespace with this
+     * prefix, deletes those namespaces (their interfaces, qdiscs, nft tables and iptables
+     * rules go with them) and the state file. Works without any record of {@code up}.
+     *
+     * @throws TestbedException if something is still left afterwards
+     */
+    public synchronized void down(Consumer<String> progress) {
+        TestbedStatus before = status();
+        Set<Long> pids = new HashSet<>(before.strayProcesses());
+        before.namespaces().values().forEach(pids::addAll);
+        if (!pids.isEmpty()) {
+            progress.accept("stopping processes " + pids);
+            killAll(pids);
+        }
+        for (String ns : before.namespaces().keySet()) {
+            progress.accept("deleting namespace " + ns);
+            Commands.run(List.of("ip", "netns", "delete", ns), null, COMMAND_TIMEOUT);
+        }
+        try {
+            Files.deleteIfExists(stateFile());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        TestbedStatus after = status();
+        if (!after.isEmpty()) {
+            throw new TestbedException("testbed not fully removed: " + after);
+        }
+        progress.accept("testbed " + prefix + "* is down");
+    }
+
+    /** What exists now: namespaces with their processes, recorded profile and links. */
+    public TestbedStatus status() {
+        Map<String, List<Long>> namespaces = new LinkedHashMap<>();
+        for (String ns : existingNamespaces()) {
+            List<Long> pids = new ArrayList<>();
+            ExecResult r = Commands.run(List.of("ip", "netns", "pids", ns), null, COMMAND_TIMEOUT);
+            for (String line : r.stdout().split("\\s+")) {
+                if (!line.isBlank()) {
+                    long pid = Long.parseLong(line.strip());
+                    if (!isSelfOrAncestor(pid)) {
+                        pids.add(pid);
+                    }
+                }
+            }
+            namespaces.put(ns, pids);
+        }
+        Set<Long> inNamespaces = new HashSet<>();
+        namespaces.values().forEach(inNamespaces::addAll);
+        List<Long> stray = new ArrayList<>();
+        String tag = "-D" + TAG_PROPERTY + "=" + prefix;
+        ProcessHandle.allProcesses().forEach(ph -> {
+            if (!inNamespaces.contains(ph.pid()) && !isSelfOrAncestor(ph.pid())
+                    && ph.info().commandLine().map(c -> c.contains(tag)).orElse(false)) {
+                stray.add(ph.pid());
+            }
+        });
+        Properties state = readState();
+        Map<Wan, LinkSpec> links = new EnumMap<>(Wan.class);
+        Map<Wan, Boolean> up = new EnumMap<>(Wan.class);
+        for (Wan w : Wan.values()) {
+            String spec = state.getProperty("link." + w.interfaceName());
+            if (spec != null) {
+                links.put(w, LinkSpec.decode(spec));
+                up.put(w, !"false".equals(state.getProperty("up." + w.interfaceName())));
+            }
+        }
+        return new TestbedStatus(prefix, namespaces, Optional.ofNullable(state.getProperty("profile")),
+                links, up, stray);
+    }
+
+    // ---------------------------------------------------------------- run-time changes
+
+    /**
+     * Changes one link at run time: rate, delay (restarts its delay line; packets in the
+     * old one are dropped), loss and SYN loss. The link's up/down state is kept.
+     */
+    public synchronized void setLink(Wan wan, LinkSpec spec) {
+        Properties state = requireState();
+        boolean linkUp = !"false".equals(state.getProperty("up." + wan.interfaceName()));
+        LinkSpec old = LinkSpec.decode(state.getProperty("link." + wan.interfaceName()));
+        applyLink(wan, spec, linkUp, state, old);
+        writeState(state);
+    }
+
+    /**
+     * Takes a link down or brings it back. Down is a silent blackhole: the link's router
+     * drops every packet in both directions while the interfaces stay up, as when a DSL
+     * line or an LTE cell stops passing traffic without the CPE noticing.
+     */
+    public synchronized void setLinkUp(Wan wan, boolean up) {
+        Properties state = requireState();
+        LinkSpec spec = LinkSpec.decode(state.getProperty("link." + wan.interfaceName()));
+        state.setProperty("up." + wan.interfaceName(), Boolean.toString(up));
+        nft(wan.node(), lossRules(spec, up));
+        writeState(state);
+    }
+
+    /** Byte counters of the CPE's interface for {@code wan}. */
+    public WanCounters wanBytes(Wan wan) {
+        String dir = "/sys/class/net/" + wan.interfaceName() + "/statistics/";
+        ExecResult r = exec(Node.CPE, "cat", dir + "rx_bytes", dir + "tx_bytes").check();
+        String[] f = r.stdout().strip().split("\\s+");
+        return new WanCounters(wan, Long.parseLong(f[0]), Long.parseLong(f[1]));
+    }
+
+    // ---------------------------------------------------------------- processes in namespaces
+
+    /** Runs a command in a namespace to completion (30 s at most). */
+    public ExecResult exec(Node node, String... command) {
+        return exec(node, List.of(command), COMMAND_TIMEOUT);
+    }
+
+    /** Runs a command in a namespace to completion, killing it after {@code timeout}. */
+    public ExecResult exec(Node node, List<String> command, Duration timeout) {
+        return Commands.run(inNamespace(node, command), null, timeout);
+    }
+
+    /**
+     * Starts a background process in a namespace, its output appended to {@code log}. The
+     * caller owns the process; {@link #down()} kills it too.
+     */
+    public Process start(Node node, Path log, List<String> command) {
+        try {
+            mkdirs();
+            ProcessBuilder pb = new ProcessBuilder(inNamespace(node, command))
+                    .redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
+                    .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()));
+            return pb.start();
+        } catch (IOException e) {
+            throw new TestbedException("cannot start " + command + " in " + namespace(node), e);
+        }
+    }
+
+    /**
+     * Starts a Java main class from this JVM's class path in a namespace (small heap,
+     * serial GC), tagged so that {@link #down()} finds it even outside the namespace.
+     */
+    public Process startJava(Node node, Path log, String mainClass, String... args) {
+        return start(node, log, javaCommandLine(node, mainClass, args));
+    }
+
+    /** Runs a Java main class in a namespace to completion. */
+    public ExecResult execJava(Node node, Duration timeout, String mainClass, String... args) {
+        return exec(node, javaCommandLine(node, mainClass, args), timeout);
+    }
+
+    /** The log file for a process named {@code name} in {@code node}'s namespace. */
+    public Path logFile(Node node, String name) {
+        return runDir.resolve(namespace(node) + "-" + name + ".log");
+    }
+
+    private List<String> javaCommandLine(Node node, String mainClass, String... args) {
+        List<String> cmd = new ArrayList<>();
+        cmd.add(javaCommand);
+        cmd.add("-D" + TAG_PROPERTY + "=" + namespace(node));
+        cmd.addAll(SMALL_JVM);
+        cmd.add("-cp");
+        cmd.add(classPath);
+        cmd.add(mainClass);
+        cmd.addAll(List.of(args));
+        return cmd;
+    }
+
+    private List<String> inNamespace(Node node, List<String> command) {
+        List<String> cmd = new ArrayList<>(List.of("ip", "netns", "exec", namespace(node)));
+        cmd.addAll(command);
+        return cmd;
+    }
+
+    // ---------------------------------------------------------------- links
+
+    private void applyLink(Wan wan, LinkSpec spec, boolean linkUp, Properties state, LinkSpec old) {
+        Node r = wan.node();
+        for (String dev : List.of("cpe", "ap")) {
+            if (spec.shaped()) {
+                long bytesPerSecond = Math.round(spec.rateMbit() * 1e6 / 8);
+                long burst = Math.max(15_140, bytesPerSecond / 200); // 5 ms, at least 10 full frames
+                exec(r, "tc", "qdisc", "replace", "dev", dev, "root", "tbf",
+                        "rate", Math.round(spec.rateMbit() * 1000) + "kbit",
+                        "burst", Long.toString(burst), "latency", "50ms").check();
+            } else {
+                exec(r, "tc", "qdisc", "del", "dev", dev, "root"); // fails harmlessly when none is set
+            }
+        }
+        nft(r, lossRules(spec, linkUp));
+        boolean delayChanged = old == null || old.oneWayDelayMs() != spec.oneWayDelayMs();
+        if (delayChanged) {
+            stopDelayLine(wan, state);
+            if (spec.delayed()) {
+                startDelayLine(wan, spec, state);
+            }
+        }
+        state.setProperty("link." + wan.interfaceName(), spec.encode());
+        state.setProperty("up." + wan.interfaceName(), Boolean.toString(linkUp));
+    }
+
+    private void startDelayLine(Wan wan, LinkSpec spec, Properties state) {
+        Node r = wan.node();
+        Path log = logFile(r, "delay-line");
+        try {
+            Files.deleteIfExists(log);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        String ms = Double.toString(spec.oneWayDelayMs());
+        Process p = startJava(r, log, DelayLineMain.class.getName(),
+                "--queue", Integer.toString(wan.upstreamQueue()), "--delay-ms", ms,
+                "--queue", Integer.toString(wan.downstreamQueue()), "--delay-ms", ms);
+        long deadline = System.nanoTime() + READY_TIMEOUT.toNanos();
+        while (!readLog(log).contains(DelayLineMain.READY)) {
+            if (!p.isAlive() || System.nanoTime() > deadline) {
+                p.destroyForcibly();
+                throw new TestbedException("delay line in " + namespace(r) + " did not start: " + readLog(log));
+            }
+            try {
+                Thread.sleep(20); // polling a child's log file; no event to wait on
+            } catch (InterruptedException e) {
+                p.destroyForcibly();
+                Thread.currentThread().interrupt();
+                throw new TestbedException("interrupted while starting the delay line", e);
+            }
+        }
+        state.setProperty("delayline." + wan.interfaceName() + ".pid", Long.toString(p.pid()));
+        // No --queue-bypass: if the delay line dies, the link drops (fail-closed).
+        for (String tool : List.of("iptables", "ip6tables")) {
+            exec(r, tool, "-w", "-A", "FORWARD", "-i", "cpe", "-j", "NFQUEUE",
+                    "--queue-num", Integer.toString(wan.upstreamQueue())).check();
+            exec(r, tool, "-w", "-A", "FORWARD", "-i", "ap", "-j", "NFQUEUE",
+                    "--queue-num", Integer.toString(wan.downstreamQueue())).check();
+        }
+    }
+
+    private void stopDelayLine(Wan wan, Properties state) {
+        Node r = wan.node();
+        for (String tool : List.of("iptables", "ip6tables")) {
+            exec(r, tool, "-w", "-F", "FORWARD");
+        }
+        String pid = (String) state.remove("delayline." + wan.interfaceName() + ".pid");
+        if (pid != null) {
+            ProcessHandle.of(Long.parseLong(pid)).ifPresent(ph -> killAll(Set.of(ph.pid())));
+        }
+    }
+
+    static String lossRules(LinkSpec spec, boolean linkUp) {
+        StringBuilder sb = new StringBuilder()
+                .append("table inet haap-link\n")
+                .append("delete table inet haap-link\n")
+                .append("table inet haap-link {\n")
+                .append("  chain forward {\n")
+                .append("    type filter hook forward priority -300; policy accept;\n");
+        if (!linkUp || spec.lossPct() == 100) {
+            sb.append("    drop\n");
+        } else if (spec.lossPct() > 0) {
+            sb.append("    numgen random mod 100 < ").append(spec.lossPct()).append(" drop\n");
+        }
+        if (spec.synLossPct() == 100) {
+            sb.append("    tcp flags & (syn | ack) == syn drop\n");
+        } else if (spec.synLossPct() > 0) {
+            sb.append("    tcp flags & (syn | ack) == syn numgen random mod 100 < ")
+                    .append(spec.synLossPct()).append(" drop\n");
+        }
+        return sb.append("  }\n}\n").toString();
+    }
+
+    // ---------------------------------------------------------------- topology
+
+    private void baseSysctls(Node n) {
+        boolean router = n != Node.CLIENT && n != Node.SERVER;
+        String fwd = router ? "1" : "0";
+        sysctl(n, List.of(
+                "net.ipv4.conf.all.rp_filter=0", "net.ipv4.conf.default.rp_filter=0",
+                "net.ipv4.ip_forward=" + fwd, "net.ipv6.conf.all.forwarding=" + fwd,
+                "net.ipv6.conf.all.accept_dad=0", "net.ipv6.conf.default.accept_dad=0"));
+    }
+
+    private void applySysctlFile(Node n, String file) {
+        sysctl(n, DeployFiles.sysctlAssignments(DeployFiles.read(file)));
+    }
+
+    private void sysctl(Node n, List<String> assignments) {
+        List<String> cmd = new ArrayList<>(List.of("sysctl", "-q", "-w"));
+        cmd.addAll(assignments);
+        exec(n, cmd, COMMAND_TIMEOUT).check();
+    }
+
+    private String linksAndAddresses(Node n) {
+        StringBuilder b = new StringBuilder("link set lo up\n");
+        switch (n) {
+            case CLIENT -> {
+                b.append("link add eth0 type veth peer name lan netns ").append(namespace(Node.CPE)).append('\n');
+                addr(b, "eth0", AddressPlan.CLIENT + "/24", AddressPlan.CLIENT6 + "/64");
+            }
+            case CPE -> {
+                addr(b, "lan", AddressPlan.CPE_LAN + "/24", AddressPlan.CPE_LAN6 + "/64");
+                for (Wan w : Wan.values()) {
+                    b.append("link add ").append(w.interfaceName()).append(" type veth peer name cpe netns ")
+                            .append(namespace(w.node())).append('\n');
+                    addr(b, w.interfaceName(), w.cpeAddress() + "/24", w.cpeAddress6() + "/64");
+                }
+            }
+            case DSL, LTE -> {
+                Wan w = n == Node.DSL ? Wan.DSL : Wan.LTE;
+                b.append("link add ap type veth peer name ").append(w.interfaceName()).append(" netns ")
+                        .append(namespace(Node.AP)).append('\n');
+                addr(b, "cpe", w.routerAddress() + "/24", w.routerAddress6() + "/64");
+                addr(b, "ap", w.routerApAddress() + "/24", w.routerApAddress6() + "/64");
+            }
+            case AP -> {
+                b.append("addr add ").append(AddressPlan.AP).append("/32 dev lo\n");
+                b.append("addr add ").append(AddressPlan.AP6).append("/128 dev lo\n");
+                b.append("link add srv type veth peer name eth0 netns ").append(namespace(Node.SERVER)).append('\n');
+                for (Wan w : Wan.values()) {
+                    addr(b, w.interfaceName(), w.apAddress() + "/24", w.apAddress6() + "/64");
+                }
+                addr(b, "srv", AddressPlan.AP_SERVER_NET + "/24", AddressPlan.AP_SERVER_NET6 + "/64");
+            }
+            case SERVER -> addr(b, "eth0", AddressPlan.SERVER + "/24", AddressPlan.SERVER6 + "/64");
+            default -> throw new IllegalStateException("unknown node " + n);
+        }
+        return b.toString();
+    }
+
+    private static void addr(StringBuilder b, String dev, String v4, String v6) {
+        b.append("addr add ").append(v4).append(" dev ").append(dev).append('\n');
+        b.append("addr add ").append(v6).append(" dev ").append(dev).append(" nodad\n");
+        b.append("link set ").append(dev).append(" up\n");
+    }
+
+    private String routes(Node n, Wan defaultWan) {
+        StringBuilder b = new StringBuilder();
+        switch (n) {
+            case CLIENT -> defaults(b, AddressPlan.CPE_LAN, AddressPlan.CPE_LAN6, null);
+            case CPE -> {
+                for (Wan w : Wan.values()) {
+                    String dev = w.interfaceName();
+                    int t = w.table();
+                    b.append("route add ").append(AddressPlan.v4(t, 0)).append("/24 dev ").append(dev)
+                            .append(" src ").append(w.cpeAddress()).append(" table ").append(t).append('\n');
+                    b.append("route add default via ").append(w.routerAddress()).append(" dev ").append(dev)
+                            .append(" table ").append(t).append('\n');
+                    b.append("route add ").append(AddressPlan.v6(t, 0)).append("/64 dev ").append(dev)
+                            .append(" table ").append(t).append('\n');
+                    b.append("route add default via ").append(w.routerAddress6()).append(" dev ").append(dev)
+                            .append(" table ").append(t).append('\n');
+                    b.append("rule add from ").append(w.cpeAddress()).append(" lookup ").append(t)
+                            .append(" pref ").append(1000 + t).append('\n');
+                }
+                defaults(b, defaultWan.routerAddress(), defaultWan.routerAddress6(), defaultWan.interfaceName());
+            }
+            case DSL, LTE -> {
+                Wan w = n == Node.DSL ? Wan.DSL : Wan.LTE;
+                defaults(b, w.apAddress(), w.apAddress6(), "ap");
+            }
+            case AP -> {
+                for (Wan w : Wan.values()) {
+                    b.append("route add ").append(AddressPlan.v4(w.table(), 0)).append("/24 via ")
+                            .append(w.routerApAddress()).append('\n');
+                    b.append("route add ").append(AddressPlan.v6(w.table(), 0)).append("/64 via ")
+                            .append(w.routerApAddress6()).append('\n');
+                }
+            }
+            case SERVER -> defaults(b, AddressPlan.AP_SERVER_NET, AddressPlan.AP_SERVER_NET6, null);
+            default -> throw new IllegalStateException("unknown node " + n);
+        }
+        return b.toString();
+    }
+
+    private static void defaults(StringBuilder b, String via4, String via6, String dev) {
+        String d = dev == null ? "" : " dev " + dev;
+        b.append("route add default via ").append(via4).append(d).append('\n');
+        b.append("route add default via ").append(via6).append(d).append('\n');
+    }
+
+    private static String cpeRules6() {
+        StringBuilder b = new StringBuilder();
+        for (Wan w : Wan.values()) {
+            b.append("rule add from ").append(w.cpeAddress6()).append(" lookup ").append(w.table())
+                    .append(" pref ").append(1000 + w.table()).append('\n');
+        }
+        return b.toString();
+    }
+
+    static String gatewayRules() {
+        return DeployFiles.substituteDefines(DeployFiles.read("nftables/haap-gateway.nft"), Map.of(
+                "LAN_IF", "\"lan\"",
+                "AP_V4", AddressPlan.AP,
+                "AP_V6", AddressPlan.AP6,
+                "TPROXY_PORT", Integer.toString(AddressPlan.GATEWAY_TPROXY_PORT)));
+    }
+
+    /**
+     * Source NAT of LAN traffic leaving over a WAN, as every home router does: it gives the
+     * testbed a route-only path (client to server without the gateway), and it is what a
+     * real CPE does with the traffic the gateway does not intercept.
+     */
+    private static String cpeMasquerade() {
+        return "table inet haap-testbed\n"
+                + "delete table inet haap-testbed\n"
+                + "table inet haap-testbed {\n"
+                + "  chain postrouting {\n"
+                + "    type nat hook postrouting priority srcnat; policy accept;\n"
+                + "    ip saddr 198.18.1.0/24 oifname { \"dsl\", \"lte\" } masquerade\n"
+                + "    ip6 saddr 2001:db8:1::/64 oifname { \"dsl\", \"lte\" } masquerade\n"
+                + "  }\n"
+                + "}\n";
+    }
+
+    // ---------------------------------------------------------------- helpers
+
+    private void ip(List<String> args, String stdin) {
+        List<String> cmd = new ArrayList<>();
+        cmd.add("ip");
+        cmd.addAll(args);
+        Commands.run(cmd, stdin, COMMAND_TIMEOUT).check();
+    }
+
+    private void nft(Node n, String rules) {
+        Commands.run(inNamespace(n, List.of("nft", "-f", "-")), rules, COMMAND_TIMEOUT).check();
+    }
+
+    private List<String> existingNamespaces() {
+        ExecResult r = Commands.run(List.of("ip", "netns", "list"), null, COMMAND_TIMEOUT).check();
+        List<String> out = new ArrayList<>();
+        for (String line : r.stdout().split("\n")) {
+            String name = line.strip().split("\\s+")[0];
+            if (name.startsWith(prefix)) {
+                out.add(name);
+            }
+        }
+        out.sort(null);
+        return out;
+    }
+
+    private static boolean isSelfOrAncestor(long pid) {
+        Optional<ProcessHandle> p = Optional.of(ProcessHandle.current());
+        while (p.isPresent()) {
+            if (p.get().pid() == pid) {
+                return true;
+            }
+            p = p.get().parent();
+        }
+        return false;
+    }
+
+    private static void killAll(Set<Long> pids) {
+        List<ProcessHandle> handles = new ArrayList<>();
+        for (long pid : pids) {
+            ProcessHandle.of(pid).ifPresent(handles::add);
+        }
+        handles.forEach(ProcessHandle::destroy);
+        waitForExit(handles, Duration.ofSeconds(3));
+        handles.stream().filter(ProcessHandle::isAlive).forEach(ProcessHandle::destroyForcibly);
+        waitForExit(handles, Duration.ofSeconds(5));
+    }
+
+    private static void waitForExit(List<ProcessHandle> handles, Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        for (ProcessHandle h : handles) {
+            try {
+                long left = Math.max(1, deadline - System.nanoTime());
+                h.onExit().get(left, java.util.concurrent.TimeUnit.NANOSECONDS);
+            } catch (java.util.concurrent.TimeoutException | java.util.concurrent.ExecutionException e) {
+                // still alive: the caller escalates
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+    }
+
+    private void mkdirs() {
+        try {
+            Files.createDirectories(runDir);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private Path stateFile() {
+        return runDir.resolve(prefix + "state.properties");
+    }
+
+    private Properties readState() {
+        Properties p = new Properties();
+        Path f = stateFile();
+        if (Files.exists(f)) {
+            try (var r = Files.newBufferedReader(f, StandardCharsets.UTF_8)) {
+                p.load(r);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+        return p;
+    }
+
+    private Properties requireState() {
+        Properties p = readState();
+        if (p.getProperty("link.dsl") == null || !status().isComplete()) {
+            throw new TestbedException("testbed " + prefix + "* is not up");
+        }
+        return p;
+    }
+
+    private void writeState(Properties p) {
+        mkdirs();
+        try (var w = Files.newBufferedWriter(stateFile(), StandardCharsets.UTF_8)) {
+            p.store(w, "HAAP testbed state (" + prefix.toLowerCase(Locale.ROOT) + "*)");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static String readLog(Path log) {
+        try {
+            return Files.exists(log) ? Files.readString(log, StandardCharsets.UTF_8) : "";
+        } catch (IOException e) {
+            return "";
+        }
+    }
+}

@@ -1,0 +1,84 @@
+package org.haap.deploy.testbed;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/** Runs {@link LinkProbe} in the testbed's namespaces and reads its output. */
+final class Probes {
+
+    private final Testbed testbed;
+
+    Probes(Testbed testbed) {
+        this.testbed = testbed;
+    }
+
+    /** Starts a discard server in {@code node} and waits until it listens. */
+    Process serve(Node node, int port) throws InterruptedException {
+        var log = testbed.logFile(node, "probe-" + port);
+        Process p = testbed.startJava(node, log, LinkProbe.class.getName(), "serve", "--port", Integer.toString(port));
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (true) {
+            ExecResult ss = testbed.exec(node, "ss", "-Hltn", "sport = :" + port);
+            if (ss.ok() && !ss.stdout().isBlank()) {
+                return p;
+            }
+            assertTrue(p.isAlive() && System.nanoTime() < deadline, "probe server in " + node + " did not start");
+            Thread.sleep(50); // polling another process's socket; no event to wait on
+        }
+    }
+
+    /** Connect times in microseconds, or an empty list when a connect failed. */
+    List<Long> connectTimesUs(Node from, String host, int port, String bind, int count, int timeoutMs) {
+        List<String> args = new ArrayList<>(List.of("rtt", "--host", host, "--port", Integer.toString(port),
+                "--count", Integer.toString(count), "--timeout-ms", Integer.toString(timeoutMs)));
+        if (bind != null) {
+            args.add("--bind");
+            args.add(bind);
+        }
+        ExecResult r = testbed.execJava(from, Duration.ofSeconds(60 + count), LinkProbe.class.getName(),
+                args.toArray(new String[0]));
+        List<Long> out = new ArrayList<>();
+        for (String line : r.stdout().split("\n")) {
+            if (line.startsWith("connect-us=")) {
+                out.add(Long.parseLong(line.substring("connect-us=".length()).strip()));
+            }
+        }
+        return r.ok() ? out : List.of();
+    }
+
+    /** Whether one TCP connect succeeds within {@code timeoutMs}. */
+    boolean connects(Node from, String host, int port, String bind, int timeoutMs) {
+        return !connectTimesUs(from, host, port, bind, 1, timeoutMs).isEmpty();
+    }
+
+    /** Median connect time in ms over {@code count} samples (the first 5 are warm-up). */
+    double medianRttMs(Node from, String host, int port, String bind, int count) {
+        List<Long> us = connectTimesUs(from, host, port, bind, count + 5, 3000);
+        assertTrue(us.size() == count + 5, "every connect from " + from + " to " + host + " succeeded");
+        List<Long> measured = new ArrayList<>(us.subList(5, us.size()));
+        measured.sort(null);
+        return measured.get(measured.size() / 2) / 1000.0;
+    }
+
+    /** Sends for {@code seconds} and returns the throughput in Mbit/s. */
+    double sendMbit(Node from, String host, int port, String bind, double seconds) {
+        List<String> args = new ArrayList<>(List.of("send", "--host", host, "--port", Integer.toString(port),
+                "--seconds", Double.toString(seconds)));
+        if (bind != null) {
+            args.add("--bind");
+            args.add(bind);
+        }
+        ExecResult r = testbed.execJava(from, Duration.ofSeconds(60), LinkProbe.class.getName(), args.toArray(new String[0]))
+                .check();
+        for (String line : r.stdout().split("\n")) {
+            if (line.startsWith("mbit=")) {
+                return Double.parseDouble(line.substring("mbit=".length()).strip());
+            }
+        }
+        throw new AssertionError("no mbit= line in " + r.stdout());
+    }
+}

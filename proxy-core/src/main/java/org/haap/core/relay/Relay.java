@@ -1,0 +1,61 @@
+package org.haap.core.relay;
+
+import java.util.Objects;
+
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
+
+import org.haap.core.relay.internal.DefaultRelaySession;
+
+/**
+ * Entry point of the relay: joins two connected channels, {@code downstream} (client side)
+ * and {@code upstream} (server side), until both are closed.
+ *
+ * <p>{@link #start} appends one relay handler to the tail of each pipeline (handlers of
+ * earlier stages stay where they are and remain the caller's business), sets
+ * {@code ALLOW_HALF_CLOSURE} and the configured write-buffer watermarks on both channels and
+ * takes over {@code AUTO_READ}. Timers run on the downstream channel's event loop.
+ *
+ * <p>Splice is used when {@link RelayConfig#splice()} is set, both channels are epoll stream
+ * channels in level-triggered mode on the same event loop and the epoll internals the
+ * splice accounting needs are reachable; otherwise bytes are copied through pooled buffers
+ * and {@link RelayResult#spliced()} is {@code false}. Splice bypasses the pipelines: with it,
+ * handlers left from earlier stages see no payload.
+ */
+public final class Relay {
+
+    private Relay() {
+    }
+
+    /**
+     * Starts relaying between two active channels. May be called from any thread; the work
+     * is done on the downstream channel's event loop.
+     *
+     * @param downstream the client-side channel
+     * @param upstream   the server-side channel
+     * @param cfg        watermarks, timeouts and splice settings
+     * @param listener   data-path observer ({@link RelayListener#NOOP} for none)
+     * @return the running session
+     */
+    public static RelaySession start(Channel downstream, Channel upstream, RelayConfig cfg,
+                                     RelayListener listener) {
+        Objects.requireNonNull(downstream, "downstream");
+        Objects.requireNonNull(upstream, "upstream");
+        Objects.requireNonNull(cfg, "cfg");
+        Objects.requireNonNull(listener, "listener");
+        if (downstream == upstream) {
+            throw new IllegalArgumentException("downstream and upstream must be different channels");
+        }
+        return DefaultRelaySession.start(downstream, upstream, cfg, listener);
+    }
+
+    /** Closes {@code ch} once everything already written to it has been flushed. */
+    public static void closeOnFlush(Channel ch) {
+        if (ch.isActive()) {
+            ch.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
+        } else if (ch.isOpen()) {
+            ch.close();
+        }
+    }
+}

@@ -1,0 +1,117 @@
+package org.haap.core.relay.internal;
+
+import java.lang.reflect.Field;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
+import java.util.Queue;
+
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+
+/**
+ * The relay's only contact with Netty's epoll splice machinery, by reflection because
+ * proxy-core sees the epoll transport at run time only.
+ *
+ * <p>Besides {@code AbstractEpollStreamChannel.spliceTo(target, len)} it reads the head of
+ * the channel's splice queue: Netty's splice reports neither the bytes of an unfinished
+ * request nor end of stream (splice(2) returning 0 means both EOF and EAGAIN), so at end of
+ * stream the relay reads the remaining length of its unfinished request (to count the bytes
+ * it did move) and sets it to zero (so the request completes and Netty's ordinary read path,
+ * which does see EOF, drains the rest). When any of this is not reachable (no epoll, another
+ * Netty version, a module system that forbids the access) {@link #AVAILABLE} is
+ * {@code false} and the relay copies.
+ */
+final class SpliceInternals {
+
+    private static final String STREAM_CHANNEL = "io.netty.channel.epoll.AbstractEpollStreamChannel";
+
+    /** Whether splice, with exact accounting, can be used at all. */
+    static final boolean AVAILABLE;
+    private static final Class<?> STREAM_CLASS;
+    private static final Method SPLICE_TO;
+    private static final Method GET_EPOLL_MODE;
+    private static final Field QUEUE;
+    private static final Field LEN;
+    private static final Field PROMISE;
+
+    static {
+        Class<?> stream = null;
+        Method spliceTo = null;
+        Method mode = null;
+        Field queue = null;
+        Field len = null;
+        Field promise = null;
+        boolean ok;
+        try {
+            stream = Class.forName(STREAM_CHANNEL, false, Channel.class.getClassLoader());
+            spliceTo = stream.getMethod("spliceTo", stream, int.class);
+            Class<?> config = Class.forName("io.netty.channel.epoll.EpollChannelConfig", false,
+                    stream.getClassLoader());
+            mode = config.getMethod("getEpollMode");
+            queue = stream.getDeclaredField("spliceQueue");
+            Class<?> task = Class.forName(STREAM_CHANNEL + "$SpliceInTask", false, stream.getClassLoader());
+            len = task.getDeclaredField("len");
+            promise = task.getDeclaredField("promise");
+            queue.setAccessible(true);
+            len.setAccessible(true);
+            promise.setAccessible(true);
+            ok = len.getType() == int.class && Queue.class.isAssignableFrom(queue.getType());
+        } catch (Throwable t) {
+            ok = false;
+        }
+        AVAILABLE = ok;
+        STREAM_CLASS = stream;
+        SPLICE_TO = spliceTo;
+        GET_EPOLL_MODE = mode;
+        QUEUE = queue;
+        LEN = len;
+        PROMISE = promise;
+    }
+
+    private SpliceInternals() {
+    }
+
+    /** Whether {@code ch} is an epoll stream channel in level-triggered mode. */
+    static boolean isSpliceable(Channel ch) {
+        if (!AVAILABLE || !STREAM_CLASS.isInstance(ch)) {
+            return false;
+        }
+        try {
+            Object mode = GET_EPOLL_MODE.invoke(ch.config());
+            return mode instanceof Enum && "LEVEL_TRIGGERED".equals(((Enum<?>) mode).name());
+        } catch (IllegalAccessException | InvocationTargetException e) {
+            return false;
+        }
+    }
+
+    /** {@code src.spliceTo(dst, len)}; both must be {@linkplain #isSpliceable spliceable}. */
+    static ChannelFuture spliceTo(Channel src, Channel dst, int len) {
+        try {
+            return (ChannelFuture) SPLICE_TO.invoke(src, dst, len);
+        } catch (InvocationTargetException e) {
+            return src.newFailedFuture(e.getCause());
+        } catch (IllegalAccessException e) {
+            return src.newFailedFuture(e);
+        }
+    }
+
+    /**
+     * If the head of {@code ch}'s splice queue is the request completing {@code request},
+     * returns how many of its {@code chunk} bytes were spliced in and makes it complete on the
+     * next read; otherwise returns -1. Event loop only.
+     */
+    static int finishHead(Channel ch, ChannelFuture request, int chunk) {
+        try {
+            Queue<?> queue = (Queue<?>) QUEUE.get(ch);
+            Object head = queue == null ? null : queue.peek();
+            if (head == null || PROMISE.get(head) != request) {
+                return -1;
+            }
+            int remaining = LEN.getInt(head);
+            LEN.setInt(head, 0);
+            return chunk - remaining;
+        } catch (IllegalAccessException e) {
+            throw new IllegalStateException("splice internals became inaccessible", e);
+        }
+    }
+}

@@ -1,0 +1,110 @@
+package org.haap.core.sys;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+
+class NetlinkMessageTest {
+
+    private static byte[] bytes(ByteBuffer b) {
+        byte[] out = new byte[b.remaining()];
+        b.duplicate().get(out);
+        return out;
+    }
+
+    @Test
+    void encodesHeaderFamilyHeaderAndPaddedAttributes() {
+        ByteBuffer msg = NetlinkMessage.builder(0x0302, NetlinkMessage.NLM_F_REQUEST | NetlinkMessage.NLM_F_ACK)
+                .sequence(7)
+                .putU8(2).putU8(0).putU16BE(5)        // nfgenmsg: AF_INET, v0, res_id 5
+                .attrU8(9, 0xab)                      // 5 bytes + 3 padding
+                .attrU32BE(3, 0x01020304)
+                .build();
+        byte[] expected = {
+            36, 0, 0, 0,   0x02, 0x03,   0x05, 0x00,   7, 0, 0, 0,   0, 0, 0, 0,
+            2, 0, 0, 5,
+            5, 0, 9, 0, (byte) 0xab, 0, 0, 0,
+            8, 0, 3, 0, 1, 2, 3, 4,
+        };
+        assertArrayEquals(expected, bytes(msg));
+    }
+
+    @Test
+    void roundTripsNestedAttributesAndStrings() {
+        ByteBuffer msg = NetlinkMessage.builder(0x10, NetlinkMessage.NLM_F_REQUEST)
+                .sequence(42).portId(99)
+                .putU8(3).putU8(1).putU16(0)          // genlmsghdr
+                .attrString(2, "mptcp_pm")
+                .attrNested(1, b -> b.attrU16(1, 2).attrU32(6, 0x11223344).attr(3, new byte[] {(byte) 198, 18, 0, 1}))
+                .attrU16BE(5, 15124)
+                .build();
+        List<NetlinkMessage> parsed = NetlinkMessage.parseAll(msg);
+        assertEquals(1, parsed.size());
+        NetlinkMessage m = parsed.get(0);
+        assertEquals(0x10, m.type());
+        assertEquals(42, m.sequence());
+        assertEquals(99, m.portId());
+        assertEquals(3, m.payload().get(0));
+        NetlinkAttributes attrs = m.attributes(4);
+        assertEquals("mptcp_pm", attrs.string(2));
+        assertEquals(15124, attrs.u16BE(5));
+        NetlinkAttributes addr = attrs.nested(1);
+        assertEquals(2, addr.u16(1));
+        assertEquals(0x11223344, addr.u32(6));
+        assertArrayEquals(new byte[] {(byte) 198, 18, 0, 1}, addr.find(3).orElseThrow().bytes());
+        assertFalse(attrs.has(77));
+        assertEquals(3, attrs.all().size());
+    }
+
+    @Test
+    void nestedFlagIsSetOnTheWireAndMaskedWhenParsing() {
+        ByteBuffer msg = NetlinkMessage.builder(0x10, 0).attrNested(6, b -> b.attrU8(1, 1)).build();
+        assertEquals(6 | NetlinkAttributes.NLA_F_NESTED, msg.getShort(NetlinkMessage.HEADER_LENGTH + 2) & 0xffff);
+        assertEquals(6, NetlinkMessage.parseAll(msg).get(0).attributes(0).all().get(0).type());
+    }
+
+    @Test
+    void splitsSeveralMessagesInOneDatagramAndReadsErrors() {
+        ByteBuffer a = NetlinkMessage.builder(NetlinkMessage.NLMSG_ERROR, 0).sequence(1).putU32(-1).build(); // EPERM
+        ByteBuffer b = NetlinkMessage.builder(NetlinkMessage.NLMSG_ERROR, 0).sequence(2).putU32(0).build();  // ack
+        ByteBuffer c = NetlinkMessage.builder(NetlinkMessage.NLMSG_DONE, NetlinkMessage.NLM_F_MULTI).sequence(3).build();
+        ByteBuffer all = ByteBuffer.allocate(a.remaining() + b.remaining() + c.remaining()).order(ByteOrder.LITTLE_ENDIAN);
+        all.put(a).put(b).put(c).flip();
+        List<NetlinkMessage> parsed = NetlinkMessage.parseAll(all);
+        assertEquals(3, parsed.size());
+        assertTrue(parsed.get(0).isError());
+        assertEquals(1, parsed.get(0).errno());
+        assertEquals(0, parsed.get(1).errno());
+        assertEquals(NetlinkMessage.NLMSG_DONE, parsed.get(2).type());
+        assertThrows(IllegalStateException.class, () -> parsed.get(2).errno());
+    }
+
+    @Test
+    void rejectsTruncatedInput() {
+        ByteBuffer msg = NetlinkMessage.builder(1, 0).attrU32(1, 5).build();
+        ByteBuffer cut = msg.duplicate();
+        cut.limit(msg.limit() - 4);
+        assertThrows(IllegalArgumentException.class, () -> NetlinkMessage.parseAll(cut));
+        ByteBuffer badAttr = ByteBuffer.wrap(new byte[] {12, 0, 1, 0, 0, 0, 0, 0});
+        assertThrows(IllegalArgumentException.class, () -> NetlinkAttributes.parse(badAttr));
+        assertThrows(IllegalArgumentException.class, () -> NetlinkMessage.builder(70000, 0));
+    }
+
+    @Test
+    void growsBeyondTheInitialBuffer() {
+        byte[] big = new byte[1000];
+        big[999] = 9;
+        ByteBuffer msg = NetlinkMessage.builder(1, 0).attr(1, big).attr(2, big).build();
+        NetlinkAttributes attrs = NetlinkMessage.parseAll(msg).get(0).attributes(0);
+        assertEquals(9, attrs.value(2).get(999));
+        assertEquals(1000, attrs.value(1).remaining());
+    }
+}

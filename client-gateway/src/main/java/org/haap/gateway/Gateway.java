@@ -1,0 +1,187 @@
+package org.haap.gateway;
+
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFactory;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.epoll.EpollIoHandler;
+import io.netty.channel.epoll.EpollServerSocketChannel;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import java.io.IOException;
+import java.lang.System.Logger;
+import java.lang.System.Logger.Level;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.haap.config.GatewayConfig;
+import org.haap.config.PathManagerMode;
+import org.haap.config.RobeMode;
+import org.haap.config.WanConfig;
+import org.haap.core.mptcp.MptcpSockets;
+import org.haap.core.mptcp.Protocol;
+import org.haap.core.mptcp.ServerSocketOptions;
+import org.haap.core.pm.MptcpPmClient;
+import org.haap.gateway.internal.Interfaces;
+import org.haap.gateway.internal.LoopGuard;
+import org.haap.robe.Establisher;
+import org.haap.robe.Sequential;
+import org.haap.robe.WanPath;
+import org.haap.robe.WanState;
+
+/**
+ * A running client gateway. {@link #start} applies (or checks) the kernel MPTCP settings,
+ * sets the path-manager limits and endpoints, and opens the TPROXY listeners;
+ * {@link #close()} stops accepting, drains open sessions for up to {@code timeouts.drain},
+ * closes the rest and removes the endpoints it added. Call both from the process's own
+ * network namespace (sysctls, netlink and sockets are per namespace).
+ */
+public final class Gateway implements AutoCloseable {
+
+    private static final Logger LOG = System.getLogger(Gateway.class.getName());
+
+    private final GatewayConfig config;
+    private final GatewayContext context;
+    private final EventLoopGroup group;
+    private final List<Channel> listeners;
+    private final MptcpPmClient pm;
+    private final KernelEndpoints endpoints;
+    private boolean closed;
+
+    private Gateway(GatewayConfig config, GatewayContext context, EventLoopGroup group, List<Channel> listeners,
+            MptcpPmClient pm, KernelEndpoints endpoints) {
+        this.config = config;
+        this.context = context;
+        this.group = group;
+        this.listeners = listeners;
+        this.pm = pm;
+        this.endpoints = endpoints;
+    }
+
+    /** The robe view of the configured WANs, in order of preference. */
+    public static List<WanPath> wanPaths(List<WanConfig> wans) {
+        List<WanPath> paths = new ArrayList<>();
+        for (WanConfig w : wans) {
+            paths.add(new WanPath(w.name(), w.interfaceName(), w.source(), w.source6()));
+        }
+        return List.copyOf(paths);
+    }
+
+    /**
+     * Starts the gateway.
+     *
+     * @throws KernelSettings.MismatchException if the kernel settings differ and may not be changed
+     * @throws IOException if a sysctl, the path manager or a listener cannot be set up
+     */
+    public static Gateway start(GatewayConfig config, MptcpSockets sockets, GatewayMetrics metrics,
+            List<WanPath> paths) throws IOException {
+        KernelSettings.ofCurrentNamespace().enforce(
+                KernelSettings.required(config.sysctl(), config.pathManager().mode()), config.sysctl().manage());
+        if (config.pathManager().mode() != PathManagerMode.KERNEL) {
+            LOG.log(Level.WARNING, "path-manager.mode = " + config.pathManager().mode().name().toLowerCase()
+                    + " is not implemented yet; using the in-kernel path manager with one endpoint per extra WAN");
+        }
+        if (config.robe().mode() != RobeMode.CLASSIC) {
+            LOG.log(Level.INFO, "robe.mode = " + config.robe().mode().name().toLowerCase()
+                    + " is not implemented yet; establishing sequentially (preferred WAN first, then the next)");
+        }
+        MptcpPmClient pm = MptcpPmClient.open();
+        KernelEndpoints endpoints = null;
+        EventLoopGroup group = null;
+        List<Channel> listeners = new ArrayList<>();
+        try {
+            endpoints = KernelEndpoints.install(pm, config.wans(), config.sysctl());
+            WanState wanState = WanState.withDefaults(paths);
+            Establisher establisher = new Sequential(sockets, wanState, config.timeouts().connect());
+            LoopGuard guard = new LoopGuard(config.aggregationPoint(), Interfaces::localAddresses,
+                    Duration.ofSeconds(10), System::nanoTime);
+            GatewayContext context = new GatewayContext(config, sockets, establisher, wanState, metrics, guard);
+            group = new MultiThreadIoEventLoopGroup(config.effectiveEventLoops(),
+                    new DefaultThreadFactory("haap-gw"), EpollIoHandler.newFactory());
+            for (InetSocketAddress address : config.listen()) {
+                EpollServerSocketChannel server = sockets.openServer(address, ServerSocketOptions.defaults()
+                        .withProtocol(Protocol.TCP).withTransparent(true).withReusePort(false));
+                listeners.add(server);
+                new ServerBootstrap().group(group)
+                        .channelFactory((ChannelFactory<EpollServerSocketChannel>) () -> server)
+                        .childOption(ChannelOption.AUTO_READ, false)
+                        .childOption(ChannelOption.ALLOW_HALF_CLOSURE, true)
+                        .childOption(ChannelOption.TCP_NODELAY, true)
+                        .childHandler(new ChannelInitializer<Channel>() {
+                            @Override
+                            protected void initChannel(Channel ch) {
+                                ch.pipeline().addLast(new GatewaySessionHandler(context));
+                            }
+                        })
+                        .register().syncUninterruptibly();
+            }
+            return new Gateway(config, context, group, listeners, pm, endpoints);
+        } catch (IOException | RuntimeException e) {
+            for (Channel l : listeners) {
+                l.close();
+            }
+            if (group != null) {
+                group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+            }
+            if (endpoints != null) {
+                endpoints.close();
+            }
+            pm.close();
+            throw e;
+        }
+    }
+
+    /** The bound listener addresses. */
+    public List<InetSocketAddress> listenAddresses() {
+        List<InetSocketAddress> out = new ArrayList<>();
+        for (Channel l : listeners) {
+            out.add((InetSocketAddress) l.localAddress());
+        }
+        return out;
+    }
+
+    /** Sessions currently open. */
+    public int activeSessions() {
+        return context.sessions().size();
+    }
+
+    /** The configuration this gateway runs with. */
+    public GatewayConfig config() {
+        return config;
+    }
+
+    /** Stops accepting, drains, closes the rest, removes the endpoints. Idempotent. */
+    @Override
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        context.stopping(true);
+        for (Channel l : listeners) {
+            l.close().syncUninterruptibly();
+        }
+        for (GatewaySessionHandler s : context.sessions()) {
+            s.shutdown(false);
+        }
+        long deadline = System.nanoTime() + config.timeouts().drain().toNanos();
+        while (!context.sessions().isEmpty() && System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        for (GatewaySessionHandler s : context.sessions()) {
+            s.shutdown(true);
+        }
+        group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+        endpoints.close();
+        pm.close();
+    }
+}

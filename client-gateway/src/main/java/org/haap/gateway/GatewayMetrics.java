@@ -1,0 +1,163 @@
+package org.haap.gateway;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import java.time.Duration;
+import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.haap.core.convert.ConvertErrorCode;
+import org.haap.core.relay.Direction;
+import org.haap.core.relay.RelayListener;
+import org.haap.robe.Attempt;
+import org.haap.robe.Outcome;
+import org.haap.robe.WanPath;
+
+/**
+ * The gateway's meters, registered once at start-up with bounded label values (WAN names
+ * come from the configuration); the per-connection path only increments pre-bound meters.
+ * Exported names are listed in the module README ({@code haap_gateway_...}).
+ */
+public final class GatewayMetrics implements RelayListener {
+
+    /** What became of an intercepted LAN connection (label {@code result}). */
+    public enum Result {
+        /** Carried through the aggregation point. */
+        RELAYED,
+        /** The AP answered with a Convert Error TLV; the LAN connection was reset. */
+        CONVERT_ERROR,
+        /** No WAN reached the AP; the LAN connection was reset. */
+        AP_UNREACHABLE,
+        /** Connected directly (bypass), not through the AP. */
+        BYPASSED,
+        /** The direct (bypass) connection failed; the LAN connection was reset. */
+        BYPASS_FAILED,
+        /** Addressed to the gateway itself or to the AP: closed, never carried. */
+        LOOP,
+        /** The AP's reply did not arrive in time, was malformed, or the AP closed first. */
+        AP_PROTOCOL_ERROR,
+        /** The LAN client went away before the session was set up. */
+        CLIENT_GONE,
+        /** The gateway was stopping. */
+        SHUTDOWN
+    }
+
+    private final Map<Result, Counter> intercepted = new EnumMap<>(Result.class);
+    private final AtomicInteger active = new AtomicInteger();
+    private final Map<ConvertErrorCode, Counter> convertErrors = new EnumMap<>(ConvertErrorCode.class);
+    private final Counter fallbacks;
+    private final Map<String, Map<Outcome, Counter>> attempts = new HashMap<>();
+    private final Map<String, Counter> winners = new HashMap<>();
+    private final Timer setup;
+    private final Map<Direction, Counter> bytes = new EnumMap<>(Direction.class);
+    private final Map<Direction, Counter> paused = new EnumMap<>(Direction.class);
+
+    public GatewayMetrics(MeterRegistry registry, List<WanPath> paths) {
+        for (Result r : Result.values()) {
+            intercepted.put(r, Counter.builder("haap.gateway.connections.intercepted")
+                    .description("Intercepted LAN connections, by what became of them")
+                    .tag("result", lower(r)).register(registry));
+        }
+        Gauge.builder("haap.gateway.sessions.active", active, AtomicInteger::get)
+                .description("Intercepted LAN connections currently open (any phase)")
+                .register(registry);
+        for (ConvertErrorCode code : ConvertErrorCode.values()) {
+            convertErrors.put(code, Counter.builder("haap.gateway.convert.errors.received")
+                    .description("Convert Error TLVs received from the aggregation point, by RFC 8803 error code")
+                    .tag("code", lower(code)).register(registry));
+        }
+        fallbacks = Counter.builder("haap.gateway.mptcp.fallbacks")
+                .description("Connections to the aggregation point that fell back to plain TCP")
+                .register(registry);
+        for (WanPath p : paths) {
+            Map<Outcome, Counter> byOutcome = new EnumMap<>(Outcome.class);
+            for (Outcome o : Outcome.values()) {
+                byOutcome.put(o, Counter.builder("haap.gateway.establish.attempts")
+                        .description("MPTCP connect attempts to the aggregation point, by WAN and outcome")
+                        .tag("path", p.name()).tag("outcome", lower(o)).register(registry));
+            }
+            attempts.put(p.name(), byOutcome);
+            winners.put(p.name(), Counter.builder("haap.gateway.establish.winners")
+                    .description("Established connections to the aggregation point, by the WAN of the initial subflow")
+                    .tag("path", p.name()).register(registry));
+        }
+        setup = Timer.builder("haap.gateway.establish.setup")
+                .description("Time to establish the MPTCP connection to the aggregation point (all attempts)")
+                .publishPercentileHistogram()
+                .register(registry);
+        for (Direction d : Direction.values()) {
+            bytes.put(d, Counter.builder("haap.gateway.relay.bytes")
+                    .description("Bytes relayed, by direction (upstream = LAN client to server)")
+                    .baseUnit("bytes").tag("direction", lower(d)).register(registry));
+            paused.put(d, Counter.builder("haap.gateway.relay.flow.control.paused")
+                    .description("Times reading paused because the receiving side was not writable")
+                    .tag("direction", lower(d)).register(registry));
+        }
+    }
+
+    void sessionOpened() {
+        active.incrementAndGet();
+    }
+
+    void sessionClosed() {
+        active.decrementAndGet();
+    }
+
+    /** The number of open sessions. */
+    public int activeSessions() {
+        return active.get();
+    }
+
+    void intercepted(Result result) {
+        intercepted.get(result).increment();
+    }
+
+    void convertError(ConvertErrorCode code) {
+        convertErrors.get(code).increment();
+    }
+
+    void fallback() {
+        fallbacks.increment();
+    }
+
+    void attempts(List<Attempt> list) {
+        for (Attempt a : list) {
+            Map<Outcome, Counter> byOutcome = attempts.get(a.path().name());
+            if (byOutcome != null) {
+                byOutcome.get(a.outcome()).increment();
+            }
+        }
+    }
+
+    void established(WanPath winner, Duration setupTime) {
+        Counter c = winners.get(winner.name());
+        if (c != null) {
+            c.increment();
+        }
+        setup.record(setupTime);
+    }
+
+    /** Bytes written before the relay took over (the AP's first bytes after its reply). */
+    void extraBytes(Direction dir, long n) {
+        bytes.get(dir).increment(n);
+    }
+
+    @Override
+    public void onBytes(Direction dir, long n) {
+        bytes.get(dir).increment(n);
+    }
+
+    @Override
+    public void onPausedReading(Direction dir) {
+        paused.get(dir).increment();
+    }
+
+    private static String lower(Enum<?> e) {
+        return e.name().toLowerCase(Locale.ROOT);
+    }
+}

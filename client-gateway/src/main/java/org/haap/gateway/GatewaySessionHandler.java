@@ -1,0 +1,427 @@
+package org.haap.gateway;
+
+import io.netty.bootstrap.Bootstrap;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.CompositeByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.socket.ChannelInputShutdownEvent;
+import io.netty.util.ReferenceCountUtil;
+import io.netty.util.concurrent.Future;
+import io.netty.util.concurrent.ScheduledFuture;
+import java.lang.System.Logger;
+import java.lang.System.Logger.Level;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import org.haap.config.ApUnreachable;
+import org.haap.core.convert.ConvertCodec;
+import org.haap.core.convert.ConvertMessage;
+import org.haap.core.convert.ConvertMessageDecoder;
+import org.haap.core.convert.ErrorTlv;
+import org.haap.core.mptcp.ClientSocketOptions;
+import org.haap.core.mptcp.MptcpInfoReader;
+import org.haap.core.relay.Direction;
+import org.haap.core.relay.Relay;
+import org.haap.core.relay.RelayResult;
+import org.haap.core.relay.RelaySession;
+import org.haap.core.session.Termination;
+import org.haap.core.session.Termination.Phase;
+import org.haap.core.session.Termination.Reason;
+import org.haap.core.session.Termination.Side;
+import org.haap.gateway.GatewayMetrics.Result;
+import org.haap.robe.Established;
+import org.haap.robe.WanPath;
+
+/**
+ * One intercepted LAN connection, from accept until the relay takes over (then this handler
+ * leaves the pipeline and only the session's end is observed). The original destination is
+ * the accepted socket's local address (TPROXY). Stages:
+ * <ol>
+ *   <li>refuse loops (destination is the gateway or the AP);</li>
+ *   <li>establish an MPTCP connection to the AP through the {@link org.haap.robe.Establisher},
+ *       on this channel's event loop (so the relay can splice), while reading what the client
+ *       already sends, up to {@link GatewayContext#EARLY_DATA_LIMIT};</li>
+ *   <li>send Convert {Connect(destination), Cookie} followed at once by those bytes; LAN
+ *       reading stays paused until the reply;</li>
+ *   <li>read the AP's reply under {@code timeouts.convert-reply}: success → relay; an Error
+ *       TLV, a malformed reply, a timeout or the AP closing → reset the LAN connection.</li>
+ * </ol>
+ * No AP on any WAN → reset, or with {@code on-ap-unreachable = bypass} a direct plain TCP
+ * connection on the preferred WAN. Every LAN byte read is forwarded exactly once, or the LAN
+ * connection is reset.
+ */
+final class GatewaySessionHandler extends ChannelInboundHandlerAdapter {
+
+    private static final Logger LOG = System.getLogger(GatewaySessionHandler.class.getName());
+
+    private enum State { NEW, ESTABLISHING, AWAIT_REPLY, CONNECTING_DIRECT, RELAYING, DONE }
+
+    private final GatewayContext gw;
+    private Channel lan;
+    private Channel upstream;
+    private InetSocketAddress destination;
+    private SessionRecord record;
+    private State state = State.NEW;
+    private CompositeByteBuf early;
+    private boolean lanInputShut;
+    private boolean upstreamInputShut;
+    private Future<Established> establishing;
+    private ScheduledFuture<?> replyTimer;
+    private volatile RelaySession relay;
+
+    GatewaySessionHandler(GatewayContext gw) {
+        this.gw = gw;
+    }
+
+    // --- LAN side, before the relay
+
+    @Override
+    public void channelActive(ChannelHandlerContext ctx) {
+        lan = ctx.channel();
+        destination = (InetSocketAddress) lan.localAddress();
+        record = new SessionRecord(gw.nextId(), (InetSocketAddress) lan.remoteAddress(), destination);
+        gw.metrics().sessionOpened();
+        gw.sessions().add(this);
+        lan.closeFuture().addListener(f -> gw.sessions().remove(this));
+        if (gw.stopping()) {
+            finish(Result.SHUTDOWN, new Termination(Side.PROXY, Reason.SHUTDOWN, Phase.CONNECT), true);
+            return;
+        }
+        String loop = gw.loopGuard().refuse(destination);
+        if (loop != null) {
+            record.note(loop);
+            LOG.log(Level.WARNING, "not carrying " + destination + " from " + lan.remoteAddress() + ": " + loop);
+            finish(Result.LOOP, new Termination(Side.PROXY, Reason.DENIED, Phase.CONNECT), false);
+            return;
+        }
+        if (gw.config().bypassDestinations().contains(destination.getAddress())) {
+            record.note("bypass destination");
+            connectDirect();
+        } else {
+            state = State.ESTABLISHING;
+            establishing = gw.establisher().establish(lan.eventLoop(), gw.config().aggregationPoint(),
+                    gw.wanState().candidates());
+            establishing.addListener(f -> onEstablished(establishing));
+        }
+        lan.read();
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (!(msg instanceof ByteBuf buf) || state == State.DONE) {
+            ReferenceCountUtil.release(msg);
+            return;
+        }
+        if (early == null) {
+            early = lan.alloc().compositeBuffer(64);
+        }
+        early.addComponent(true, buf);
+    }
+
+    @Override
+    public void channelReadComplete(ChannelHandlerContext ctx) {
+        if ((state == State.ESTABLISHING || state == State.CONNECTING_DIRECT) && !lanInputShut
+                && (early == null || early.readableBytes() < GatewayContext.EARLY_DATA_LIMIT)) {
+            lan.read();
+        }
+    }
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+        if (evt instanceof ChannelInputShutdownEvent) {
+            lanInputShut = true;
+            return;
+        }
+        ctx.fireUserEventTriggered(evt);
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        if (state != State.DONE) {
+            record.note("client closed during set-up");
+            finish(Result.CLIENT_GONE, new Termination(Side.CLIENT, Reason.RESET, Phase.CONNECT), false);
+        }
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        if (state != State.DONE) {
+            record.note("client: " + cause.getMessage());
+            finish(Result.CLIENT_GONE, new Termination(Side.CLIENT, Reason.RESET, Phase.CONNECT), true);
+        }
+    }
+
+    // --- establishment
+
+    private void onEstablished(Future<Established> f) {
+        if (f.isCancelled()) {
+            return;
+        }
+        if (!f.isSuccess()) {
+            record.note(f.cause().getMessage());
+            if (f.cause() instanceof org.haap.robe.EstablishException ee) {
+                gw.metrics().attempts(ee.attempts());
+            }
+            if (state != State.ESTABLISHING) {
+                return;
+            }
+            if (gw.config().onApUnreachable() == ApUnreachable.BYPASS) {
+                connectDirect();
+            } else {
+                finish(Result.AP_UNREACHABLE, new Termination(Side.PROXY, Reason.CONNECT_FAILED, Phase.CONNECT), true);
+            }
+            return;
+        }
+        Established e = f.getNow();
+        gw.metrics().attempts(e.attempts());
+        gw.metrics().established(e.path(), e.setupTime());
+        if (state != State.ESTABLISHING) {
+            e.channel().close();
+            return;
+        }
+        upstream = e.channel();
+        record.wan(e.path().name(), e.setupTime().toMillis());
+        if (MptcpInfoReader.info(upstream).isEmpty()) {
+            gw.metrics().fallback();
+            record.fallback();
+        }
+        state = State.AWAIT_REPLY;
+        upstream.config().setOption(ChannelOption.ALLOW_HALF_CLOSURE, true);
+        upstream.pipeline().addLast(new ConvertMessageDecoder(), new ReplyHandler());
+        ConvertMessage connect = ConvertMessage.connect(destination, gw.cookie());
+        upstream.write(Unpooled.wrappedBuffer(ConvertCodec.encode(connect)));
+        if (early != null) {
+            upstream.write(early);
+            early = null;
+        }
+        upstream.flush();
+        upstream.read();
+        replyTimer = lan.eventLoop().schedule(() -> {
+            if (state == State.AWAIT_REPLY) {
+                record.note("no Convert reply within " + gw.config().timeouts().convertReply().toMillis() + " ms");
+                finish(Result.AP_PROTOCOL_ERROR, new Termination(Side.SERVER, Reason.TIMEOUT, Phase.CONNECT), true);
+            }
+        }, gw.config().timeouts().convertReply().toNanos(), TimeUnit.NANOSECONDS);
+    }
+
+    /** Reads the AP's Convert reply and any bytes that came with it. */
+    private final class ReplyHandler extends ChannelInboundHandlerAdapter {
+        private boolean accepted;
+
+        @Override
+        public void channelRead(ChannelHandlerContext ctx, Object msg) {
+            if (msg instanceof ConvertMessage reply) {
+                Optional<ErrorTlv> error = reply.errorTlv();
+                if (error.isPresent()) {
+                    gw.metrics().convertError(error.get().code());
+                    record.note("convert error " + error.get().code().name().toLowerCase());
+                    finish(Result.CONVERT_ERROR, new Termination(Side.SERVER, Reason.CONNECT_FAILED, Phase.CONNECT),
+                            true);
+                    return;
+                }
+                accepted = true;
+                return;
+            }
+            if (msg instanceof ByteBuf buf && accepted && state == State.AWAIT_REPLY) {
+                record.bytes(0, buf.readableBytes());
+                gw.metrics().extraBytes(Direction.DOWNSTREAM, buf.readableBytes());
+                lan.write(buf);
+                return;
+            }
+            ReferenceCountUtil.release(msg);
+        }
+
+        @Override
+        public void channelReadComplete(ChannelHandlerContext ctx) {
+            if (state != State.AWAIT_REPLY) {
+                return;
+            }
+            if (accepted) {
+                lan.flush();
+                ctx.pipeline().remove(this);
+                startRelay(Result.RELAYED);
+            } else {
+                upstream.read();
+            }
+        }
+
+        @Override
+        public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+            if (evt instanceof ChannelInputShutdownEvent) {
+                upstreamInputShut = true;
+                if (state == State.AWAIT_REPLY && !accepted) {
+                    record.note("aggregation point closed before its Convert reply");
+                    finish(Result.AP_PROTOCOL_ERROR,
+                            new Termination(Side.SERVER, Reason.PROTOCOL_ERROR, Phase.CONNECT), true);
+                }
+                return;
+            }
+            ctx.fireUserEventTriggered(evt);
+        }
+
+        @Override
+        public void channelInactive(ChannelHandlerContext ctx) {
+            if (state == State.AWAIT_REPLY) {
+                record.note("aggregation point closed before the relay started");
+                finish(Result.AP_PROTOCOL_ERROR, new Termination(Side.SERVER, Reason.RESET, Phase.CONNECT), true);
+            }
+        }
+
+        @Override
+        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            if (state == State.AWAIT_REPLY) {
+                record.note("aggregation point: " + cause.getMessage());
+                finish(Result.AP_PROTOCOL_ERROR, new Termination(Side.SERVER, Reason.PROTOCOL_ERROR, Phase.CONNECT),
+                        true);
+            }
+        }
+    }
+
+    // --- bypass: plain TCP straight to the destination on the preferred WAN
+
+    private void connectDirect() {
+        state = State.CONNECTING_DIRECT;
+        record.bypass();
+        WanPath wan = null;
+        for (WanPath p : gw.wanState().candidates()) {
+            if (p.sourceFor(destination.getAddress()) != null) {
+                wan = p;
+                break;
+            }
+        }
+        if (wan == null) {
+            record.note("no WAN with an address of the destination's family");
+            finish(Result.BYPASS_FAILED, new Termination(Side.PROXY, Reason.CONNECT_FAILED, Phase.CONNECT), true);
+            return;
+        }
+        record.wan(wan.name(), -1);
+        InetAddress source = wan.sourceFor(destination.getAddress());
+        Bootstrap b = new Bootstrap().group(lan.eventLoop())
+                .option(ChannelOption.AUTO_READ, false)
+                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS,
+                        (int) Math.min(Integer.MAX_VALUE, gw.config().timeouts().connect().toMillis()))
+                .handler(new ChannelInitializer<Channel>() {
+                    @Override
+                    protected void initChannel(Channel ch) {
+                        // Relay adds its handler.
+                    }
+                });
+        ChannelFuture cf = gw.sockets().connect(b, destination, ClientSocketOptions.tcp()
+                .withSource(new InetSocketAddress(source, 0)).withDevice(wan.interfaceName()));
+        cf.addListener(f -> lan.eventLoop().execute(() -> onDirect(cf)));
+    }
+
+    private void onDirect(ChannelFuture cf) {
+        if (state != State.CONNECTING_DIRECT) {
+            cf.channel().close();
+            return;
+        }
+        if (!cf.isSuccess()) {
+            cf.channel().close();
+            record.note("direct connect: " + cf.cause().getMessage());
+            boolean refused = String.valueOf(cf.cause().getMessage()).contains("refused");
+            finish(Result.BYPASS_FAILED, new Termination(refused ? Side.SERVER : Side.PROXY,
+                    refused ? Reason.RESET : Reason.CONNECT_FAILED, Phase.CONNECT), true);
+            return;
+        }
+        upstream = cf.channel();
+        if (early != null) {
+            upstream.writeAndFlush(early);
+            early = null;
+        }
+        startRelay(Result.BYPASSED);
+    }
+
+    // --- hand-over and end
+
+    private void startRelay(Result result) {
+        cancelReplyTimer();
+        state = State.RELAYING;
+        gw.metrics().intercepted(result);
+        lan.pipeline().remove(this);
+        RelaySession session = Relay.start(lan, upstream, gw.relayConfig(), gw.metrics());
+        relay = session;
+        if (lanInputShut) {
+            lan.pipeline().fireUserEventTriggered(ChannelInputShutdownEvent.INSTANCE);
+        }
+        if (upstreamInputShut) {
+            upstream.pipeline().fireUserEventTriggered(ChannelInputShutdownEvent.INSTANCE);
+        }
+        session.result().addListener(f -> {
+            RelayResult r = session.result().getNow();
+            record.bytes(r.bytesUpstream(), r.bytesDownstream());
+            record.end(r.termination());
+            gw.metrics().sessionClosed();
+        });
+    }
+
+    /**
+     * Ends a session that never reached the relay: closes the AP side, and closes or (with
+     * {@code reset}) resets the LAN connection so the client sees what it would have seen
+     * without the proxy.
+     */
+    private void finish(Result result, Termination t, boolean reset) {
+        if (state == State.DONE || state == State.RELAYING) {
+            return;
+        }
+        state = State.DONE;
+        cancelReplyTimer();
+        if (establishing != null && !establishing.isDone()) {
+            establishing.cancel(false);
+        }
+        if (early != null) {
+            early.release();
+            early = null;
+        }
+        if (upstream != null) {
+            upstream.close();
+        }
+        if (lan.isOpen()) {
+            if (reset) {
+                try {
+                    lan.config().setOption(ChannelOption.SO_LINGER, 0);
+                } catch (RuntimeException e) {
+                    LOG.log(Level.DEBUG, "SO_LINGER 0 failed: " + e.getMessage());
+                }
+            }
+            lan.close();
+        }
+        gw.metrics().intercepted(result);
+        record.end(t);
+        gw.metrics().sessionClosed();
+    }
+
+    private void cancelReplyTimer() {
+        if (replyTimer != null) {
+            replyTimer.cancel(false);
+            replyTimer = null;
+        }
+    }
+
+    /** Stops the session for a shutdown: graceful while relaying, at once before. */
+    void shutdown(boolean abort) {
+        RelaySession r = relay;
+        if (r != null) {
+            if (abort) {
+                r.abort();
+            } else {
+                r.shutdownGracefully();
+            }
+            return;
+        }
+        if (lan != null) {
+            lan.eventLoop().execute(() -> {
+                if (state != State.RELAYING && state != State.DONE) {
+                    finish(Result.SHUTDOWN, new Termination(Side.PROXY, Reason.SHUTDOWN, Phase.CONNECT), true);
+                }
+            });
+        }
+    }
+}

@@ -1,0 +1,117 @@
+package org.haap.gateway;
+
+import java.io.IOException;
+import java.lang.System.Logger;
+import java.lang.System.Logger.Level;
+import java.net.InetAddress;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import org.haap.config.SysctlSettings;
+import org.haap.config.WanConfig;
+import org.haap.core.pm.Endpoint;
+import org.haap.core.pm.EndpointFlag;
+import org.haap.core.pm.MptcpPmClient;
+import org.haap.core.pm.PmLimits;
+import org.haap.gateway.internal.Interfaces;
+
+/**
+ * The in-kernel path manager's state the gateway owns: the limits, and one {@code subflow}
+ * endpoint per address of every WAN after the first (bound to the WAN's interface, plus
+ * {@code backup} for backup WANs), so the kernel opens an MP_JOIN subflow over each of them
+ * once a connection is established on the primary WAN. {@link #close()} deletes exactly the
+ * endpoints added here.
+ */
+public final class KernelEndpoints implements AutoCloseable {
+
+    private static final Logger LOG = System.getLogger(KernelEndpoints.class.getName());
+
+    private final MptcpPmClient pm;
+    private final List<Endpoint> added;
+
+    private KernelEndpoints(MptcpPmClient pm, List<Endpoint> added) {
+        this.pm = pm;
+        this.added = List.copyOf(added);
+    }
+
+    /**
+     * Sets (or, without {@code sysctl.manage}, checks) the limits and adds the endpoints.
+     * An existing endpoint with the same address (e.g. left by a crashed run) is replaced.
+     *
+     * @throws IOException if the kernel refuses, an interface does not exist, or (checking
+     *         only) the limits are lower than needed
+     */
+    public static KernelEndpoints install(MptcpPmClient pm, List<WanConfig> wans, SysctlSettings sysctl)
+            throws IOException {
+        if (sysctl.manage()) {
+            pm.setLimits(sysctl.subflowsLimit(), sysctl.addAddrAcceptedLimit());
+        } else {
+            PmLimits limits = pm.getLimits();
+            if (limits.subflows() < wans.size() - 1) {
+                throw new KernelSettings.MismatchException("MPTCP limit subflows is " + limits.subflows()
+                        + ", expected >= " + (wans.size() - 1)
+                        + " (haap.gateway.sysctl.subflows-limit; ip mptcp limits set subflows N)");
+            }
+        }
+        List<Endpoint> existing = pm.listEndpoints();
+        Set<Integer> used = new HashSet<>();
+        existing.forEach(e -> used.add(e.id()));
+        List<Endpoint> added = new ArrayList<>();
+        KernelEndpoints result = null;
+        try {
+            for (WanConfig wan : wans.subList(1, wans.size())) {
+                int ifIndex = Interfaces.index(wan.interfaceName());
+                Set<EndpointFlag> flags = wan.backup()
+                        ? EnumSet.of(EndpointFlag.SUBFLOW, EndpointFlag.BACKUP) : EnumSet.of(EndpointFlag.SUBFLOW);
+                for (InetAddress address : wan.addresses()) {
+                    for (Endpoint old : existing) {
+                        if (old.address().equals(address)) {
+                            LOG.log(Level.WARNING, "replacing existing MPTCP endpoint " + old);
+                            pm.deleteEndpoint(old.id());
+                        }
+                    }
+                    int id = freeId(used);
+                    Endpoint e = new Endpoint(id, address, ifIndex, flags);
+                    pm.addEndpoint(e);
+                    added.add(e);
+                    LOG.log(Level.INFO, "added MPTCP endpoint id " + id + " " + address.getHostAddress()
+                            + " dev " + wan.interfaceName() + " " + flags + " for WAN " + wan.name());
+                }
+            }
+            result = new KernelEndpoints(pm, added);
+            return result;
+        } finally {
+            if (result == null) {
+                new KernelEndpoints(pm, added).close();
+            }
+        }
+    }
+
+    /** The endpoints added by {@link #install}. */
+    public List<Endpoint> added() {
+        return added;
+    }
+
+    /** Deletes the endpoints added by {@link #install}; failures are logged. */
+    @Override
+    public void close() {
+        for (Endpoint e : added) {
+            try {
+                pm.deleteEndpoint(e.id());
+            } catch (IOException ex) {
+                LOG.log(Level.WARNING, "could not delete MPTCP endpoint id " + e.id() + ": " + ex.getMessage());
+            }
+        }
+    }
+
+    private static int freeId(Set<Integer> used) throws IOException {
+        for (int id = 1; id <= 255; id++) {
+            if (used.add(id)) {
+                return id;
+            }
+        }
+        throw new IOException("no free MPTCP endpoint id (1..255 all in use)");
+    }
+}

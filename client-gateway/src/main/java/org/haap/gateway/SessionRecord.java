@@ -1,0 +1,89 @@
+package org.haap.gateway;
+
+import java.lang.System.Logger;
+import java.lang.System.Logger.Level;
+import java.net.InetSocketAddress;
+import org.haap.core.session.Termination;
+
+/**
+ * What one intercepted connection did, logged as one line when it ends: who ended it, why,
+ * in which phase, bytes each way, the WAN used, setup time and whether the AP connection fell
+ * back to TCP. Confined to the session's event loop.
+ */
+final class SessionRecord {
+
+    private static final Logger LOG = System.getLogger("org.haap.gateway.session");
+
+    private final long id;
+    private final InetSocketAddress client;
+    private final InetSocketAddress destination;
+    private final long startNanos = System.nanoTime();
+    private String wan = "-";
+    private String mode = "ap";
+    private long setupMs = -1;
+    private boolean fallback;
+    private long bytesUp;
+    private long bytesDown;
+    private String note;
+    private boolean ended;
+
+    SessionRecord(long id, InetSocketAddress client, InetSocketAddress destination) {
+        this.id = id;
+        this.client = client;
+        this.destination = destination;
+    }
+
+    void wan(String name, long setupMillis) {
+        this.wan = name;
+        this.setupMs = setupMillis;
+    }
+
+    void bypass() {
+        this.mode = "bypass";
+    }
+
+    void fallback() {
+        this.fallback = true;
+    }
+
+    void bytes(long up, long down) {
+        this.bytesUp += up;
+        this.bytesDown += down;
+    }
+
+    /** A short detail for the log line (the first one wins). */
+    void note(String detail) {
+        if (note == null) {
+            note = detail;
+        }
+    }
+
+    /** Logs the line once; returns false if it was logged already. */
+    boolean end(Termination t) {
+        if (ended) {
+            return false;
+        }
+        ended = true;
+        if (LOG.isLoggable(Level.INFO)) {
+            LOG.log(Level.INFO, toLine(t));
+        }
+        return true;
+    }
+
+    String toLine(Termination t) {
+        long ms = (System.nanoTime() - startNanos) / 1_000_000;
+        return "session " + Long.toHexString(id)
+                + " client=" + client
+                + " dst=" + destination
+                + " via=" + mode
+                + " wan=" + wan
+                + (setupMs >= 0 ? " setup-ms=" + setupMs : "")
+                + (fallback ? " fallback=tcp" : "")
+                + " ended-by=" + t.by().name().toLowerCase()
+                + " reason=" + t.reason().name().toLowerCase()
+                + " phase=" + t.phase().name().toLowerCase()
+                + " up=" + bytesUp + " down=" + bytesDown
+                + " ms=" + ms
+                + (note == null ? "" : " detail=\"" + note + '"');
+    }
+}

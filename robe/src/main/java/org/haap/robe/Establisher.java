@@ -1,0 +1,34 @@
+package org.haap.robe;
+
+import io.netty.channel.EventLoop;
+import io.netty.util.concurrent.Future;
+import java.net.InetSocketAddress;
+import java.util.List;
+
+/**
+ * A strategy that establishes one MPTCP connection to the aggregation point over one of
+ * several WANs. Implementations: {@link Sequential} (standard MPTCP: one WAN at a time, in
+ * order of preference); later RobE_SIM (one SYN per WAN at once, first wins, losers reset
+ * before any payload), RobE_TIMER (the next WAN after a SYN timeout), RobE_IPS (the WAN with
+ * the best history) and a warm pool (a pre-established connection, no handshake) fit the
+ * same contract.
+ *
+ * <p>Implementations are thread-safe and hold no per-connection state between calls.
+ */
+public interface Establisher {
+
+    /**
+     * Starts establishing a connection.
+     *
+     * @param loop  the event loop the returned channel is registered on (for splice, the
+     *              event loop of the channel it will be relayed with); the returned future's
+     *              listeners run on it
+     * @param ap    the aggregation point
+     * @param paths the WANs to use, in order of preference, at least one (typically
+     *              {@link WanState#candidates()})
+     * @return completes with the {@link Established} connection, or fails with an
+     *         {@link EstablishException} listing every attempt; cancelling it abandons the
+     *         attempts in flight and closes their sockets
+     */
+    Future<Established> establish(EventLoop loop, InetSocketAddress ap, List<WanPath> paths);
+}

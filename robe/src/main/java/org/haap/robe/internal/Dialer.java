@@ -1,0 +1,100 @@
+package org.haap.robe.internal;
+
+import io.netty.bootstrap.Bootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.ConnectTimeoutException;
+import io.netty.channel.EventLoop;
+import java.io.IOException;
+import java.net.BindException;
+import java.net.ConnectException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.NoRouteToHostException;
+import java.time.Duration;
+import java.util.Objects;
+import org.haap.core.mptcp.ClientSocketOptions;
+import org.haap.core.mptcp.MptcpSockets;
+import org.haap.robe.Outcome;
+import org.haap.robe.WanPath;
+
+/**
+ * One MPTCP connect attempt to the aggregation point on one WAN: the socket is bound to the
+ * WAN's source address and device before {@code connect(2)}, so its initial subflow leaves by
+ * that link. The channel is registered on the given event loop with {@code AUTO_READ} off
+ * and an empty pipeline. Shared by every strategy.
+ */
+public final class Dialer {
+
+    private final MptcpSockets sockets;
+    private final Duration timeout;
+
+    /**
+     * @param sockets the socket factory
+     * @param timeout the longest one attempt may take ({@code CONNECT_TIMEOUT_MILLIS}), &gt; 0
+     */
+    public Dialer(MptcpSockets sockets, Duration timeout) {
+        this.sockets = Objects.requireNonNull(sockets, "sockets");
+        if (timeout.isNegative() || timeout.isZero()) {
+            throw new IllegalArgumentException("timeout: " + timeout + " (expected: > 0)");
+        }
+        this.timeout = timeout;
+    }
+
+    /**
+     * Starts one attempt, or returns {@code null} if {@code path} has no address of the
+     * aggregation point's family (outcome {@link Outcome#NO_SOURCE_ADDRESS}).
+     */
+    public ChannelFuture dial(EventLoop loop, InetSocketAddress ap, WanPath path) {
+        InetAddress source = path.sourceFor(ap.getAddress());
+        if (source == null) {
+            return null;
+        }
+        Bootstrap bootstrap = new Bootstrap()
+                .group(loop)
+                .option(ChannelOption.AUTO_READ, false)
+                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.min(Integer.MAX_VALUE, timeout.toMillis()))
+                .handler(new ChannelInitializer<Channel>() {
+                    @Override
+                    protected void initChannel(Channel ch) {
+                        // The caller builds the pipeline once the connection is handed over.
+                    }
+                });
+        ClientSocketOptions opts = ClientSocketOptions.mptcp()
+                .withSource(new InetSocketAddress(source, 0))
+                .withDevice(path.interfaceName());
+        return sockets.connect(bootstrap, ap, opts);
+    }
+
+    /** Maps a connect failure to an {@link Outcome}. */
+    public static Outcome classify(Throwable cause) {
+        if (cause instanceof ConnectTimeoutException) {
+            return Outcome.TIMEOUT;
+        }
+        if (cause instanceof NoRouteToHostException) {
+            return Outcome.UNREACHABLE;
+        }
+        if (cause instanceof BindException) {
+            return Outcome.LOCAL_ERROR;
+        }
+        if (cause instanceof ConnectException) {
+            String m = String.valueOf(cause.getMessage());
+            if (m.contains("refused")) {
+                return Outcome.REFUSED;
+            }
+            if (m.contains("timed out")) {
+                return Outcome.TIMEOUT;
+            }
+            if (m.contains("unreachable")) {
+                return Outcome.UNREACHABLE;
+            }
+            return Outcome.ERROR;
+        }
+        if (cause instanceof IOException && String.valueOf(cause.getMessage()).contains("setsockopt")) {
+            return Outcome.LOCAL_ERROR;
+        }
+        return Outcome.ERROR;
+    }
+}

@@ -111,9 +111,10 @@ public final class Main {
         }
         try (JvmGcMetrics gc = new JvmGcMetrics()) {
             gc.bindTo(registry);
-            out.println("haap ap: listening on " + ap.listenAddresses()
+            out.println("haap ap: listening on " + ap.listenAddresses().stream().map(Main::hostPort)
+                            .collect(java.util.stream.Collectors.joining(", "))
                     + " (" + config.protocol().name().toLowerCase() + ")"
-                    + (metricsServer != null ? ", metrics on http://" + hostPort(metricsServer) + "/metrics" : ""));
+                    + (metricsServer != null ? ", metrics on http://" + hostPort(metricsServer.address()) + "/metrics" : ""));
             out.flush();
             CountDownLatch stopRequested = new CountDownLatch(1);
             Shutdown.onTerminate(stopRequested::countDown);
@@ -133,9 +134,9 @@ public final class Main {
         return 0;
     }
 
-    private static String hostPort(MetricsServer server) {
-        var a = server.address();
-        String host = a.getAddress().getHostAddress();
+    private static String hostPort(java.net.InetSocketAddress a) {
+        String host = a.getAddress() instanceof java.net.Inet6Address && a.getAddress().isAnyLocalAddress()
+                ? "::" : a.getAddress().getHostAddress();
         return (host.contains(":") ? "[" + host + "]" : host) + ":" + a.getPort();
     }
 
@@ -160,6 +161,10 @@ public final class Main {
 
     /** One line per record, unless the user configured JUL themselves. */
     static void configureLogging() {
+        // Netty derives channel ids from a MAC address and warns when a namespace has none.
+        if (System.getProperty("io.netty.machineId") == null) {
+            System.setProperty("io.netty.machineId", "02:00:00:00:00:01");
+        }
         if (System.getProperty("java.util.logging.config.file") == null
                 && System.getProperty("java.util.logging.SimpleFormatter.format") == null) {
             System.setProperty("java.util.logging.SimpleFormatter.format",

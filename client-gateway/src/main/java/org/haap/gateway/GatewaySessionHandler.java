@@ -119,10 +119,23 @@ final class GatewaySessionHandler extends ChannelInboundHandlerAdapter {
             ReferenceCountUtil.release(msg);
             return;
         }
+        if (state == State.AWAIT_REPLY) {
+            // A read requested while establishing completed after the Convert message was
+            // sent: these bytes follow the ones already written, in order.
+            upstream.writeAndFlush(buf, upstream.voidPromise());
+            countEarly(buf.readableBytes());
+            return;
+        }
         if (early == null) {
             early = lan.alloc().compositeBuffer(64);
         }
         early.addComponent(true, buf);
+    }
+
+    /** Counts LAN bytes forwarded before the relay took over. */
+    private void countEarly(int n) {
+        record.bytes(n, 0);
+        gw.metrics().extraBytes(Direction.UPSTREAM, n);
     }
 
     @Override
@@ -198,7 +211,8 @@ final class GatewaySessionHandler extends ChannelInboundHandlerAdapter {
         ConvertMessage connect = ConvertMessage.connect(destination, gw.cookie());
         upstream.write(Unpooled.wrappedBuffer(ConvertCodec.encode(connect)));
         if (early != null) {
-            upstream.write(early);
+            countEarly(early.readableBytes());
+            upstream.write(early, upstream.voidPromise());
             early = null;
         }
         upstream.flush();
@@ -333,7 +347,8 @@ final class GatewaySessionHandler extends ChannelInboundHandlerAdapter {
         }
         upstream = cf.channel();
         if (early != null) {
-            upstream.writeAndFlush(early);
+            countEarly(early.readableBytes());
+            upstream.writeAndFlush(early, upstream.voidPromise());
             early = null;
         }
         startRelay(Result.BYPASSED);

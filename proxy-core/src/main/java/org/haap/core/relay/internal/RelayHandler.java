@@ -173,7 +173,7 @@ public final class RelayHandler extends ChannelInboundHandlerAdapter {
         }
         if (paused) {
             paused = false;
-            if (!session.isTerminated()) {
+            if (!session.isTerminated() && !DefaultRelaySession.isInputShutdown(channel)) {
                 channel.config().setAutoRead(true);
             }
             listener.onResumedReading(readDirection);

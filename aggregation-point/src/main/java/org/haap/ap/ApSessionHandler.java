@@ -55,7 +55,6 @@ final class ApSessionHandler extends ChannelInboundHandlerAdapter {
     private SessionRecord session;
     private ScheduledFuture<?> headerTimer;
     private Channel upstream;
-    private boolean clientInputShutdown;
     private boolean admitted;
 
     ApSessionHandler(ApContext ap) {
@@ -100,9 +99,9 @@ final class ApSessionHandler extends ChannelInboundHandlerAdapter {
     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
         if (evt instanceof ChannelInputShutdownEvent) {
             if (state == State.CONNECTING) {
-                // A client may send header, data and FIN at once: the FIN is replayed to the
-                // relay once it runs, after the held data.
-                clientInputShutdown = true;
+                // A client may send header, data and FIN at once: the relay sees the input
+                // already shut when it starts and forwards the FIN after the held data.
+                return;
             } else if (state == State.HEADER) {
                 finish(new Termination(Side.CLIENT, Reason.PROTOCOL_ERROR, Phase.HEADER));
                 ctx.close();
@@ -229,9 +228,6 @@ final class ApSessionHandler extends ChannelInboundHandlerAdapter {
                 finish(new Termination(Side.PROXY, Reason.IO_ERROR, Phase.RELAY));
             }
         });
-        if (clientInputShutdown) {
-            client.pipeline().fireUserEventTriggered(ChannelInputShutdownEvent.INSTANCE);
-        }
     }
 
     private void onHeaderTimeout(ChannelHandlerContext ctx) {

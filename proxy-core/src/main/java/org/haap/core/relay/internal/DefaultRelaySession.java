@@ -180,8 +180,8 @@ public final class DefaultRelaySession implements RelaySession {
     @Override
     public void abort() {
         terminate(Reason.SHUTDOWN, Side.PROXY);
-        abortively(downstream);
-        abortively(upstream);
+        Relay.abortiveClose(downstream);
+        Relay.abortiveClose(upstream);
     }
 
     // --- events from the handlers
@@ -264,8 +264,8 @@ public final class DefaultRelaySession implements RelaySession {
             } else {
                 logger.debug("{} I/O error on {} side", side.channel(), side.side(), cause);
             }
-            abortively(side.peer().channel());
-            abortively(side.channel());
+            Relay.abortiveClose(side.peer().channel());
+            Relay.abortiveClose(side.channel());
         }
     }
 
@@ -273,7 +273,7 @@ public final class DefaultRelaySession implements RelaySession {
         // A side that closes while the session is still running was not ended by FIN:
         // treat it as abortive and make the other side see a reset.
         if (terminate(Reason.RESET, side.side())) {
-            abortively(side.peer().channel());
+            Relay.abortiveClose(side.peer().channel());
         }
     }
 
@@ -326,18 +326,6 @@ public final class DefaultRelaySession implements RelaySession {
         upstream.close();
     }
 
-    private static void abortively(Channel ch) {
-        if (!ch.isOpen()) {
-            return;
-        }
-        try {
-            ch.config().setOption(ChannelOption.SO_LINGER, 0);
-        } catch (RuntimeException e) {
-            // The socket may be gone already; closing is what matters.
-            logger.debug("{} could not set SO_LINGER 0", ch, e);
-        }
-        ch.close();
-    }
 
     private void onClosed(RelayHandler side) {
         // The close future completes before channelInactive is fired: act on whichever comes first.

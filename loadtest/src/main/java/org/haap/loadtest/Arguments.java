@@ -1,0 +1,90 @@
+package org.haap.loadtest;
+
+import java.nio.file.Path;
+import java.util.Objects;
+
+/**
+ * The parsed command line {@code loadtest NAME [--json] [--out DIR] [--seconds N]
+ * [--repeat N] [--help]}.
+ *
+ * @param scenario the scenario name, or {@code null} with {@code --help}
+ * @param json     whether to print the JSON result as the last line of stdout
+ * @param outDir   where to write result files, or {@code null}
+ * @param seconds  length of one timed measurement
+ * @param repeat   repetitions of each measurement
+ * @param help     whether {@code --help} was given
+ */
+public record Arguments(String scenario, boolean json, Path outDir, int seconds, int repeat, boolean help) {
+
+    /** Default length of one measurement, in seconds. */
+    public static final int DEFAULT_SECONDS = 5;
+    /** Default repetitions of each measurement. */
+    public static final int DEFAULT_REPEAT = 3;
+    /** Upper bound for {@code --seconds}, so a run always ends in reasonable time. */
+    public static final int MAX_SECONDS = 600;
+    /** Upper bound for {@code --repeat}. */
+    public static final int MAX_REPEAT = 100;
+
+    /** Thrown for a malformed command line; the message names the argument. */
+    public static final class UsageException extends Exception {
+        private static final long serialVersionUID = 1L;
+
+        public UsageException(String message) {
+            super(message);
+        }
+    }
+
+    /** Parses {@code args}. */
+    public static Arguments parse(String... args) throws UsageException {
+        Objects.requireNonNull(args, "args");
+        String scenario = null;
+        boolean json = false;
+        boolean help = false;
+        Path out = null;
+        int seconds = DEFAULT_SECONDS;
+        int repeat = DEFAULT_REPEAT;
+        for (int i = 0; i < args.length; i++) {
+            String a = args[i];
+            switch (a) {
+                case "-h", "--help" -> help = true;
+                case "--json" -> json = true;
+                case "--out" -> out = Path.of(value(args, ++i, a));
+                case "--seconds" -> seconds = integer(value(args, ++i, a), a, MAX_SECONDS);
+                case "--repeat" -> repeat = integer(value(args, ++i, a), a, MAX_REPEAT);
+                default -> {
+                    if (a.startsWith("-")) {
+                        throw new UsageException("unknown option '" + a + "'");
+                    }
+                    if (scenario != null) {
+                        throw new UsageException("one scenario at a time (got '" + scenario + "' and '" + a + "')");
+                    }
+                    scenario = a;
+                }
+            }
+        }
+        if (scenario == null && !help) {
+            throw new UsageException("a scenario NAME is required");
+        }
+        return new Arguments(scenario, json, out, seconds, repeat, help);
+    }
+
+    private static String value(String[] args, int i, String option) throws UsageException {
+        if (i >= args.length) {
+            throw new UsageException(option + " needs a value");
+        }
+        return args[i];
+    }
+
+    private static int integer(String s, String option, int max) throws UsageException {
+        int v;
+        try {
+            v = Integer.parseInt(s);
+        } catch (NumberFormatException e) {
+            throw new UsageException(option + ": " + s + " (expected: an integer 1.." + max + ")");
+        }
+        if (v < 1 || v > max) {
+            throw new UsageException(option + ": " + s + " (expected: an integer 1.." + max + ")");
+        }
+        return v;
+    }
+}

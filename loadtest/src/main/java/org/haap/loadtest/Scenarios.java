@@ -1,0 +1,23 @@
+package org.haap.loadtest;
+
+import java.util.List;
+import java.util.Optional;
+
+import org.haap.loadtest.aprelay.ApRelayScenario;
+
+/** The scenarios the command line knows, in the order {@code --help} lists them. */
+public final class Scenarios {
+
+    private Scenarios() {
+    }
+
+    /** Every scenario. */
+    public static List<Scenario> all() {
+        return List.of(new ApRelayScenario());
+    }
+
+    /** The scenario called {@code name}. */
+    public static Optional<Scenario> byName(String name) {
+        return all().stream().filter(s -> s.name().equals(name)).findFirst();
+    }
+}

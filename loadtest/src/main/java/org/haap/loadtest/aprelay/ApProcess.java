@@ -1,0 +1,138 @@
+package org.haap.loadtest.aprelay;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+
+import org.haap.deploy.testbed.Node;
+import org.haap.deploy.testbed.Testbed;
+
+/**
+ * One aggregation point ({@code org.haap.ap.Main}) started as its own JVM in the testbed's AP
+ * namespace, with a config written for the measurement, and its CPU time read from
+ * {@code /proc/PID/stat}. The JVM gets the default JIT and a 256 MiB heap (not the testbed's
+ * small JVM settings), tagged so that the testbed's {@code down()} finds it too.
+ */
+final class ApProcess implements AutoCloseable {
+
+    static final String READY = "haap ap: listening on";
+    private static final Duration READY_TIMEOUT = Duration.ofSeconds(30);
+    private static final long CLOCK_TICKS_PER_SECOND = 100; // USER_HZ on every Linux ABI HAAP runs on
+
+    private final Process process;
+    private final long javaPid;
+    private final Path log;
+
+    private ApProcess(Process process, long javaPid, Path log) {
+        this.process = process;
+        this.javaPid = javaPid;
+        this.log = log;
+    }
+
+    /**
+     * The config: listen on {@code listen} (host:port), allow {@code destination} (a CIDR),
+     * splice on or off, no metrics endpoint (two APs share the namespace).
+     */
+    static String config(String listen, String destination, boolean splice) {
+        return "haap.aggregation-point {\n"
+                + "  listen = [\"" + listen + "\"]\n"
+                + "  destinations.allow = [\"" + destination + "\"]\n"
+                + "  relay.splice = " + splice + "\n"
+                + "  metrics.enabled = false\n"
+                + "}\n";
+    }
+
+    /** Writes {@code config} next to the log and starts the AP; returns once it listens. */
+    static ApProcess start(Testbed testbed, String name, String config) throws IOException, InterruptedException {
+        Path log = testbed.logFile(Node.AP, name);
+        Path conf = testbed.runDir().resolve(testbed.namespace(Node.AP) + "-" + name + ".conf");
+        Files.createDirectories(testbed.runDir());
+        Files.writeString(conf, config, StandardCharsets.UTF_8);
+        Files.deleteIfExists(log);
+        List<String> cmd = new ArrayList<>();
+        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        cmd.add("-D" + Testbed.TAG_PROPERTY + "=" + testbed.namespace(Node.AP));
+        cmd.add("-Xms256m");
+        cmd.add("-Xmx256m");
+        cmd.add("-cp");
+        cmd.add(System.getProperty("java.class.path"));
+        cmd.add("org.haap.ap.Main");
+        cmd.add("--config");
+        cmd.add(conf.toString());
+        Process p = testbed.start(Node.AP, log, cmd);
+        long deadline = System.nanoTime() + READY_TIMEOUT.toNanos();
+        while (!read(log).contains(READY)) {
+            if (!p.isAlive() || System.nanoTime() > deadline) {
+                p.destroyForcibly();
+                throw new IOException("aggregation point " + name + " did not start: " + read(log));
+            }
+            Thread.sleep(50); // polling a child's log: there is no event to wait on
+        }
+        return new ApProcess(p, javaPid(p), log);
+    }
+
+    /** User plus system CPU seconds the AP's JVM has used so far (NaN if unreadable). */
+    double cpuSeconds() {
+        try {
+            return parseCpuTicks(Files.readString(Path.of("/proc/" + javaPid + "/stat"))) / (double) CLOCK_TICKS_PER_SECOND;
+        } catch (IOException | RuntimeException e) {
+            return Double.NaN;
+        }
+    }
+
+    /** utime + stime (fields 14 and 15) of a {@code /proc/PID/stat} line, in clock ticks. */
+    static long parseCpuTicks(String stat) {
+        // The command name (field 2) is in parentheses and may contain spaces: skip past it.
+        String rest = stat.substring(stat.lastIndexOf(')') + 2);
+        String[] f = rest.trim().split("\\s+");
+        // rest starts at field 3 (state): field N is f[N - 3].
+        return Long.parseLong(f[14 - 3]) + Long.parseLong(f[15 - 3]);
+    }
+
+    /** The AP's log file. */
+    Path log() {
+        return log;
+    }
+
+    @Override
+    public void close() {
+        ProcessHandle.of(javaPid).ifPresent(ProcessHandle::destroy);
+        process.destroy();
+        try {
+            if (!process.waitFor(10, TimeUnit.SECONDS)) {
+                ProcessHandle.of(javaPid).ifPresent(ProcessHandle::destroyForcibly);
+                process.destroyForcibly();
+            }
+        } catch (InterruptedException e) {
+            process.destroyForcibly();
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** {@code ip netns exec} execs the command in place; if it forked instead, the JVM is a child. */
+    private static long javaPid(Process p) {
+        if (isJava(p.toHandle())) {
+            return p.pid();
+        }
+        Optional<ProcessHandle> child = p.toHandle().descendants().filter(ApProcess::isJava).findFirst();
+        return child.map(ProcessHandle::pid).orElse(p.pid());
+    }
+
+    private static boolean isJava(ProcessHandle h) {
+        return h.info().command().map(c -> c.endsWith("/java")).orElse(false);
+    }
+
+    private static String read(Path log) {
+        try {
+            return Files.exists(log) ? Files.readString(log, StandardCharsets.UTF_8) : "";
+        } catch (IOException e) {
+            return "";
+        }
+    }
+}

@@ -1,0 +1,56 @@
+package org.haap.loadtest;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+
+import org.junit.jupiter.api.Test;
+
+class ArgumentsTest {
+
+    @Test
+    void defaults() throws Exception {
+        Arguments a = Arguments.parse("ap-relay");
+        assertEquals("ap-relay", a.scenario());
+        assertFalse(a.json());
+        assertNull(a.outDir());
+        assertEquals(Arguments.DEFAULT_SECONDS, a.seconds());
+        assertEquals(Arguments.DEFAULT_REPEAT, a.repeat());
+        assertFalse(a.help());
+    }
+
+    @Test
+    void everyOptionInAnyOrder() throws Exception {
+        Arguments a = Arguments.parse("--seconds", "2", "--json", "x", "--out", "/tmp/r", "--repeat", "7");
+        assertEquals("x", a.scenario());
+        assertTrue(a.json());
+        assertEquals(Path.of("/tmp/r"), a.outDir());
+        assertEquals(2, a.seconds());
+        assertEquals(7, a.repeat());
+    }
+
+    @Test
+    void helpNeedsNoScenario() throws Exception {
+        assertTrue(Arguments.parse("--help").help());
+        assertTrue(Arguments.parse("-h").help());
+    }
+
+    @Test
+    void errorsNameTheArgument() {
+        assertEquals("a scenario NAME is required",
+                assertThrows(Arguments.UsageException.class, Arguments::parse).getMessage());
+        assertEquals("unknown option '--fast'",
+                assertThrows(Arguments.UsageException.class, () -> Arguments.parse("x", "--fast")).getMessage());
+        assertEquals("--seconds needs a value",
+                assertThrows(Arguments.UsageException.class, () -> Arguments.parse("x", "--seconds")).getMessage());
+        assertEquals("--seconds: 0 (expected: an integer 1..600)",
+                assertThrows(Arguments.UsageException.class, () -> Arguments.parse("x", "--seconds", "0")).getMessage());
+        assertEquals("--repeat: many (expected: an integer 1..100)",
+                assertThrows(Arguments.UsageException.class, () -> Arguments.parse("x", "--repeat", "many")).getMessage());
+        assertThrows(Arguments.UsageException.class, () -> Arguments.parse("a", "b"));
+    }
+}

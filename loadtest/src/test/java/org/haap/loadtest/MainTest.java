@@ -1,0 +1,124 @@
+package org.haap.loadtest;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class MainTest {
+
+    private final ByteArrayOutputStream out = new ByteArrayOutputStream();
+    private final ByteArrayOutputStream err = new ByteArrayOutputStream();
+    private final AtomicBoolean tornDown = new AtomicBoolean();
+
+    /** A scenario that registers a teardown action and either succeeds or fails. */
+    private final class Fake implements Scenario {
+        private final boolean fail;
+
+        Fake(boolean fail) {
+            this.fail = fail;
+        }
+
+        @Override
+        public String name() {
+            return fail ? "broken" : "fake";
+        }
+
+        @Override
+        public String description() {
+            return "a scenario for tests";
+        }
+
+        @Override
+        public ScenarioResult run(ScenarioContext ctx) {
+            ctx.teardown().add("flag", () -> tornDown.set(true));
+            ctx.progress("working " + ctx.seconds());
+            if (fail) {
+                throw new IllegalStateException("no luck");
+            }
+            return new ScenarioResult() {
+                @Override
+                public String table() {
+                    return "the table\n";
+                }
+
+                @Override
+                public Map<String, Object> toJson() {
+                    Map<String, Object> m = new LinkedHashMap<>();
+                    m.put("scenario", "fake");
+                    m.put("seconds", ctx.seconds());
+                    return m;
+                }
+            };
+        }
+    }
+
+    private int run(String... args) {
+        return Main.run(args, new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8), () -> List.of(new Fake(false), new Fake(true)));
+    }
+
+    private String stdout() {
+        return out.toString(StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void helpListsScenarios() {
+        assertEquals(0, run("--help"));
+        assertTrue(stdout().contains("  fake    a scenario for tests"), stdout());
+        assertTrue(stdout().contains("  broken  a scenario for tests"), stdout());
+    }
+
+    @Test
+    void jsonIsTheLastLineAndProgressGoesToStderr() {
+        assertEquals(0, run("fake", "--json", "--seconds", "3"));
+        String[] lines = stdout().split("\n");
+        assertEquals("the table", lines[0]);
+        assertEquals("{\"scenario\":\"fake\",\"seconds\":3}", lines[lines.length - 1]);
+        assertTrue(err.toString(StandardCharsets.UTF_8).contains("] working 3"));
+        assertTrue(tornDown.get());
+    }
+
+    @Test
+    void failureStillTearsDown() {
+        assertEquals(Main.EXIT_FAILED, run("broken", "--json"));
+        assertTrue(tornDown.get());
+        assertEquals("", stdout());
+        assertTrue(err.toString(StandardCharsets.UTF_8).contains("broken failed: java.lang.IllegalStateException: no luck"));
+    }
+
+    @Test
+    void usageErrors() {
+        assertEquals(Main.EXIT_USAGE, run("nope"));
+        assertTrue(err.toString(StandardCharsets.UTF_8).contains("unknown scenario 'nope'"));
+        assertEquals(Main.EXIT_USAGE, run());
+    }
+
+    @Test
+    void outWritesTableAndJson(@TempDir Path dir) throws Exception {
+        assertEquals(0, run("fake", "--out", dir.toString()));
+        try (var files = Files.list(dir)) {
+            List<String> names = files.map(p -> p.getFileName().toString()).sorted().toList();
+            assertEquals(2, names.size(), names.toString());
+            assertTrue(names.get(0).startsWith("fake-") && names.get(0).endsWith(".json"));
+            assertTrue(names.get(1).endsWith(".txt"));
+            assertEquals("{\"scenario\":\"fake\",\"seconds\":5}\n", Files.readString(dir.resolve(names.get(0))));
+        }
+    }
+
+    @Test
+    void realScenariosAreRegistered() {
+        assertTrue(Scenarios.byName("ap-relay").isPresent());
+    }
+}

@@ -77,7 +77,7 @@ class AggregationPointIT {
     @BeforeAll
     void setUp() throws Exception {
         Prerequisites.requireRoot();
-        Prerequisites.requireCommand("ip");
+        Prerequisites.requireCommand("ip", "curl");
         Prerequisites.requireMptcp();
         client = Netns.create("cli");
         ap = Netns.create("ap");
@@ -395,18 +395,20 @@ class AggregationPointIT {
     @Test
     void thousandConcurrentConnectionsLeaveNoDescriptorBehind() throws Exception {
         long apPid = apProcess.pid();
+        await().atMost(T).until(this::activeSessions, v -> v == 0);
         int before = openFds(apPid);
         int n = 1000;
         List<TestClient> clients = new ArrayList<>(n);
         try {
             for (int i = 0; i < n; i++) {
-                clients.add(mptcp());
+                // header at once: this AP's header timeout is 1 s
+                TestClient c = mptcp();
+                clients.add(c);
+                c.write(concat(connectMessage(ECHO), ("conn-" + i).getBytes(StandardCharsets.US_ASCII)));
             }
-            for (int i = 0; i < n; i++) {
-                byte[] payload = ("conn-" + i).getBytes(StandardCharsets.US_ASCII);
-                clients.get(i).write(concat(connectMessage(ECHO), payload));
-            }
-            await().atMost(T).until(() -> openFds(apPid) >= before + 2 * n);
+            // all of them open at the same time on the AP, each with its upstream connection
+            await().atMost(T).until(this::activeSessions, v -> v == n);
+            assertTrue(openFds(apPid) >= before + 2 * n, "descriptors while " + n + " sessions are open");
             for (int i = 0; i < n; i++) {
                 clients.get(i).shutdownOutput();
             }
@@ -417,8 +419,17 @@ class AggregationPointIT {
         } finally {
             clients.forEach(TestClient::close);
         }
+        await().atMost(T).until(this::activeSessions, v -> v == 0);
         await().atMost(T).until(() -> openFds(apPid) <= before);
         await().atMost(T).until(() -> servers.stream().mapToInt(s -> s.open.get()).sum() == 0);
+    }
+
+    /** The AP's own count of open sessions, from its Prometheus endpoint. */
+    private int activeSessions() {
+        String metrics = ap.exec("curl", "-sf", "http://127.0.0.1:9124/metrics");
+        return metrics.lines().filter(l -> l.startsWith("haap_ap_sessions_active "))
+                .mapToInt(l -> (int) Double.parseDouble(l.substring(l.indexOf(' ') + 1)))
+                .findFirst().orElseThrow(() -> new AssertionError("no haap_ap_sessions_active in\n" + metrics));
     }
 
     private static int openFds(long pid) throws IOException {

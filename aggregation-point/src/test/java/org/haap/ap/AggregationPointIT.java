@@ -392,6 +392,43 @@ class AggregationPointIT {
         assertEquals("01012263" + "7079", client.exec("python3", "-c", script).trim());
     }
 
+    /**
+     * TCP Fast Open: the Convert message travels in the MP_CAPABLE SYN (the first connect
+     * only fetches a cookie). The AP namespace's TCPFastOpenPassive counter proves the data
+     * came with the SYN; the reply proves the AP honoured it.
+     */
+    @Test
+    void convertMessageInTheSynIsHonoured() throws Exception {
+        Prerequisites.requireCommand("python3");
+        client.sysctl("net.ipv4.tcp_fastopen", "3");
+        ap.sysctl("net.ipv4.tcp_fastopen", "3");
+        long before = tcpExtCounter(ap, "TCPFastOpenPassive");
+        String script = String.join("\n",
+                "import socket",
+                "msg = bytes.fromhex('0106 2263 0a05 1b5b 00000000000000000000 ffff c6120302') + b'tfo'",
+                "for i in range(2):",
+                "    s = socket.socket(socket.AF_INET, socket.SOCK_STREAM, 262)",
+                "    s.sendto(msg, socket.MSG_FASTOPEN, ('198.18.1.1', 5124))",
+                "    s.shutdown(socket.SHUT_WR)",
+                "    out = b''",
+                "    while True:",
+                "        d = s.recv(4096)",
+                "        if not d: break",
+                "        out += d",
+                "    print(out.hex())",
+                "    s.close()");
+        assertEquals("01012263" + "74666f\n" + "01012263" + "74666f", client.exec("python3", "-c", script).trim());
+        assertTrue(tcpExtCounter(ap, "TCPFastOpenPassive") > before, "no SYN carried data to the AP");
+    }
+
+    private static long tcpExtCounter(Netns ns, String name) {
+        List<String> lines = ns.exec("cat", "/proc/net/netstat").lines()
+                .filter(l -> l.startsWith("TcpExt:")).toList();
+        List<String> names = List.of(lines.get(0).split("\\s+"));
+        List<String> values = List.of(lines.get(1).split("\\s+"));
+        return Long.parseLong(values.get(names.indexOf(name)));
+    }
+
     @Test
     void thousandConcurrentConnectionsLeaveNoDescriptorBehind() throws Exception {
         long apPid = apProcess.pid();

@@ -16,6 +16,7 @@ import io.netty.util.concurrent.DefaultThreadFactory;
 import org.haap.ap.internal.SessionLimiter;
 import org.haap.config.ApConfig;
 import org.haap.core.convert.ConvertMessageDecoder;
+import org.haap.core.lifecycle.ServiceMain;
 import org.haap.core.mptcp.MptcpSockets;
 import org.haap.core.mptcp.Protocol;
 import org.haap.core.mptcp.ServerSocketOptions;
@@ -43,7 +44,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * splice). {@link #close()} drains: it stops accepting, lets open sessions finish until
  * the drain deadline, then closes what is left.
  */
-public final class AggregationPoint implements AutoCloseable {
+public final class AggregationPoint implements ServiceMain.Service {
 
     private static final Logger LOG = System.getLogger(AggregationPoint.class.getName());
 
@@ -121,6 +122,7 @@ public final class AggregationPoint implements AutoCloseable {
     }
 
     /** Client sessions currently open. */
+    @Override
     public int activeSessions() {
         return context.metrics().activeSessions();
     }

@@ -1,26 +1,20 @@
 package org.haap.ap;
 
-import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
-import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
-import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
-import io.micrometer.core.instrument.binder.system.FileDescriptorMetrics;
-import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
-import io.micrometer.core.instrument.binder.system.UptimeMetrics;
-import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import org.haap.config.ApConfig;
 import org.haap.config.ConfigError;
 import org.haap.config.HaapConfigLoader;
 import org.haap.config.SocketProtocol;
-import org.haap.core.lifecycle.Shutdown;
+import org.haap.core.lifecycle.ServiceMain;
 import org.haap.core.metrics.MetricsServer;
 import org.haap.core.mptcp.MptcpSockets;
 import org.haap.core.mptcp.MptcpUnavailableException;
 
 import java.io.IOException;
 import java.io.PrintStream;
-import java.nio.file.Path;
-import java.util.concurrent.CountDownLatch;
+import java.util.stream.Collectors;
+
+import static org.haap.core.lifecycle.ServiceMain.hostPort;
 
 /**
  * {@code haap ap --config FILE}: starts the aggregation point, prints where it listens,
@@ -28,72 +22,34 @@ import java.util.concurrent.CountDownLatch;
  */
 public final class Main {
 
-    /** EX_CONFIG from sysexits.h: a configuration error. */
-    static final int EXIT_CONFIG = 78;
-    /** EX_UNAVAILABLE: a required kernel feature is missing. */
-    static final int EXIT_UNAVAILABLE = 69;
-    /** EX_OSERR / cannot bind and similar start-up failures. */
-    static final int EXIT_START_FAILED = 71;
-
     private Main() {
     }
 
     public static void main(String[] args) {
-        configureLogging();
+        ServiceMain.configureProcess();
         System.exit(run(args, System.out, System.err));
     }
 
     static int run(String[] args, PrintStream out, PrintStream err) {
-        Path configFile = null;
-        for (int i = 0; i < args.length; i++) {
-            switch (args[i]) {
-                case "-h", "--help" -> {
-                    out.print(usage());
-                    return 0;
-                }
-                case "-c", "--config" -> {
-                    if (i + 1 >= args.length) {
-                        err.println("haap ap: --config needs a FILE");
-                        return 64;
-                    }
-                    configFile = Path.of(args[++i]);
-                }
-                default -> {
-                    err.println("haap ap: unknown argument '" + args[i] + "'");
-                    err.print(usage());
-                    return 64;
-                }
-            }
-        }
-        if (configFile == null) {
-            err.println("haap ap: --config FILE is required");
-            err.print(usage());
-            return 64;
+        ServiceMain.Arguments arguments = ServiceMain.parse("ap", args, usage(), out, err);
+        if (!arguments.run()) {
+            return arguments.exitCode();
         }
         ApConfig config;
         try {
-            config = HaapConfigLoader.aggregationPoint(HaapConfigLoader.load(configFile));
+            config = HaapConfigLoader.aggregationPoint(HaapConfigLoader.load(arguments.configFile()));
         } catch (ConfigError e) {
-            err.println(configFile + ": " + e.getMessage());
-            return EXIT_CONFIG;
+            err.println(arguments.configFile() + ": " + e.getMessage());
+            return ConfigError.EXIT_CODE;
         }
         MptcpSockets sockets;
         try {
             sockets = config.protocol() == SocketProtocol.MPTCP ? MptcpSockets.open() : MptcpSockets.tcpOnly();
         } catch (MptcpUnavailableException e) {
             err.println("haap ap: " + e.getMessage());
-            return EXIT_UNAVAILABLE;
+            return ServiceMain.EXIT_UNAVAILABLE;
         }
-        return serve(config, sockets, out, err);
-    }
-
-    private static int serve(ApConfig config, MptcpSockets sockets, PrintStream out, PrintStream err) {
-        PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-        new JvmMemoryMetrics().bindTo(registry);
-        new JvmThreadMetrics().bindTo(registry);
-        new ProcessorMetrics().bindTo(registry);
-        new UptimeMetrics().bindTo(registry);
-        new FileDescriptorMetrics().bindTo(registry);
+        PrometheusMeterRegistry registry = ServiceMain.newRegistry();
         ApMetrics metrics = new ApMetrics(registry);
         MetricsServer metricsServer = null;
         AggregationPoint ap;
@@ -107,37 +63,14 @@ public final class Main {
             if (metricsServer != null) {
                 metricsServer.close();
             }
-            return EXIT_START_FAILED;
+            return ServiceMain.EXIT_START_FAILED;
         }
-        try (JvmGcMetrics gc = new JvmGcMetrics()) {
-            gc.bindTo(registry);
-            out.println("haap ap: listening on " + ap.listenAddresses().stream().map(Main::hostPort)
-                            .collect(java.util.stream.Collectors.joining(", "))
-                    + " (" + config.protocol().name().toLowerCase() + ")"
-                    + (metricsServer != null ? ", metrics on http://" + hostPort(metricsServer.address()) + "/metrics" : ""));
-            out.flush();
-            CountDownLatch stopRequested = new CountDownLatch(1);
-            Shutdown.onTerminate(stopRequested::countDown);
-            stopRequested.await();
-            out.println("haap ap: stopping, draining " + ap.activeSessions()
-                    + " open sessions (up to " + config.timeouts().drain().toSeconds() + " s)");
-            out.flush();
-            ap.close();
-            if (metricsServer != null) {
-                metricsServer.close();
-            }
-            out.println("haap ap: stopped");
-            out.flush();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-        return 0;
-    }
-
-    private static String hostPort(java.net.InetSocketAddress a) {
-        String host = a.getAddress() instanceof java.net.Inet6Address && a.getAddress().isAnyLocalAddress()
-                ? "::" : a.getAddress().getHostAddress();
-        return (host.contains(":") ? "[" + host + "]" : host) + ":" + a.getPort();
+        out.println("haap ap: listening on "
+                + ap.listenAddresses().stream().map(ServiceMain::hostPort).collect(Collectors.joining(", "))
+                + " (" + config.protocol().name().toLowerCase() + ")"
+                + (metricsServer != null ? ", metrics on http://" + hostPort(metricsServer.address()) + "/metrics" : ""));
+        out.flush();
+        return ServiceMain.runUntilTerminated("ap", ap, config.timeouts().drain(), out, metricsServer);
     }
 
     static String usage() {
@@ -157,18 +90,5 @@ public final class Main {
                 Exit codes: 0 stopped, 64 usage, 69 no MPTCP in the kernel, 71 cannot start,
                 78 configuration error.
                 """;
-    }
-
-    /** One line per record, unless the user configured JUL themselves. */
-    static void configureLogging() {
-        // Netty derives channel ids from a MAC address and warns when a namespace has none.
-        if (System.getProperty("io.netty.machineId") == null) {
-            System.setProperty("io.netty.machineId", "02:00:00:00:00:01");
-        }
-        if (System.getProperty("java.util.logging.config.file") == null
-                && System.getProperty("java.util.logging.SimpleFormatter.format") == null) {
-            System.setProperty("java.util.logging.SimpleFormatter.format",
-                    "%1$tF %1$tT.%1$tL %4$s %3$s: %5$s%6$s%n");
-        }
     }
 }

@@ -71,9 +71,7 @@ final class SessionRecord {
                 + " client=" + client
                 + " dst=" + (destination == null ? "-" : destination)
                 + " transport=" + (mptcp ? "mptcp" : "tcp")
-                + " ended-by=" + t.by().name().toLowerCase()
-                + " reason=" + t.reason().name().toLowerCase()
-                + " phase=" + t.phase().name().toLowerCase()
+                + " " + t.logFields()
                 + " up=" + bytesUp + " down=" + bytesDown
                 + " ms=" + ms
                 + (note == null ? "" : " detail=\"" + note + '"');

@@ -77,7 +77,7 @@ class AggregationPointIT {
     @BeforeAll
     void setUp() throws Exception {
         Prerequisites.requireRoot();
-        Prerequisites.requireCommand("ip");
+        Prerequisites.requireCommand("ip", "curl");
         Prerequisites.requireMptcp();
         client = Netns.create("cli");
         ap = Netns.create("ap");
@@ -392,21 +392,60 @@ class AggregationPointIT {
         assertEquals("01012263" + "7079", client.exec("python3", "-c", script).trim());
     }
 
+    /**
+     * TCP Fast Open: the Convert message travels in the MP_CAPABLE SYN (the first connect
+     * only fetches a cookie). The AP namespace's TCPFastOpenPassive counter proves the data
+     * came with the SYN; the reply proves the AP honoured it.
+     */
+    @Test
+    void convertMessageInTheSynIsHonoured() throws Exception {
+        Prerequisites.requireCommand("python3");
+        client.sysctl("net.ipv4.tcp_fastopen", "3");
+        ap.sysctl("net.ipv4.tcp_fastopen", "3");
+        long before = tcpExtCounter(ap, "TCPFastOpenPassive");
+        String script = String.join("\n",
+                "import socket",
+                "msg = bytes.fromhex('0106 2263 0a05 1b5b 00000000000000000000 ffff c6120302') + b'tfo'",
+                "for i in range(2):",
+                "    s = socket.socket(socket.AF_INET, socket.SOCK_STREAM, 262)",
+                "    s.sendto(msg, socket.MSG_FASTOPEN, ('198.18.1.1', 5124))",
+                "    s.shutdown(socket.SHUT_WR)",
+                "    out = b''",
+                "    while True:",
+                "        d = s.recv(4096)",
+                "        if not d: break",
+                "        out += d",
+                "    print(out.hex())",
+                "    s.close()");
+        assertEquals("01012263" + "74666f\n" + "01012263" + "74666f", client.exec("python3", "-c", script).trim());
+        assertTrue(tcpExtCounter(ap, "TCPFastOpenPassive") > before, "no SYN carried data to the AP");
+    }
+
+    private static long tcpExtCounter(Netns ns, String name) {
+        List<String> lines = ns.exec("cat", "/proc/net/netstat").lines()
+                .filter(l -> l.startsWith("TcpExt:")).toList();
+        List<String> names = List.of(lines.get(0).split("\\s+"));
+        List<String> values = List.of(lines.get(1).split("\\s+"));
+        return Long.parseLong(values.get(names.indexOf(name)));
+    }
+
     @Test
     void thousandConcurrentConnectionsLeaveNoDescriptorBehind() throws Exception {
         long apPid = apProcess.pid();
+        await().atMost(T).until(this::activeSessions, v -> v == 0);
         int before = openFds(apPid);
         int n = 1000;
         List<TestClient> clients = new ArrayList<>(n);
         try {
             for (int i = 0; i < n; i++) {
-                clients.add(mptcp());
+                // header at once: this AP's header timeout is 1 s
+                TestClient c = mptcp();
+                clients.add(c);
+                c.write(concat(connectMessage(ECHO), ("conn-" + i).getBytes(StandardCharsets.US_ASCII)));
             }
-            for (int i = 0; i < n; i++) {
-                byte[] payload = ("conn-" + i).getBytes(StandardCharsets.US_ASCII);
-                clients.get(i).write(concat(connectMessage(ECHO), payload));
-            }
-            await().atMost(T).until(() -> openFds(apPid) >= before + 2 * n);
+            // all of them open at the same time on the AP, each with its upstream connection
+            await().atMost(T).until(this::activeSessions, v -> v == n);
+            assertTrue(openFds(apPid) >= before + 2 * n, "descriptors while " + n + " sessions are open");
             for (int i = 0; i < n; i++) {
                 clients.get(i).shutdownOutput();
             }
@@ -417,8 +456,17 @@ class AggregationPointIT {
         } finally {
             clients.forEach(TestClient::close);
         }
+        await().atMost(T).until(this::activeSessions, v -> v == 0);
         await().atMost(T).until(() -> openFds(apPid) <= before);
         await().atMost(T).until(() -> servers.stream().mapToInt(s -> s.open.get()).sum() == 0);
+    }
+
+    /** The AP's own count of open sessions, from its Prometheus endpoint. */
+    private int activeSessions() {
+        String metrics = ap.exec("curl", "-sf", "http://127.0.0.1:9124/metrics");
+        return metrics.lines().filter(l -> l.startsWith("haap_ap_sessions_active "))
+                .mapToInt(l -> (int) Double.parseDouble(l.substring(l.indexOf(' ') + 1)))
+                .findFirst().orElseThrow(() -> new AssertionError("no haap_ap_sessions_active in\n" + metrics));
     }
 
     private static int openFds(long pid) throws IOException {

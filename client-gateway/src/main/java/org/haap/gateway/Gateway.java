@@ -18,6 +18,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import org.haap.core.lifecycle.ServiceMain;
 import org.haap.config.GatewayConfig;
 import org.haap.config.PathManagerMode;
 import org.haap.config.RobeMode;
@@ -40,7 +41,7 @@ import org.haap.robe.WanState;
  * closes the rest and removes the endpoints it added. Call both from the process's own
  * network namespace (sysctls, netlink and sockets are per namespace).
  */
-public final class Gateway implements AutoCloseable {
+public final class Gateway implements ServiceMain.Service {
 
     private static final Logger LOG = System.getLogger(Gateway.class.getName());
 
@@ -145,6 +146,7 @@ public final class Gateway implements AutoCloseable {
     }
 
     /** Sessions currently open. */
+    @Override
     public int activeSessions() {
         return context.sessions().size();
     }

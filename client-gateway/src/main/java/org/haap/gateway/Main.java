@@ -1,24 +1,20 @@
 package org.haap.gateway;
 
-import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
-import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
-import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
-import io.micrometer.core.instrument.binder.system.UptimeMetrics;
-import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.net.InetSocketAddress;
-import java.nio.file.Path;
 import java.util.List;
-import java.util.concurrent.CountDownLatch;
+import java.util.stream.Collectors;
 import org.haap.config.ConfigError;
 import org.haap.config.GatewayConfig;
 import org.haap.config.HaapConfigLoader;
+import org.haap.core.lifecycle.ServiceMain;
 import org.haap.core.metrics.MetricsServer;
 import org.haap.core.mptcp.MptcpSockets;
 import org.haap.core.mptcp.MptcpUnavailableException;
 import org.haap.robe.WanPath;
+
+import static org.haap.core.lifecycle.ServiceMain.hostPort;
 
 /**
  * {@code haap gateway --config FILE}: starts the client gateway, prints where it listens,
@@ -27,11 +23,11 @@ import org.haap.robe.WanPath;
 public final class Main {
 
     /** EX_USAGE. */
-    static final int EXIT_USAGE = 64;
+    static final int EXIT_USAGE = ServiceMain.EXIT_USAGE;
     /** EX_UNAVAILABLE: the kernel has no MPTCP. */
-    static final int EXIT_UNAVAILABLE = 69;
+    static final int EXIT_UNAVAILABLE = ServiceMain.EXIT_UNAVAILABLE;
     /** EX_OSERR: cannot start (bind, netlink, sysctl write). */
-    static final int EXIT_START_FAILED = 71;
+    static final int EXIT_START_FAILED = ServiceMain.EXIT_START_FAILED;
     /** EX_CONFIG: a configuration error, or kernel settings that differ from it. */
     static final int EXIT_CONFIG = ConfigError.EXIT_CODE;
 
@@ -39,42 +35,20 @@ public final class Main {
     }
 
     public static void main(String[] args) {
-        configureLogging();
+        ServiceMain.configureProcess();
         System.exit(run(args, System.out, System.err));
     }
 
     static int run(String[] args, PrintStream out, PrintStream err) {
-        Path configFile = null;
-        for (int i = 0; i < args.length; i++) {
-            switch (args[i]) {
-                case "-h", "--help" -> {
-                    out.print(usage());
-                    return 0;
-                }
-                case "-c", "--config" -> {
-                    if (i + 1 >= args.length) {
-                        err.println("haap gateway: --config needs a FILE");
-                        return EXIT_USAGE;
-                    }
-                    configFile = Path.of(args[++i]);
-                }
-                default -> {
-                    err.println("haap gateway: unknown argument '" + args[i] + "'");
-                    err.print(usage());
-                    return EXIT_USAGE;
-                }
-            }
-        }
-        if (configFile == null) {
-            err.println("haap gateway: --config FILE is required");
-            err.print(usage());
-            return EXIT_USAGE;
+        ServiceMain.Arguments arguments = ServiceMain.parse("gateway", args, usage(), out, err);
+        if (!arguments.run()) {
+            return arguments.exitCode();
         }
         GatewayConfig config;
         try {
-            config = HaapConfigLoader.gateway(HaapConfigLoader.load(configFile));
+            config = HaapConfigLoader.gateway(HaapConfigLoader.load(arguments.configFile()));
         } catch (ConfigError e) {
-            err.println(configFile + ": " + e.getMessage());
+            err.println(arguments.configFile() + ": " + e.getMessage());
             return EXIT_CONFIG;
         }
         MptcpSockets sockets;
@@ -88,11 +62,7 @@ public final class Main {
     }
 
     private static int serve(GatewayConfig config, MptcpSockets sockets, PrintStream out, PrintStream err) {
-        PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-        new JvmMemoryMetrics().bindTo(registry);
-        new JvmThreadMetrics().bindTo(registry);
-        new ProcessorMetrics().bindTo(registry);
-        new UptimeMetrics().bindTo(registry);
+        PrometheusMeterRegistry registry = ServiceMain.newRegistry();
         List<WanPath> paths = Gateway.wanPaths(config.wans());
         GatewayMetrics metrics = new GatewayMetrics(registry, paths);
         MetricsServer metricsServer = null;
@@ -115,35 +85,13 @@ public final class Main {
             gateway.close();
             return EXIT_START_FAILED;
         }
-        out.println("haap gateway: listening on " + gateway.listenAddresses()
+        out.println("haap gateway: listening on "
+                + gateway.listenAddresses().stream().map(ServiceMain::hostPort).collect(Collectors.joining(", "))
                 + " (tproxy), aggregation point " + hostPort(config.aggregationPoint())
                 + ", wans " + paths.stream().map(WanPath::toString).toList()
                 + (metricsServer != null ? ", metrics on http://" + hostPort(metricsServer.address()) + "/metrics" : ""));
         out.flush();
-        CountDownLatch stopped = new CountDownLatch(1);
-        MetricsServer ms = metricsServer;
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            System.out.println("haap gateway: stopping, draining " + gateway.activeSessions()
-                    + " open sessions (up to " + config.timeouts().drain().toSeconds() + " s)");
-            gateway.close();
-            if (ms != null) {
-                ms.close();
-            }
-            System.out.println("haap gateway: stopped");
-            System.out.flush();
-            stopped.countDown();
-        }, "haap-gateway-shutdown"));
-        try {
-            stopped.await();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-        return 0;
-    }
-
-    private static String hostPort(InetSocketAddress a) {
-        String host = a.getAddress().getHostAddress();
-        return (host.contains(":") ? "[" + host + "]" : host) + ":" + a.getPort();
+        return ServiceMain.runUntilTerminated("gateway", gateway, config.timeouts().drain(), out, metricsServer);
     }
 
     static String usage() {
@@ -164,14 +112,5 @@ public final class Main {
                 Exit codes: 0 stopped, 64 usage, 69 no MPTCP in the kernel, 71 cannot start,
                 78 configuration error or kernel settings that differ from it.
                 """;
-    }
-
-    /** One line per record, unless the user configured JUL themselves. */
-    static void configureLogging() {
-        if (System.getProperty("java.util.logging.config.file") == null
-                && System.getProperty("java.util.logging.SimpleFormatter.format") == null) {
-            System.setProperty("java.util.logging.SimpleFormatter.format",
-                    "%1$tF %1$tT.%1$tL %4$s %3$s: %5$s%6$s%n");
-        }
     }
 }

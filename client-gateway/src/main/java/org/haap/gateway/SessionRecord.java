@@ -79,9 +79,7 @@ final class SessionRecord {
                 + " wan=" + wan
                 + (setupMs >= 0 ? " setup-ms=" + setupMs : "")
                 + (fallback ? " fallback=tcp" : "")
-                + " ended-by=" + t.by().name().toLowerCase()
-                + " reason=" + t.reason().name().toLowerCase()
-                + " phase=" + t.phase().name().toLowerCase()
+                + " " + t.logFields()
                 + " up=" + bytesUp + " down=" + bytesDown
                 + " ms=" + ms
                 + (note == null ? "" : " detail=\"" + note + '"');

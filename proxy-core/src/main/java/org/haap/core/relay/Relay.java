@@ -23,23 +23,22 @@ import org.haap.core.relay.internal.DefaultRelaySession;
  * are that stage's to forward before calling {@link #start}; an input already shut down at
  * start is treated as end of stream.
  *
- * <p>Splice is used when {@link RelayConfig#splice()} is set, both channels are epoll stream
- * channels in level-triggered mode on the same event loop and the epoll internals the
- * splice accounting needs are reachable; otherwise bytes are copied through pooled buffers
- * and {@link RelayResult#spliced()} is {@code false}. Splice bypasses the pipelines: with it,
- * handlers left from earlier stages see no payload. <b>Splice is experimental</b> and off
- * unless the JVM runs with {@code -Dhaap.relay.splice.experimental=true}; without it every
- * session copies, whatever {@link RelayConfig#splice()} says.
+ * <p>Splice is used (and on by default) when {@link RelayConfig#splice()} is set, both channels
+ * are epoll stream channels in level-triggered mode on the same event loop and the epoll
+ * internals the splice accounting needs are reachable; otherwise bytes are copied through
+ * pooled buffers and {@link RelayResult#spliced()} is {@code false}. Splice bypasses the
+ * pipelines: with it, handlers left from earlier stages see no payload.
  *
  * <p>Memory per session is bounded by the high watermark plus one read while both peers
  * stream. One exception comes from Netty's epoll transport: once a peer's FIN has arrived
  * (EPOLLRDHUP) it reads the whole receive queue regardless of {@code AUTO_READ}, so during
  * that final drain the bound is the high watermark plus the socket's receive buffer.
  *
- * <p>Known transport issue (Netty 4.2.18 epoll): when a FIN arrives while a channel has no
- * write pending, Netty drops the socket from epoll; a later write to that channel that has to
- * wait for EPOLLOUT then fails ({@code epoll_ctl ... ENOENT}). The relay reports this as
- * {@code IO_ERROR} and resets both sides; it cannot silently corrupt a stream.
+ * <p>Known transport issue (Netty 4.2.11 to 4.2.20 epoll; the project pins 4.2.10): when a FIN
+ * arrives while a channel has no write pending, Netty drops the socket from epoll; a later
+ * write to that channel that has to wait for EPOLLOUT then fails ({@code epoll_ctl ... ENOENT}).
+ * The relay reports this as {@code IO_ERROR} and resets both sides; it cannot silently corrupt
+ * a stream.
  */
 public final class Relay {
 

@@ -18,6 +18,13 @@ public record Termination(Side by, Reason reason, Phase phase) {
         Objects.requireNonNull(phase, "phase");
     }
 
+    /** {@code ended-by=client reason=reset phase=relay}: the fields of a session log line. */
+    public String logFields() {
+        return "ended-by=" + by.name().toLowerCase(java.util.Locale.ROOT)
+                + " reason=" + reason.name().toLowerCase(java.util.Locale.ROOT)
+                + " phase=" + phase.name().toLowerCase(java.util.Locale.ROOT);
+    }
+
     /** Who ended a session. */
     public enum Side {
         /** The downstream peer (the LAN client, or the gateway as seen by the AP). */

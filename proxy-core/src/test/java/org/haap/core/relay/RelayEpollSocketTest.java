@@ -50,7 +50,6 @@ import io.netty.channel.epoll.EpollServerSocketChannel;
 import io.netty.channel.epoll.EpollSocketChannel;
 import io.netty.util.ReferenceCountUtil;
 
-import org.haap.core.relay.internal.DefaultRelaySession;
 import org.haap.core.session.Termination;
 import org.haap.core.session.Termination.Phase;
 import org.haap.core.session.Termination.Reason;
@@ -208,9 +207,9 @@ class RelayEpollSocketTest {
         }
     }
 
-    /** Splice is experimental and off unless enabled by system property: then the relay copies. */
+    /** Between two loopback TCP sockets a requested splice is always used. */
     private static boolean expectSplice(boolean requested) {
-        return requested && Boolean.getBoolean(DefaultRelaySession.SPLICE_PROPERTY);
+        return requested;
     }
 
     private static byte[] data(long seed, int n) {

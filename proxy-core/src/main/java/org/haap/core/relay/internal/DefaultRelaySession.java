@@ -44,7 +44,8 @@ public final class DefaultRelaySession implements RelaySession {
     private final Promise<RelayResult> result;
     private final RelayHandler down;
     private final RelayHandler up;
-    private final boolean splice;
+    private final boolean spliceUp;
+    private final boolean spliceDown;
 
     private volatile long lastActivityNanos;
     private volatile boolean terminated;
@@ -66,7 +67,8 @@ public final class DefaultRelaySession implements RelaySession {
         this.up = new RelayHandler(this, upstream, Direction.DOWNSTREAM, Side.SERVER, listener);
         down.peer(up);
         up.peer(down);
-        this.splice = cfg.splice() && canSplice(downstream, upstream);
+        this.spliceUp = canSplice(cfg, downstream, upstream);
+        this.spliceDown = canSplice(cfg, upstream, downstream);
     }
 
     /** Creates the session and begins it on the downstream event loop. */
@@ -82,16 +84,12 @@ public final class DefaultRelaySession implements RelaySession {
     }
 
     /**
-     * Splice is experimental: end-to-end tests show an intermittent write failure on the
-     * downstream channel while the last bytes of a half-closed splice session are forwarded,
-     * so it is used only when the JVM runs with {@code -D}{@value #SPLICE_PROPERTY}{@code =true};
-     * otherwise {@code splice=true} relays by copying.
+     * Whether bytes read from {@code src} may be spliced into {@code dst}: splice requested,
+     * one event loop, both epoll stream channels in level-triggered mode.
      */
-    public static final String SPLICE_PROPERTY = "haap.relay.splice.experimental";
-
-    private static boolean canSplice(Channel a, Channel b) {
-        return Boolean.getBoolean(SPLICE_PROPERTY) && a.eventLoop() == b.eventLoop() && SpliceInternals.isSpliceable(a)
-                && SpliceInternals.isSpliceable(b);
+    private static boolean canSplice(RelayConfig cfg, Channel src, Channel dst) {
+        return cfg.splice() && src.eventLoop() == dst.eventLoop() && SpliceInternals.isSpliceable(src)
+                && SpliceInternals.isSpliceable(dst);
     }
 
     private void begin() {
@@ -115,13 +113,16 @@ public final class DefaultRelaySession implements RelaySession {
                 idleTimer = loop.schedule(this::idleCheck, idleNanos, TimeUnit.NANOSECONDS);
             }
         }
-        if (splice) {
-            // Both requests are queued while reading is off, so no byte takes the copy path.
+        // Requests are queued while reading is off, so no byte of a spliced direction takes
+        // the copy path before its first chunk.
+        if (spliceUp) {
             SpliceForwarder toUp = new SpliceForwarder(down, downstream, upstream, cfg.spliceChunk());
-            SpliceForwarder toDown = new SpliceForwarder(up, upstream, downstream, cfg.spliceChunk());
             down.splice(toUp);
-            up.splice(toDown);
             toUp.start();
+        }
+        if (spliceDown) {
+            SpliceForwarder toDown = new SpliceForwarder(up, upstream, downstream, cfg.spliceChunk());
+            up.splice(toDown);
             toDown.start();
         }
         for (RelayHandler h : new RelayHandler[] {down, up}) {
@@ -158,7 +159,7 @@ public final class DefaultRelaySession implements RelaySession {
 
     @Override
     public boolean spliced() {
-        return splice;
+        return spliceUp || spliceDown;
     }
 
     @Override
@@ -341,7 +342,7 @@ public final class DefaultRelaySession implements RelaySession {
             if (halfCloseTimer != null) {
                 halfCloseTimer.cancel(false);
             }
-            r = new RelayResult(down.bytes(), up.bytes(), termination, splice);
+            r = new RelayResult(down.bytes(), up.bytes(), termination, spliceUp || spliceDown);
         }
         result.trySuccess(r);
     }

@@ -96,20 +96,26 @@ final class SpliceInternals {
     }
 
     /**
-     * If the head of {@code ch}'s splice queue is the request completing {@code request},
-     * returns how many of its {@code chunk} bytes were spliced in and makes it complete on the
-     * next read; otherwise returns -1. Event loop only.
+     * If {@code ch}'s splice queue holds the request completing {@code request}, returns how
+     * many of its {@code chunk} bytes were spliced in and makes it complete on the next read;
+     * otherwise returns -1. The request need not be the head: when a chunk completes inside
+     * Netty's read loop, the relay queues the next request before Netty removes the finished
+     * one. Event loop only.
      */
     static int finishHead(Channel ch, ChannelFuture request, int chunk) {
         try {
             Queue<?> queue = (Queue<?>) QUEUE.get(ch);
-            Object head = queue == null ? null : queue.peek();
-            if (head == null || PROMISE.get(head) != request) {
+            if (queue == null) {
                 return -1;
             }
-            int remaining = LEN.getInt(head);
-            LEN.setInt(head, 0);
-            return chunk - remaining;
+            for (Object task : queue) {
+                if (PROMISE.get(task) == request) {
+                    int remaining = LEN.getInt(task);
+                    LEN.setInt(task, 0);
+                    return chunk - remaining;
+                }
+            }
+            return -1;
         } catch (IllegalAccessException e) {
             throw new IllegalStateException("splice internals became inaccessible", e);
         }

@@ -1,0 +1,148 @@
+package org.haap.core.lifecycle;
+
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.FileDescriptorMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.core.instrument.binder.system.UptimeMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+
+import java.io.PrintStream;
+import java.net.Inet6Address;
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
+
+/**
+ * What the two long-running commands ({@code haap ap}, {@code haap gateway}) share: the
+ * process set-up, the {@code --config FILE | --help} command line, the meter registry with
+ * the JVM and process binders, and running until SIGTERM/SIGINT, then draining.
+ */
+public final class ServiceMain {
+
+    /** EX_USAGE from sysexits.h. */
+    public static final int EXIT_USAGE = 64;
+    /** EX_UNAVAILABLE: a required kernel feature is missing. */
+    public static final int EXIT_UNAVAILABLE = 69;
+    /** EX_OSERR: the service could not start (bind, netlink, ...). */
+    public static final int EXIT_START_FAILED = 71;
+
+    private ServiceMain() {
+    }
+
+    /** A started service, as the run loop needs it. */
+    public interface Service {
+        /** Sessions open now (printed when draining starts). */
+        int activeSessions();
+
+        /** Stops accepting, drains up to the configured deadline, releases everything. */
+        void close();
+    }
+
+    /** The command line: a config file, or an exit code when there is nothing to run. */
+    public record Arguments(Path configFile, int exitCode) {
+        public boolean run() {
+            return configFile != null;
+        }
+    }
+
+    /**
+     * One log record per line (unless JUL was configured by the user) and a fixed Netty
+     * machine id, since namespaces often have no MAC address to derive one from.
+     */
+    public static void configureProcess() {
+        if (System.getProperty("java.util.logging.config.file") == null
+                && System.getProperty("java.util.logging.SimpleFormatter.format") == null) {
+            System.setProperty("java.util.logging.SimpleFormatter.format",
+                    "%1$tF %1$tT.%1$tL %4$s %3$s: %5$s%6$s%n");
+        }
+        if (System.getProperty("io.netty.machineId") == null) {
+            System.setProperty("io.netty.machineId", "02:00:00:00:00:01");
+        }
+    }
+
+    /** Parses {@code --config FILE} and {@code --help} for {@code haap COMMAND}. */
+    public static Arguments parse(String command, String[] args, String usage, PrintStream out, PrintStream err) {
+        Path configFile = null;
+        for (int i = 0; i < args.length; i++) {
+            switch (args[i]) {
+                case "-h", "--help" -> {
+                    out.print(usage);
+                    return new Arguments(null, 0);
+                }
+                case "-c", "--config" -> {
+                    if (i + 1 >= args.length) {
+                        err.println("haap " + command + ": --config needs a FILE");
+                        return new Arguments(null, EXIT_USAGE);
+                    }
+                    configFile = Path.of(args[++i]);
+                }
+                default -> {
+                    err.println("haap " + command + ": unknown argument '" + args[i] + "'");
+                    err.print(usage);
+                    return new Arguments(null, EXIT_USAGE);
+                }
+            }
+        }
+        if (configFile == null) {
+            err.println("haap " + command + ": --config FILE is required");
+            err.print(usage);
+            return new Arguments(null, EXIT_USAGE);
+        }
+        return new Arguments(configFile, 0);
+    }
+
+    /** A Prometheus registry with JVM, GC, thread, CPU, uptime and file-descriptor meters. */
+    @SuppressWarnings("resource") // JvmGcMetrics lives as long as the process
+    public static PrometheusMeterRegistry newRegistry() {
+        PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        new JvmMemoryMetrics().bindTo(registry);
+        new JvmGcMetrics().bindTo(registry);
+        new JvmThreadMetrics().bindTo(registry);
+        new ProcessorMetrics().bindTo(registry);
+        new UptimeMetrics().bindTo(registry);
+        new FileDescriptorMetrics().bindTo(registry);
+        return registry;
+    }
+
+    /**
+     * Blocks until SIGTERM or SIGINT, then drains {@code service} and the resources after it,
+     * printing progress. Returns 0 (a clean stop).
+     */
+    public static int runUntilTerminated(String command, Service service, Duration drain, PrintStream out,
+                                         AutoCloseable... alsoClose) {
+        CountDownLatch stop = new CountDownLatch(1);
+        Shutdown.onTerminate(stop::countDown);
+        try {
+            stop.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        out.println("haap " + command + ": stopping, draining " + service.activeSessions()
+                + " open sessions (up to " + drain.toSeconds() + " s)");
+        out.flush();
+        service.close();
+        for (AutoCloseable c : alsoClose) {
+            if (c != null) {
+                try {
+                    c.close();
+                } catch (Exception e) {
+                    out.println("haap " + command + ": while stopping: " + e.getMessage());
+                }
+            }
+        }
+        out.println("haap " + command + ": stopped");
+        out.flush();
+        return 0;
+    }
+
+    /** {@code 192.0.2.1:5124}, {@code [2001:db8::1]:5124}, {@code [::]:5124}. */
+    public static String hostPort(InetSocketAddress a) {
+        String host = a.getAddress() instanceof Inet6Address && a.getAddress().isAnyLocalAddress()
+                ? "::" : a.getAddress().getHostAddress();
+        return (host.contains(":") ? "[" + host + "]" : host) + ":" + a.getPort();
+    }
+}

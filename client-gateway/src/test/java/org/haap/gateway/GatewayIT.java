@@ -133,8 +133,6 @@ class GatewayIT {
                   timeouts.connect = 2s
                   cookies = ["%s"]
                   require-cookie = true
-                  # The splice path of the relay is being finished elsewhere.
-                  relay.splice = false
                 }
                 """.formatted(COOKIE));
         Path apLog = dir.resolve("ap.log");
@@ -436,8 +434,6 @@ class GatewayIT {
                   timeouts { connect = 2s, convert-reply = 5s }
                   metrics { enabled = true, listen = "127.0.0.1:9125" }
                   event-loops = 2
-                  # The splice path of the relay is being finished elsewhere.
-                  relay.splice = false
                   sysctl.manage = %s
                 }
                 """.formatted(COOKIE, manage));

@@ -1,11 +1,13 @@
 package org.haap.loadtest;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 
 /**
  * The parsed command line {@code loadtest NAME [--json] [--out DIR] [--seconds N]
- * [--repeat N] [--help]}.
+ * [--repeat N] [--connections N] [--points LIST] [--runs N] [--modes LIST] [--help]}.
  *
  * @param scenario the scenario name, or {@code null} with {@code --help}
  * @param json     whether to print the JSON result as the last line of stdout
@@ -13,8 +15,11 @@ import java.util.Objects;
  * @param seconds  length of one timed measurement
  * @param repeat   repetitions of each measurement
  * @param help     whether {@code --help} was given
+ * @param options  the scenario-specific sizes ({@code --connections}, {@code --points},
+ *                 {@code --runs}, {@code --modes})
  */
-public record Arguments(String scenario, boolean json, Path outDir, int seconds, int repeat, boolean help) {
+public record Arguments(String scenario, boolean json, Path outDir, int seconds, int repeat, boolean help,
+                        ScenarioOptions options) {
 
     /** Default length of one measurement, in seconds. */
     public static final int DEFAULT_SECONDS = 5;
@@ -24,6 +29,10 @@ public record Arguments(String scenario, boolean json, Path outDir, int seconds,
     public static final int MAX_SECONDS = 600;
     /** Upper bound for {@code --repeat}. */
     public static final int MAX_REPEAT = 100;
+    /** Upper bound for {@code --connections}. */
+    public static final int MAX_CONNECTIONS = 10_000;
+    /** Upper bound for {@code --runs}. */
+    public static final int MAX_RUNS = 1_000;
 
     /** Thrown for a malformed command line; the message names the argument. */
     public static final class UsageException extends Exception {
@@ -43,6 +52,10 @@ public record Arguments(String scenario, boolean json, Path outDir, int seconds,
         Path out = null;
         int seconds = DEFAULT_SECONDS;
         int repeat = DEFAULT_REPEAT;
+        int connections = 0;
+        int runs = 0;
+        List<Integer> points = List.of();
+        List<String> modes = List.of();
         for (int i = 0; i < args.length; i++) {
             String a = args[i];
             switch (a) {
@@ -51,6 +64,10 @@ public record Arguments(String scenario, boolean json, Path outDir, int seconds,
                 case "--out" -> out = Path.of(value(args, ++i, a));
                 case "--seconds" -> seconds = integer(value(args, ++i, a), a, MAX_SECONDS);
                 case "--repeat" -> repeat = integer(value(args, ++i, a), a, MAX_REPEAT);
+                case "--connections" -> connections = integer(value(args, ++i, a), a, MAX_CONNECTIONS);
+                case "--runs" -> runs = integer(value(args, ++i, a), a, MAX_RUNS);
+                case "--points" -> points = percentages(value(args, ++i, a), a);
+                case "--modes" -> modes = names(value(args, ++i, a), a);
                 default -> {
                     if (a.startsWith("-")) {
                         throw new UsageException("unknown option '" + a + "'");
@@ -65,7 +82,37 @@ public record Arguments(String scenario, boolean json, Path outDir, int seconds,
         if (scenario == null && !help) {
             throw new UsageException("a scenario NAME is required");
         }
-        return new Arguments(scenario, json, out, seconds, repeat, help);
+        return new Arguments(scenario, json, out, seconds, repeat, help,
+                new ScenarioOptions(connections, points, runs, modes));
+    }
+
+    private static List<Integer> percentages(String s, String option) throws UsageException {
+        List<Integer> out = new ArrayList<>();
+        for (String item : s.split(",", -1)) {
+            int v;
+            try {
+                v = Integer.parseInt(item.strip());
+            } catch (NumberFormatException e) {
+                throw new UsageException(option + ": " + s + " (expected: percentages 0..100, comma-separated)");
+            }
+            if (v < 0 || v > 100 || out.contains(v)) {
+                throw new UsageException(option + ": " + s + " (expected: distinct percentages 0..100, comma-separated)");
+            }
+            out.add(v);
+        }
+        return List.copyOf(out);
+    }
+
+    private static List<String> names(String s, String option) throws UsageException {
+        List<String> out = new ArrayList<>();
+        for (String item : s.split(",", -1)) {
+            String name = item.strip();
+            if (name.isEmpty() || out.contains(name)) {
+                throw new UsageException(option + ": " + s + " (expected: distinct names, comma-separated)");
+            }
+            out.add(name);
+        }
+        return List.copyOf(out);
     }
 
     private static String value(String[] args, int i, String option) throws UsageException {

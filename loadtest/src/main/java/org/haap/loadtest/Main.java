@@ -4,8 +4,8 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -13,7 +13,8 @@ import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 /**
- * {@code loadtest NAME [--json] [--out DIR] [--seconds N] [--repeat N] [--help]}: runs one
+ * {@code loadtest NAME [--json] [--out DIR] [--seconds N] [--repeat N] [--connections N]
+ * [--points LIST] [--runs N] [--modes LIST] [--help]}: runs one
  * scenario, prints progress lines to stderr, the result table to stdout and, with
  * {@code --json}, the result as one JSON object on the last line of stdout. Everything the
  * scenario set up is torn down at the end, after a failure, and on Ctrl-C (shutdown hook).
@@ -66,9 +67,10 @@ public final class Main {
             err.println("[" + scenario.name() + " " + s + "s] " + line);
             err.flush();
         };
+        Path outDir = a.outDir() != null ? a.outDir() : scenario.defaultOutDir();
         ScenarioResult result;
         try {
-            result = scenario.run(new ScenarioContext(a.seconds(), a.repeat(), a.outDir(), progress, teardown));
+            result = scenario.run(new ScenarioContext(a.seconds(), a.repeat(), outDir, progress, teardown, a.options()));
         } catch (Exception e) {
             err.println("loadtest: " + scenario.name() + " failed: " + e);
             for (Throwable s : e.getSuppressed()) {
@@ -87,15 +89,20 @@ public final class Main {
         String table = result.table();
         Map<String, Object> json = result.toJson();
         String jsonLine = Json.write(json);
-        if (a.outDir() != null) {
+        if (outDir != null) {
             try {
-                Files.createDirectories(a.outDir());
-                String stem = scenario.name() + "-" + Instant.now().toString().replace(':', '-');
-                Files.writeString(a.outDir().resolve(stem + ".txt"), table, StandardCharsets.UTF_8);
-                Files.writeString(a.outDir().resolve(stem + ".json"), jsonLine + "\n", StandardCharsets.UTF_8);
-                progress.accept("wrote " + a.outDir().resolve(stem + ".{txt,json}"));
+                Files.createDirectories(outDir);
+                String stem = scenario.name();
+                Files.writeString(outDir.resolve(stem + ".txt"), table, StandardCharsets.UTF_8);
+                Files.writeString(outDir.resolve(stem + ".json"), jsonLine + "\n", StandardCharsets.UTF_8);
+                StringBuilder written = new StringBuilder("txt,json");
+                for (Map.Entry<String, byte[]> f : result.files().entrySet()) {
+                    Files.write(outDir.resolve(stem + "." + f.getKey()), f.getValue());
+                    written.append(',').append(f.getKey());
+                }
+                progress.accept("wrote " + outDir.resolve(stem + ".{" + written + "}"));
             } catch (IOException e) {
-                err.println("loadtest: cannot write results to " + a.outDir() + ": " + e.getMessage());
+                err.println("loadtest: cannot write results to " + outDir + ": " + e.getMessage());
                 return EXIT_FAILED;
             }
         }
@@ -116,6 +123,7 @@ public final class Main {
     static String usage(List<Scenario> scenarios) {
         StringBuilder sb = new StringBuilder("""
                 Usage: loadtest NAME [--json] [--out DIR] [--seconds N] [--repeat N]
+                                     [--connections N] [--points LIST] [--runs N] [--modes LIST]
                        loadtest --help
 
                 Runs one load-test scenario and prints its results as a table (stdout);
@@ -123,9 +131,15 @@ public final class Main {
 
                 Options:
                   --json         also print the result as one JSON object, the last line of stdout
-                  --out DIR      also write the table and the JSON to DIR/NAME-TIMESTAMP.{txt,json}
-                  --seconds N    length of each timed measurement, 1..600 (default 5)
-                  --repeat N     repetitions of each measurement, 1..100 (default 3)
+                  --out DIR      also write the table, the JSON (and a plot) to DIR/NAME.{txt,json,png};
+                                 robe-loss and pageload write to loadtest/results/ by default
+                  --seconds N    length of each timed measurement, 1..600 (default 5; ap-relay)
+                  --repeat N     repetitions of each measurement, 1..100 (default 3; ap-relay)
+                  --connections N  connections per SYN-loss point (robe-loss, default 50)
+                  --points LIST  SYN-loss percentages (robe-loss, default 0,20,40,60,80,100)
+                  --runs N       page loads per mode (pageload, default 20)
+                  --modes LIST   modes to measure, e.g. classic,sim,sim+pool (robe-loss, pageload;
+                                 pageload also direct-dsl,direct-lte)
                   -h, --help     this text
 
                 Scenarios:

@@ -14,6 +14,14 @@ public interface Scenario {
     String description();
 
     /**
+     * Where the result files go when {@code --out} is not given, or {@code null} for
+     * nowhere (the default).
+     */
+    default java.nio.file.Path defaultOutDir() {
+        return null;
+    }
+
+    /**
      * Runs the measurement. Reports progress with {@link ScenarioContext#progress}; must
      * not print to stdout.
      *

@@ -13,4 +13,12 @@ public interface ScenarioResult {
      * convention it contains {@code "scenario"} (the name) and the run's parameters.
      */
     Map<String, Object> toJson();
+
+    /**
+     * Further files written next to the table and the JSON with {@code --out}, keyed by file
+     * extension (for example {@code "png"} for a plot). None by default.
+     */
+    default Map<String, byte[]> files() {
+        return Map.of();
+    }
 }

@@ -4,6 +4,8 @@ import java.util.List;
 import java.util.Optional;
 
 import org.haap.loadtest.aprelay.ApRelayScenario;
+import org.haap.loadtest.pageload.PageLoadScenario;
+import org.haap.loadtest.robeloss.RobeLossScenario;
 
 /** The scenarios the command line knows, in the order {@code --help} lists them. */
 public final class Scenarios {
@@ -13,7 +15,7 @@ public final class Scenarios {
 
     /** Every scenario. */
     public static List<Scenario> all() {
-        return List.of(new ApRelayScenario());
+        return List.of(new ApRelayScenario(), new RobeLossScenario(), new PageLoadScenario());
     }
 
     /** The scenario called {@code name}. */

@@ -34,6 +34,21 @@ class ArgumentsTest {
     }
 
     @Test
+    void scenarioOptions() throws Exception {
+        Arguments a = Arguments.parse("robe-loss", "--connections", "3", "--points", "0, 100", "--runs", "2",
+                "--modes", "classic,sim+pool");
+        assertEquals(new ScenarioOptions(3, java.util.List.of(0, 100), 2, java.util.List.of("classic", "sim+pool")),
+                a.options());
+        assertEquals(ScenarioOptions.DEFAULTS, Arguments.parse("x").options());
+        assertEquals(50, ScenarioOptions.DEFAULTS.connectionsOr(50));
+        assertEquals("--points: 0,101 (expected: distinct percentages 0..100, comma-separated)",
+                assertThrows(Arguments.UsageException.class, () -> Arguments.parse("x", "--points", "0,101")).getMessage());
+        assertThrows(Arguments.UsageException.class, () -> Arguments.parse("x", "--points", "a"));
+        assertThrows(Arguments.UsageException.class, () -> Arguments.parse("x", "--modes", "sim,,classic"));
+        assertThrows(Arguments.UsageException.class, () -> Arguments.parse("x", "--connections", "0"));
+    }
+
+    @Test
     void helpNeedsNoScenario() throws Exception {
         assertTrue(Arguments.parse("--help").help());
         assertTrue(Arguments.parse("-h").help());

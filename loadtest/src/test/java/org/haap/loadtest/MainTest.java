@@ -58,7 +58,13 @@ class MainTest {
                     Map<String, Object> m = new LinkedHashMap<>();
                     m.put("scenario", "fake");
                     m.put("seconds", ctx.seconds());
+                    m.put("connections", ctx.options().connectionsOr(50));
                     return m;
+                }
+
+                @Override
+                public Map<String, byte[]> files() {
+                    return Map.of("png", new byte[] {1, 2, 3});
                 }
             };
         }
@@ -85,7 +91,7 @@ class MainTest {
         assertEquals(0, run("fake", "--json", "--seconds", "3"));
         String[] lines = stdout().split("\n");
         assertEquals("the table", lines[0]);
-        assertEquals("{\"scenario\":\"fake\",\"seconds\":3}", lines[lines.length - 1]);
+        assertEquals("{\"scenario\":\"fake\",\"seconds\":3,\"connections\":50}", lines[lines.length - 1]);
         assertTrue(err.toString(StandardCharsets.UTF_8).contains("] working 3"));
         assertTrue(tornDown.get());
     }
@@ -107,18 +113,22 @@ class MainTest {
 
     @Test
     void outWritesTableAndJson(@TempDir Path dir) throws Exception {
-        assertEquals(0, run("fake", "--out", dir.toString()));
+        assertEquals(0, run("fake", "--out", dir.toString(), "--connections", "7"));
         try (var files = Files.list(dir)) {
             List<String> names = files.map(p -> p.getFileName().toString()).sorted().toList();
-            assertEquals(2, names.size(), names.toString());
-            assertTrue(names.get(0).startsWith("fake-") && names.get(0).endsWith(".json"));
-            assertTrue(names.get(1).endsWith(".txt"));
-            assertEquals("{\"scenario\":\"fake\",\"seconds\":5}\n", Files.readString(dir.resolve(names.get(0))));
+            assertEquals(List.of("fake.json", "fake.png", "fake.txt"), names);
+            assertEquals("{\"scenario\":\"fake\",\"seconds\":5,\"connections\":7}\n",
+                    Files.readString(dir.resolve("fake.json")));
+            assertEquals("the table\n", Files.readString(dir.resolve("fake.txt")));
+            assertEquals(3, Files.size(dir.resolve("fake.png")));
         }
     }
 
     @Test
     void realScenariosAreRegistered() {
         assertTrue(Scenarios.byName("ap-relay").isPresent());
+        assertTrue(Scenarios.byName("robe-loss").isPresent());
+        assertTrue(Scenarios.byName("pageload").isPresent());
+        assertEquals(Path.of("loadtest", "results"), Scenarios.byName("pageload").get().defaultOutDir());
     }
 }

@@ -1,0 +1,218 @@
+package org.haap.loadtest.hybrid;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import org.haap.deploy.testbed.AddressPlan;
+import org.haap.deploy.testbed.LinkSpec;
+import org.haap.deploy.testbed.Node;
+import org.haap.deploy.testbed.Profile;
+import org.haap.deploy.testbed.Testbed;
+import org.haap.deploy.testbed.TestbedException;
+import org.haap.deploy.testbed.Wan;
+import org.haap.loadtest.ScenarioContext;
+
+/**
+ * The set-up of the RobE scenarios: a private testbed ({@code haapl-XXXX-*}, random suffix)
+ * with a profile, extra server addresses in the server namespace with an
+ * {@link ObjectServer} on all of them, the aggregation point (started once) and a client
+ * gateway that is restarted for each {@link GatewayMode}. Everything is registered with the
+ * scenario's teardown list.
+ */
+public final class HybridBed {
+
+    /** The server net: the AP may relay to any address in it. */
+    public static final String SERVER_NET = "198.18.100.0/24";
+    /** The object server's port on every server address. */
+    public static final int SERVER_PORT = 8080;
+    /** What each application prints once it listens. */
+    static final String AP_READY = "haap ap: listening on";
+    static final String GATEWAY_READY = "haap gateway: listening on";
+    private static final Duration START_TIMEOUT = Duration.ofSeconds(60);
+
+    private final Testbed testbed;
+    private final Profile profile;
+    private final List<InetSocketAddress> servers;
+    private final ScenarioContext ctx;
+    private Process gateway;
+    private GatewayMode gatewayMode;
+
+    private HybridBed(Testbed testbed, Profile profile, List<InetSocketAddress> servers, ScenarioContext ctx) {
+        this.testbed = testbed;
+        this.profile = profile;
+        this.servers = servers;
+        this.ctx = ctx;
+    }
+
+    /** The server addresses: the testbed's server, then 198.18.100.11, .12, ... */
+    public static List<String> serverAddresses(int hosts) {
+        if (hosts < 1 || hosts > 100) {
+            throw new IllegalArgumentException("hosts: " + hosts + " (expected: 1..100)");
+        }
+        List<String> out = new ArrayList<>();
+        out.add(AddressPlan.SERVER);
+        for (int i = 1; i < hosts; i++) {
+            out.add("198.18.100." + (10 + i));
+        }
+        return out;
+    }
+
+    /**
+     * Brings up a private testbed with {@code profile}, {@code hosts} server addresses with
+     * the object server, and the AP. No gateway runs yet.
+     */
+    public static HybridBed up(ScenarioContext ctx, Profile profile, int hosts) throws Exception {
+        String prefix = "haapl-" + HexFormat.of().formatHex(new SecureRandom().generateSeed(2)) + "-";
+        Testbed tb = Testbed.withPrefix(prefix);
+        ctx.teardown().add("testbed " + prefix + "* down", tb::down);
+        ctx.progress("bringing up testbed " + prefix + "* (profile " + profile.name() + ")");
+        tb.up(profile, line -> { });
+        List<InetSocketAddress> servers = new ArrayList<>();
+        for (String a : serverAddresses(hosts)) {
+            if (!a.equals(AddressPlan.SERVER)) {
+                tb.exec(Node.SERVER, "ip", "addr", "add", a + "/24", "dev", "eth0").check();
+            }
+            servers.add(new InetSocketAddress(a, SERVER_PORT));
+        }
+        ObjectServer server = ObjectServer.start(tb.namespace(Node.SERVER), SERVER_PORT);
+        ctx.teardown().add("object server", server::close);
+        HybridBed bed = new HybridBed(tb, profile, List.copyOf(servers), ctx);
+        ctx.teardown().add("gateway", bed::stopGateway);
+        ctx.progress("starting the aggregation point");
+        Path conf = bed.writeConfig("ap", HybridConfigs.aggregationPoint());
+        Path log = tb.logFile(Node.AP, "aggregation-point");
+        Files.deleteIfExists(log);
+        Process ap = tb.startJava(Node.AP, log, "org.haap.ap.Main", "--config", conf.toString());
+        ctx.teardown().add("aggregation point", () -> stop(ap));
+        awaitReady(ap, log, AP_READY);
+        return bed;
+    }
+
+    /** The testbed. */
+    public Testbed testbed() {
+        return testbed;
+    }
+
+    /** The profile the testbed was brought up with. */
+    public Profile profile() {
+        return profile;
+    }
+
+    /** The LAN client's namespace, where every measured connection starts. */
+    public String clientNamespace() {
+        return testbed.namespace(Node.CLIENT);
+    }
+
+    /** The object server's addresses, one per host. */
+    public List<InetSocketAddress> servers() {
+        return servers;
+    }
+
+    /** The round-trip time each WAN adds in the profile, in ms, by WAN name. */
+    public Map<String, Object> rttMs() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        for (Wan w : Wan.values()) {
+            m.put(w.interfaceName(), profile.link(w).rttMs());
+        }
+        return m;
+    }
+
+    /**
+     * (Re)starts the gateway with {@code mode}; its preferred WAN is the profile's default
+     * WAN. Returns once it listens.
+     */
+    public synchronized void startGateway(GatewayMode mode) throws IOException {
+        stopGateway();
+        Path conf = writeConfig("gateway-" + mode.label().replace('+', '-'),
+                HybridConfigs.gateway(mode, profile.defaultWan()));
+        Path log = testbed.logFile(Node.CPE, "gateway-" + mode.label().replace('+', '-'));
+        Files.deleteIfExists(log);
+        gateway = testbed.startJava(Node.CPE, log, "org.haap.gateway.Main", "--config", conf.toString());
+        gatewayMode = mode;
+        awaitReady(gateway, log, GATEWAY_READY);
+    }
+
+    /** The mode of the running gateway, or {@code null} when none runs. */
+    public synchronized GatewayMode gatewayMode() {
+        return gateway == null ? null : gatewayMode;
+    }
+
+    /** Stops the gateway if one runs; LAN TCP then takes the CPE's route-only path. */
+    public synchronized void stopGateway() {
+        if (gateway != null) {
+            stop(gateway);
+            gateway = null;
+            gatewayMode = null;
+        }
+    }
+
+    /** Sets the SYN loss of {@code wan} (the rest of its link spec as in the profile). */
+    public void setSynLoss(Wan wan, int pct) {
+        LinkSpec spec = profile.link(wan).withSynLoss(pct);
+        testbed.setLink(wan, spec);
+    }
+
+    /** Points the CPE's main-table IPv4 default route at {@code wan}. */
+    public void setDefaultRoute(Wan wan) {
+        testbed.exec(Node.CPE, "ip", "route", "replace", "default", "via", wan.routerAddress(),
+                "dev", wan.interfaceName()).check();
+    }
+
+    private Path writeConfig(String name, String text) throws IOException {
+        Files.createDirectories(testbed.runDir());
+        Path p = testbed.runDir().resolve(testbed.prefix() + name + ".conf");
+        Files.writeString(p, text, StandardCharsets.UTF_8);
+        ctx.teardown().add("config " + p.getFileName(), () -> Files.deleteIfExists(p));
+        return p;
+    }
+
+    private static void awaitReady(Process p, Path log, String ready) {
+        long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
+        while (!read(log).contains(ready)) {
+            if (!p.isAlive() || System.nanoTime() > deadline) {
+                throw new TestbedException((p.isAlive() ? "not listening after " + START_TIMEOUT.toSeconds() + " s"
+                        : "exited with " + p.exitValue()) + ": " + log + ":\n" + read(log));
+            }
+            try {
+                Thread.sleep(50); // polling a child's log: there is no event to wait on
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new TestbedException("interrupted while starting " + log.getFileName(), e);
+            }
+        }
+    }
+
+    private static void stop(Process p) {
+        p.descendants().forEach(ProcessHandle::destroy);
+        p.destroy();
+        try {
+            if (!p.waitFor(10, TimeUnit.SECONDS)) {
+                p.descendants().forEach(ProcessHandle::destroyForcibly);
+                p.destroyForcibly();
+                p.waitFor(5, TimeUnit.SECONDS);
+            }
+        } catch (InterruptedException e) {
+            p.destroyForcibly();
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static String read(Path log) {
+        try {
+            return Files.exists(log) ? Files.readString(log, StandardCharsets.UTF_8) : "";
+        } catch (IOException e) {
+            return "";
+        }
+    }
+}

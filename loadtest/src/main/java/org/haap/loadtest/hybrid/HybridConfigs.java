@@ -1,0 +1,96 @@
+package org.haap.loadtest.hybrid;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import org.haap.deploy.demo.DemoConfigs;
+import org.haap.deploy.testbed.Wan;
+
+/**
+ * The configuration files of the RobE scenarios: the demo's templates
+ * ({@code demo/aggregation-point.conf}, {@code demo/gateway.conf} from the deploy module)
+ * filled with {@link DemoConfigs#values()}, with these changes appended as HOCON overrides:
+ * <ul>
+ *   <li>AP: every server address of {@link HybridBed#SERVER_NET} is an allowed destination;</li>
+ *   <li>gateway: the WAN list starts with the testbed profile's default WAN (so the
+ *       gateway's preferred WAN is the CPE's default route, as for an unmodified MPTCP
+ *       host), {@code robe.mode} and the warm pool from the {@link GatewayMode}, and a
+ *       connect timeout of {@link #CONNECT_TIMEOUT_SECONDS} s so that classic MPTCP shows its
+ *       SYN retransmissions (1, 3, 7 s) before giving up.</li>
+ * </ul>
+ */
+public final class HybridConfigs {
+
+    /** {@code haap.gateway.timeouts.connect} in seconds, below the client's per-connection timeout. */
+    public static final int CONNECT_TIMEOUT_SECONDS = 9;
+    /** Idle connections the warm pool keeps ready when it is enabled. */
+    public static final int POOL_MIN = 16;
+    /** Connections in the warm pool at most. */
+    public static final int POOL_MAX = 64;
+
+    private HybridConfigs() {
+    }
+
+    /** The AP's configuration. */
+    public static String aggregationPoint() {
+        return render("demo/aggregation-point.conf")
+                + "\n# robe scenarios: every server address on the server net\n"
+                + "haap.aggregation-point.destinations.allow = [\"" + HybridBed.SERVER_NET + "\"]\n";
+    }
+
+    /** The gateway's configuration for {@code mode}, its preferred WAN being {@code preferred}. */
+    public static String gateway(GatewayMode mode, Wan preferred) {
+        StringBuilder b = new StringBuilder(render("demo/gateway.conf"));
+        b.append("\n# robe scenarios: preferred WAN first, establishment mode, warm pool\n");
+        b.append("haap.gateway.wan = [\n");
+        List<Wan> order = preferred == Wan.DSL ? List.of(Wan.DSL, Wan.LTE) : List.of(Wan.LTE, Wan.DSL);
+        for (Wan w : order) {
+            b.append("  { name = ").append(w.interfaceName())
+                    .append(", interface = ").append(w.interfaceName())
+                    .append(", source = \"").append(w.cpeAddress())
+                    .append("\", source6 = \"").append(w.cpeAddress6())
+                    .append("\", table = ").append(w.table()).append(" }\n");
+        }
+        b.append("]\n");
+        b.append("haap.gateway.timeouts.connect = ").append(CONNECT_TIMEOUT_SECONDS).append("s\n");
+        b.append("haap.gateway.robe {\n");
+        b.append("  mode = ").append(mode.robe()).append('\n');
+        b.append("  pool { enabled = ").append(mode.pool());
+        if (mode.pool()) {
+            b.append(", min = ").append(POOL_MIN).append(", max = ").append(POOL_MAX);
+        }
+        b.append(" }\n}\n");
+        return b.toString();
+    }
+
+    private static String render(String resource) {
+        String text;
+        try (InputStream in = DemoConfigs.class.getClassLoader().getResourceAsStream(resource)) {
+            if (in == null) {
+                throw new IllegalStateException("missing class-path resource " + resource);
+            }
+            text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        Map<String, String> values = new LinkedHashMap<>(DemoConfigs.values());
+        Matcher m = Pattern.compile("@([A-Z0-9_]+)@").matcher(text);
+        StringBuilder out = new StringBuilder();
+        while (m.find()) {
+            String v = values.get(m.group(1));
+            if (v == null) {
+                throw new IllegalStateException(resource + ": unknown placeholder @" + m.group(1) + "@");
+            }
+            m.appendReplacement(out, Matcher.quoteReplacement(v));
+        }
+        m.appendTail(out);
+        return out.toString();
+    }
+}

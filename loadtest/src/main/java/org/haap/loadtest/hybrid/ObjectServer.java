@@ -1,0 +1,121 @@
+package org.haap.loadtest.hybrid;
+
+import java.io.DataInputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.channels.ServerSocketChannel;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+
+import org.haap.core.sys.NetworkNamespace;
+
+/**
+ * A tiny object server, the web servers of the RobE scenarios: a plain TCP listener in a
+ * network namespace (on the wildcard address, so it serves every address of the
+ * namespace). On each connection it reads requests, each a big-endian u32 object size
+ * 1..{@value #MAX_OBJECT}, and answers each with that many bytes at once, until the client
+ * closes, as HTTP/1.1 keep-alive does. One thread per connection.
+ */
+public final class ObjectServer implements AutoCloseable {
+
+    /** The largest object a request may ask for. */
+    public static final int MAX_OBJECT = 16 << 20;
+    private static final byte[] FILL = new byte[64 << 10];
+
+    private final ServerSocketChannel listener;
+    private final ExecutorService threads;
+    private final Set<Socket> open = ConcurrentHashMap.newKeySet();
+
+    private ObjectServer(ServerSocketChannel listener, ExecutorService threads) {
+        this.listener = listener;
+        this.threads = threads;
+    }
+
+    /** Listens on {@code port} of every address in namespace {@code namespace}. */
+    public static ObjectServer start(String namespace, int port) throws Exception {
+        ServerSocketChannel ch = NetworkNamespace.call(namespace, ServerSocketChannel::open);
+        try {
+            ch.socket().setReuseAddress(true);
+            ch.bind(new InetSocketAddress(port), 1024);
+        } catch (IOException e) {
+            ch.close();
+            throw e;
+        }
+        ExecutorService threads = Executors.newCachedThreadPool(r -> {
+            Thread t = new Thread(r, "object-server");
+            t.setDaemon(true);
+            return t;
+        });
+        ObjectServer server = new ObjectServer(ch, threads);
+        threads.execute(server::acceptLoop);
+        return server;
+    }
+
+    private void acceptLoop() {
+        while (listener.isOpen()) {
+            try {
+                Socket s = listener.accept().socket();
+                open.add(s);
+                threads.execute(() -> serve(s));
+            } catch (IOException e) {
+                return; // closed
+            } catch (java.util.concurrent.RejectedExecutionException e) {
+                return; // shutting down
+            }
+        }
+    }
+
+    private void serve(Socket s) {
+        try (s) {
+            s.setTcpNoDelay(true);
+            DataInputStream in = new DataInputStream(s.getInputStream());
+            OutputStream out = s.getOutputStream();
+            while (true) {
+                int size;
+                try {
+                    size = in.readInt();
+                } catch (EOFException e) {
+                    return;
+                }
+                if (size < 1 || size > MAX_OBJECT) {
+                    return;
+                }
+                for (int left = size; left > 0; ) {
+                    int n = Math.min(left, FILL.length);
+                    out.write(FILL, 0, n);
+                    left -= n;
+                }
+                out.flush();
+            }
+        } catch (IOException e) {
+            // the client reset or timed out: nothing to do for a test server
+        } finally {
+            open.remove(s);
+        }
+    }
+
+    /** Stops listening and closes every open connection. */
+    @Override
+    public void close() throws IOException {
+        listener.close();
+        for (Socket s : open) {
+            try {
+                s.close();
+            } catch (IOException e) {
+                // closing anyway
+            }
+        }
+        threads.shutdownNow();
+        try {
+            threads.awaitTermination(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

@@ -1,0 +1,119 @@
+package org.haap.loadtest.pageload;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+
+import org.haap.loadtest.ScenarioResult;
+import org.haap.loadtest.Stats;
+import org.haap.loadtest.Table;
+import org.haap.loadtest.hybrid.Timings;
+import org.haap.loadtest.plot.BarChart;
+
+/**
+ * The result of {@code pageload}: page-load times per {@link LoadMode}, as a table
+ * (median, p90, p99, failures, median relative to the direct fetch over the default WAN),
+ * as JSON and as a PNG bar chart of the medians with p99 marks.
+ *
+ * @param profile    the testbed profile
+ * @param defaultWan the CPE's default WAN in the profile
+ * @param rttMs      the RTT each WAN adds, by WAN name
+ * @param page       the page loaded
+ * @param runs       page loads per mode
+ * @param results    one entry per mode, in the order measured
+ */
+public record PageLoadResult(String profile, String defaultWan, Map<String, Object> rttMs, Page page, int runs,
+                             List<ModeResult> results) implements ScenarioResult {
+
+    /** The page loads of one mode and up to a few distinct failure messages. */
+    public record ModeResult(LoadMode mode, Timings timings, List<String> errors) {
+        public ModeResult {
+            Objects.requireNonNull(mode, "mode");
+            Objects.requireNonNull(timings, "timings");
+            errors = List.copyOf(errors);
+        }
+    }
+
+    public PageLoadResult {
+        rttMs = new LinkedHashMap<>(rttMs);
+        results = List.copyOf(results);
+    }
+
+    /** The median of the direct fetch over the default WAN, NaN when not measured. */
+    double directDefaultMedian() {
+        return results.stream().filter(r -> r.mode().direct() != null
+                        && r.mode().direct().interfaceName().equals(defaultWan))
+                .mapToDouble(r -> r.timings().median()).findFirst().orElse(Double.NaN);
+    }
+
+    @Override
+    public String table() {
+        double base = directDefaultMedian();
+        Table t = new Table("mode", "runs", "failures", "median ms", "p90 ms", "p99 ms", "mean ms",
+                "vs direct-" + defaultWan);
+        for (ModeResult r : results) {
+            t.row(r.mode().label(), Integer.toString(r.timings().attempts()), Integer.toString(r.timings().failures()),
+                    Table.number(r.timings().median(), 1), Table.number(r.timings().percentile(90), 1),
+                    Table.number(r.timings().percentile(99), 1), Table.number(r.timings().mean(), 1),
+                    Table.number(Stats.ratio(r.timings().median(), base), 2));
+        }
+        StringBuilder sb = new StringBuilder();
+        sb.append(String.format(Locale.ROOT,
+                "pageload: %d objects (%d KiB) on %d hosts, <= %d connections per host; profile %s "
+                        + "(default route %s), RTT %s ms, %d runs per mode%n%n",
+                page.count(), page.bytes() / 1024, page.hosts(), PageLoader.MAX_PER_HOST, profile, defaultWan, rttMs,
+                runs));
+        sb.append(t.render());
+        for (ModeResult r : results) {
+            for (String e : r.errors()) {
+                sb.append(String.format(Locale.ROOT, "  %s: %s%n", r.mode().label(), e));
+            }
+        }
+        return sb.toString();
+    }
+
+    @Override
+    public Map<String, Object> toJson() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("scenario", PageLoadScenario.NAME);
+        m.put("profile", profile);
+        m.put("default_wan", defaultWan);
+        m.put("rtt_ms", rttMs);
+        m.put("runs", runs);
+        Map<String, Object> p = new LinkedHashMap<>();
+        p.put("objects", page.count());
+        p.put("hosts", page.hosts());
+        p.put("bytes", page.bytes());
+        p.put("max_connections_per_host", PageLoader.MAX_PER_HOST);
+        m.put("page", p);
+        List<Object> rs = new ArrayList<>();
+        for (ModeResult r : results) {
+            Map<String, Object> e = new LinkedHashMap<>();
+            e.put("mode", r.mode().jsonMode());
+            e.put("pool", r.mode().pool());
+            e.putAll(r.timings().toJson());
+            e.put("errors", r.errors());
+            rs.add(e);
+        }
+        m.put("results", rs);
+        return m;
+    }
+
+    @Override
+    public Map<String, byte[]> files() {
+        return Map.of("png", plot(1000, 620));
+    }
+
+    /** The chart: median page-load time per mode as bars, the p99 as marks. */
+    public byte[] plot(int width, int height) {
+        BarChart chart = new BarChart(String.format(Locale.ROOT, "Page-load time, %d objects on %d hosts (%s)",
+                page.count(), page.hosts(), profile), "mode", "page-load time (ms)", "median", "p99");
+        for (ModeResult r : results) {
+            chart.add(new BarChart.Bar(r.mode().label(), r.timings().median(), r.timings().percentile(99)));
+        }
+        return chart.png(width, height);
+    }
+}

@@ -1,0 +1,137 @@
+package org.haap.loadtest.pageload;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+import org.haap.deploy.testbed.Profile;
+import org.haap.loadtest.Scenario;
+import org.haap.loadtest.ScenarioContext;
+import org.haap.loadtest.ScenarioResult;
+import org.haap.loadtest.hybrid.HybridBed;
+import org.haap.loadtest.hybrid.Timings;
+import org.haap.loadtest.pageload.PageLoadResult.ModeResult;
+
+/**
+ * {@code pageload}: RobE Figure 9. On a private testbed with profile {@code robe-paper}
+ * (both WANs 10 Mbit/s, DSL 20 ms and LTE 40 ms RTT, LTE the default route and the
+ * gateway's preferred WAN), a synthetic page ({@value #OBJECTS} objects plus the document,
+ * on {@value #HOSTS} server addresses) is loaded {@code runs} times per mode by a
+ * {@link PageLoader} in the LAN namespace: through the gateway in each mode (classic,
+ * timer, sim, sim+pool by default; the gateway restarted per mode), then directly over DSL
+ * and over LTE with no gateway running (the CPE's default route switched, plain routed TCP).
+ */
+public final class PageLoadScenario implements Scenario {
+
+    /** The scenario's name. */
+    public static final String NAME = "pageload";
+    /** Server addresses the page's objects are spread over. */
+    public static final int HOSTS = 6;
+    /** Sub-resources of the page (the document comes on top). */
+    public static final int OBJECTS = 65;
+    /** Page loads per mode by default. */
+    public static final int DEFAULT_RUNS = 20;
+    /** A page load that takes longer fails. */
+    public static final long PAGE_TIMEOUT_MS = 30_000;
+    static final int WARM_UP = 2;
+    static final Duration PAUSE = Duration.ofMillis(500);
+    static final Duration POOL_PAUSE = Duration.ofSeconds(1);
+    static final Profile PROFILE = Profile.ROBE_PAPER;
+    static final List<String> DEFAULT_MODES = List.of("classic", "timer", "sim", "sim+pool", "direct-dsl", "direct-lte");
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    @Override
+    public String description() {
+        return "RobE Fig. 9: load time of a " + (OBJECTS + 1) + "-object page on " + HOSTS
+                + " hosts per robe mode vs direct over DSL/LTE (table, PNG, JSON)";
+    }
+
+    @Override
+    public Path defaultOutDir() {
+        return Path.of("loadtest", "results");
+    }
+
+    @Override
+    public ScenarioResult run(ScenarioContext ctx) throws Exception {
+        List<LoadMode> modes = ctx.options().modesOr(DEFAULT_MODES).stream().map(LoadMode::parse).toList();
+        int runs = ctx.options().runsOr(DEFAULT_RUNS);
+        Page page = Page.synthetic(HOSTS, OBJECTS);
+        ctx.progress(String.format(Locale.ROOT, "%d modes x %d page loads (%d objects, %d KiB): about %d min",
+                modes.size(), runs, page.count(), page.bytes() / 1024,
+                Math.max(1, modes.size() * (runs + WARM_UP) * 2 / 60 + 1)));
+        HybridBed bed = HybridBed.up(ctx, PROFILE, HOSTS);
+        PageLoader loader = new PageLoader(bed.clientNamespace(), bed.servers());
+        ctx.teardown().add("page loader", loader::close);
+        // gateway modes first (default route as in the profile), then the direct fetches
+        List<LoadMode> order = new ArrayList<>(modes.stream().filter(m -> m.gateway() != null).toList());
+        order.addAll(modes.stream().filter(m -> m.direct() != null).toList());
+        List<ModeResult> results = new ArrayList<>();
+        for (LoadMode mode : order) {
+            if (mode.gateway() != null) {
+                ctx.progress("mode " + mode + ": starting the gateway");
+                bed.startGateway(mode.gateway());
+            } else {
+                ctx.progress("mode " + mode + ": no gateway, default route via " + mode.direct().interfaceName());
+                bed.stopGateway();
+                bed.setDefaultRoute(mode.direct());
+            }
+            results.add(measure(ctx, loader, page, mode, runs));
+            ModeResult r = results.get(results.size() - 1);
+            ctx.progress(String.format(Locale.ROOT, "%s: median %.0f ms, p99 %.0f ms, %d/%d failed", mode,
+                    r.timings().median(), r.timings().percentile(99), r.timings().failures(), runs));
+        }
+        bed.stopGateway();
+        bed.setDefaultRoute(PROFILE.defaultWan());
+        // report in the order asked for
+        List<ModeResult> ordered = new ArrayList<>();
+        for (LoadMode m : modes) {
+            results.stream().filter(r -> r.mode().equals(m)).findFirst().ifPresent(ordered::add);
+        }
+        return new PageLoadResult(PROFILE.name(), PROFILE.defaultWan().interfaceName(), bed.rttMs(), page, runs,
+                ordered);
+    }
+
+    private static ModeResult measure(ScenarioContext ctx, PageLoader loader, Page page, LoadMode mode, int runs)
+            throws InterruptedException {
+        Duration pause = mode.pool() ? POOL_PAUSE : PAUSE;
+        for (int i = 0; i < WARM_UP; i++) {
+            try {
+                loader.load(page, PAGE_TIMEOUT_MS); // JIT, caches, ARP; not counted
+            } catch (Exception e) {
+                ctx.progress(mode + ": warm-up load failed: " + e);
+            }
+            Thread.sleep(pause.toMillis());
+        }
+        List<Double> ok = new ArrayList<>();
+        List<String> errors = new ArrayList<>();
+        int failures = 0;
+        for (int run = 1; run <= runs; run++) {
+            try {
+                double ms = loader.load(page, PAGE_TIMEOUT_MS);
+                ok.add(ms);
+                ctx.progress(String.format(Locale.ROOT, "%s run %d/%d: %.0f ms", mode, run, runs, ms));
+            } catch (Exception e) {
+                failures++;
+                String msg = e.getClass().getSimpleName() + ": " + e.getMessage();
+                if (errors.size() < 3 && !errors.contains(msg)) {
+                    errors.add(msg);
+                }
+                ctx.progress(String.format(Locale.ROOT, "%s run %d/%d: FAILED %s", mode, run, runs, msg));
+            }
+            // connections of the last load close, the warm pool refills (a page is "read" between loads)
+            Thread.sleep(pause.toMillis());
+        }
+        return new ModeResult(mode, new Timings(runs, failures, ok), errors);
+    }
+
+    /** The modes the scenario measures by default. */
+    static List<LoadMode> defaultModes() {
+        return DEFAULT_MODES.stream().map(LoadMode::parse).toList();
+    }
+}

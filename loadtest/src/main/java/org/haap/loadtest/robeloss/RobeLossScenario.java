@@ -1,0 +1,187 @@
+package org.haap.loadtest.robeloss;
+
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import org.haap.deploy.testbed.Profile;
+import org.haap.deploy.testbed.Wan;
+import org.haap.loadtest.Scenario;
+import org.haap.loadtest.ScenarioContext;
+import org.haap.loadtest.ScenarioResult;
+import org.haap.loadtest.hybrid.GatewayMode;
+import org.haap.loadtest.hybrid.HybridBed;
+import org.haap.loadtest.hybrid.HybridConfigs;
+import org.haap.loadtest.hybrid.ObjectConnection;
+import org.haap.loadtest.hybrid.Timings;
+
+/**
+ * {@code robe-loss}: RobE Figure 8. On a private testbed with profile {@code robe-paper}
+ * (LTE is the CPE's default route and the gateway's preferred WAN), for each gateway mode
+ * (classic, timer, sim, sim+pool by default) and each SYN loss on the default WAN (0, 20,
+ * 40, 60, 80, 100 % by default), {@code connections} LAN connections each: the client in
+ * the LAN namespace calls {@code connect()} to the object server, asks for a
+ * {@value #ANSWER_BYTES}-byte answer and stops the clock at its first byte. A connection
+ * that does not get its answer within {@value #TIMEOUT_MS} ms, or is reset, is a failure.
+ * Up to {@value #PARALLEL} connections are in flight at once. The gateway is restarted for
+ * every point (after {@value #WARM_UP} unmeasured connections at 0 % loss), so what it
+ * learns about the WANs at one loss does not carry over to the next.
+ */
+public final class RobeLossScenario implements Scenario {
+
+    /** The scenario's name. */
+    public static final String NAME = "robe-loss";
+    /** SYN loss percentages measured by default. */
+    public static final List<Integer> DEFAULT_POINTS = List.of(0, 20, 40, 60, 80, 100);
+    /** Connections per point by default. */
+    public static final int DEFAULT_CONNECTIONS = 50;
+    /** Per-connection timeout: connect to first answer byte. */
+    public static final long TIMEOUT_MS = 10_000;
+    /** Connections in flight at once. */
+    public static final int PARALLEL = 5;
+    static final int ANSWER_BYTES = 100;
+    static final int WARM_UP = 10;
+    static final Duration POOL_FILL = Duration.ofSeconds(2);
+    static final Profile PROFILE = Profile.ROBE_PAPER;
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    @Override
+    public String description() {
+        return "RobE Fig. 8: connection set-up time through the gateway vs SYN loss on the default WAN, "
+                + "per robe mode (table, PNG, JSON)";
+    }
+
+    @Override
+    public Path defaultOutDir() {
+        return Path.of("loadtest", "results");
+    }
+
+    @Override
+    public ScenarioResult run(ScenarioContext ctx) throws Exception {
+        List<GatewayMode> modes = modes(ctx.options().modesOr(List.of()));
+        List<Integer> points = ctx.options().pointsOr(DEFAULT_POINTS);
+        int n = ctx.options().connectionsOr(DEFAULT_CONNECTIONS);
+        ctx.progress(estimate(modes.size(), points, n));
+        HybridBed bed = HybridBed.up(ctx, PROFILE, 1);
+        Wan lossy = PROFILE.defaultWan();
+        InetSocketAddress server = bed.servers().get(0);
+        ExecutorService pool = Executors.newFixedThreadPool(PARALLEL, r -> {
+            Thread t = new Thread(r, "robe-loss-client");
+            t.setDaemon(true);
+            return t;
+        });
+        ctx.teardown().add("client threads", () -> {
+            pool.shutdownNow();
+            pool.awaitTermination(TIMEOUT_MS + 5_000, TimeUnit.MILLISECONDS);
+        });
+        List<LossPoint> results = new ArrayList<>();
+        for (GatewayMode mode : modes) {
+            for (int loss : points) {
+                // a fresh gateway per point: what it learned about the WANs at one loss must
+                // not carry over to the next
+                bed.setSynLoss(lossy, 0);
+                ctx.progress(mode.label() + " at " + loss + " % SYN loss: starting the gateway (robe.mode = "
+                        + mode.robe() + ", pool " + (mode.pool() ? "on" : "off") + ")");
+                bed.startGateway(mode);
+                if (mode.pool()) {
+                    Thread.sleep(POOL_FILL.toMillis()); // give the warm pool time to fill before measuring
+                }
+                for (int i = 0; i < WARM_UP; i++) {
+                    attempt(bed.clientNamespace(), server); // JIT and caches, at 0 % loss; not counted
+                }
+                bed.setSynLoss(lossy, loss);
+                LossPoint p = measure(ctx, pool, bed, server, mode, loss, n);
+                results.add(p);
+                ctx.progress(String.format(Locale.ROOT, "%s at %d %% SYN loss: median %.1f ms, p90 %.1f ms, %d/%d failed",
+                        mode.label(), loss, p.timings().median(), p.timings().percentile(90),
+                        p.timings().failures(), p.timings().attempts()));
+            }
+            bed.setSynLoss(lossy, 0);
+        }
+        bed.stopGateway();
+        return new RobeLossResult(PROFILE.name(), lossy.interfaceName(), bed.rttMs(), n, TIMEOUT_MS, results);
+    }
+
+    private static LossPoint measure(ScenarioContext ctx, ExecutorService pool, HybridBed bed, InetSocketAddress server,
+                                     GatewayMode mode, int loss, int n) throws Exception {
+        AtomicInteger done = new AtomicInteger();
+        List<Future<Attempt>> futures = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            futures.add(pool.submit(() -> {
+                Attempt a = attempt(bed.clientNamespace(), server);
+                int d = done.incrementAndGet();
+                if (d % 10 == 0 && d < n) {
+                    ctx.progress(String.format(Locale.ROOT, "%s at %d %% SYN loss: %d/%d connections", mode.label(),
+                            loss, d, n));
+                }
+                return a;
+            }));
+        }
+        List<Double> ok = new ArrayList<>();
+        List<String> errors = new ArrayList<>();
+        int failures = 0;
+        for (Future<Attempt> f : futures) {
+            Attempt a = f.get();
+            if (a.error() == null) {
+                ok.add(a.ms());
+            } else {
+                failures++;
+                if (errors.size() < 3 && !errors.contains(a.error())) {
+                    errors.add(a.error());
+                }
+            }
+        }
+        return new LossPoint(mode, loss, new Timings(n, failures, ok), errors);
+    }
+
+    /** One connection's set-up time, or why it failed. */
+    record Attempt(double ms, String error) {
+    }
+
+    static Attempt attempt(String namespace, InetSocketAddress server) {
+        long start = System.nanoTime();
+        long deadline = start + TimeUnit.MILLISECONDS.toNanos(TIMEOUT_MS);
+        try (ObjectConnection c = ObjectConnection.open(namespace, server, deadline)) {
+            c.fetch(ANSWER_BYTES, deadline);
+            return new Attempt((c.firstByteNanos() - start) / 1e6, null);
+        } catch (Exception e) {
+            return new Attempt(Double.NaN, e.getClass().getSimpleName() + ": " + e.getMessage());
+        }
+    }
+
+    /** The modes named on the command line, or the paper's when none are. */
+    static List<GatewayMode> modes(List<String> names) {
+        if (names.isEmpty()) {
+            return GatewayMode.PAPER;
+        }
+        return names.stream().map(GatewayMode::parse).toList();
+    }
+
+    /** A progress line with the run's size and an upper bound on its duration. */
+    static String estimate(int modes, List<Integer> points, int n) {
+        long rounds = (long) Math.ceil(n / (double) PARALLEL);
+        long typical = 0;
+        for (int loss : points) {
+            // a lost SYN costs about 1 s (initial RTO), 100 % loss up to the gateway's connect timeout
+            double perConnection = loss >= 100 ? HybridConfigs.CONNECT_TIMEOUT_SECONDS : 0.2 + 2.0 * loss / 100;
+            typical += (long) Math.ceil(rounds * perConnection) + 4; // + gateway restart and warm-up
+        }
+        long worst = rounds * points.size() * TIMEOUT_MS / 1000;
+        return String.format(Locale.ROOT, "%d modes x %d points x %d connections (%d in flight): "
+                        + "about %d min for classic-like modes, at most %d min",
+                modes, points.size(), n, PARALLEL, Math.max(1, (typical * modes + 30 * modes) / 60),
+                Math.max(1, (worst * modes + 30 * modes) / 60));
+    }
+}

@@ -1,0 +1,82 @@
+package org.haap.loadtest.pageload;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayInputStream;
+import java.util.List;
+import java.util.Map;
+
+import javax.imageio.ImageIO;
+
+import org.haap.deploy.testbed.Wan;
+import org.haap.loadtest.Json;
+import org.haap.loadtest.hybrid.GatewayMode;
+import org.haap.loadtest.hybrid.Timings;
+import org.haap.loadtest.pageload.PageLoadResult.ModeResult;
+import org.junit.jupiter.api.Test;
+
+class PageLoadResultTest {
+
+    private static PageLoadResult result() {
+        return new PageLoadResult("robe-paper", "lte", Map.of("dsl", 20.0, "lte", 40.0), Page.synthetic(6, 65), 2,
+                List.of(new ModeResult(LoadMode.parse("classic"), new Timings(2, 0, List.of(900.0, 1000.0)), List.of()),
+                        new ModeResult(LoadMode.parse("sim+pool"), new Timings(2, 1, List.of(600.0)),
+                                List.of("SocketTimeoutException: deadline passed")),
+                        new ModeResult(LoadMode.parse("direct-lte"), new Timings(2, 0, List.of(1200.0, 1200.0)), List.of())));
+    }
+
+    @Test
+    void syntheticPageIsBrowserSized() {
+        Page p = Page.synthetic(PageLoadScenario.HOSTS, PageLoadScenario.OBJECTS);
+        assertTrue(p.count() >= 60, "objects: " + p.count());
+        assertTrue(p.hosts() >= 6);
+        for (int h = 0; h < p.hosts(); h++) {
+            assertFalse(p.sizesOn(h).isEmpty(), "host " + h);
+        }
+        assertTrue(p.objects().stream().allMatch(o -> o.size() >= Page.MIN_OBJECT && o.size() <= Page.MAX_OBJECT));
+        assertEquals(p, Page.synthetic(PageLoadScenario.HOSTS, PageLoadScenario.OBJECTS), "same page every time");
+        assertThrows(IllegalArgumentException.class, () -> new Page(1, 10, List.of(new Page.PageObject(1, 10))));
+    }
+
+    @Test
+    void modesParse() {
+        assertEquals(LoadMode.direct(Wan.DSL), LoadMode.parse("direct-dsl"));
+        assertEquals(LoadMode.via(new GatewayMode("sim", true)), LoadMode.parse("sim+pool"));
+        assertEquals("sim", LoadMode.parse("sim+pool").jsonMode());
+        assertTrue(LoadMode.parse("sim+pool").pool());
+        assertEquals("direct-lte", LoadMode.parse("direct-lte").jsonMode());
+        assertThrows(IllegalArgumentException.class, () -> LoadMode.parse("direct-wifi"));
+        assertEquals(6, PageLoadScenario.defaultModes().size());
+    }
+
+    @Test
+    void tableComparesWithTheDirectFetchOverTheDefaultWan() {
+        String t = result().table();
+        assertTrue(t.contains("vs direct-lte"), t);
+        assertTrue(t.contains("classic        2         0      950.0"), t);
+        assertTrue(t.contains("0.79"), t); // 950 / 1200
+        assertTrue(t.contains("sim+pool: SocketTimeoutException"), t);
+    }
+
+    @Test
+    void jsonHasTheAgreedFields() {
+        String line = Json.write(result().toJson());
+        assertTrue(line.startsWith("{\"scenario\":\"pageload\""), line);
+        assertTrue(line.contains("\"runs\":2,"), line);
+        assertTrue(line.contains("{\"mode\":\"classic\",\"pool\":false,\"attempts\":2,\"failures\":0,\"median_ms\":950,"),
+                line);
+        assertTrue(line.contains("{\"mode\":\"sim\",\"pool\":true,"), line);
+        assertTrue(line.contains("{\"mode\":\"direct-lte\",\"pool\":false,"), line);
+        assertTrue(line.contains("\"p99_ms\":"), line);
+        assertTrue(line.contains("\"objects\":66,\"hosts\":6,"), line);
+    }
+
+    @Test
+    void plotIsAPng() throws Exception {
+        var img = ImageIO.read(new ByteArrayInputStream(result().files().get("png")));
+        assertEquals(1000, img.getWidth());
+    }
+}

@@ -1,0 +1,72 @@
+package org.haap.loadtest.robeloss;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayInputStream;
+import java.util.List;
+import java.util.Map;
+
+import javax.imageio.ImageIO;
+
+import org.haap.loadtest.Json;
+import org.haap.loadtest.hybrid.GatewayMode;
+import org.haap.loadtest.hybrid.Timings;
+import org.junit.jupiter.api.Test;
+
+class RobeLossResultTest {
+
+    private static RobeLossResult result() {
+        GatewayMode classic = GatewayMode.parse("classic");
+        GatewayMode pool = GatewayMode.parse("sim+pool");
+        return new RobeLossResult("robe-paper", "lte", Map.of("lte", 40.0), 3, 10_000, List.of(
+                new LossPoint(classic, 0, new Timings(3, 0, List.of(90.0, 100.0, 110.0)), List.of()),
+                new LossPoint(classic, 100, new Timings(3, 3, List.of()), List.of("EOFException: closed after 0/100 bytes")),
+                new LossPoint(pool, 0, new Timings(3, 0, List.of(40.0, 45.0, 50.0)), List.of()),
+                new LossPoint(pool, 100, new Timings(3, 1, List.of(41.0, 42.0)), List.of())));
+    }
+
+    @Test
+    void tableHasOneRowPerPointAndTheErrors() {
+        String t = result().table();
+        assertTrue(t.contains("mode      SYN loss %  attempts  failures  median ms"), t);
+        assertTrue(t.contains("classic            0         3         0      100.0"), t);
+        assertTrue(t.contains("classic          100         3         3          -"), t);
+        assertTrue(t.contains("sim+pool         100         3         1       41.5"), t);
+        assertTrue(t.contains("classic at 100 %: EOFException"), t);
+    }
+
+    @Test
+    void jsonHasTheAgreedFields() {
+        Map<String, Object> j = result().toJson();
+        assertEquals("robe-loss", j.get("scenario"));
+        assertEquals(Map.of("lte", 40.0), j.get("rtt_ms"));
+        String line = Json.write(j);
+        assertTrue(line.startsWith("{\"scenario\":\"robe-loss\""), line);
+        assertTrue(line.contains("{\"mode\":\"sim\",\"pool\":true,\"loss_pct\":100,\"attempts\":3,\"failures\":1,"
+                + "\"median_ms\":41.5,"), line);
+        assertTrue(line.contains("{\"mode\":\"classic\",\"pool\":false,\"loss_pct\":100,\"attempts\":3,\"failures\":3,"
+                + "\"median_ms\":null,\"p10_ms\":null,\"p90_ms\":null,\"p99_ms\":null"), line);
+        assertTrue(line.contains("\"p90_ms\":108,"), line);
+    }
+
+    @Test
+    void plotIsAPng() throws Exception {
+        byte[] png = result().files().get("png");
+        assertNotNull(png);
+        var img = ImageIO.read(new ByteArrayInputStream(png));
+        assertEquals(1000, img.getWidth());
+        assertEquals(620, img.getHeight());
+    }
+
+    @Test
+    void modesAndEstimate() {
+        assertEquals(GatewayMode.PAPER, RobeLossScenario.modes(List.of()));
+        assertEquals(List.of(GatewayMode.parse("ips")), RobeLossScenario.modes(List.of("ips")));
+        assertThrows(IllegalArgumentException.class, () -> RobeLossScenario.modes(List.of("direct-dsl")));
+        String e = RobeLossScenario.estimate(4, RobeLossScenario.DEFAULT_POINTS, 50);
+        assertTrue(e.startsWith("4 modes x 6 points x 50 connections"), e);
+    }
+}

@@ -30,7 +30,12 @@ import org.haap.core.pm.MptcpPmClient;
 import org.haap.gateway.internal.Interfaces;
 import org.haap.gateway.internal.LoopGuard;
 import org.haap.robe.Establisher;
-import org.haap.robe.Sequential;
+import org.haap.robe.Classic;
+import org.haap.robe.Connector;
+import org.haap.robe.PathHistory;
+import org.haap.robe.RobeIps;
+import org.haap.robe.RobeSim;
+import org.haap.robe.RobeTimer;
 import org.haap.robe.WanPath;
 import org.haap.robe.WanState;
 
@@ -72,6 +77,18 @@ public final class Gateway implements ServiceMain.Service {
         return List.copyOf(paths);
     }
 
+    /** The establishment strategy {@code haap.gateway.robe.mode} names. */
+    static Establisher establisher(GatewayConfig config, Connector connector, WanState state, PathHistory history) {
+        RobeMode mode = config.robe().mode();
+        return switch (mode) {
+            case SIM -> new RobeSim(connector, state, history);
+            case TIMER -> new RobeTimer(connector, state, history, config.robe().timerSynTimeout());
+            case IPS -> new RobeIps(history,
+                    new RobeTimer(connector, state, history, config.robe().timerSynTimeout()));
+            case CLASSIC -> new Classic(connector, state, history);
+        };
+    }
+
     /**
      * Starts the gateway.
      *
@@ -86,10 +103,6 @@ public final class Gateway implements ServiceMain.Service {
             LOG.log(Level.WARNING, "path-manager.mode = " + config.pathManager().mode().name().toLowerCase()
                     + " is not implemented yet; using the in-kernel path manager with one endpoint per extra WAN");
         }
-        if (config.robe().mode() != RobeMode.CLASSIC) {
-            LOG.log(Level.INFO, "robe.mode = " + config.robe().mode().name().toLowerCase()
-                    + " is not implemented yet; establishing sequentially (preferred WAN first, then the next)");
-        }
         MptcpPmClient pm = MptcpPmClient.open();
         KernelEndpoints endpoints = null;
         EventLoopGroup group = null;
@@ -97,7 +110,8 @@ public final class Gateway implements ServiceMain.Service {
         try {
             endpoints = KernelEndpoints.install(pm, config.wans(), config.sysctl());
             WanState wanState = WanState.withDefaults(paths);
-            Establisher establisher = new Sequential(sockets, wanState, config.timeouts().connect());
+            Establisher establisher = establisher(config, Connector.of(sockets, config.timeouts().connect()),
+                    wanState, PathHistory.withDefaults());
             LoopGuard guard = new LoopGuard(config.aggregationPoint(), Interfaces::localAddresses,
                     Duration.ofSeconds(10), System::nanoTime);
             GatewayContext context = new GatewayContext(config, sockets, establisher, wanState, metrics, guard);

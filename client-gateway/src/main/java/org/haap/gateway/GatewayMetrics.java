@@ -57,7 +57,12 @@ public final class GatewayMetrics implements RelayListener {
     private final Map<Direction, Counter> bytes = new EnumMap<>(Direction.class);
     private final Map<Direction, Counter> paused = new EnumMap<>(Direction.class);
 
-    public GatewayMetrics(MeterRegistry registry, List<WanPath> paths) {
+    /**
+     * @param registry where the meters are registered
+     * @param paths    the configured WANs (label {@code wan})
+     * @param mode     the establishment strategy (label {@code mode}: sim, timer, ips, classic)
+     */
+    public GatewayMetrics(MeterRegistry registry, List<WanPath> paths, String mode) {
         for (Result r : Result.values()) {
             intercepted.put(r, Counter.builder("haap.gateway.connections.intercepted")
                     .description("Intercepted LAN connections, by what became of them")
@@ -78,16 +83,18 @@ public final class GatewayMetrics implements RelayListener {
             Map<Outcome, Counter> byOutcome = new EnumMap<>(Outcome.class);
             for (Outcome o : Outcome.values()) {
                 byOutcome.put(o, Counter.builder("haap.gateway.establish.attempts")
-                        .description("MPTCP connect attempts to the aggregation point, by WAN and outcome")
-                        .tag("path", p.name()).tag("outcome", lower(o)).register(registry));
+                        .description("MPTCP connect attempts to the aggregation point, by strategy, WAN and result")
+                        .tag("mode", mode).tag("wan", p.name()).tag("result", lower(o)).register(registry));
             }
             attempts.put(p.name(), byOutcome);
             winners.put(p.name(), Counter.builder("haap.gateway.establish.winners")
-                    .description("Established connections to the aggregation point, by the WAN of the initial subflow")
-                    .tag("path", p.name()).register(registry));
+                    .description("Established connections to the aggregation point, by strategy and the WAN of "
+                            + "the initial subflow")
+                    .tag("mode", mode).tag("wan", p.name()).register(registry));
         }
         setup = Timer.builder("haap.gateway.establish.setup")
                 .description("Time to establish the MPTCP connection to the aggregation point (all attempts)")
+                .tag("mode", mode)
                 .publishPercentileHistogram()
                 .register(registry);
         for (Direction d : Direction.values()) {

@@ -36,6 +36,7 @@ public final class ApMetrics implements RelayListener {
     private final Map<Rejection, Counter> rejected = new EnumMap<>(Rejection.class);
     private final Map<UpstreamFailures, Counter> upstreamFailures = new EnumMap<>(UpstreamFailures.class);
     private final Timer upstreamConnect;
+    private final Counter abandoned;
     private final Map<Direction, Counter> bytes = new EnumMap<>(Direction.class);
     private final Map<Direction, Counter> paused = new EnumMap<>(Direction.class);
     private final Map<Termination.Reason, Map<Termination.Phase, Counter>> ended =
@@ -68,6 +69,10 @@ public final class ApMetrics implements RelayListener {
                     .description("Upstream TCP connects that failed, by reason")
                     .tag("reason", f.label()).register(registry));
         }
+        abandoned = Counter.builder("haap.ap.sessions.abandoned")
+                .description("Connections closed or reset by the client before sending any byte "
+                        + "(e.g. a gateway's losing RobE attempt); not errors, not in sessions_ended")
+                .register(registry);
         upstreamConnect = Timer.builder("haap.ap.upstream.connect")
                 .description("Time to establish the upstream TCP connection")
                 .publishPercentileHistogram()
@@ -111,6 +116,12 @@ public final class ApMetrics implements RelayListener {
     void sessionEnded(Termination termination) {
         active.decrementAndGet();
         ended.get(termination.reason()).get(termination.phase()).increment();
+    }
+
+    /** A session the client gave up before sending anything: counted apart from {@link #sessionEnded}. */
+    void sessionAbandoned() {
+        active.decrementAndGet();
+        abandoned.increment();
     }
 
     void convertDecoded(boolean ok) {

@@ -56,6 +56,7 @@ final class ApSessionHandler extends ChannelInboundHandlerAdapter {
     private ScheduledFuture<?> headerTimer;
     private Channel upstream;
     private boolean admitted;
+    private boolean anyByte;
 
     ApSessionHandler(ApContext ap) {
         this.ap = ap;
@@ -69,6 +70,7 @@ final class ApSessionHandler extends ChannelInboundHandlerAdapter {
         session = new SessionRecord(ap, ap.nextSessionId(), (InetSocketAddress) ch.remoteAddress(), mptcp);
         ap.metrics().accepted(mptcp);
         ap.clients().add(ch);
+        ch.pipeline().addFirst(new FirstByte());
         ch.closeFuture().addListener(f -> onClientClosed());
         if (!ap.config().clientsAllow().contains(client)) {
             refuse(ctx, Rejection.AUTH, ConvertErrorCode.NOT_AUTHORIZED, Reason.DENIED);
@@ -125,6 +127,10 @@ final class ApSessionHandler extends ChannelInboundHandlerAdapter {
         Reason reason = cause instanceof IOException && String.valueOf(cause.getMessage()).contains("reset")
                 ? Reason.RESET : Reason.IO_ERROR;
         session.note(cause.toString());
+        if (reason == Reason.RESET && abandonedBeforeAnyByte()) {
+            Relay.abortiveClose(ctx.channel());
+            return;
+        }
         finish(new Termination(Side.CLIENT, reason, phase()));
         Relay.abortiveClose(ctx.channel());
         closeUpstream();
@@ -262,9 +268,39 @@ final class ApSessionHandler extends ChannelInboundHandlerAdapter {
             admitted = false;
             ap.limiter().release(session.client().getAddress());
         }
+        if (abandonedBeforeAnyByte()) {
+            return;
+        }
         if (state == State.HEADER || state == State.CONNECTING) {
             finish(new Termination(Side.CLIENT, Reason.RESET, phase()));
             closeUpstream();
+        }
+    }
+
+    /**
+     * A connection closed or reset in the header phase without a single byte from the client
+     * (a gateway's losing RobE attempt, a health check) is abandoned, not an error: ends the
+     * session as such and returns {@code true}.
+     */
+    private boolean abandonedBeforeAnyByte() {
+        if (state != State.HEADER || anyByte) {
+            return false;
+        }
+        cancelHeaderTimer();
+        state = State.DONE;
+        session.abandoned();
+        return true;
+    }
+
+    /** Notes that the client sent at least one byte; sits before the Convert decoder. */
+    private final class FirstByte extends ChannelInboundHandlerAdapter {
+        @Override
+        public void channelRead(ChannelHandlerContext ctx, Object msg) {
+            if (msg instanceof ByteBuf buf && buf.isReadable()) {
+                anyByte = true;
+                ctx.pipeline().remove(this);
+            }
+            ctx.fireChannelRead(msg);
         }
     }
 

@@ -54,6 +54,21 @@ final class SessionRecord {
     }
 
     /** Records the end once: metrics and one log line. */
+    /**
+     * Ends a session the client abandoned before sending any byte (closed or reset in the
+     * header phase): counted as abandoned, not as an error; logged at DEBUG only.
+     */
+    void abandoned() {
+        if (ended) {
+            return;
+        }
+        ended = true;
+        ap.metrics().sessionAbandoned();
+        if (LOG.isLoggable(Level.DEBUG)) {
+            LOG.log(Level.DEBUG, "session " + Long.toHexString(id) + " client=" + client + " abandoned before any byte");
+        }
+    }
+
     void end(Termination t) {
         if (ended) {
             return;

@@ -4,6 +4,7 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import org.haap.ap.internal.PoolAdmission;
 import org.haap.ap.internal.UpstreamFailures;
 import org.haap.core.convert.ConvertErrorCode;
 import org.haap.core.relay.Direction;
@@ -27,6 +28,13 @@ public final class ApMetrics implements RelayListener {
     /** Why a connection was refused before any upstream connect. */
     public enum Rejection { AUTH, DESTINATION, LIMITS, HEADER_TIMEOUT, MALFORMED, MISSING_COOKIE }
 
+    /** Why a pooled connection closed without carrying a session. */
+    public enum PoolClose { IDLE_TIMEOUT, CLIENT }
+
+    private final MeterRegistry registry;
+    private final Map<PoolAdmission.Verdict, Counter> poolHellos = new EnumMap<>(PoolAdmission.Verdict.class);
+    private final Map<PoolClose, Counter> poolClosed = new EnumMap<>(PoolClose.class);
+    private final Counter poolUsed;
     private final Counter acceptedMptcp;
     private final Counter acceptedTcp;
     private final AtomicInteger active = new AtomicInteger();
@@ -43,6 +51,20 @@ public final class ApMetrics implements RelayListener {
             new EnumMap<>(Termination.Reason.class);
 
     public ApMetrics(MeterRegistry registry) {
+        this.registry = registry;
+        for (PoolAdmission.Verdict v : PoolAdmission.Verdict.values()) {
+            poolHellos.put(v, Counter.builder("haap.ap.pool.hellos")
+                    .description("Warm-pool hellos from gateways, by decision")
+                    .tag("result", lower(v)).register(registry));
+        }
+        for (PoolClose c : PoolClose.values()) {
+            poolClosed.put(c, Counter.builder("haap.ap.pool.closed")
+                    .description("Pooled connections closed idle, never carrying a session, by reason")
+                    .tag("reason", lower(c)).register(registry));
+        }
+        poolUsed = Counter.builder("haap.ap.pool.used")
+                .description("Pooled connections that carried a session (a Convert Connect arrived)")
+                .register(registry);
         acceptedMptcp = accepted(registry, "mptcp");
         acceptedTcp = accepted(registry, "tcp");
         Gauge.builder("haap.ap.sessions.active", active, AtomicInteger::get)
@@ -106,6 +128,27 @@ public final class ApMetrics implements RelayListener {
 
     private static String lower(Enum<?> e) {
         return e.name().toLowerCase(Locale.ROOT);
+    }
+
+    /** Registers the pooled-connections gauge over {@code pool}; once, at start-up. */
+    void pooledGauge(PoolAdmission pool) {
+        Gauge.builder("haap.ap.pool.connections", pool, PoolAdmission::pooled)
+                .description("Idle warm-pool connections held for gateways")
+                .register(registry);
+    }
+
+    void poolHello(PoolAdmission.Verdict verdict) {
+        poolHellos.get(verdict).increment();
+    }
+
+    void poolUsed() {
+        poolUsed.increment();
+    }
+
+    /** A pooled connection closed without a session: counted apart from {@link #sessionEnded}. */
+    void poolClosed(PoolClose reason) {
+        active.decrementAndGet();
+        poolClosed.get(reason).increment();
     }
 
     void accepted(boolean mptcp) {

@@ -117,6 +117,7 @@ public final class Gateway implements ServiceMain.Service {
             GatewayContext context = new GatewayContext(config, sockets, establisher, wanState, metrics, guard);
             group = new MultiThreadIoEventLoopGroup(config.effectiveEventLoops(),
                     new DefaultThreadFactory("haap-gw"), EpollIoHandler.newFactory());
+            startPools(config, context, establisher, wanState, group, metrics);
             for (InetSocketAddress address : config.listen()) {
                 EpollServerSocketChannel server = sockets.openServer(address, ServerSocketOptions.defaults()
                         .withProtocol(Protocol.TCP).withTransparent(true).withReusePort(false));
@@ -150,6 +151,37 @@ public final class Gateway implements ServiceMain.Service {
         }
     }
 
+    /** One warm pool per event loop when {@code robe.pool.enabled} (needs {@code cookie}). */
+    private static void startPools(GatewayConfig config, GatewayContext context, Establisher establisher,
+            WanState wanState, EventLoopGroup group, GatewayMetrics metrics) {
+        var pool = config.robe().pool();
+        if (!pool.enabled()) {
+            return;
+        }
+        if (context.cookie() == null) {
+            LOG.log(Level.WARNING, "robe.pool.enabled needs haap.gateway.cookie (the pool hello is signed with it);"
+                    + " running without a pool");
+            return;
+        }
+        var total = new org.haap.robe.pool.PoolSettings(pool.min(), pool.max(), pool.maxIdle());
+        List<io.netty.channel.EventLoop> loops = new ArrayList<>();
+        group.forEach(e -> loops.add((io.netty.channel.EventLoop) e));
+        var handshake = new org.haap.gateway.internal.PoolHello(context.cookie(), config.timeouts().convertReply());
+        for (int i = 0; i < loops.size(); i++) {
+            var share = total.share(i, loops.size());
+            if (share.max() == 0) {
+                continue;
+            }
+            var wp = new org.haap.robe.pool.WarmPool(loops.get(i), share, establisher, wanState,
+                    config.aggregationPoint(), handshake, metrics.poolListener(), System::nanoTime);
+            context.pools().put(loops.get(i), wp);
+            wp.start();
+        }
+        group.next().scheduleAtFixedRate(() -> metrics.poolIdle(
+                context.pools().values().stream().mapToInt(org.haap.robe.pool.WarmPool::idle).sum()),
+                1, 1, TimeUnit.SECONDS);
+    }
+
     /** The bound listener addresses. */
     public List<InetSocketAddress> listenAddresses() {
         List<InetSocketAddress> out = new ArrayList<>();
@@ -180,6 +212,9 @@ public final class Gateway implements ServiceMain.Service {
         context.stopping(true);
         for (Channel l : listeners) {
             l.close().syncUninterruptibly();
+        }
+        for (var p : context.pools().values()) {
+            p.close().awaitUninterruptibly(2, TimeUnit.SECONDS);
         }
         for (GatewaySessionHandler s : context.sessions()) {
             s.shutdown(false);

@@ -62,7 +62,20 @@ public final class GatewayMetrics implements RelayListener {
      * @param paths    the configured WANs (label {@code wan})
      * @param mode     the establishment strategy (label {@code mode}: sim, timer, ips, classic)
      */
+    private io.micrometer.core.instrument.Counter poolHits;
+    private io.micrometer.core.instrument.Counter poolMisses;
+    private final java.util.concurrent.atomic.AtomicInteger poolIdle = new java.util.concurrent.atomic.AtomicInteger();
+
     public GatewayMetrics(MeterRegistry registry, List<WanPath> paths, String mode) {
+        poolHits = Counter.builder("haap.gateway.pool.takes").description(
+                "LAN connections that looked for a warm-pool connection, by result").tag("result", "hit")
+                .register(registry);
+        poolMisses = Counter.builder("haap.gateway.pool.takes").description(
+                "LAN connections that looked for a warm-pool connection, by result").tag("result", "miss")
+                .register(registry);
+        io.micrometer.core.instrument.Gauge.builder("haap.gateway.pool.connections", poolIdle,
+                java.util.concurrent.atomic.AtomicInteger::get)
+                .description("Idle warm-pool connections ready to be taken").register(registry);
         for (Result r : Result.values()) {
             intercepted.put(r, Counter.builder("haap.gateway.connections.intercepted")
                     .description("Intercepted LAN connections, by what became of them")
@@ -126,6 +139,31 @@ public final class GatewayMetrics implements RelayListener {
 
     void convertError(ConvertErrorCode code) {
         convertErrors.get(code).increment();
+    }
+
+    /** The listener that counts warm-pool hits and misses. */
+    org.haap.robe.pool.PoolListener poolListener() {
+        return new org.haap.robe.pool.PoolListener() {
+            @Override
+            public void hit() {
+                poolHits.increment();
+            }
+
+            @Override
+            public void miss() {
+                poolMisses.increment();
+            }
+        };
+    }
+
+    /** Sets the idle pooled connections gauge (sum over the event loops' pools). */
+    void poolIdle(int n) {
+        poolIdle.set(n);
+    }
+
+    /** Warm-pool hits so far. */
+    public double poolHits() {
+        return poolHits.count();
     }
 
     void fallback() {

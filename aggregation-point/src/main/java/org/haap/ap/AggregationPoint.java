@@ -13,6 +13,7 @@ import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import io.netty.util.concurrent.DefaultThreadFactory;
+import org.haap.ap.internal.PoolAdmission;
 import org.haap.ap.internal.SessionLimiter;
 import org.haap.config.ApConfig;
 import org.haap.core.convert.ConvertMessageDecoder;
@@ -59,8 +60,12 @@ public final class AggregationPoint implements ServiceMain.Service {
         RelayConfig relay = new RelayConfig(config.relay().lowWatermark(), config.relay().highWatermark(),
                 config.timeouts().idle(), config.timeouts().halfClose(), config.relay().splice(),
                 RelayConfig.defaults().spliceChunk());
+        PoolAdmission pool = new PoolAdmission(config.cookies().accepted(), config.limits().maxPooledPerClient(),
+                System::currentTimeMillis);
+        metrics.pooledGauge(pool);
         this.context = new ApContext(config, metrics,
                 new SessionLimiter(config.limits().maxSessions(), config.limits().maxSessionsPerClient()),
+                pool,
                 relay, ownAddresses(), new DefaultChannelGroup("haap-ap-clients", GlobalEventExecutor.INSTANCE),
                 new AtomicLong());
     }

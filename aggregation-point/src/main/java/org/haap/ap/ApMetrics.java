@@ -4,6 +4,7 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import org.haap.ap.internal.PoolAdmission;
 import org.haap.ap.internal.UpstreamFailures;
 import org.haap.core.convert.ConvertErrorCode;
 import org.haap.core.relay.Direction;
@@ -27,6 +28,13 @@ public final class ApMetrics implements RelayListener {
     /** Why a connection was refused before any upstream connect. */
     public enum Rejection { AUTH, DESTINATION, LIMITS, HEADER_TIMEOUT, MALFORMED, MISSING_COOKIE }
 
+    /** Why a pooled connection closed without carrying a session. */
+    public enum PoolClose { IDLE_TIMEOUT, CLIENT }
+
+    private final MeterRegistry registry;
+    private final Map<PoolAdmission.Verdict, Counter> poolHellos = new EnumMap<>(PoolAdmission.Verdict.class);
+    private final Map<PoolClose, Counter> poolClosed = new EnumMap<>(PoolClose.class);
+    private final Counter poolUsed;
     private final Counter acceptedMptcp;
     private final Counter acceptedTcp;
     private final AtomicInteger active = new AtomicInteger();
@@ -36,12 +44,27 @@ public final class ApMetrics implements RelayListener {
     private final Map<Rejection, Counter> rejected = new EnumMap<>(Rejection.class);
     private final Map<UpstreamFailures, Counter> upstreamFailures = new EnumMap<>(UpstreamFailures.class);
     private final Timer upstreamConnect;
+    private final Counter abandoned;
     private final Map<Direction, Counter> bytes = new EnumMap<>(Direction.class);
     private final Map<Direction, Counter> paused = new EnumMap<>(Direction.class);
     private final Map<Termination.Reason, Map<Termination.Phase, Counter>> ended =
             new EnumMap<>(Termination.Reason.class);
 
     public ApMetrics(MeterRegistry registry) {
+        this.registry = registry;
+        for (PoolAdmission.Verdict v : PoolAdmission.Verdict.values()) {
+            poolHellos.put(v, Counter.builder("haap.ap.pool.hellos")
+                    .description("Warm-pool hellos from gateways, by decision")
+                    .tag("result", lower(v)).register(registry));
+        }
+        for (PoolClose c : PoolClose.values()) {
+            poolClosed.put(c, Counter.builder("haap.ap.pool.closed")
+                    .description("Pooled connections closed idle, never carrying a session, by reason")
+                    .tag("reason", lower(c)).register(registry));
+        }
+        poolUsed = Counter.builder("haap.ap.pool.used")
+                .description("Pooled connections that carried a session (a Convert Connect arrived)")
+                .register(registry);
         acceptedMptcp = accepted(registry, "mptcp");
         acceptedTcp = accepted(registry, "tcp");
         Gauge.builder("haap.ap.sessions.active", active, AtomicInteger::get)
@@ -68,6 +91,10 @@ public final class ApMetrics implements RelayListener {
                     .description("Upstream TCP connects that failed, by reason")
                     .tag("reason", f.label()).register(registry));
         }
+        abandoned = Counter.builder("haap.ap.sessions.abandoned")
+                .description("Connections closed or reset by the client before sending any byte "
+                        + "(e.g. a gateway's losing RobE attempt); not errors, not in sessions_ended")
+                .register(registry);
         upstreamConnect = Timer.builder("haap.ap.upstream.connect")
                 .description("Time to establish the upstream TCP connection")
                 .publishPercentileHistogram()
@@ -103,6 +130,27 @@ public final class ApMetrics implements RelayListener {
         return e.name().toLowerCase(Locale.ROOT);
     }
 
+    /** Registers the pooled-connections gauge over {@code pool}; once, at start-up. */
+    void pooledGauge(PoolAdmission pool) {
+        Gauge.builder("haap.ap.pool.connections", pool, PoolAdmission::pooled)
+                .description("Idle warm-pool connections held for gateways")
+                .register(registry);
+    }
+
+    void poolHello(PoolAdmission.Verdict verdict) {
+        poolHellos.get(verdict).increment();
+    }
+
+    void poolUsed() {
+        poolUsed.increment();
+    }
+
+    /** A pooled connection closed without a session: counted apart from {@link #sessionEnded}. */
+    void poolClosed(PoolClose reason) {
+        active.decrementAndGet();
+        poolClosed.get(reason).increment();
+    }
+
     void accepted(boolean mptcp) {
         (mptcp ? acceptedMptcp : acceptedTcp).increment();
         active.incrementAndGet();
@@ -111,6 +159,12 @@ public final class ApMetrics implements RelayListener {
     void sessionEnded(Termination termination) {
         active.decrementAndGet();
         ended.get(termination.reason()).get(termination.phase()).increment();
+    }
+
+    /** A session the client gave up before sending anything: counted apart from {@link #sessionEnded}. */
+    void sessionAbandoned() {
+        active.decrementAndGet();
+        abandoned.increment();
     }
 
     void convertDecoded(boolean ok) {

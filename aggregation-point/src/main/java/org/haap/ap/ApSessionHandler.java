@@ -14,13 +14,17 @@ import io.netty.channel.epoll.EpollSocketChannel;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.ScheduledFuture;
+import org.haap.ap.ApMetrics.PoolClose;
 import org.haap.ap.ApMetrics.Rejection;
+import org.haap.ap.internal.PoolAdmission;
 import org.haap.ap.internal.UpstreamFailures;
 import org.haap.core.convert.ConnectTlv;
 import org.haap.core.convert.ConvertCodec;
 import org.haap.core.convert.ConvertErrorCode;
 import org.haap.core.convert.ConvertException;
 import org.haap.core.convert.ConvertMessage;
+import org.haap.core.convert.ConvertMessageDecoder;
+import org.haap.core.convert.PoolHelloTlv;
 import org.haap.core.mptcp.MptcpInfoReader;
 import org.haap.core.relay.Relay;
 import org.haap.core.relay.RelayResult;
@@ -44,18 +48,32 @@ import java.util.concurrent.TimeUnit;
  * paused, so at most one read's worth) and written upstream first, exactly once.
  * Every refusal answers with the RFC 8803 Error TLV and closes. The handler removes itself
  * when the relay starts; the session's end is recorded once by {@link SessionRecord}.
+ *
+ * <p>Warm pool (HAAP extension, {@code docs/warm-pool.md}): a first message that is a pool
+ * hello, once {@link PoolAdmission} accepts it, is answered with a pool ack and the
+ * connection waits, idle and reading, in the {@code POOLED} state under
+ * {@code timeouts.pool-idle} (not the header timeout) for a normal Convert message, which
+ * then proceeds exactly as on a fresh connection, except that its Cookie TLV may be omitted
+ * (the hello authenticated the connection). A refused hello gets Error 32 (not authorized,
+ * replayed) or 64 (over {@code limits.max-pooled-per-client}) and a close.
  */
 final class ApSessionHandler extends ChannelInboundHandlerAdapter {
 
-    private enum State { HEADER, CONNECTING, RELAYING, DONE }
+    private enum State { HEADER, POOLED, CONNECTING, RELAYING, DONE }
 
     private final ApContext ap;
     private final ArrayDeque<ByteBuf> pending = new ArrayDeque<>();
     private State state = State.HEADER;
     private SessionRecord session;
     private ScheduledFuture<?> headerTimer;
+    private ScheduledFuture<?> poolTimer;
+    /** Authenticated by a pool hello. */
+    private boolean pooled;
+    /** Holds a {@link PoolAdmission} slot. */
+    private boolean inPool;
     private Channel upstream;
     private boolean admitted;
+    private boolean anyByte;
 
     ApSessionHandler(ApContext ap) {
         this.ap = ap;
@@ -69,6 +87,7 @@ final class ApSessionHandler extends ChannelInboundHandlerAdapter {
         session = new SessionRecord(ap, ap.nextSessionId(), (InetSocketAddress) ch.remoteAddress(), mptcp);
         ap.metrics().accepted(mptcp);
         ap.clients().add(ch);
+        ch.pipeline().addFirst(new FirstByte());
         ch.closeFuture().addListener(f -> onClientClosed());
         if (!ap.config().clientsAllow().contains(client)) {
             refuse(ctx, Rejection.AUTH, ConvertErrorCode.NOT_AUTHORIZED, Reason.DENIED);
@@ -88,6 +107,12 @@ final class ApSessionHandler extends ChannelInboundHandlerAdapter {
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         if (msg instanceof ConvertMessage message && state == State.HEADER) {
             onHeader(ctx, message);
+        } else if (msg instanceof ConvertMessage message && state == State.POOLED) {
+            onPooledMessage(ctx, message);
+        } else if (msg instanceof ByteBuf buf && state == State.POOLED) {
+            // Bytes that followed the hello in the first decoder's buffer bypass the decoder
+            // added after it; send them through the pipeline again, into that decoder.
+            ctx.pipeline().fireChannelRead(buf);
         } else if (msg instanceof ByteBuf buf && state == State.CONNECTING) {
             pending.add(buf);
         } else {
@@ -105,6 +130,8 @@ final class ApSessionHandler extends ChannelInboundHandlerAdapter {
             } else if (state == State.HEADER) {
                 finish(new Termination(Side.CLIENT, Reason.PROTOCOL_ERROR, Phase.HEADER));
                 ctx.close();
+            } else if (state == State.POOLED) {
+                closePooled(ctx, PoolClose.CLIENT);
             }
             return;
         }
@@ -113,7 +140,8 @@ final class ApSessionHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-        if (cause instanceof ConvertException ce && state == State.HEADER) {
+        if (cause instanceof ConvertException ce && (state == State.HEADER || state == State.POOLED)) {
+            leavePool();
             ap.metrics().convertDecoded(false);
             session.note("convert: " + ce.getMessage());
             refuse(ctx, Rejection.MALFORMED, ce.errorCode(), Reason.PROTOCOL_ERROR);
@@ -122,9 +150,18 @@ final class ApSessionHandler extends ChannelInboundHandlerAdapter {
         if (state == State.DONE) {
             return;
         }
+        if (state == State.POOLED) {
+            session.note(cause.toString());
+            closePooled(ctx, PoolClose.CLIENT);
+            return;
+        }
         Reason reason = cause instanceof IOException && String.valueOf(cause.getMessage()).contains("reset")
                 ? Reason.RESET : Reason.IO_ERROR;
         session.note(cause.toString());
+        if (reason == Reason.RESET && abandonedBeforeAnyByte()) {
+            Relay.abortiveClose(ctx.channel());
+            return;
+        }
         finish(new Termination(Side.CLIENT, reason, phase()));
         Relay.abortiveClose(ctx.channel());
         closeUpstream();
@@ -133,6 +170,10 @@ final class ApSessionHandler extends ChannelInboundHandlerAdapter {
     private void onHeader(ChannelHandlerContext ctx, ConvertMessage message) {
         ap.metrics().convertDecoded(true);
         cancelHeaderTimer();
+        if (message.poolHelloTlv().isPresent()) {
+            onPoolHello(ctx, message);
+            return;
+        }
         ConnectTlv connect = message.connectTlv().orElse(null);
         if (connect == null) {
             session.note("convert message without Connect TLV");
@@ -153,8 +194,72 @@ final class ApSessionHandler extends ChannelInboundHandlerAdapter {
         connectUpstream(ctx, destination);
     }
 
+    private void onPoolHello(ChannelHandlerContext ctx, ConvertMessage message) {
+        if (pooled || message.tlvs().size() != 1) {
+            session.note("pool hello with other TLVs or on a pooled connection");
+            refuse(ctx, Rejection.MALFORMED, ConvertErrorCode.UNSUPPORTED_MESSAGE, Reason.PROTOCOL_ERROR);
+            return;
+        }
+        PoolHelloTlv hello = message.poolHelloTlv().orElseThrow();
+        PoolAdmission.Verdict verdict = ap.pool().admit(session.client().getAddress(), hello);
+        ap.metrics().poolHello(verdict);
+        switch (verdict) {
+            case NOT_AUTHORIZED, REPLAYED -> {
+                session.note("pool hello " + verdict.name().toLowerCase(java.util.Locale.ROOT));
+                refuse(ctx, Rejection.AUTH, ConvertErrorCode.NOT_AUTHORIZED, Reason.DENIED);
+            }
+            case OVER_LIMIT -> {
+                session.note("pool hello over limits.max-pooled-per-client");
+                refuse(ctx, Rejection.LIMITS, ConvertErrorCode.RESOURCE_EXCEEDED, Reason.LIMIT);
+            }
+            case ACCEPTED -> {
+                pooled = true;
+                inPool = true;
+                state = State.POOLED;
+                ctx.pipeline().addBefore(ctx.name(), "convert-pooled", new ConvertMessageDecoder());
+                long idle = ap.config().timeouts().poolIdle().toMillis();
+                ctx.writeAndFlush(Unpooled.wrappedBuffer(ConvertCodec.encode(ConvertMessage.poolAck(idle))));
+                poolTimer = ctx.executor().schedule(() -> {
+                    if (state == State.POOLED) {
+                        closePooled(ctx, PoolClose.IDLE_TIMEOUT);
+                    }
+                }, idle, TimeUnit.MILLISECONDS);
+            }
+        }
+    }
+
+    /** The Convert message on a pooled connection: from here on as on a fresh one. */
+    private void onPooledMessage(ChannelHandlerContext ctx, ConvertMessage message) {
+        leavePool();
+        ap.metrics().poolUsed();
+        session.note("pooled");
+        state = State.HEADER;
+        onHeader(ctx, message);
+    }
+
+    private void closePooled(ChannelHandlerContext ctx, PoolClose reason) {
+        leavePool();
+        state = State.DONE;
+        session.pooledClosed(reason);
+        ctx.close();
+    }
+
+    private void leavePool() {
+        if (poolTimer != null) {
+            poolTimer.cancel(false);
+            poolTimer = null;
+        }
+        if (inPool) {
+            inPool = false;
+            ap.pool().release(session.client().getAddress());
+        }
+    }
+
     private boolean cookieAccepted(ChannelHandlerContext ctx, ConvertMessage message) {
         byte[] cookie = message.cookieTlv().map(c -> withoutPadding(c.opaque())).orElse(null);
+        if (pooled && cookie == null) {
+            return true; // the pool hello proved the cookie without sending it
+        }
         if (ap.config().cookies().accepts(cookie)) {
             return true;
         }
@@ -247,6 +352,7 @@ final class ApSessionHandler extends ChannelInboundHandlerAdapter {
 
     private void replyAndClose(ChannelHandlerContext ctx, ConvertMessage reply, Termination termination) {
         cancelHeaderTimer();
+        leavePool();
         reply.errorTlv().ifPresent(e -> ap.metrics().errorSent(e.code()));
         finish(termination);
         releasePending();
@@ -257,14 +363,50 @@ final class ApSessionHandler extends ChannelInboundHandlerAdapter {
 
     private void onClientClosed() {
         cancelHeaderTimer();
+        if (state == State.POOLED) {
+            leavePool();
+            state = State.DONE;
+            session.pooledClosed(PoolClose.CLIENT);
+        }
+        leavePool();
         releasePending();
         if (admitted) {
             admitted = false;
             ap.limiter().release(session.client().getAddress());
         }
+        if (abandonedBeforeAnyByte()) {
+            return;
+        }
         if (state == State.HEADER || state == State.CONNECTING) {
             finish(new Termination(Side.CLIENT, Reason.RESET, phase()));
             closeUpstream();
+        }
+    }
+
+    /**
+     * A connection closed or reset in the header phase without a single byte from the client
+     * (a gateway's losing RobE attempt, a health check) is abandoned, not an error: ends the
+     * session as such and returns {@code true}.
+     */
+    private boolean abandonedBeforeAnyByte() {
+        if (state != State.HEADER || anyByte) {
+            return false;
+        }
+        cancelHeaderTimer();
+        state = State.DONE;
+        session.abandoned();
+        return true;
+    }
+
+    /** Notes that the client sent at least one byte; sits before the Convert decoder. */
+    private final class FirstByte extends ChannelInboundHandlerAdapter {
+        @Override
+        public void channelRead(ChannelHandlerContext ctx, Object msg) {
+            if (msg instanceof ByteBuf buf && buf.isReadable()) {
+                anyByte = true;
+                ctx.pipeline().remove(this);
+            }
+            ctx.fireChannelRead(msg);
         }
     }
 
@@ -276,7 +418,7 @@ final class ApSessionHandler extends ChannelInboundHandlerAdapter {
 
     private Phase phase() {
         return switch (state) {
-            case HEADER -> Phase.HEADER;
+            case HEADER, POOLED -> Phase.HEADER;
             case CONNECTING -> Phase.CONNECT;
             default -> Phase.RELAY;
         };

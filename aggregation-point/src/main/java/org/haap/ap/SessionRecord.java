@@ -53,6 +53,37 @@ final class SessionRecord {
         }
     }
 
+    /**
+     * Ends a warm-pool connection that closed idle, without carrying a session: counted
+     * apart from sessions; logged at DEBUG only.
+     */
+    void pooledClosed(ApMetrics.PoolClose reason) {
+        if (ended) {
+            return;
+        }
+        ended = true;
+        ap.metrics().poolClosed(reason);
+        if (LOG.isLoggable(Level.DEBUG)) {
+            LOG.log(Level.DEBUG, "session " + Long.toHexString(id) + " client=" + client + " pooled, closed: "
+                    + reason.name().toLowerCase(java.util.Locale.ROOT));
+        }
+    }
+
+    /**
+     * Ends a session the client abandoned before sending any byte (closed or reset in the
+     * header phase): counted as abandoned, not as an error; logged at DEBUG only.
+     */
+    void abandoned() {
+        if (ended) {
+            return;
+        }
+        ended = true;
+        ap.metrics().sessionAbandoned();
+        if (LOG.isLoggable(Level.DEBUG)) {
+            LOG.log(Level.DEBUG, "session " + Long.toHexString(id) + " client=" + client + " abandoned before any byte");
+        }
+    }
+
     /** Records the end once: metrics and one log line. */
     void end(Termination t) {
         if (ended) {

@@ -30,7 +30,12 @@ import org.haap.core.pm.MptcpPmClient;
 import org.haap.gateway.internal.Interfaces;
 import org.haap.gateway.internal.LoopGuard;
 import org.haap.robe.Establisher;
-import org.haap.robe.Sequential;
+import org.haap.robe.Classic;
+import org.haap.robe.Connector;
+import org.haap.robe.PathHistory;
+import org.haap.robe.RobeIps;
+import org.haap.robe.RobeSim;
+import org.haap.robe.RobeTimer;
 import org.haap.robe.WanPath;
 import org.haap.robe.WanState;
 
@@ -72,6 +77,18 @@ public final class Gateway implements ServiceMain.Service {
         return List.copyOf(paths);
     }
 
+    /** The establishment strategy {@code haap.gateway.robe.mode} names. */
+    static Establisher establisher(GatewayConfig config, Connector connector, WanState state, PathHistory history) {
+        RobeMode mode = config.robe().mode();
+        return switch (mode) {
+            case SIM -> new RobeSim(connector, state, history);
+            case TIMER -> new RobeTimer(connector, state, history, config.robe().timerSynTimeout());
+            case IPS -> new RobeIps(history,
+                    new RobeTimer(connector, state, history, config.robe().timerSynTimeout()));
+            case CLASSIC -> new Classic(connector, state, history);
+        };
+    }
+
     /**
      * Starts the gateway.
      *
@@ -86,10 +103,6 @@ public final class Gateway implements ServiceMain.Service {
             LOG.log(Level.WARNING, "path-manager.mode = " + config.pathManager().mode().name().toLowerCase()
                     + " is not implemented yet; using the in-kernel path manager with one endpoint per extra WAN");
         }
-        if (config.robe().mode() != RobeMode.CLASSIC) {
-            LOG.log(Level.INFO, "robe.mode = " + config.robe().mode().name().toLowerCase()
-                    + " is not implemented yet; establishing sequentially (preferred WAN first, then the next)");
-        }
         MptcpPmClient pm = MptcpPmClient.open();
         KernelEndpoints endpoints = null;
         EventLoopGroup group = null;
@@ -97,12 +110,14 @@ public final class Gateway implements ServiceMain.Service {
         try {
             endpoints = KernelEndpoints.install(pm, config.wans(), config.sysctl());
             WanState wanState = WanState.withDefaults(paths);
-            Establisher establisher = new Sequential(sockets, wanState, config.timeouts().connect());
+            Establisher establisher = establisher(config, Connector.of(sockets, config.timeouts().connect()),
+                    wanState, PathHistory.withDefaults());
             LoopGuard guard = new LoopGuard(config.aggregationPoint(), Interfaces::localAddresses,
                     Duration.ofSeconds(10), System::nanoTime);
             GatewayContext context = new GatewayContext(config, sockets, establisher, wanState, metrics, guard);
             group = new MultiThreadIoEventLoopGroup(config.effectiveEventLoops(),
                     new DefaultThreadFactory("haap-gw"), EpollIoHandler.newFactory());
+            startPools(config, context, establisher, wanState, group, metrics);
             for (InetSocketAddress address : config.listen()) {
                 EpollServerSocketChannel server = sockets.openServer(address, ServerSocketOptions.defaults()
                         .withProtocol(Protocol.TCP).withTransparent(true).withReusePort(false));
@@ -136,6 +151,37 @@ public final class Gateway implements ServiceMain.Service {
         }
     }
 
+    /** One warm pool per event loop when {@code robe.pool.enabled} (needs {@code cookie}). */
+    private static void startPools(GatewayConfig config, GatewayContext context, Establisher establisher,
+            WanState wanState, EventLoopGroup group, GatewayMetrics metrics) {
+        var pool = config.robe().pool();
+        if (!pool.enabled()) {
+            return;
+        }
+        if (context.cookie() == null) {
+            LOG.log(Level.WARNING, "robe.pool.enabled needs haap.gateway.cookie (the pool hello is signed with it);"
+                    + " running without a pool");
+            return;
+        }
+        var total = new org.haap.robe.pool.PoolSettings(pool.min(), pool.max(), pool.maxIdle());
+        List<io.netty.channel.EventLoop> loops = new ArrayList<>();
+        group.forEach(e -> loops.add((io.netty.channel.EventLoop) e));
+        var handshake = new org.haap.gateway.internal.PoolHello(context.cookie(), config.timeouts().convertReply());
+        for (int i = 0; i < loops.size(); i++) {
+            var share = total.share(i, loops.size());
+            if (share.max() == 0) {
+                continue;
+            }
+            var wp = new org.haap.robe.pool.WarmPool(loops.get(i), share, establisher, wanState,
+                    config.aggregationPoint(), handshake, metrics.poolListener(), System::nanoTime);
+            context.pools().put(loops.get(i), wp);
+            wp.start();
+        }
+        group.next().scheduleAtFixedRate(() -> metrics.poolIdle(
+                context.pools().values().stream().mapToInt(org.haap.robe.pool.WarmPool::idle).sum()),
+                1, 1, TimeUnit.SECONDS);
+    }
+
     /** The bound listener addresses. */
     public List<InetSocketAddress> listenAddresses() {
         List<InetSocketAddress> out = new ArrayList<>();
@@ -166,6 +212,9 @@ public final class Gateway implements ServiceMain.Service {
         context.stopping(true);
         for (Channel l : listeners) {
             l.close().syncUninterruptibly();
+        }
+        for (var p : context.pools().values()) {
+            p.close().awaitUninterruptibly(2, TimeUnit.SECONDS);
         }
         for (GatewaySessionHandler s : context.sessions()) {
             s.shutdown(false);

@@ -33,6 +33,8 @@ final class GatewayContext {
     private final Set<GatewaySessionHandler> sessions = ConcurrentHashMap.newKeySet();
     private final AtomicLong ids = new AtomicLong(System.nanoTime() & 0xffffff);
     private volatile boolean stopping;
+    private final java.util.Map<io.netty.channel.EventLoop, org.haap.robe.pool.WarmPool> pools =
+            new ConcurrentHashMap<>();
 
     GatewayContext(GatewayConfig config, MptcpSockets sockets, Establisher establisher, WanState wanState,
             GatewayMetrics metrics, LoopGuard loopGuard) {
@@ -87,6 +89,15 @@ final class GatewayContext {
 
     Set<GatewaySessionHandler> sessions() {
         return sessions;
+    }
+
+    /** The warm pool of {@code loop}, or null when there is none. */
+    org.haap.robe.pool.WarmPool pool(io.netty.channel.EventLoop loop) {
+        return pools.get(loop);
+    }
+
+    java.util.Map<io.netty.channel.EventLoop, org.haap.robe.pool.WarmPool> pools() {
+        return pools;
     }
 
     boolean stopping() {

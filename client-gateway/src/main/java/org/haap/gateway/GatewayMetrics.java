@@ -57,7 +57,25 @@ public final class GatewayMetrics implements RelayListener {
     private final Map<Direction, Counter> bytes = new EnumMap<>(Direction.class);
     private final Map<Direction, Counter> paused = new EnumMap<>(Direction.class);
 
-    public GatewayMetrics(MeterRegistry registry, List<WanPath> paths) {
+    /**
+     * @param registry where the meters are registered
+     * @param paths    the configured WANs (label {@code wan})
+     * @param mode     the establishment strategy (label {@code mode}: sim, timer, ips, classic)
+     */
+    private io.micrometer.core.instrument.Counter poolHits;
+    private io.micrometer.core.instrument.Counter poolMisses;
+    private final java.util.concurrent.atomic.AtomicInteger poolIdle = new java.util.concurrent.atomic.AtomicInteger();
+
+    public GatewayMetrics(MeterRegistry registry, List<WanPath> paths, String mode) {
+        poolHits = Counter.builder("haap.gateway.pool.takes").description(
+                "LAN connections that looked for a warm-pool connection, by result").tag("result", "hit")
+                .register(registry);
+        poolMisses = Counter.builder("haap.gateway.pool.takes").description(
+                "LAN connections that looked for a warm-pool connection, by result").tag("result", "miss")
+                .register(registry);
+        io.micrometer.core.instrument.Gauge.builder("haap.gateway.pool.connections", poolIdle,
+                java.util.concurrent.atomic.AtomicInteger::get)
+                .description("Idle warm-pool connections ready to be taken").register(registry);
         for (Result r : Result.values()) {
             intercepted.put(r, Counter.builder("haap.gateway.connections.intercepted")
                     .description("Intercepted LAN connections, by what became of them")
@@ -78,16 +96,18 @@ public final class GatewayMetrics implements RelayListener {
             Map<Outcome, Counter> byOutcome = new EnumMap<>(Outcome.class);
             for (Outcome o : Outcome.values()) {
                 byOutcome.put(o, Counter.builder("haap.gateway.establish.attempts")
-                        .description("MPTCP connect attempts to the aggregation point, by WAN and outcome")
-                        .tag("path", p.name()).tag("outcome", lower(o)).register(registry));
+                        .description("MPTCP connect attempts to the aggregation point, by strategy, WAN and result")
+                        .tag("mode", mode).tag("wan", p.name()).tag("result", lower(o)).register(registry));
             }
             attempts.put(p.name(), byOutcome);
             winners.put(p.name(), Counter.builder("haap.gateway.establish.winners")
-                    .description("Established connections to the aggregation point, by the WAN of the initial subflow")
-                    .tag("path", p.name()).register(registry));
+                    .description("Established connections to the aggregation point, by strategy and the WAN of "
+                            + "the initial subflow")
+                    .tag("mode", mode).tag("wan", p.name()).register(registry));
         }
         setup = Timer.builder("haap.gateway.establish.setup")
                 .description("Time to establish the MPTCP connection to the aggregation point (all attempts)")
+                .tag("mode", mode)
                 .publishPercentileHistogram()
                 .register(registry);
         for (Direction d : Direction.values()) {
@@ -119,6 +139,31 @@ public final class GatewayMetrics implements RelayListener {
 
     void convertError(ConvertErrorCode code) {
         convertErrors.get(code).increment();
+    }
+
+    /** The listener that counts warm-pool hits and misses. */
+    org.haap.robe.pool.PoolListener poolListener() {
+        return new org.haap.robe.pool.PoolListener() {
+            @Override
+            public void hit() {
+                poolHits.increment();
+            }
+
+            @Override
+            public void miss() {
+                poolMisses.increment();
+            }
+        };
+    }
+
+    /** Sets the idle pooled connections gauge (sum over the event loops' pools). */
+    void poolIdle(int n) {
+        poolIdle.set(n);
+    }
+
+    /** Warm-pool hits so far. */
+    public double poolHits() {
+        return poolHits.count();
     }
 
     void fallback() {

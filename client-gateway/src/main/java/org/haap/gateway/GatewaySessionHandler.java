@@ -104,6 +104,8 @@ final class GatewaySessionHandler extends ChannelInboundHandlerAdapter {
         if (gw.config().bypassDestinations().contains(destination.getAddress())) {
             record.note("bypass destination");
             connectDirect();
+        } else if (takeFromPool()) {
+            // a warm-pool connection: the Convert message is already on its way
         } else {
             state = State.ESTABLISHING;
             establishing = gw.establisher().establish(lan.eventLoop(), gw.config().aggregationPoint(),
@@ -199,8 +201,28 @@ final class GatewaySessionHandler extends ChannelInboundHandlerAdapter {
             e.channel().close();
             return;
         }
-        upstream = e.channel();
-        record.wan(e.path().name(), e.setupTime().toMillis());
+        sendConnect(e.channel(), e.path(), e.setupTime().toMillis(), false);
+    }
+
+    /** Takes a warm-pool connection for this LAN connection, if its loop's pool has one. */
+    private boolean takeFromPool() {
+        org.haap.robe.pool.WarmPool pool = gw.pool(lan.eventLoop());
+        org.haap.robe.pool.PooledConnection pc = pool == null ? null : pool.take();
+        if (pc == null) {
+            return false;
+        }
+        record.note("pooled");
+        sendConnect(pc.channel(), pc.path(), 0, true);
+        return true;
+    }
+
+    /**
+     * Sends Convert Connect (with the Cookie TLV unless {@code pooled}: the pool hello already
+     * proved it) and the early data on {@code channel}, then awaits the reply.
+     */
+    private void sendConnect(Channel channel, WanPath path, long setupMillis, boolean pooled) {
+        upstream = channel;
+        record.wan(path.name(), setupMillis);
         if (MptcpInfoReader.info(upstream).isEmpty()) {
             gw.metrics().fallback();
             record.fallback();
@@ -208,7 +230,7 @@ final class GatewaySessionHandler extends ChannelInboundHandlerAdapter {
         state = State.AWAIT_REPLY;
         upstream.config().setOption(ChannelOption.ALLOW_HALF_CLOSURE, true);
         upstream.pipeline().addLast(new ConvertMessageDecoder(), new ReplyHandler());
-        ConvertMessage connect = ConvertMessage.connect(destination, gw.cookie());
+        ConvertMessage connect = ConvertMessage.connect(destination, pooled ? null : gw.cookie());
         upstream.write(Unpooled.wrappedBuffer(ConvertCodec.encode(connect)));
         if (early != null) {
             countEarly(early.readableBytes());

@@ -19,9 +19,12 @@ import org.haap.gateway.internal.Interfaces;
 
 /**
  * The in-kernel path manager's state the gateway owns: the limits, and one {@code subflow}
- * endpoint per address of every WAN after the first (bound to the WAN's interface, plus
- * {@code backup} for backup WANs), so the kernel opens an MP_JOIN subflow over each of them
- * once a connection is established on the primary WAN. {@link #close()} deletes exactly the
+ * endpoint per address of every WAN (bound to the WAN's interface, plus {@code backup} for
+ * backup WANs), so the kernel opens an MP_JOIN subflow over every WAN other than the one the
+ * initial subflow uses, whichever WAN that is (RobE may establish on any of them). The
+ * kernel skips the endpoint whose address the initial subflow already uses (it takes that
+ * endpoint's id), so no WAN gets a second subflow (proven by {@code EndpointsKernelTest} in
+ * the robe module's tests). {@link #close()} deletes exactly the
  * endpoints added here.
  */
 public final class KernelEndpoints implements AutoCloseable {
@@ -61,7 +64,7 @@ public final class KernelEndpoints implements AutoCloseable {
         List<Endpoint> added = new ArrayList<>();
         KernelEndpoints result = null;
         try {
-            for (WanConfig wan : wans.subList(1, wans.size())) {
+            for (WanConfig wan : wans) {
                 int ifIndex = Interfaces.index(wan.interfaceName());
                 Set<EndpointFlag> flags = wan.backup()
                         ? EnumSet.of(EndpointFlag.SUBFLOW, EndpointFlag.BACKUP) : EnumSet.of(EndpointFlag.SUBFLOW);

@@ -64,7 +64,8 @@ public final class Main {
     private static int serve(GatewayConfig config, MptcpSockets sockets, PrintStream out, PrintStream err) {
         PrometheusMeterRegistry registry = ServiceMain.newRegistry();
         List<WanPath> paths = Gateway.wanPaths(config.wans());
-        GatewayMetrics metrics = new GatewayMetrics(registry, paths);
+        GatewayMetrics metrics = new GatewayMetrics(registry, paths,
+                config.robe().mode().name().toLowerCase(java.util.Locale.ROOT));
         MetricsServer metricsServer = null;
         Gateway gateway;
         try {

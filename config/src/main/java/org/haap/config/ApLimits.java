@@ -9,14 +9,17 @@ import org.haap.config.internal.Section;
  *
  * @param maxSessions concurrent sessions in the whole process, at least 1
  * @param maxSessionsPerClient concurrent sessions from one client address, at least 1
+ * @param maxPooledPerClient idle warm-pool connections one client address may hold, 0..;
+ *     0 refuses every pool hello. Pooled connections also count as sessions.
  */
-public record ApLimits(int maxSessions, int maxSessionsPerClient) {
+public record ApLimits(int maxSessions, int maxSessionsPerClient, int maxPooledPerClient) {
 
     static ApLimits read(Section s) {
         Problems p = new Problems();
         Integer max = p.read(() -> s.intAtLeast("max-sessions", 1));
         Integer perClient = p.read(() -> s.intAtLeast("max-sessions-per-client", 1));
+        Integer pooled = p.read(() -> s.intAtLeast("max-pooled-per-client", 0));
         p.throwIfAny();
-        return new ApLimits(max, perClient);
+        return new ApLimits(max, perClient, pooled);
     }
 }

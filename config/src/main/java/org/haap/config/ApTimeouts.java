@@ -14,8 +14,11 @@ import org.haap.config.internal.Section;
  * @param idle a relaying session with no bytes in either direction is closed after this
  * @param halfClose after one direction has ended, the other must end within this
  * @param drain on SIGTERM, how long in-flight sessions may run before they are closed
+ * @param poolIdle how long a gateway's authenticated warm-pool connection may wait, idle,
+ *     for its Convert Connect message (keep it above the gateways' {@code robe.pool.max-idle})
  */
-public record ApTimeouts(Duration header, Duration connect, Duration idle, Duration halfClose, Duration drain) {
+public record ApTimeouts(Duration header, Duration connect, Duration idle, Duration halfClose, Duration drain,
+        Duration poolIdle) {
 
     public ApTimeouts {
         Objects.requireNonNull(header, "header");
@@ -23,6 +26,10 @@ public record ApTimeouts(Duration header, Duration connect, Duration idle, Durat
         Objects.requireNonNull(idle, "idle");
         Objects.requireNonNull(halfClose, "halfClose");
         Objects.requireNonNull(drain, "drain");
+        Objects.requireNonNull(poolIdle, "poolIdle");
+        if (poolIdle.toMillis() > 0xffff_ffffL) {
+            throw new IllegalArgumentException("poolIdle: " + poolIdle + " (expected: < 2^32 ms)");
+        }
     }
 
     static ApTimeouts read(Section s) {
@@ -32,7 +39,11 @@ public record ApTimeouts(Duration header, Duration connect, Duration idle, Durat
         Duration idle = p.read(() -> s.positiveDuration("idle"));
         Duration halfClose = p.read(() -> s.positiveDuration("half-close"));
         Duration drain = p.read(() -> s.positiveDuration("drain"));
+        Duration poolIdle = p.read(() -> s.positiveDuration("pool-idle"));
         p.throwIfAny();
-        return new ApTimeouts(header, connect, idle, halfClose, drain);
+        if (poolIdle.toMillis() > 0xffff_ffffL) {
+            throw s.invalid("pool-idle", "< 49 days");
+        }
+        return new ApTimeouts(header, connect, idle, halfClose, drain, poolIdle);
     }
 }

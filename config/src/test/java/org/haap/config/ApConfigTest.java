@@ -35,13 +35,13 @@ class ApConfigTest {
                 List.of(socket("0.0.0.0", 5124), socket("::", 5124)),
                 SocketProtocol.MPTCP, 0, 1024, 256,
                 new ApTimeouts(Duration.ofSeconds(10), Duration.ofSeconds(5), Duration.ofMinutes(5),
-                        Duration.ofSeconds(60), Duration.ofSeconds(30)),
+                        Duration.ofSeconds(60), Duration.ofSeconds(30), Duration.ofSeconds(120)),
                 CidrSet.of("0.0.0.0/0", "::/0"),
                 new DestinationPolicy(CidrSet.EMPTY, CidrSet.of(
                         "0.0.0.0/8", "10.0.0.0/8", "100.64.0.0/10", "127.0.0.0/8", "169.254.0.0/16",
                         "172.16.0.0/12", "192.168.0.0/16", "224.0.0.0/4", "240.0.0.0/4",
                         "::/128", "::1/128", "fc00::/7", "fe80::/10", "ff00::/8"), true),
-                new ApLimits(10_000, 1_000),
+                new ApLimits(10_000, 1_000, 64),
                 new RelaySettings(true, 32 * 1024, 64 * 1024),
                 new MetricsSettings(true, socket("127.0.0.1", 9124)),
                 new CookiePolicy(false, List.of()));

@@ -7,11 +7,10 @@ import java.util.List;
 
 /**
  * A strategy that establishes one MPTCP connection to the aggregation point over one of
- * several WANs. Implementations: {@link Sequential} (standard MPTCP: one WAN at a time, in
- * order of preference); later RobE_SIM (one SYN per WAN at once, first wins, losers reset
- * before any payload), RobE_TIMER (the next WAN after a SYN timeout), RobE_IPS (the WAN with
- * the best history) and a warm pool (a pre-established connection, no handshake) fit the
- * same contract.
+ * several WANs. Implementations: {@link RobeSim} (one SYN per WAN at once, first wins,
+ * losers reset before any payload), {@link RobeTimer} (the next WAN after a SYN timeout),
+ * {@link RobeIps} (the WAN with the best history first, then as the timer) and
+ * {@link Classic} (one attempt on the default route); the warm pool fits the same contract.
  *
  * <p>Implementations are thread-safe and hold no per-connection state between calls.
  */

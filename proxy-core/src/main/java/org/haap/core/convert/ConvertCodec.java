@@ -25,8 +25,10 @@ import java.util.List;
  * inside the message (so TLVs fill it exactly, both being counted in words); Info is one
  * word, Connect at least five; Supported TCP Extensions has no kind 0 except as at most
  * three bytes of trailing padding; an Error TLV must carry an assigned error code. An
- * unknown TLV type (including 0 and the private-use range 192-255) is
- * {@link ConvertErrorCode#UNSUPPORTED_MESSAGE}, as the RFC defines that code. The 16-bit
+ * unknown TLV type (including 0 and the private-use range 194-255) is
+ * {@link ConvertErrorCode#UNSUPPORTED_MESSAGE}, as the RFC defines that code. HAAP's two
+ * private-use TLVs are decoded strictly too: {@link PoolHelloTlv} (192) must be 15 words
+ * and {@link PoolAckTlv} (193) two, each of extension version 1 (else unsupported message). The 16-bit
  * Zero/Unassigned fields are written as zero and ignored on receipt (they exist for future
  * use); padding inside variable fields cannot be told from data and is kept (see
  * {@link ConvertTlv}). Any other byte sequence fails with {@link ConvertException}, never
@@ -186,9 +188,30 @@ public final class ConvertCodec {
                         new ConvertException(UNSUPPORTED_MESSAGE,
                                 "convert: unknown error code " + code + " at offset " + offset));
                 return new ErrorTlv(errorCode, bytes(in, start + 3, length - 3));
+            case PoolHelloTlv.TYPE:
+                checkPoolTlv(in, start, "pool hello", length, PoolHelloTlv.BYTES, offset);
+                return new PoolHelloTlv(in.getUnsignedByte(start + 3), in.getLong(start + 4),
+                        bytes(in, start + 12, PoolHelloTlv.NONCE_BYTES),
+                        bytes(in, start + 12 + PoolHelloTlv.NONCE_BYTES, PoolHelloTlv.MAC_BYTES));
+            case PoolAckTlv.TYPE:
+                checkPoolTlv(in, start, "pool ack", length, PoolAckTlv.BYTES, offset);
+                return new PoolAckTlv(in.getUnsignedInt(start + 4));
             default:
                 throw new ConvertException(UNSUPPORTED_MESSAGE,
                         "convert: unsupported TLV type " + type + " at offset " + offset);
+        }
+    }
+
+    private static void checkPoolTlv(ByteBuf in, int start, String name, int length, int expected, int offset)
+            throws ConvertException {
+        if (length != expected) {
+            throw malformed(name + " TLV length " + length / 4 + " words at offset " + offset
+                    + " (expected: " + expected / 4 + ')');
+        }
+        int version = in.getUnsignedByte(start + 2);
+        if (version != PoolHelloTlv.VERSION) {
+            throw new ConvertException(UNSUPPORTED_MESSAGE, "convert: " + name + " version " + version
+                    + " at offset " + offset + " (expected: " + PoolHelloTlv.VERSION + ')');
         }
     }
 
@@ -243,6 +266,10 @@ public final class ConvertCodec {
             return 4 + (supported.kinds().size() + 3) / 4 * 4;
         } else if (tlv instanceof CookieTlv cookie) {
             return 4 + cookie.opaque().length;
+        } else if (tlv instanceof PoolHelloTlv) {
+            return PoolHelloTlv.BYTES;
+        } else if (tlv instanceof PoolAckTlv) {
+            return PoolAckTlv.BYTES;
         } else {
             return 3 + ((ErrorTlv) tlv).value().length;
         }
@@ -271,6 +298,11 @@ public final class ConvertCodec {
             out.writeZero(length - 4 - supported.kinds().size());
         } else if (tlv instanceof CookieTlv cookie) {
             out.writeShort(0).writeBytes(cookie.opaque());
+        } else if (tlv instanceof PoolHelloTlv hello) {
+            out.writeByte(PoolHelloTlv.VERSION).writeByte(hello.flags()).writeLong(hello.timestampMillis())
+                    .writeBytes(hello.nonce()).writeBytes(hello.mac());
+        } else if (tlv instanceof PoolAckTlv ack) {
+            out.writeByte(PoolHelloTlv.VERSION).writeByte(0).writeInt((int) ack.idleTimeoutMillis());
         } else {
             ErrorTlv error = (ErrorTlv) tlv;
             out.writeByte(error.code().code()).writeBytes(error.value());

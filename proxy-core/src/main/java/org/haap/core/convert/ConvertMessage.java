@@ -56,6 +56,26 @@ public record ConvertMessage(List<ConvertTlv> tlvs) {
         return new ConvertMessage(List.of(new ErrorTlv(code, new byte[] {(byte) value})));
     }
 
+    /** A gateway's warm-pool hello (HAAP extension): the one TLV {@code hello}. */
+    public static ConvertMessage poolHello(PoolHelloTlv hello) {
+        return new ConvertMessage(List.of(hello));
+    }
+
+    /** The aggregation point's warm-pool acknowledgement (HAAP extension). */
+    public static ConvertMessage poolAck(long idleTimeoutMillis) {
+        return new ConvertMessage(List.of(new PoolAckTlv(idleTimeoutMillis)));
+    }
+
+    /** Returns the first pool hello TLV (HAAP extension), if any. */
+    public Optional<PoolHelloTlv> poolHelloTlv() {
+        return first(PoolHelloTlv.class);
+    }
+
+    /** Returns the first pool ack TLV (HAAP extension), if any. */
+    public Optional<PoolAckTlv> poolAckTlv() {
+        return first(PoolAckTlv.class);
+    }
+
     /** Returns the first Connect TLV, if any. */
     public Optional<ConnectTlv> connectTlv() {
         return first(ConnectTlv.class);

@@ -5,10 +5,12 @@ package org.haap.core.convert;
  * whole TLV in 32-bit words) and a value zero-padded to a word boundary. Fields that hold
  * "the rest of the TLV" (TCP options, cookie, error value, extended TCP header) cannot tell
  * padding from data, so each record keeps such a field exactly as it is on the wire: its
- * constructor appends the zero padding, and decoding returns the padded bytes.
+ * constructor appends the zero padding, and decoding returns the padded bytes. HAAP's own
+ * extensions use the private-use types 192 and 193 ({@link PoolHelloTlv}, {@link PoolAckTlv}).
  */
 public sealed interface ConvertTlv
-        permits InfoTlv, ConnectTlv, ExtendedTcpHeaderTlv, SupportedTcpExtensionsTlv, CookieTlv, ErrorTlv {
+        permits InfoTlv, ConnectTlv, ExtendedTcpHeaderTlv, SupportedTcpExtensionsTlv, CookieTlv, ErrorTlv,
+        PoolHelloTlv, PoolAckTlv {
 
     /** Returns the TLV type as carried on the wire. */
     int type();

@@ -17,16 +17,18 @@ import java.time.Duration;
 import java.util.Objects;
 import org.haap.core.mptcp.ClientSocketOptions;
 import org.haap.core.mptcp.MptcpSockets;
+import org.haap.robe.Connector;
 import org.haap.robe.Outcome;
 import org.haap.robe.WanPath;
 
 /**
  * One MPTCP connect attempt to the aggregation point on one WAN: the socket is bound to the
  * WAN's source address and device before {@code connect(2)}, so its initial subflow leaves by
- * that link. The channel is registered on the given event loop with {@code AUTO_READ} off
- * and an empty pipeline. Shared by every strategy.
+ * that link (or, for {@link #connectDefaultRoute}, wherever the kernel's routing sends it).
+ * The channel is registered on the given event loop with {@code AUTO_READ} off and an empty
+ * pipeline. The real {@link Connector} of every strategy.
  */
-public final class Dialer {
+public final class Dialer implements Connector {
 
     private final MptcpSockets sockets;
     private final Duration timeout;
@@ -43,16 +45,24 @@ public final class Dialer {
         this.timeout = timeout;
     }
 
-    /**
-     * Starts one attempt, or returns {@code null} if {@code path} has no address of the
-     * aggregation point's family (outcome {@link Outcome#NO_SOURCE_ADDRESS}).
-     */
-    public ChannelFuture dial(EventLoop loop, InetSocketAddress ap, WanPath path) {
+    @Override
+    public ChannelFuture connect(EventLoop loop, InetSocketAddress ap, WanPath path) {
         InetAddress source = path.sourceFor(ap.getAddress());
         if (source == null) {
             return null;
         }
-        Bootstrap bootstrap = new Bootstrap()
+        return sockets.connect(bootstrap(loop), ap, ClientSocketOptions.mptcp()
+                .withSource(new InetSocketAddress(source, 0))
+                .withDevice(path.interfaceName()));
+    }
+
+    @Override
+    public ChannelFuture connectDefaultRoute(EventLoop loop, InetSocketAddress ap) {
+        return sockets.connect(bootstrap(loop), ap, ClientSocketOptions.mptcp());
+    }
+
+    private Bootstrap bootstrap(EventLoop loop) {
+        return new Bootstrap()
                 .group(loop)
                 .option(ChannelOption.AUTO_READ, false)
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.min(Integer.MAX_VALUE, timeout.toMillis()))
@@ -62,10 +72,6 @@ public final class Dialer {
                         // The caller builds the pipeline once the connection is handed over.
                     }
                 });
-        ClientSocketOptions opts = ClientSocketOptions.mptcp()
-                .withSource(new InetSocketAddress(source, 0))
-                .withDevice(path.interfaceName());
-        return sockets.connect(bootstrap, ap, opts);
     }
 
     /** Maps a connect failure to an {@link Outcome}. */

@@ -1,0 +1,112 @@
+package org.haap.ap.internal;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.net.InetAddress;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.LongSupplier;
+import org.haap.core.convert.PoolHelloTlv;
+
+/**
+ * Decides whether a gateway's warm-pool hello ({@link PoolHelloTlv}) may turn its connection
+ * into an idle pooled one, and counts pooled connections per client address. A hello is
+ * admitted when cookies are configured, its timestamp is within {@link #WINDOW} of the AP's
+ * clock, its mac verifies under one of the accepted cookies, its nonce has not been seen in
+ * the window (replay), and the client holds fewer than {@code maxPerClient} pooled
+ * connections. The nonce cache holds at most {@link #MAX_NONCES} entries; when it is full of
+ * live entries further hellos are refused as over the limit. Thread-safe.
+ */
+public final class PoolAdmission {
+
+    /** How far a hello's timestamp may be from the AP's clock, either way. */
+    public static final Duration WINDOW = Duration.ofSeconds(30);
+    /** The most nonces remembered at once. */
+    public static final int MAX_NONCES = 1 << 16;
+
+    /** The decision on one hello. */
+    public enum Verdict { ACCEPTED, NOT_AUTHORIZED, REPLAYED, OVER_LIMIT }
+
+    private final List<byte[]> keys;
+    private final int maxPerClient;
+    private final LongSupplier wallClockMillis;
+    private final ConcurrentHashMap<ByteBuffer, Long> nonces = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<InetAddress, AtomicInteger> perClient = new ConcurrentHashMap<>();
+    private final AtomicInteger total = new AtomicInteger();
+
+    /**
+     * @param cookies         the accepted cookies (their UTF-8 bytes are the mac keys); empty
+     *                        = pooling refused
+     * @param maxPerClient    pooled connections one client address may hold, &gt;= 0
+     * @param wallClockMillis Unix time in milliseconds ({@code System::currentTimeMillis})
+     */
+    public PoolAdmission(List<String> cookies, int maxPerClient, LongSupplier wallClockMillis) {
+        this.keys = cookies.stream().map(c -> c.getBytes(StandardCharsets.UTF_8)).toList();
+        this.maxPerClient = maxPerClient;
+        this.wallClockMillis = wallClockMillis;
+    }
+
+    /** Checks {@code hello} from {@code client}; on {@link Verdict#ACCEPTED} a pool slot is taken. */
+    public Verdict admit(InetAddress client, PoolHelloTlv hello) {
+        long now = wallClockMillis.getAsLong();
+        if (keys.isEmpty() || Math.abs(now - hello.timestampMillis()) > WINDOW.toMillis()) {
+            return Verdict.NOT_AUTHORIZED;
+        }
+        boolean verified = false;
+        for (byte[] key : keys) {
+            verified |= hello.verifies(key);
+        }
+        if (!verified) {
+            return Verdict.NOT_AUTHORIZED;
+        }
+        // Only authenticated hellos reach the nonce cache, so strangers cannot fill it.
+        if (!rememberNonce(hello.nonce(), now)) {
+            return nonces.size() >= MAX_NONCES ? Verdict.OVER_LIMIT : Verdict.REPLAYED;
+        }
+        boolean[] ok = {true};
+        perClient.compute(client, (k, n) -> {
+            AtomicInteger count = n == null ? new AtomicInteger() : n;
+            if (count.get() >= maxPerClient) {
+                ok[0] = false;
+            } else {
+                count.incrementAndGet();
+            }
+            return count.get() == 0 ? null : count;
+        });
+        if (!ok[0]) {
+            return Verdict.OVER_LIMIT;
+        }
+        total.incrementAndGet();
+        return Verdict.ACCEPTED;
+    }
+
+    /** Returns a slot taken by an accepted hello (the connection left the pool). */
+    public void release(InetAddress client) {
+        total.decrementAndGet();
+        perClient.computeIfPresent(client, (k, n) -> n.decrementAndGet() == 0 ? null : n);
+    }
+
+    /** Pooled connections now, over all clients. */
+    public int pooled() {
+        return total.get();
+    }
+
+    /** Pooled connections of {@code client} now. */
+    public int pooled(InetAddress client) {
+        AtomicInteger n = perClient.get(client);
+        return n == null ? 0 : n.get();
+    }
+
+    private boolean rememberNonce(byte[] nonce, long now) {
+        long expiry = now + 2 * WINDOW.toMillis();
+        if (nonces.size() >= MAX_NONCES) {
+            nonces.values().removeIf(e -> e - now < 0);
+            if (nonces.size() >= MAX_NONCES) {
+                return false;
+            }
+        }
+        return nonces.putIfAbsent(ByteBuffer.wrap(nonce), expiry) == null;
+    }
+}

@@ -1,0 +1,231 @@
+package org.haap.ap;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.epoll.EpollIoHandler;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.haap.core.convert.ConvertCodec;
+import org.haap.core.convert.ConvertMessage;
+import org.haap.core.convert.PoolHelloTlv;
+import org.haap.core.mptcp.ClientSocketOptions;
+import org.haap.core.mptcp.MptcpSockets;
+import org.haap.core.testing.Netns;
+import org.haap.core.testing.Prerequisites;
+import org.haap.core.testing.Veth;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+/**
+ * The AP's side of the warm pool (docs/warm-pool.md) on the real kernel: an AP process with
+ * a cookie (not required, so plain RFC 8803 clients still work), {@code header = 1s},
+ * {@code pool-idle = 4s}, {@code max-pooled-per-client = 2}; a client namespace; an echo
+ * server. Tests run one after another (the per-client cap is shared state).
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class AggregationPointPoolIT {
+
+    private static final Duration T = Duration.ofSeconds(30);
+    private static final InetSocketAddress AP = new InetSocketAddress("198.18.11.1", 5124);
+    private static final InetSocketAddress ECHO = new InetSocketAddress("198.18.13.2", 7003);
+    private static final byte[] COOKIE = "pool-secret".getBytes(StandardCharsets.UTF_8);
+    private static final HexFormat HEX = HexFormat.ofDelimiter(" ");
+    private static final String ACK = "01 03 22 63 c1 02 01 00 00 00 0f a0"; // 4000 ms
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    private Netns client;
+    private Netns ap;
+    private Netns server;
+    private Process apProcess;
+    private Path apLog;
+    private MptcpSockets sockets;
+    private MultiThreadIoEventLoopGroup group;
+    private final List<TestServer> servers = new ArrayList<>();
+
+    @BeforeAll
+    void setUp() throws Exception {
+        Prerequisites.requireRoot();
+        Prerequisites.requireCommand("ip", "curl");
+        Prerequisites.requireMptcp();
+        client = Netns.create("pcli");
+        ap = Netns.create("pap");
+        server = Netns.create("psrv");
+        Veth.link(client, "c1", "198.18.11.2/24", ap, "a1", "198.18.11.1/24");
+        Veth.link(ap, "a3", "198.18.13.1/24", server, "s3", "198.18.13.2/24");
+        client.exec("ip", "route", "add", "default", "via", "198.18.11.1");
+        server.exec("ip", "route", "add", "default", "via", "198.18.13.1");
+        servers.add(new TestServer(server.call(() -> TestServer.listen(ECHO)), TestServer.Mode.ECHO));
+
+        Path dir = Files.createTempDirectory("haap-ap-pool-it");
+        Path conf = dir.resolve("ap.conf");
+        Files.writeString(conf, """
+                haap.aggregation-point {
+                  listen = ["0.0.0.0:5124"]
+                  event-loops = 2
+                  clients.allow = ["198.18.11.0/24"]
+                  destinations.allow = ["198.18.13.0/24"]
+                  cookies = ["pool-secret"]
+                  timeouts { header = 1s, connect = 1s, drain = 5s, pool-idle = 4s }
+                  limits { max-sessions = 100, max-sessions-per-client = 50, max-pooled-per-client = 2 }
+                  metrics.listen = "127.0.0.1:9124"
+                }
+                """);
+        apLog = dir.resolve("ap.log");
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        apProcess = ap.start(List.of(java, "-Xmx256m", "-cp", System.getProperty("java.class.path"),
+                "org.haap.ap.Main", "--config", conf.toString()), apLog);
+        await().atMost(T).until(() -> log().contains("listening on") || !apProcess.isAlive());
+        assertTrue(apProcess.isAlive(), () -> "AP did not start:\n" + log());
+        sockets = MptcpSockets.open();
+        group = new MultiThreadIoEventLoopGroup(2, EpollIoHandler.newFactory());
+    }
+
+    @AfterAll
+    void tearDown() throws Exception {
+        try {
+            if (apProcess != null && apProcess.isAlive()) {
+                apProcess.destroy();
+                assertTrue(apProcess.waitFor(20, TimeUnit.SECONDS), "AP did not stop on SIGTERM");
+            }
+        } finally {
+            for (TestServer s : servers) {
+                s.close();
+            }
+            if (group != null) {
+                group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+            }
+            for (Netns ns : new Netns[] {client, ap, server}) {
+                if (ns != null) {
+                    ns.close();
+                }
+            }
+        }
+    }
+
+    private String log() {
+        try {
+            return Files.readString(apLog);
+        } catch (IOException e) {
+            return "(no log: " + e + ")";
+        }
+    }
+
+    private TestClient mptcp() throws Exception {
+        return client.call(() -> TestClient.connect(sockets, group, AP,
+                ClientSocketOptions.mptcp().withSource(new InetSocketAddress("198.18.11.2", 0))));
+    }
+
+    private static byte[] hello(byte[] key) {
+        byte[] nonce = new byte[PoolHelloTlv.NONCE_BYTES];
+        RANDOM.nextBytes(nonce);
+        return ConvertCodec.encode(ConvertMessage.poolHello(PoolHelloTlv.sign(key, System.currentTimeMillis(), nonce)));
+    }
+
+    private double metric(String name) {
+        String text = ap.exec("curl", "-s", "http://127.0.0.1:9124/metrics");
+        Matcher m = Pattern.compile("(?m)^" + Pattern.quote(name) + " ([0-9.eE+-]+)$").matcher(text);
+        return m.find() ? Double.parseDouble(m.group(1)) : Double.NaN;
+    }
+
+    private static byte[] concat(byte[] a, byte[] b) {
+        byte[] out = new byte[a.length + b.length];
+        System.arraycopy(a, 0, out, 0, a.length);
+        System.arraycopy(b, 0, out, a.length, b.length);
+        return out;
+    }
+
+    @Test
+    void pooledConnectionOutlivesTheHeaderTimeoutThenCarriesANormalSession() throws Exception {
+        try (TestClient c = mptcp()) {
+            c.write(hello(COOKIE));
+            assertEquals(ACK, HEX.formatHex(c.readExactly(12, T)));
+            await().atMost(T).until(() -> metric("haap_ap_pool_connections") == 1.0);
+            // Twice the header timeout: a non-pooled connection would have been closed by now.
+            await().during(Duration.ofMillis(2000)).atMost(Duration.ofSeconds(3)).until(() -> c.channel().isActive());
+            byte[] data = "through the pool".getBytes(StandardCharsets.US_ASCII);
+            c.write(concat(ConvertCodec.encode(ConvertMessage.connect(ECHO)), data)); // no Cookie TLV
+            c.shutdownOutput();
+            assertEquals("01 01 22 63 " + HEX.formatHex(data), HEX.formatHex(c.readToEnd(T)));
+        }
+        await().atMost(T).until(() -> metric("haap_ap_pool_connections") == 0.0);
+        assertTrue(metric("haap_ap_pool_used_total") >= 1.0);
+    }
+
+    @Test
+    void badMacGetsNotAuthorizedAndClose() throws Exception {
+        try (TestClient c = mptcp()) {
+            c.write(hello("wrong".getBytes(StandardCharsets.UTF_8)));
+            assertEquals("01 02 22 63 1e 01 20 00", HEX.formatHex(c.readToEnd(T)));
+        }
+    }
+
+    @Test
+    void replayedHelloGetsNotAuthorized() throws Exception {
+        byte[] h = hello(COOKIE);
+        try (TestClient c = mptcp()) {
+            c.write(h);
+            assertEquals(ACK, HEX.formatHex(c.readExactly(12, T)));
+        }
+        try (TestClient c = mptcp()) {
+            c.write(h);
+            assertEquals("01 02 22 63 1e 01 20 00", HEX.formatHex(c.readToEnd(T)));
+        }
+    }
+
+    @Test
+    void perClientCapGetsResourceExceededAndIdlePooledConnectionsAreClosed() throws Exception {
+        await().atMost(T).until(() -> metric("haap_ap_pool_connections") == 0.0);
+        try (TestClient a = mptcp(); TestClient b = mptcp(); TestClient c = mptcp()) {
+            a.write(hello(COOKIE));
+            assertEquals(ACK, HEX.formatHex(a.readExactly(12, T)));
+            b.write(hello(COOKIE));
+            assertEquals(ACK, HEX.formatHex(b.readExactly(12, T)));
+            c.write(hello(COOKIE));
+            assertEquals("01 02 22 63 1e 01 40 00", HEX.formatHex(c.readToEnd(T)));
+            assertEquals(2.0, metric("haap_ap_pool_connections"));
+            // pool-idle = 4s: the AP closes both, with nothing more sent
+            assertEquals(0, a.readToEnd(T).length);
+            assertEquals(0, b.readToEnd(T).length);
+        }
+        await().atMost(T).until(() -> metric("haap_ap_pool_connections") == 0.0);
+        assertTrue(metric("haap_ap_pool_closed_total{reason=\"idle_timeout\"}") >= 2.0);
+        assertTrue(metric("haap_ap_pool_hellos_total{result=\"over_limit\"}") >= 1.0);
+    }
+
+    @Test
+    void plainRfc8803ClientWithCookieStillWorks() throws Exception {
+        try (TestClient c = mptcp()) {
+            byte[] data = "plain".getBytes(StandardCharsets.US_ASCII);
+            c.write(concat(ConvertCodec.encode(ConvertMessage.connect(ECHO, COOKIE)), data));
+            c.shutdownOutput();
+            assertEquals("01 01 22 63 " + HEX.formatHex(data), HEX.formatHex(c.readToEnd(T)));
+        }
+    }
+
+    @Test
+    void connectWithoutCookieOnAFreshConnectionIsStillJudgedByTheCookiePolicy() throws Exception {
+        // cookies configured, not required: a fresh connection without a cookie is accepted
+        try (TestClient c = mptcp()) {
+            c.write(ConvertCodec.encode(ConvertMessage.connect(ECHO)));
+            c.shutdownOutput();
+            assertArrayEquals(HEX.parseHex("01 01 22 63"), c.readToEnd(T));
+        }
+    }
+}

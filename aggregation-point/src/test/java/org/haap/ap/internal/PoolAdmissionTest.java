@@ -1,0 +1,75 @@
+package org.haap.ap.internal;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.net.InetAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
+import org.haap.ap.internal.PoolAdmission.Verdict;
+import org.haap.core.convert.PoolHelloTlv;
+import org.junit.jupiter.api.Test;
+
+class PoolAdmissionTest {
+
+    private static final InetAddress A = InetAddress.getLoopbackAddress();
+    private static final byte[] COOKIE = "c1".getBytes(StandardCharsets.UTF_8);
+    private final AtomicLong clock = new AtomicLong(1_700_000_000_000L);
+    private int nonceCounter;
+
+    private PoolHelloTlv hello(byte[] key, long timestamp) {
+        byte[] nonce = new byte[16];
+        nonce[0] = (byte) ++nonceCounter;
+        nonce[1] = (byte) (nonceCounter >> 8);
+        return PoolHelloTlv.sign(key, timestamp, nonce);
+    }
+
+    @Test
+    void validHelloIsAcceptedUnderAnyConfiguredCookie() {
+        PoolAdmission p = new PoolAdmission(List.of("other", "c1"), 4, clock::get);
+        assertEquals(Verdict.ACCEPTED, p.admit(A, hello(COOKIE, clock.get())));
+        assertEquals(1, p.pooled());
+        assertEquals(1, p.pooled(A));
+        p.release(A);
+        assertEquals(0, p.pooled());
+    }
+
+    @Test
+    void wrongKeyNoCookiesOrStaleTimestampAreNotAuthorized() {
+        PoolAdmission p = new PoolAdmission(List.of("c1"), 4, clock::get);
+        assertEquals(Verdict.NOT_AUTHORIZED, p.admit(A, hello("c2".getBytes(StandardCharsets.UTF_8), clock.get())));
+        long window = PoolAdmission.WINDOW.toMillis();
+        assertEquals(Verdict.NOT_AUTHORIZED, p.admit(A, hello(COOKIE, clock.get() - window - 1)));
+        assertEquals(Verdict.NOT_AUTHORIZED, p.admit(A, hello(COOKIE, clock.get() + window + 1)));
+        assertEquals(Verdict.ACCEPTED, p.admit(A, hello(COOKIE, clock.get() - window)));
+        PoolAdmission none = new PoolAdmission(List.of(), 4, clock::get);
+        assertEquals(Verdict.NOT_AUTHORIZED, none.admit(A, hello(COOKIE, clock.get())));
+        assertEquals(0, none.pooled());
+    }
+
+    @Test
+    void aReplayedHelloIsRefusedEvenAfterTheFirstLeftThePool() {
+        PoolAdmission p = new PoolAdmission(List.of("c1"), 4, clock::get);
+        PoolHelloTlv h = hello(COOKIE, clock.get());
+        assertEquals(Verdict.ACCEPTED, p.admit(A, h));
+        p.release(A);
+        assertEquals(Verdict.REPLAYED, p.admit(A, h));
+        clock.addAndGet(PoolAdmission.WINDOW.toMillis() + 1);
+        assertEquals(Verdict.NOT_AUTHORIZED, p.admit(A, h), "outside the window: stale, not replayable");
+    }
+
+    @Test
+    void perClientCapIsEnforcedAndFreedOnRelease() throws Exception {
+        PoolAdmission p = new PoolAdmission(List.of("c1"), 2, clock::get);
+        InetAddress b = InetAddress.getByName("192.0.2.7");
+        assertEquals(Verdict.ACCEPTED, p.admit(A, hello(COOKIE, clock.get())));
+        assertEquals(Verdict.ACCEPTED, p.admit(A, hello(COOKIE, clock.get())));
+        assertEquals(Verdict.OVER_LIMIT, p.admit(A, hello(COOKIE, clock.get())));
+        assertEquals(Verdict.ACCEPTED, p.admit(b, hello(COOKIE, clock.get())), "another client has its own cap");
+        p.release(A);
+        assertEquals(Verdict.ACCEPTED, p.admit(A, hello(COOKIE, clock.get())));
+        assertEquals(3, p.pooled());
+        assertEquals(Verdict.OVER_LIMIT, new PoolAdmission(List.of("c1"), 0, clock::get)
+                .admit(A, hello(COOKIE, clock.get())), "0 refuses every hello");
+    }
+}

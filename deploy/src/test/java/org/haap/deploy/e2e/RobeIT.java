@@ -1,0 +1,192 @@
+package org.haap.deploy.e2e;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.TimeUnit;
+import org.haap.deploy.demo.DemoConfigs;
+import org.haap.deploy.demo.ProxyPair;
+import org.haap.deploy.testbed.AddressPlan;
+import org.haap.deploy.testbed.ExecResult;
+import org.haap.deploy.testbed.Node;
+import org.haap.deploy.testbed.Profile;
+import org.haap.deploy.testbed.Testbed;
+import org.haap.deploy.testbed.Wan;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * RobE on the real testbed, {@code robe-paper} profile (DSL 20 ms, LTE 40 ms RTT, default
+ * route via LTE) with every SYN on LTE lost: LTE is the gateway's first (primary) WAN and
+ * blackholed for new connections. For each strategy the gateway is restarted with that
+ * {@code robe.mode}, 100 HTTP requests go through it (20 at a time), and: all succeed; the
+ * AP's upstream connects grew by exactly 100 (no upstream connection for a losing attempt);
+ * no session is left open at the AP. A client that resets before sending a byte is counted
+ * as abandoned at the AP, not as an ended session. Prints the measured setup times.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class RobeIT {
+
+    private static final int HTTP_PORT = 8080;
+    private static final int CONNECTIONS = 100;
+
+    private Testbed testbed;
+    private Process ap;
+    private FileHttpServer http;
+    private Path dir;
+
+    @BeforeAll
+    void setUp() throws Exception {
+        E2ePrerequisites.require();
+        testbed = Testbed.create();
+        testbed.up(Profile.ROBE_PAPER, line -> System.out.println("testbed: " + line));
+        testbed.setLink(Wan.LTE, Profile.ROBE_PAPER.lte().withSynLoss(100));
+        dir = Files.createDirectories(testbed.runDir().resolve("robe-it"));
+        Path file = Files.write(dir.resolve("small.bin"), new byte[4096]);
+        http = new FileHttpServer(testbed.namespace(Node.SERVER), new InetSocketAddress("::", HTTP_PORT), file);
+        Path apConf = Files.writeString(dir.resolve("ap.conf"), DemoConfigs.aggregationPoint());
+        Path apLog = testbed.logFile(Node.AP, "robe-it-ap");
+        ap = testbed.startJava(Node.AP, apLog, "org.haap.ap.Main", "--config", apConf.toString());
+        awaitLog(ap, apLog, "haap ap: listening on");
+    }
+
+    @AfterAll
+    void tearDown() throws IOException {
+        if (testbed == null) {
+            return;
+        }
+        stop(ap);
+        if (http != null) {
+            http.close();
+        }
+        testbed.down();
+        assertTrue(testbed.status().isEmpty(), () -> "left behind: " + testbed.status());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"sim", "timer", "ips"})
+    void hundredConnectionsSucceedWithTheDefaultWanBlackholed(String mode) throws Exception {
+        Path conf = Files.writeString(dir.resolve("gateway-" + mode + ".conf"), gatewayConfig(mode));
+        Path log = testbed.logFile(Node.CPE, "robe-it-gateway-" + mode);
+        Files.deleteIfExists(log);
+        Process gw = testbed.startJava(Node.CPE, log, "org.haap.gateway.Main", "--config", conf.toString());
+        try {
+            awaitLog(gw, log, "haap gateway: listening on");
+            double upstreamBefore = apSample("haap_ap_upstream_connect_seconds_count");
+            ExecResult r = testbed.exec(Node.CLIENT, List.of("bash", "-c", """
+                    for i in $(seq 1 %d); do
+                      (curl -sf -o /dev/null --max-time 20 http://%s:%d/file && echo ok) &
+                      if (( i %% 20 == 0 )); then wait; fi
+                    done
+                    wait""".formatted(CONNECTIONS, AddressPlan.SERVER, HTTP_PORT)), Duration.ofSeconds(90));
+            long ok = r.stdout().lines().filter("ok"::equals).count();
+            assertEquals(CONNECTIONS, ok, () -> mode + ": " + r.stdout() + r.stderr());
+            await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(100))
+                    .until(() -> apSample("haap_ap_sessions_active") == 0);
+            assertEquals(CONNECTIONS, apSample("haap_ap_upstream_connect_seconds_count") - upstreamBefore,
+                    mode + ": one upstream connection per client connection");
+            String metrics = gatewayMetrics();
+            double count = ProxyPair.sample(metrics, "haap_gateway_establish_setup_seconds_count").orElse(0);
+            double sum = ProxyPair.sample(metrics, "haap_gateway_establish_setup_seconds_sum").orElse(0);
+            double dsl = ProxyPair.sample(metrics,
+                    "haap_gateway_establish_winners_total{mode=\"" + mode + "\",wan=\"dsl\"}").orElse(0);
+            System.out.printf(Locale.ROOT, "robe %s: %d/%d ok, mean setup %.1f ms over %.0f, dsl won %.0f%n",
+                    mode, ok, CONNECTIONS, 1000 * sum / count, count, dsl);
+            assertEquals(CONNECTIONS, count, 0.0, mode + ": setup times recorded");
+            assertEquals(CONNECTIONS, dsl, 0.0, mode + ": every connection won on dsl");
+        } finally {
+            stop(gw);
+        }
+    }
+
+    @org.junit.jupiter.api.Test
+    void clientResetBeforeAnyByteIsAbandonedNotAnError() throws Exception {
+        double abandoned = apSample("haap_ap_sessions_abandoned_total");
+        double ended = apSample("haap_ap_sessions_ended_total");
+        ExecResult r = testbed.exec(Node.CPE, List.of("python3", "-c", """
+                import socket, struct
+                s = socket.socket(socket.AF_INET, socket.SOCK_STREAM, 262)
+                s.bind(("%s", 0))
+                s.connect(("%s", %d))
+                s.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+                s.close()
+                """.formatted(Wan.DSL.cpeAddress(), AddressPlan.AP, AddressPlan.AP_PORT)), Duration.ofSeconds(20));
+        assertEquals(0, r.exitCode(), r::stderr);
+        await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(100))
+                .until(() -> apSample("haap_ap_sessions_abandoned_total") == abandoned + 1);
+        assertEquals(ended, apSample("haap_ap_sessions_ended_total"));
+        assertEquals(0.0, apSample("haap_ap_sessions_active"));
+    }
+
+    /** The demo gateway with LTE (the blackholed default route) as the first WAN and {@code mode}. */
+    private static String gatewayConfig(String mode) {
+        String conf = DemoConfigs.gateway();
+        String[] lines = conf.split("\n", -1);
+        int dsl = -1;
+        int lte = -1;
+        for (int i = 0; i < lines.length; i++) {
+            if (lines[i].trim().startsWith("{ name = dsl")) {
+                dsl = i;
+            } else if (lines[i].trim().startsWith("{ name = lte")) {
+                lte = i;
+            }
+        }
+        assertTrue(dsl >= 0 && lte > dsl, "demo gateway.conf lists dsl then lte");
+        String t = lines[dsl];
+        lines[dsl] = lines[lte];
+        lines[lte] = t;
+        return String.join("\n", lines) + "\nhaap.gateway.robe.mode = " + mode + "\n";
+    }
+
+    private double apSample(String name) {
+        ExecResult r = testbed.exec(Node.AP, "curl", "-s", "--max-time", "5",
+                "http://127.0.0.1:" + DemoConfigs.AP_METRICS_PORT + "/metrics");
+        return ProxyPair.sample(r.check().stdout(), name).orElse(0);
+    }
+
+    private String gatewayMetrics() {
+        return testbed.exec(Node.CPE, "curl", "-s", "--max-time", "5",
+                "http://127.0.0.1:" + DemoConfigs.GATEWAY_METRICS_PORT + "/metrics").check().stdout();
+    }
+
+    private static void awaitLog(Process p, Path log, String ready) {
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(50)).until(() -> {
+            assertTrue(p.isAlive(), () -> "exited: " + read(log));
+            return read(log).contains(ready);
+        });
+    }
+
+    private static String read(Path log) {
+        try {
+            return Files.exists(log) ? Files.readString(log) : "";
+        } catch (IOException e) {
+            return "";
+        }
+    }
+
+    private static void stop(Process p) {
+        if (p == null) {
+            return;
+        }
+        p.destroy();
+        try {
+            if (!p.waitFor(15, TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+            }
+        } catch (InterruptedException e) {
+            p.destroyForcibly();
+            Thread.currentThread().interrupt();
+        }
+    }
+}

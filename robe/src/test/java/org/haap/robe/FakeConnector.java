@@ -1,0 +1,54 @@
+package org.haap.robe;
+
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelPromise;
+import io.netty.channel.DefaultChannelPromise;
+import io.netty.channel.EventLoop;
+import io.netty.channel.embedded.EmbeddedChannel;
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.List;
+
+/** A {@link Connector} whose attempts the test completes by hand; records every call. */
+final class FakeConnector implements Connector {
+
+    /** The name {@link #connectDefaultRoute} attempts are recorded under. */
+    static final String DEFAULT_ROUTE = "default-route";
+
+    record Dial(String path, EmbeddedChannel channel, ChannelPromise promise) {
+    }
+
+    private final List<Dial> dials = new ArrayList<>();
+
+    @Override
+    public synchronized ChannelFuture connect(EventLoop loop, InetSocketAddress ap, WanPath path) {
+        if (path.sourceFor(ap.getAddress()) == null) {
+            return null;
+        }
+        return add(path.name(), loop);
+    }
+
+    @Override
+    public synchronized ChannelFuture connectDefaultRoute(EventLoop loop, InetSocketAddress ap) {
+        return add(DEFAULT_ROUTE, loop);
+    }
+
+    private ChannelFuture add(String name, EventLoop loop) {
+        EmbeddedChannel ch = new EmbeddedChannel();
+        ChannelPromise p = new DefaultChannelPromise(ch, loop);
+        dials.add(new Dial(name, ch, p));
+        return p;
+    }
+
+    synchronized List<Dial> dials() {
+        return List.copyOf(dials);
+    }
+
+    synchronized List<String> names() {
+        return dials.stream().map(Dial::path).toList();
+    }
+
+    synchronized Dial dial(String name) {
+        return dials.stream().filter(d -> d.path().equals(name)).findFirst().orElseThrow();
+    }
+}

@@ -57,6 +57,7 @@ class RobeIT {
         http = new FileHttpServer(testbed.namespace(Node.SERVER), new InetSocketAddress("::", HTTP_PORT), file);
         Path apConf = Files.writeString(dir.resolve("ap.conf"), DemoConfigs.aggregationPoint());
         Path apLog = testbed.logFile(Node.AP, "robe-it-ap");
+        Files.deleteIfExists(apLog); // the run directory outlives runs: a stale "listening on" must not count
         ap = testbed.startJava(Node.AP, apLog, "org.haap.ap.Main", "--config", apConf.toString());
         awaitLog(ap, apLog, "haap ap: listening on");
     }

@@ -100,7 +100,7 @@ class TestbedIT {
         TESTBED.setLinkUp(Wan.LTE, true);
         assertTrue(PROBES.connects(Node.CPE, AddressPlan.SERVER, PORT, Wan.LTE.cpeAddress(), 3000), "lte back");
         TESTBED.setLink(Wan.LTE, new LinkSpec(24, 5, 0, 0));
-        double newLte = PROBES.medianRttMs(Node.CPE, AddressPlan.SERVER, PORT, Wan.LTE.cpeAddress(), 20);
+        double newLte = PROBES.medianRttMs(Node.CPE, AddressPlan.SERVER, PORT, Wan.LTE.cpeAddress(), 40);
         assertEquals(10.0, newLte, 1.0, "LTE RTT after changing its delay at run time");
     }
 

@@ -1,12 +1,8 @@
 package org.haap.deploy.demo;
 
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.OptionalDouble;
-import java.util.concurrent.TimeUnit;
 
 import org.haap.deploy.testbed.ExecResult;
 import org.haap.deploy.testbed.Node;
@@ -24,6 +20,7 @@ public final class ProxyPair implements AutoCloseable {
     static final String AP_READY = "haap ap: listening on";
     static final String GATEWAY_READY = "haap gateway: listening on";
     private static final Duration START_TIMEOUT = Duration.ofSeconds(60);
+    private static final Duration STOP_GRACE = Duration.ofSeconds(10);
 
     private final Testbed testbed;
     private final Path apLog;
@@ -47,36 +44,14 @@ public final class ProxyPair implements AutoCloseable {
         ProxyPair pair = new ProxyPair(testbed);
         try {
             Path[] files = DemoConfigs.write(testbed.runDir());
-            Files.deleteIfExists(pair.apLog);
-            Files.deleteIfExists(pair.gatewayLog);
-            pair.ap = testbed.startJava(Node.AP, pair.apLog, "org.haap.ap.Main", "--config", files[0].toString());
-            awaitReady(pair.ap, pair.apLog, AP_READY);
-            pair.gateway = testbed.startJava(Node.CPE, pair.gatewayLog, "org.haap.gateway.Main",
-                    "--config", files[1].toString());
-            awaitReady(pair.gateway, pair.gatewayLog, GATEWAY_READY);
+            pair.ap = testbed.startService(Node.AP, pair.apLog, AP_READY, START_TIMEOUT,
+                    "org.haap.ap.Main", "--config", files[0].toString());
+            pair.gateway = testbed.startService(Node.CPE, pair.gatewayLog, GATEWAY_READY, START_TIMEOUT,
+                    "org.haap.gateway.Main", "--config", files[1].toString());
             return pair;
-        } catch (IOException e) {
-            pair.close();
-            throw new TestbedException("cannot prepare the proxies' files", e);
         } catch (RuntimeException e) {
             pair.close();
             throw e;
-        }
-    }
-
-    private static void awaitReady(Process p, Path log, String ready) {
-        long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
-        while (!read(log).contains(ready)) {
-            if (!p.isAlive() || System.nanoTime() > deadline) {
-                throw new TestbedException((p.isAlive() ? "not listening after " + START_TIMEOUT.toSeconds() + " s"
-                        : "exited with " + p.exitValue()) + ": " + log + ":\n" + read(log));
-            }
-            try {
-                Thread.sleep(50); // polling a child's log: there is no event to wait on
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new TestbedException("interrupted while starting " + log.getFileName(), e);
-            }
         }
     }
 
@@ -125,32 +100,8 @@ public final class ProxyPair implements AutoCloseable {
     /** Stops the gateway, then the AP (SIGTERM, then SIGKILL after 10 s). */
     @Override
     public void close() {
-        stop(gateway);
-        stop(ap);
+        Testbed.stop(gateway, STOP_GRACE);
+        Testbed.stop(ap, STOP_GRACE);
     }
 
-    private static void stop(Process p) {
-        if (p == null) {
-            return;
-        }
-        p.descendants().forEach(ProcessHandle::destroy);
-        p.destroy();
-        try {
-            if (!p.waitFor(10, TimeUnit.SECONDS)) {
-                p.descendants().forEach(ProcessHandle::destroyForcibly);
-                p.destroyForcibly();
-            }
-        } catch (InterruptedException e) {
-            p.destroyForcibly();
-            Thread.currentThread().interrupt();
-        }
-    }
-
-    private static String read(Path log) {
-        try {
-            return Files.exists(log) ? Files.readString(log, StandardCharsets.UTF_8) : "";
-        } catch (IOException e) {
-            return "";
-        }
-    }
 }

@@ -322,6 +322,73 @@ public final class Testbed {
         return start(node, log, javaCommandLine(node, mainClass, args));
     }
 
+    /**
+     * Starts a long-running Java service (the AP, the gateway) like {@link #startJava}, with
+     * a fresh log, and returns once the log shows {@code readyLine}.
+     *
+     * @throws TestbedException if it exits or is not ready within {@code timeout} (the
+     *     message carries its log); the process is stopped then
+     */
+    public Process startService(Node node, Path log, String readyLine, Duration timeout,
+                                String mainClass, String... args) {
+        return startService(node, log, readyLine, timeout, javaCommandLine(node, mainClass, args));
+    }
+
+    /** {@link #startService(Node, Path, String, Duration, String, String...)} for any command. */
+    public Process startService(Node node, Path log, String readyLine, Duration timeout, List<String> command) {
+        try {
+            Files.deleteIfExists(log); // logs are appended: an old ready line must not count
+        } catch (IOException e) {
+            throw new TestbedException("cannot remove " + log, e);
+        }
+        Process p = start(node, log, command);
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (!readQuietly(log).contains(readyLine)) {
+            if (!p.isAlive() || System.nanoTime() > deadline) {
+                String why = p.isAlive() ? "not ready after " + timeout.toSeconds() + " s" : "exited with " + p.exitValue();
+                stop(p, Duration.ofSeconds(5));
+                throw new TestbedException(why + ": " + log + ":\n" + readQuietly(log));
+            }
+            try {
+                Thread.sleep(50); // polling a child's log: there is no event to wait on
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                stop(p, Duration.ofSeconds(5));
+                throw new TestbedException("interrupted while starting " + log.getFileName(), e);
+            }
+        }
+        return p;
+    }
+
+    /**
+     * Stops a process started here and its descendants: SIGTERM (services drain and exit),
+     * then SIGKILL after {@code grace}. Null is ignored.
+     */
+    public static void stop(Process p, Duration grace) {
+        if (p == null) {
+            return;
+        }
+        p.descendants().forEach(ProcessHandle::destroy);
+        p.destroy();
+        try {
+            if (!p.waitFor(grace.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)) {
+                p.descendants().forEach(ProcessHandle::destroyForcibly);
+                p.destroyForcibly();
+            }
+        } catch (InterruptedException e) {
+            p.destroyForcibly();
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static String readQuietly(Path log) {
+        try {
+            return Files.exists(log) ? Files.readString(log, StandardCharsets.UTF_8) : "";
+        } catch (IOException e) {
+            return "";
+        }
+    }
+
     /** Runs a Java main class in a namespace to completion. */
     public ExecResult execJava(Node node, Duration timeout, String mainClass, String... args) {
         return exec(node, javaCommandLine(node, mainClass, args), timeout);

@@ -11,7 +11,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
-import java.util.concurrent.TimeUnit;
 import org.haap.deploy.demo.DemoConfigs;
 import org.haap.deploy.demo.ProxyPair;
 import org.haap.deploy.testbed.AddressPlan;
@@ -40,6 +39,8 @@ class RobeIT {
 
     private static final int HTTP_PORT = 8080;
     private static final int CONNECTIONS = 100;
+    private static final Duration START = Duration.ofSeconds(60);
+    private static final Duration STOP = Duration.ofSeconds(15);
 
     private Testbed testbed;
     private Process ap;
@@ -56,10 +57,8 @@ class RobeIT {
         Path file = Files.write(dir.resolve("small.bin"), new byte[4096]);
         http = new FileHttpServer(testbed.namespace(Node.SERVER), new InetSocketAddress("::", HTTP_PORT), file);
         Path apConf = Files.writeString(dir.resolve("ap.conf"), DemoConfigs.aggregationPoint());
-        Path apLog = testbed.logFile(Node.AP, "robe-it-ap");
-        Files.deleteIfExists(apLog); // the run directory outlives runs: a stale "listening on" must not count
-        ap = testbed.startJava(Node.AP, apLog, "org.haap.ap.Main", "--config", apConf.toString());
-        awaitLog(ap, apLog, "haap ap: listening on");
+        ap = testbed.startService(Node.AP, testbed.logFile(Node.AP, "robe-it-ap"), "haap ap: listening on",
+                START, "org.haap.ap.Main", "--config", apConf.toString());
     }
 
     @AfterAll
@@ -67,7 +66,7 @@ class RobeIT {
         if (testbed == null) {
             return;
         }
-        stop(ap);
+        Testbed.stop(ap, STOP);
         if (http != null) {
             http.close();
         }
@@ -79,11 +78,9 @@ class RobeIT {
     @ValueSource(strings = {"sim", "timer", "ips"})
     void hundredConnectionsSucceedWithTheDefaultWanBlackholed(String mode) throws Exception {
         Path conf = Files.writeString(dir.resolve("gateway-" + mode + ".conf"), gatewayConfig(mode));
-        Path log = testbed.logFile(Node.CPE, "robe-it-gateway-" + mode);
-        Files.deleteIfExists(log);
-        Process gw = testbed.startJava(Node.CPE, log, "org.haap.gateway.Main", "--config", conf.toString());
+        Process gw = testbed.startService(Node.CPE, testbed.logFile(Node.CPE, "robe-it-gateway-" + mode),
+                "haap gateway: listening on", START, "org.haap.gateway.Main", "--config", conf.toString());
         try {
-            awaitLog(gw, log, "haap gateway: listening on");
             double upstreamBefore = apSample("haap_ap_upstream_connect_seconds_count");
             ExecResult r = testbed.exec(Node.CLIENT, List.of("bash", "-c", """
                     for i in $(seq 1 %d); do
@@ -107,7 +104,7 @@ class RobeIT {
             assertEquals(CONNECTIONS, count, 0.0, mode + ": setup times recorded");
             assertEquals(CONNECTIONS, dsl, 0.0, mode + ": every connection won on dsl");
         } finally {
-            stop(gw);
+            Testbed.stop(gw, STOP);
         }
     }
 
@@ -161,33 +158,4 @@ class RobeIT {
                 "http://127.0.0.1:" + DemoConfigs.GATEWAY_METRICS_PORT + "/metrics").check().stdout();
     }
 
-    private static void awaitLog(Process p, Path log, String ready) {
-        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(50)).until(() -> {
-            assertTrue(p.isAlive(), () -> "exited: " + read(log));
-            return read(log).contains(ready);
-        });
-    }
-
-    private static String read(Path log) {
-        try {
-            return Files.exists(log) ? Files.readString(log) : "";
-        } catch (IOException e) {
-            return "";
-        }
-    }
-
-    private static void stop(Process p) {
-        if (p == null) {
-            return;
-        }
-        p.destroy();
-        try {
-            if (!p.waitFor(15, TimeUnit.SECONDS)) {
-                p.destroyForcibly();
-            }
-        } catch (InterruptedException e) {
-            p.destroyForcibly();
-            Thread.currentThread().interrupt();
-        }
-    }
 }

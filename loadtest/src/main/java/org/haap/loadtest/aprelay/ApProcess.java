@@ -54,7 +54,6 @@ final class ApProcess implements AutoCloseable {
         Path conf = testbed.runDir().resolve(testbed.namespace(Node.AP) + "-" + name + ".conf");
         Files.createDirectories(testbed.runDir());
         Files.writeString(conf, config, StandardCharsets.UTF_8);
-        Files.deleteIfExists(log);
         List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         cmd.add("-D" + Testbed.TAG_PROPERTY + "=" + testbed.namespace(Node.AP));
@@ -65,15 +64,7 @@ final class ApProcess implements AutoCloseable {
         cmd.add("org.haap.ap.Main");
         cmd.add("--config");
         cmd.add(conf.toString());
-        Process p = testbed.start(Node.AP, log, cmd);
-        long deadline = System.nanoTime() + READY_TIMEOUT.toNanos();
-        while (!read(log).contains(READY)) {
-            if (!p.isAlive() || System.nanoTime() > deadline) {
-                p.destroyForcibly();
-                throw new IOException("aggregation point " + name + " did not start: " + read(log));
-            }
-            Thread.sleep(50); // polling a child's log: there is no event to wait on
-        }
+        Process p = testbed.startService(Node.AP, log, READY, READY_TIMEOUT, cmd);
         return new ApProcess(p, javaPid(p), log);
     }
 
@@ -128,11 +119,4 @@ final class ApProcess implements AutoCloseable {
         return h.info().command().map(c -> c.endsWith("/java")).orElse(false);
     }
 
-    private static String read(Path log) {
-        try {
-            return Files.exists(log) ? Files.readString(log, StandardCharsets.UTF_8) : "";
-        } catch (IOException e) {
-            return "";
-        }
-    }
 }

@@ -12,7 +12,6 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
 import org.haap.deploy.testbed.AddressPlan;
 import org.haap.deploy.testbed.LinkSpec;
@@ -40,6 +39,7 @@ public final class HybridBed {
     static final String AP_READY = "haap ap: listening on";
     static final String GATEWAY_READY = "haap gateway: listening on";
     private static final Duration START_TIMEOUT = Duration.ofSeconds(60);
+    private static final Duration STOP_GRACE = Duration.ofSeconds(10);
 
     private final Testbed testbed;
     private final Profile profile;
@@ -91,11 +91,9 @@ public final class HybridBed {
         ctx.teardown().add("gateway", bed::stopGateway);
         ctx.progress("starting the aggregation point");
         Path conf = bed.writeConfig("ap", HybridConfigs.aggregationPoint());
-        Path log = tb.logFile(Node.AP, "aggregation-point");
-        Files.deleteIfExists(log);
-        Process ap = tb.startJava(Node.AP, log, "org.haap.ap.Main", "--config", conf.toString());
-        ctx.teardown().add("aggregation point", () -> stop(ap));
-        awaitReady(ap, log, AP_READY);
+        Process ap = tb.startService(Node.AP, tb.logFile(Node.AP, "aggregation-point"), AP_READY, START_TIMEOUT,
+                "org.haap.ap.Main", "--config", conf.toString());
+        ctx.teardown().add("aggregation point", () -> Testbed.stop(ap, STOP_GRACE));
         return bed;
     }
 
@@ -136,11 +134,9 @@ public final class HybridBed {
         stopGateway();
         Path conf = writeConfig("gateway-" + mode.label().replace('+', '-'),
                 HybridConfigs.gateway(mode, profile.defaultWan()));
-        Path log = testbed.logFile(Node.CPE, "gateway-" + mode.label().replace('+', '-'));
-        Files.deleteIfExists(log);
-        gateway = testbed.startJava(Node.CPE, log, "org.haap.gateway.Main", "--config", conf.toString());
+        gateway = testbed.startService(Node.CPE, testbed.logFile(Node.CPE, "gateway-" + mode.label().replace('+', '-')),
+                GATEWAY_READY, START_TIMEOUT, "org.haap.gateway.Main", "--config", conf.toString());
         gatewayMode = mode;
-        awaitReady(gateway, log, GATEWAY_READY);
     }
 
     /** The mode of the running gateway, or {@code null} when none runs. */
@@ -151,7 +147,7 @@ public final class HybridBed {
     /** Stops the gateway if one runs; LAN TCP then takes the CPE's route-only path. */
     public synchronized void stopGateway() {
         if (gateway != null) {
-            stop(gateway);
+            Testbed.stop(gateway, STOP_GRACE);
             gateway = null;
             gatewayMode = null;
         }
@@ -175,44 +171,5 @@ public final class HybridBed {
         Files.writeString(p, text, StandardCharsets.UTF_8);
         ctx.teardown().add("config " + p.getFileName(), () -> Files.deleteIfExists(p));
         return p;
-    }
-
-    private static void awaitReady(Process p, Path log, String ready) {
-        long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
-        while (!read(log).contains(ready)) {
-            if (!p.isAlive() || System.nanoTime() > deadline) {
-                throw new TestbedException((p.isAlive() ? "not listening after " + START_TIMEOUT.toSeconds() + " s"
-                        : "exited with " + p.exitValue()) + ": " + log + ":\n" + read(log));
-            }
-            try {
-                Thread.sleep(50); // polling a child's log: there is no event to wait on
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new TestbedException("interrupted while starting " + log.getFileName(), e);
-            }
-        }
-    }
-
-    private static void stop(Process p) {
-        p.descendants().forEach(ProcessHandle::destroy);
-        p.destroy();
-        try {
-            if (!p.waitFor(10, TimeUnit.SECONDS)) {
-                p.descendants().forEach(ProcessHandle::destroyForcibly);
-                p.destroyForcibly();
-                p.waitFor(5, TimeUnit.SECONDS);
-            }
-        } catch (InterruptedException e) {
-            p.destroyForcibly();
-            Thread.currentThread().interrupt();
-        }
-    }
-
-    private static String read(Path log) {
-        try {
-            return Files.exists(log) ? Files.readString(log, StandardCharsets.UTF_8) : "";
-        } catch (IOException e) {
-            return "";
-        }
     }
 }

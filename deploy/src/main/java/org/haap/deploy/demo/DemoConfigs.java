@@ -69,7 +69,11 @@ public final class DemoConfigs {
         }
     }
 
-    static String render(String resource) {
+    /**
+     * A class-path config template with every {@code @NAME@} placeholder replaced by
+     * {@link #values()}; an unknown placeholder is an error.
+     */
+    public static String render(String resource) {
         String text;
         try (InputStream in = DemoConfigs.class.getClassLoader().getResourceAsStream(resource)) {
             if (in == null) {

@@ -1,14 +1,6 @@
 package org.haap.loadtest.hybrid;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 import org.haap.deploy.demo.DemoConfigs;
 import org.haap.deploy.testbed.Wan;
@@ -40,14 +32,14 @@ public final class HybridConfigs {
 
     /** The AP's configuration. */
     public static String aggregationPoint() {
-        return render("demo/aggregation-point.conf")
+        return DemoConfigs.render("demo/aggregation-point.conf")
                 + "\n# robe scenarios: every server address on the server net\n"
                 + "haap.aggregation-point.destinations.allow = [\"" + HybridBed.SERVER_NET + "\"]\n";
     }
 
     /** The gateway's configuration for {@code mode}, its preferred WAN being {@code preferred}. */
     public static String gateway(GatewayMode mode, Wan preferred) {
-        StringBuilder b = new StringBuilder(render("demo/gateway.conf"));
+        StringBuilder b = new StringBuilder(DemoConfigs.render("demo/gateway.conf"));
         b.append("\n# robe scenarios: preferred WAN first, establishment mode, warm pool\n");
         b.append("haap.gateway.wan = [\n");
         List<Wan> order = preferred == Wan.DSL ? List.of(Wan.DSL, Wan.LTE) : List.of(Wan.LTE, Wan.DSL);
@@ -68,29 +60,5 @@ public final class HybridConfigs {
         }
         b.append(" }\n}\n");
         return b.toString();
-    }
-
-    private static String render(String resource) {
-        String text;
-        try (InputStream in = DemoConfigs.class.getClassLoader().getResourceAsStream(resource)) {
-            if (in == null) {
-                throw new IllegalStateException("missing class-path resource " + resource);
-            }
-            text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        Map<String, String> values = new LinkedHashMap<>(DemoConfigs.values());
-        Matcher m = Pattern.compile("@([A-Z0-9_]+)@").matcher(text);
-        StringBuilder out = new StringBuilder();
-        while (m.find()) {
-            String v = values.get(m.group(1));
-            if (v == null) {
-                throw new IllegalStateException(resource + ": unknown placeholder @" + m.group(1) + "@");
-            }
-            m.appendReplacement(out, Matcher.quoteReplacement(v));
-        }
-        m.appendTail(out);
-        return out.toString();
     }
 }

@@ -45,6 +45,8 @@ public final class Testbed {
 
     /** The prefix of the product's testbed. */
     public static final String DEFAULT_PREFIX = "haap-";
+    /** The environment variable that overrides {@link #DEFAULT_PREFIX} in {@link #create()}. */
+    public static final String PREFIX_ENV = "HAAP_TESTBED_PREFIX";
     /** The default directory for state and logs. */
     public static final String DEFAULT_RUN_DIR = "/run/haap-testbed";
     /** The environment variable that overrides {@link #DEFAULT_RUN_DIR}. */
@@ -76,9 +78,14 @@ public final class Testbed {
         this.classPath = classPath;
     }
 
-    /** The product's testbed ({@code haap-*}) with the run directory from the environment. */
+    /**
+     * The product's testbed ({@code haap-*}, or the prefix in {@code $HAAP_TESTBED_PREFIX} so
+     * that two test runs on one machine do not share namespaces) with the run directory from
+     * the environment.
+     */
     public static Testbed create() {
-        return withPrefix(DEFAULT_PREFIX);
+        String prefix = System.getenv(PREFIX_ENV);
+        return withPrefix(prefix == null || prefix.isBlank() ? DEFAULT_PREFIX : prefix);
     }
 
     /**

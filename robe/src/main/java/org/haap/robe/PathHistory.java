@@ -26,7 +26,7 @@ public final class PathHistory {
 
     /** Lower bound of the automatic SYN timeout. */
     public static final Duration MIN_SYN_TIMEOUT = Duration.ofMillis(50);
-    /** Upper bound of the automatic SYN timeout, and its value while a WAN is unmeasured. */
+    /** Upper bound of the automatic SYN timeout, and its value while no WAN is measured. */
     public static final Duration MAX_SYN_TIMEOUT = Duration.ofSeconds(1);
     /** The automatic SYN timeout is this many smoothed setup times (before the bounds). */
     public static final double SYN_TIMEOUT_FACTOR = 3;
@@ -112,15 +112,27 @@ public final class PathHistory {
 
     /**
      * The automatic SYN timeout of {@code path}: {@value #SYN_TIMEOUT_FACTOR} × its smoothed
-     * setup time, clamped to [{@link #MIN_SYN_TIMEOUT}, {@link #MAX_SYN_TIMEOUT}];
-     * {@link #MAX_SYN_TIMEOUT} while unmeasured.
+     * setup time, clamped to [{@link #MIN_SYN_TIMEOUT}, {@link #MAX_SYN_TIMEOUT}]. While
+     * {@code path} is unmeasured: {@value #SYN_TIMEOUT_FACTOR} × the largest smoothed setup
+     * time measured on any WAN (same bounds), or {@link #MAX_SYN_TIMEOUT} when no WAN has
+     * been measured yet. Without that, a primary WAN that never answers would never be
+     * measured (every attempt on it is overtaken and abandoned) and would cost the full
+     * upper bound on every connection.
      */
     public synchronized Duration synTimeout(WanPath path) {
-        Optional<Duration> srtt = smoothedSetup(path);
-        if (srtt.isEmpty()) {
+        Entry own = entries.get(path.name());
+        double srtt = own == null ? Double.NaN : own.srttNanos;
+        if (Double.isNaN(srtt)) {
+            for (Entry e : entries.values()) {
+                if (!Double.isNaN(e.srttNanos) && (Double.isNaN(srtt) || e.srttNanos > srtt)) {
+                    srtt = e.srttNanos;
+                }
+            }
+        }
+        if (Double.isNaN(srtt)) {
             return MAX_SYN_TIMEOUT;
         }
-        long nanos = (long) (SYN_TIMEOUT_FACTOR * srtt.get().toNanos());
+        long nanos = (long) (SYN_TIMEOUT_FACTOR * srtt);
         return Duration.ofNanos(Math.max(MIN_SYN_TIMEOUT.toNanos(), Math.min(MAX_SYN_TIMEOUT.toNanos(), nanos)));
     }
 

@@ -67,6 +67,20 @@ class PathHistoryTest {
         assertTrue(history.recentFailures(slow) == 0);
     }
 
+    @Test
+    void anUnmeasuredWanBorrowsTheSlowestMeasuredOne() {
+        assertEquals(PathHistory.MAX_SYN_TIMEOUT, history.synTimeout(lte), "nothing measured: the upper bound");
+        history.success(dsl, Duration.ofMillis(20));
+        assertEquals(Duration.ofMillis(60), history.synTimeout(lte), "3 x dsl's 20 ms while lte is unmeasured");
+        WanPath sat = path("sat", "10.3.0.1");
+        history.success(sat, Duration.ofMillis(30));
+        assertEquals(Duration.ofMillis(90), history.synTimeout(lte), "the slowest measured WAN counts");
+        history.failure(lte);
+        assertEquals(Duration.ofMillis(90), history.synTimeout(lte), "a failure is not a measurement");
+        history.success(lte, Duration.ofMillis(40));
+        assertEquals(Duration.ofMillis(120), history.synTimeout(lte), "measured: its own time");
+    }
+
     private static WanPath path(String name, String source) {
         try {
             return new WanPath(name, name, InetAddress.getByName(source), null);

@@ -146,12 +146,15 @@ public final class Race {
             slot.channel = null;
             finish(slot, Outcome.ESTABLISHED, "");
             history.success(slot.path, slot.attempt.elapsed());
-            abortAll("another WAN won");
+            // Outcomes first (the winner's Established lists them), the resets after the
+            // hand-over: the caller's Convert message goes out before the losers' RSTs.
+            List<Channel> losers = abandonAll("another WAN won");
             Established established = new Established(ch, slot.path,
                     Duration.ofNanos(System.nanoTime() - startNanos), attempts());
             if (!promise.trySuccess(established)) {
                 abort(ch);
             }
+            losers.forEach(Race::abort);
             return;
         }
         if (connect.isSuccess()) {
@@ -185,17 +188,26 @@ public final class Race {
     }
 
     private void abortAll(String why) {
+        abandonAll(why).forEach(Race::abort);
+    }
+
+    /**
+     * Records every open attempt as {@link Outcome#ABANDONED} (before its channel is closed:
+     * closing fails its connect future at once) and returns their channels, to be aborted.
+     */
+    private List<Channel> abandonAll(String why) {
+        List<Channel> open = new ArrayList<>();
         for (Slot s : slots) {
             if (s.attempt == null) {
                 cancelTimer(s);
-                finish(s, Outcome.ABANDONED, why); // first: closing fails its connect future at once
+                finish(s, Outcome.ABANDONED, why);
                 if (s.channel != null) {
-                    Channel ch = s.channel;
+                    open.add(s.channel);
                     s.channel = null;
-                    abort(ch);
                 }
             }
         }
+        return open;
     }
 
     /** Closes {@code ch} with a reset (SO_LINGER 0); nothing has been written on it. */

@@ -118,6 +118,7 @@ public final class Gateway implements ServiceMain.Service {
             group = new MultiThreadIoEventLoopGroup(config.effectiveEventLoops(),
                     new DefaultThreadFactory("haap-gw"), EpollIoHandler.newFactory());
             startPools(config, context, establisher, wanState, group, metrics);
+            metrics.wanAccounting().start(group);
             for (InetSocketAddress address : config.listen()) {
                 EpollServerSocketChannel server = sockets.openServer(address, ServerSocketOptions.defaults()
                         .withProtocol(Protocol.TCP).withTransparent(true).withReusePort(false));
@@ -231,6 +232,7 @@ public final class Gateway implements ServiceMain.Service {
         for (GatewaySessionHandler s : context.sessions()) {
             s.shutdown(true);
         }
+        context.metrics().wanAccounting().stop();
         group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
         endpoints.close();
         pm.close();

@@ -56,6 +56,7 @@ public final class GatewayMetrics implements RelayListener {
     private final Timer setup;
     private final Map<Direction, Counter> bytes = new EnumMap<>(Direction.class);
     private final Map<Direction, Counter> paused = new EnumMap<>(Direction.class);
+    private final org.haap.gateway.accounting.WanAccounting wanAccounting;
 
     /**
      * @param registry where the meters are registered
@@ -67,6 +68,7 @@ public final class GatewayMetrics implements RelayListener {
     private final java.util.concurrent.atomic.AtomicInteger poolIdle = new java.util.concurrent.atomic.AtomicInteger();
 
     public GatewayMetrics(MeterRegistry registry, List<WanPath> paths, String mode) {
+        wanAccounting = new org.haap.gateway.accounting.WanAccounting(registry, paths);
         poolHits = Counter.builder("haap.gateway.pool.takes").description(
                 "LAN connections that looked for a warm-pool connection, by result").tag("result", "hit")
                 .register(registry);
@@ -118,6 +120,11 @@ public final class GatewayMetrics implements RelayListener {
                     .description("Times reading paused because the receiving side was not writable")
                     .tag("direction", lower(d)).register(registry));
         }
+    }
+
+    /** Bytes per WAN from the subflows of the connections to the aggregation point. */
+    public org.haap.gateway.accounting.WanAccounting wanAccounting() {
+        return wanAccounting;
     }
 
     void sessionOpened() {

@@ -196,17 +196,21 @@ class EndToEndIT {
         unshaped();
         Path got = dir.resolve("download.bin");
         double before = ProxyPair.sample(proxies.gatewayMetrics(), "haap_gateway_relay_bytes_total").orElse(0);
+        PerWan downBefore = new PerWan(false);
         ExecResult down = testbed.exec(Node.CLIENT, List.of("curl", "-sS", "-f", "-o", got.toString(),
                 "-w", "%{speed_download}", "http://" + AddressPlan.SERVER + ":" + HTTP_PORT + "/file"), CURL_TIMEOUT);
         assertEquals(0, down.exitCode(), down::stderr);
         assertEquals(FILE_SIZE, Files.size(got));
         assertEquals(fileSha, Sha.of(got), "downloaded file differs");
         Files.delete(got);
+        downBefore.assertAgreesSince("download");
+        PerWan upBefore = new PerWan(true);
         ExecResult up = testbed.exec(Node.CLIENT, List.of("curl", "-sS", "-f", "-H", "Expect:", "-T", file.toString(),
                 "-w", "\n%{speed_upload}", "http://" + AddressPlan.SERVER + ":" + HTTP_PORT + "/upload"), CURL_TIMEOUT);
         assertEquals(0, up.exitCode(), up::stderr);
         String[] lines = up.stdout().strip().split("\n");
         assertEquals(fileSha, lines[0].strip(), "the server received other bytes than curl sent");
+        upBefore.assertAgreesSince("upload");
         double after = ProxyPair.sample(proxies.gatewayMetrics(), "haap_gateway_relay_bytes_total").orElse(0);
         assertTrue(after - before >= 2 * FILE_SIZE, () -> "curl did not go through the gateway: " + (after - before));
         System.out.printf(Locale.ROOT, "curl 100 MiB unshaped: down %.1f Mbit/s, up %.1f Mbit/s%n",
@@ -272,15 +276,19 @@ class EndToEndIT {
         double relayedBefore = intercepted();
         String url = "http://[" + AddressPlan.SERVER6 + "]:" + HTTP_PORT;
         Path got = dir.resolve("download6.bin");
+        PerWan downBefore = new PerWan(false);
         ExecResult down = testbed.exec(Node.CLIENT, List.of("curl", "-sS", "-f", "-g", "-o", got.toString(),
                 url + "/file"), CURL_TIMEOUT);
         assertEquals(0, down.exitCode(), down::stderr);
         assertEquals(fileSha, Sha.of(got), "downloaded file differs (IPv6)");
         Files.delete(got);
+        downBefore.assertAgreesSince("IPv6 download");
+        PerWan upBefore = new PerWan(true);
         ExecResult up = testbed.exec(Node.CLIENT, List.of("curl", "-sS", "-f", "-g", "-H", "Expect:", "-T",
                 file.toString(), url + "/upload"), CURL_TIMEOUT);
         assertEquals(0, up.exitCode(), up::stderr);
         assertEquals(fileSha, up.stdout().strip(), "the server received other bytes than curl sent (IPv6)");
+        upBefore.assertAgreesSince("IPv6 upload");
         try (TrafficClient client = new TrafficClient(group, testbed.namespace(Node.CLIENT), ClientSocketOptions.tcp(),
                 counters)) {
             InetSocketAddress server6 = address(AddressPlan.SERVER6, TRAFFIC_PORT);
@@ -341,6 +349,43 @@ class EndToEndIT {
                     + e.getMessage();
         } catch (IOException e) {
             return "error: " + e;
+        }
+    }
+
+    /**
+     * The gateway's per-WAN byte counters ({@code haap_gateway_wan_bytes_total}, payload from
+     * the subflows' TCP counters) and the WAN interfaces' counters in the direction of a bulk
+     * transfer, to check that they agree within 5 % (the interfaces also count the
+     * Ethernet/IP/TCP/MPTCP headers, about 3 % of a full segment here).
+     */
+    private final class PerWan {
+        private final boolean up;
+        private final Map<Wan, WanCounters> interfaces;
+        private final String metrics;
+
+        private PerWan(boolean up) {
+            this.up = up;
+            this.interfaces = wanCounters();
+            this.metrics = proxies.gatewayMetrics();
+        }
+
+        void assertAgreesSince(String what) {
+            Map<Wan, WanCounters> iface = delta(interfaces, wanCounters());
+            String after = proxies.gatewayMetrics();
+            double total = 0;
+            for (Wan w : Wan.values()) {
+                String name = "haap_gateway_wan_bytes_total{direction=\"" + (up ? "upstream" : "downstream")
+                        + "\",wan=\"" + w.name().toLowerCase(Locale.ROOT) + "\"}";
+                double counted = ProxyPair.sample(after, name).orElse(0) - ProxyPair.sample(metrics, name).orElse(0);
+                long wire = bytes(iface.get(w), up);
+                total += counted;
+                System.out.printf(Locale.ROOT, "per-WAN %s %s: gateway counted %.0f B, interface %d B (%.2f %%)%n",
+                        what, w, counted, wire, 100 * counted / wire);
+                assertTrue(wire > 1_000_000, () -> what + ": " + w + " carried no bulk traffic");
+                assertTrue(Math.abs(counted - wire) <= 0.05 * wire,
+                        () -> what + " " + w + ": gateway counted " + counted + " B, interface " + wire + " B");
+            }
+            assertTrue(total >= FILE_SIZE, what + ": the per-WAN counters miss bytes: " + total);
         }
     }
 

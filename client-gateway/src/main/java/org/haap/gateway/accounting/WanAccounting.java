@@ -1,0 +1,178 @@
+package org.haap.gateway.accounting;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelDuplexHandler;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelPromise;
+import io.netty.channel.EventLoop;
+import io.netty.channel.EventLoopGroup;
+import io.netty.util.concurrent.EventExecutor;
+import io.netty.util.concurrent.ScheduledFuture;
+import java.net.InetAddress;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import org.haap.core.mptcp.MptcpFullInfo;
+import org.haap.core.mptcp.MptcpInfoReader;
+import org.haap.core.relay.Direction;
+import org.haap.robe.WanPath;
+
+/**
+ * Counts the payload bytes each WAN carries for the gateway's MPTCP connections to the
+ * aggregation point: every {@linkplain #track tracked} connection's subflows are read
+ * ({@code MPTCP_FULL_INFO}) every sampling interval and once more just before the
+ * connection is closed by the gateway, and each subflow's growth is added to the WAN whose
+ * address is the subflow's local address. Up = bytes the aggregation point acknowledged
+ * (retransmissions count once), down = bytes received.
+ *
+ * <p>Meter: {@code haap_gateway_wan_bytes_total{wan,direction}} (direction {@code upstream}
+ * or {@code downstream}, as the relay's counters; {@code wan="other"} for a subflow from an
+ * address no WAN owns). Not counted: connections that fell back to plain TCP (counted in
+ * {@code haap_gateway_mptcp_fallbacks_total}), and what a subflow carried after the last
+ * sample when it closes before its connection or when the connection is reset by the peer
+ * (at most one interval's worth).
+ *
+ * <p>Thread-safe: every connection is sampled on its own event loop.
+ */
+public final class WanAccounting {
+
+    /** The sampling interval of {@link #WanAccounting(MeterRegistry, List)}. */
+    public static final Duration DEFAULT_INTERVAL = Duration.ofSeconds(1);
+    /** The {@code wan} label of bytes from an address no configured WAN owns. */
+    public static final String OTHER = "other";
+
+    private static final String HANDLER = "haap-wan-accounting";
+
+    private final Duration interval;
+    private final Map<InetAddress, String> wanByAddress = new HashMap<>();
+    private final Map<String, Map<Direction, Counter>> counters = new HashMap<>();
+    private final Map<EventExecutor, Set<Channel>> tracked = new ConcurrentHashMap<>();
+    private final List<ScheduledFuture<?>> samplers = new ArrayList<>();
+
+    /** Accounting for {@code wans}, sampled every {@link #DEFAULT_INTERVAL}. */
+    public WanAccounting(MeterRegistry registry, List<WanPath> wans) {
+        this(registry, wans, DEFAULT_INTERVAL);
+    }
+
+    /** Accounting for {@code wans}, sampled every {@code interval} (&gt; 0). */
+    public WanAccounting(MeterRegistry registry, List<WanPath> wans, Duration interval) {
+        if (interval.isNegative() || interval.isZero()) {
+            throw new IllegalArgumentException("interval: " + interval + " (expected: > 0)");
+        }
+        this.interval = interval;
+        List<String> names = new ArrayList<>();
+        for (WanPath w : wans) {
+            wanByAddress.put(w.source(), w.name());
+            if (w.source6() != null) {
+                wanByAddress.put(w.source6(), w.name());
+            }
+            names.add(w.name());
+        }
+        names.add(OTHER);
+        for (String name : names) {
+            Map<Direction, Counter> byDirection = new java.util.EnumMap<>(Direction.class);
+            for (Direction d : Direction.values()) {
+                byDirection.put(d, Counter.builder("haap.gateway.wan.bytes")
+                        .description("Payload bytes carried by each WAN's subflows to and from the aggregation point "
+                                + "(upstream = acknowledged by the AP, downstream = received)")
+                        .baseUnit("bytes").tag("wan", name).tag("direction", d.name().toLowerCase(Locale.ROOT))
+                        .register(registry));
+            }
+            counters.put(name, byDirection);
+        }
+    }
+
+    /** Starts sampling on every event loop of {@code group}. */
+    public void start(EventLoopGroup group) {
+        long nanos = interval.toNanos();
+        for (EventExecutor loop : group) {
+            synchronized (samplers) {
+                samplers.add(loop.scheduleAtFixedRate(() -> sampleAll(loop), nanos, nanos, TimeUnit.NANOSECONDS));
+            }
+        }
+    }
+
+    /** Stops sampling (connections still open are sampled once more when they close). */
+    public void stop() {
+        synchronized (samplers) {
+            samplers.forEach(f -> f.cancel(false));
+            samplers.clear();
+        }
+    }
+
+    /**
+     * Accounts {@code upstream} (an MPTCP connection to the aggregation point) from now until
+     * it closes. Call on its event loop.
+     */
+    public void track(Channel upstream) {
+        EventLoop loop = upstream.eventLoop();
+        if (!loop.inEventLoop()) {
+            throw new IllegalStateException("track() must run on the channel's event loop");
+        }
+        if (upstream.pipeline().get(HANDLER) != null || !upstream.isOpen()) {
+            return;
+        }
+        SubflowLedger ledger = new SubflowLedger();
+        upstream.pipeline().addFirst(HANDLER, new SampleOnClose(ledger));
+        Set<Channel> set = tracked.computeIfAbsent(loop, l -> new HashSet<>());
+        set.add(upstream);
+        upstream.closeFuture().addListener(f -> set.remove(upstream));
+    }
+
+    /** The bytes counted so far for {@code wan} in direction {@code d} (0 for an unknown WAN). */
+    public double bytes(String wan, Direction d) {
+        Map<Direction, Counter> c = counters.get(wan);
+        return c == null ? 0 : c.get(d).count();
+    }
+
+    private void sampleAll(EventExecutor loop) {
+        Set<Channel> set = tracked.get(loop);
+        if (set == null) {
+            return;
+        }
+        for (Channel ch : List.copyOf(set)) {
+            SampleOnClose h = (SampleOnClose) ch.pipeline().get(HANDLER);
+            if (h != null) {
+                sample(ch, h.ledger);
+            }
+        }
+    }
+
+    private void sample(Channel ch, SubflowLedger ledger) {
+        MptcpFullInfo info = MptcpInfoReader.fullInfo(ch).orElse(null);
+        if (info == null) {
+            return;
+        }
+        for (SubflowLedger.Delta d : ledger.advance(info.subflows())) {
+            Map<Direction, Counter> c = counters.get(wanByAddress.getOrDefault(d.local().getAddress(), OTHER));
+            c.get(Direction.UPSTREAM).increment(d.up());
+            c.get(Direction.DOWNSTREAM).increment(d.down());
+        }
+    }
+
+    /** Takes the last sample when the gateway closes the connection, while its socket is open. */
+    private final class SampleOnClose extends ChannelDuplexHandler {
+        final SubflowLedger ledger;
+
+        SampleOnClose(SubflowLedger ledger) {
+            this.ledger = ledger;
+        }
+
+        @Override
+        public void close(ChannelHandlerContext ctx, ChannelPromise promise) throws Exception {
+            if (ctx.channel().isOpen()) {
+                sample(ctx.channel(), ledger);
+            }
+            super.close(ctx, promise);
+        }
+    }
+}

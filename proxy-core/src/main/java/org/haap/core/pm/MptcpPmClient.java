@@ -1,6 +1,7 @@
 package org.haap.core.pm;
 
 import java.io.Closeable;
+import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.time.Duration;
@@ -8,6 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import org.haap.core.pm.internal.GenericNetlink;
 import org.haap.core.pm.internal.PmMessages;
 import org.haap.core.sys.NetlinkException;
@@ -24,9 +26,12 @@ import org.haap.core.sys.NetlinkSocket;
  * purpose. A negative acknowledgement from the kernel becomes a {@link NetlinkException}
  * with its errno (e.g. EEXIST for an id already in use, ENOENT for an unknown id).
  *
- * <p>Event subscription ({@link #family()} knows the {@code mptcp_pm_events} group) and the
- * userspace path manager's per-connection commands use their own socket and are built on
- * the same family resolution and encoders.
+ * <p>Kernel-wide commands (limits, endpoints) sit beside the userspace path manager's
+ * per-connection commands ({@link #createSubflow}, {@link #destroySubflow},
+ * {@link #setSubflowBackup}, {@link #announce}, {@link #removeAddress}), which need
+ * {@code net.mptcp.path_manager=userspace} in the namespace. Refusals are
+ * {@link MptcpPmException}s naming the command, the errno and the kernel's extended-ack text.
+ * Events come from a separate subscription, {@link #openEventMonitor()}.
  */
 public final class MptcpPmClient implements Closeable {
 
@@ -53,6 +58,8 @@ public final class MptcpPmClient implements Closeable {
     public static MptcpPmClient open() throws NetlinkException {
         NetlinkSocket socket = NetlinkSocket.open(NetlinkSocket.NETLINK_GENERIC);
         try {
+            socket.setOption(NetlinkSocket.SOL_NETLINK, NetlinkSocket.NETLINK_EXT_ACK, 1);
+            socket.setOption(NetlinkSocket.SOL_NETLINK, NetlinkSocket.NETLINK_CAP_ACK, 1);
             ByteBuffer rx = ByteBuffer.allocate(RECEIVE_BUFFER).order(ByteOrder.LITTLE_ENDIAN);
             int seq = socket.nextSequence();
             List<NetlinkMessage> replies = exchange(socket, rx, GenericNetlink.getFamily(
@@ -135,9 +142,137 @@ public final class MptcpPmClient implements Closeable {
         transact(PmMessages.flush(family.id(), seq), seq, "FLUSH_ADDRS");
     }
 
+    /**
+     * Reads one endpoint by id.
+     *
+     * @throws MptcpPmException e.g. EINVAL if there is no such endpoint
+     */
+    public synchronized Endpoint getEndpoint(int id) throws NetlinkException {
+        checkId(id);
+        int seq = socket.nextSequence();
+        List<NetlinkMessage> replies = transact(PmMessages.getEndpoint(family.id(), seq, id), seq, "GET_ADDR id " + id);
+        if (replies.isEmpty()) {
+            throw new NetlinkException("GET_ADDR id " + id + ": no reply", 61);
+        }
+        return PmMessages.parseEndpoint(replies.get(0));
+    }
+
+    /**
+     * Changes an in-kernel endpoint's flags ({@code ip mptcp endpoint change id ID [no]backup
+     * [no]fullmesh}); the kernel only changes BACKUP and FULLMESH, and sends MP_PRIO on the
+     * subflows using the endpoint when BACKUP changes.
+     */
+    public synchronized void setEndpointFlags(int id, Set<EndpointFlag> flags) throws NetlinkException {
+        checkId(id);
+        int seq = socket.nextSequence();
+        transact(PmMessages.setEndpointFlags(family.id(), seq, id, EndpointFlag.mask(flags)), seq,
+                "SET_FLAGS id " + id);
+    }
+
+    // Per-connection commands of the userspace path manager (net.mptcp.path_manager=userspace).
+
+    /**
+     * Opens a subflow on connection {@code token} from {@code local} (its address, id, device
+     * and BACKUP flag; id 0 lets the kernel choose) to {@code remote} (port required).
+     * Success means the kernel started the join; {@link MptcpEventType#SUB_ESTABLISHED} reports
+     * the subflow.
+     *
+     * @throws MptcpPmException e.g. EINVAL for an unknown token or a connection whose path
+     *         manager is not the userspace one, with the kernel's explanation
+     */
+    public synchronized void createSubflow(long token, Endpoint local, InetSocketAddress remote) throws NetlinkException {
+        checkToken(token);
+        Objects.requireNonNull(local, "local");
+        checkRemote(remote);
+        int seq = socket.nextSequence();
+        transact(PmMessages.subflowCreate(family.id(), seq, token, local, remote), seq, "SUBFLOW_CREATE");
+    }
+
+    /**
+     * Closes the subflow of connection {@code token} between {@code local} and {@code remote}
+     * (both with ports, as the subflow events report them).
+     */
+    public synchronized void destroySubflow(long token, InetSocketAddress local, InetSocketAddress remote)
+            throws NetlinkException {
+        checkToken(token);
+        Objects.requireNonNull(local, "local");
+        checkRemote(remote);
+        if (local.getPort() == 0) {
+            throw new IllegalArgumentException("local: " + local + " (expected: a port)");
+        }
+        int seq = socket.nextSequence();
+        transact(PmMessages.subflowDestroy(family.id(), seq, token, local, remote), seq, "SUBFLOW_DESTROY");
+    }
+
+    /**
+     * Marks the subflows of connection {@code token} from {@code local} to {@code remote} as
+     * backup or active (MP_PRIO to the peer, which reports {@link MptcpEventType#SUB_PRIORITY}).
+     * A port of 0 matches every port.
+     */
+    public synchronized void setSubflowBackup(long token, InetSocketAddress local, InetSocketAddress remote,
+            boolean backup) throws NetlinkException {
+        checkToken(token);
+        Objects.requireNonNull(local, "local");
+        Objects.requireNonNull(remote, "remote");
+        int seq = socket.nextSequence();
+        transact(PmMessages.setSubflowBackup(family.id(), seq, token, local, remote, backup), seq,
+                "SET_FLAGS token " + token);
+    }
+
+    /**
+     * Announces a local address to the peer of connection {@code token} (ADD_ADDR) under
+     * {@code address.id()} (1..255); the peer reports {@link MptcpEventType#ANNOUNCED}.
+     */
+    public synchronized void announce(long token, Endpoint address) throws NetlinkException {
+        checkToken(token);
+        Objects.requireNonNull(address, "address");
+        checkId(address.id());
+        int seq = socket.nextSequence();
+        transact(PmMessages.announce(family.id(), seq, token, address), seq, "ANNOUNCE");
+    }
+
+    /**
+     * Withdraws local address id {@code localId} from connection {@code token} (REMOVE_ADDR;
+     * also closes the subflows using it); the peer reports {@link MptcpEventType#REMOVED}.
+     */
+    public synchronized void removeAddress(long token, int localId) throws NetlinkException {
+        checkToken(token);
+        checkId(localId);
+        int seq = socket.nextSequence();
+        transact(PmMessages.remove(family.id(), seq, token, localId), seq, "REMOVE");
+    }
+
+    /**
+     * Subscribes a new socket, in the calling thread's network namespace, to this family's
+     * {@code mptcp_pm_events} group. Subscribing needs CAP_NET_ADMIN; with the userspace path
+     * manager, a subscriber must exist for the kernel to accept joins and announcements.
+     */
+    public MptcpEventMonitor openEventMonitor() throws NetlinkException {
+        return MptcpEventMonitor.open(family.id(), family.groups());
+    }
+
     @Override
     public void close() {
         socket.close();
+    }
+
+    private static void checkId(int id) {
+        if (id < 1 || id > 255) {
+            throw new IllegalArgumentException("id: " + id + " (expected: 1..255)");
+        }
+    }
+
+    private static void checkToken(long token) {
+        if (token < 0 || token > 0xffffffffL) {
+            throw new IllegalArgumentException("token: " + token + " (expected: 0.." + 0xffffffffL + ")");
+        }
+    }
+
+    private static void checkRemote(InetSocketAddress remote) {
+        Objects.requireNonNull(remote, "remote");
+        if (remote.getPort() == 0 || remote.isUnresolved()) {
+            throw new IllegalArgumentException("remote: " + remote + " (expected: a resolved address with a port)");
+        }
     }
 
     private List<NetlinkMessage> transact(ByteBuffer request, int seq, String what)
@@ -174,24 +309,13 @@ public final class MptcpPmClient implements Closeable {
                 if (m.isError()) {
                     int errno = m.errno();
                     if (errno != 0) {
-                        throw new NetlinkException(what + " refused by the kernel: " + errnoText(errno), errno);
+                        throw new MptcpPmException(what, errno, errnoText(errno), m.extendedAckMessage().orElse(null));
                     }
                     return replies;
                 }
-                replies.add(copy(m));
+                replies.add(m.copy());
             }
         }
-    }
-
-    /** A message whose payload no longer shares the receive buffer. */
-    private static NetlinkMessage copy(NetlinkMessage m) {
-        ByteBuffer payload = m.payload();
-        int length = NetlinkMessage.HEADER_LENGTH + payload.remaining();
-        ByteBuffer whole = ByteBuffer.allocate(NetlinkMessage.align(length)).order(ByteOrder.LITTLE_ENDIAN);
-        whole.putInt(length).putShort((short) m.type()).putShort((short) m.flags()).putInt(m.sequence())
-                .putInt(m.portId()).put(payload.duplicate());
-        whole.position(0).limit(length);
-        return NetlinkMessage.parseAll(whole).get(0);
     }
 
     private static String errnoText(int errno) {
@@ -203,6 +327,13 @@ public final class MptcpPmClient implements Closeable {
             case 19 -> "ENODEV";
             case 22 -> "EINVAL";
             case 95 -> "EOPNOTSUPP";
+            case 3 -> "ESRCH";
+            case 12 -> "ENOMEM";
+            case 28 -> "ENOSPC";
+            case 34 -> "ERANGE";
+            case 90 -> "EMSGSIZE";
+            case 99 -> "EADDRNOTAVAIL";
+            case 105 -> "ENOBUFS";
             default -> "errno " + errno;
         };
     }

@@ -119,6 +119,24 @@ public final class NetlinkAttributes {
         return Long.reverseBytes(value(type).getLong(0));
     }
 
+    /**
+     * An unsigned value in host order whose width is the value's length (1, 2, 4 or 8 bytes),
+     * for attributes whose declared width has changed between kernel versions.
+     *
+     * @throws IllegalArgumentException if the attribute is absent or of another length
+     */
+    public long unsigned(int type) {
+        ByteBuffer v = value(type);
+        return switch (v.remaining()) {
+            case 1 -> v.get(0) & 0xffL;
+            case 2 -> v.getShort(0) & 0xffffL;
+            case 4 -> v.getInt(0) & 0xffffffffL;
+            case 8 -> v.getLong(0);
+            default -> throw new IllegalArgumentException("attribute " + type + ": " + v.remaining()
+                    + " bytes (expected: 1, 2, 4 or 8)");
+        };
+    }
+
     /** A string value without its trailing NUL. */
     public String string(int type) {
         byte[] b = require(type).bytes();

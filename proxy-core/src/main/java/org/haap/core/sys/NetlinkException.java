@@ -3,7 +3,7 @@ package org.haap.core.sys;
 import java.io.IOException;
 
 /** A failed netlink system call or a negative acknowledgement, with its errno. */
-public final class NetlinkException extends IOException {
+public class NetlinkException extends IOException {
     private static final long serialVersionUID = 1L;
 
     private final int errno;

@@ -5,6 +5,7 @@ import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.function.Consumer;
 
 /**
@@ -35,6 +36,14 @@ public final class NetlinkMessage {
     public static final int NLM_F_ACK = 0x4;
     /** {@code NLM_F_DUMP} ({@code NLM_F_ROOT | NLM_F_MATCH}). */
     public static final int NLM_F_DUMP = 0x300;
+    /** {@code NLM_F_CAPPED} on an error report: the request's payload is not echoed. */
+    public static final int NLM_F_CAPPED = 0x100;
+    /** {@code NLM_F_ACK_TLVS} on an error report: extended-ack attributes follow. */
+    public static final int NLM_F_ACK_TLVS = 0x200;
+    /** {@code NLMSGERR_ATTR_MSG}: the extended-ack text. */
+    public static final int NLMSGERR_ATTR_MSG = 1;
+    /** {@code NLMSGERR_ATTR_OFFS}: offset of the offending attribute in the request. */
+    public static final int NLMSGERR_ATTR_OFFS = 2;
 
     private final int type;
     private final int flags;
@@ -97,6 +106,13 @@ public final class NetlinkMessage {
         return NetlinkAttributes.parse(p.slice());
     }
 
+    /** This message with a payload of its own, no longer a view of the received datagram. */
+    public NetlinkMessage copy() {
+        ByteBuffer own = ByteBuffer.allocate(payload.remaining());
+        own.put(payload.duplicate()).flip();
+        return new NetlinkMessage(type, flags, sequence, portId, own.asReadOnlyBuffer());
+    }
+
     /** True for an {@link #NLMSG_ERROR} message. */
     public boolean isError() {
         return type == NLMSG_ERROR;
@@ -112,6 +128,37 @@ public final class NetlinkMessage {
             throw new IllegalStateException("not an NLMSG_ERROR message: type " + type);
         }
         return -payload().getInt(0);
+    }
+
+    /**
+     * The kernel's extended-ack text of an {@link #NLMSG_ERROR} message ({@code
+     * NLMSGERR_ATTR_MSG}, sent when the socket enabled {@link NetlinkSocket#NETLINK_EXT_ACK}),
+     * if there is one. Handles reports with and without the echoed request payload.
+     *
+     * @throws IllegalStateException if this is not an error message
+     */
+    public Optional<String> extendedAckMessage() {
+        errno();
+        if ((flags & NLM_F_ACK_TLVS) == 0) {
+            return Optional.empty();
+        }
+        ByteBuffer p = payload();
+        int offset = 4;
+        if (p.remaining() < offset + HEADER_LENGTH) {
+            return Optional.empty();
+        }
+        int echoed = (flags & NLM_F_CAPPED) != 0 ? HEADER_LENGTH : align(p.getInt(offset));
+        offset += echoed;
+        if (echoed < HEADER_LENGTH || offset > p.remaining()) {
+            return Optional.empty();
+        }
+        p.position(offset);
+        try {
+            NetlinkAttributes tlvs = NetlinkAttributes.parse(p.slice());
+            return tlvs.has(NLMSGERR_ATTR_MSG) ? Optional.of(tlvs.string(NLMSGERR_ATTR_MSG)) : Optional.empty();
+        } catch (IllegalArgumentException e) {
+            return Optional.empty();
+        }
     }
 
     /**

@@ -36,7 +36,9 @@ public final class NetlinkSocket implements Closeable {
     public static final int NETLINK_ADD_MEMBERSHIP = 1;
     /** {@code NETLINK_NO_ENOBUFS}: do not report receive-queue overruns. */
     public static final int NETLINK_NO_ENOBUFS = 5;
-    /** {@code NETLINK_EXT_ACK}. */
+    /** {@code NETLINK_CAP_ACK}: error reports carry only the request's header, not its payload. */
+    public static final int NETLINK_CAP_ACK = 10;
+    /** {@code NETLINK_EXT_ACK}: error reports carry the kernel's extended-ack message. */
     public static final int NETLINK_EXT_ACK = 11;
 
     private static final int AF_NETLINK = 16;

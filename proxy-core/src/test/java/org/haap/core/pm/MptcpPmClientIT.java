@@ -84,6 +84,23 @@ class MptcpPmClientIT {
     }
 
     @Test
+    void readsOneEndpointAndChangesItsFlags() throws Exception {
+        Endpoint v4 = new Endpoint(7, InetAddress.getByName("10.9.0.1"), ifIndex, Set.of(EndpointFlag.SUBFLOW));
+        client.addEndpoint(v4);
+        assertEquals(v4, client.getEndpoint(7));
+
+        client.setEndpointFlags(7, Set.of(EndpointFlag.BACKUP));
+        assertEquals(Set.of(EndpointFlag.SUBFLOW, EndpointFlag.BACKUP), client.getEndpoint(7).flags());
+        assertTrue(ns.exec("ip", "mptcp", "endpoint", "show").contains("10.9.0.1 id 7 subflow backup dev v0"));
+        client.setEndpointFlags(7, Set.of());
+        assertEquals(Set.of(EndpointFlag.SUBFLOW), client.getEndpoint(7).flags());
+
+        MptcpPmException missing = assertThrows(MptcpPmException.class, () -> client.getEndpoint(8));
+        assertEquals("GET_ADDR id 8", missing.command());
+        assertTrue(missing.errno() > 0);
+    }
+
+    @Test
     void kernelChosenIdIsReported() throws Exception {
         client.addEndpoint(new Endpoint(0, InetAddress.getByName("10.9.0.1"), 0, Set.of(EndpointFlag.SUBFLOW)));
         List<Endpoint> list = client.listEndpoints();

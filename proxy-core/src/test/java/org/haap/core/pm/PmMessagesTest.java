@@ -122,6 +122,64 @@ class PmMessagesTest {
     }
 
     @Test
+    void subflowCreateWithDevice() throws Exception {
+        Endpoint local = new Endpoint(2, InetAddress.getByName("10.2.0.1"), 3, Set.of());
+        assertBytes("64000000 1c00 0500 0b000000 00000000"
+                + "0a010000"
+                + "08000400 b2aa0a8b"   // TOKEN 0x8b0aaab2, host order
+                + "2c000180"            // ADDR, nested
+                + "06000100 02000000 05000200 02000000 08000300 0a020001"
+                + "08000600 00000000"   // FLAGS none
+                + "08000700 03000000"   // IF_IDX 3
+                + "1c000680"            // ADDR_REMOTE, nested
+                + "06000100 02000000 08000300 0a020002"
+                + "06000500 c7a70000",  // PORT 42951, host order
+                PmMessages.subflowCreate(FAMILY, 11, 0x8b0aaab2L, local,
+                        new java.net.InetSocketAddress("10.2.0.2", 42951)));
+    }
+
+    @Test
+    void subflowDestroyAndBackupCarryBothPorts() {
+        java.net.InetSocketAddress local = new java.net.InetSocketAddress("10.2.0.1", 44689);
+        java.net.InetSocketAddress remote = new java.net.InetSocketAddress("10.2.0.2", 42951);
+        assertBytes("54000000 1c00 0500 0c000000 00000000"
+                + "0b010000"
+                + "08000400 07000000"
+                + "1c000180 06000100 02000000 08000300 0a020001 06000500 91ae0000"
+                + "1c000680 06000100 02000000 08000300 0a020002 06000500 c7a70000",
+                PmMessages.subflowDestroy(FAMILY, 12, 7, local, remote));
+        assertBytes("5c000000 1c00 0500 0d000000 00000000"
+                + "07010000"
+                + "08000400 07000000"
+                + "24000180 06000100 02000000 08000300 0a020001 06000500 91ae0000 08000600 04000000"
+                + "1c000680 06000100 02000000 08000300 0a020002 06000500 c7a70000",
+                PmMessages.setSubflowBackup(FAMILY, 13, 7, local, remote, true));
+    }
+
+    @Test
+    void announceForcesSignalAndRemoveByLocalId() throws Exception {
+        assertBytes("40000000 1c00 0500 0e000000 00000000"
+                + "08010000"
+                + "08000400 07000000"
+                + "24000180 06000100 02000000 05000200 05000000 08000300 0a020003"
+                + "08000600 01000000",  // FLAGS SIGNAL
+                PmMessages.announce(FAMILY, 14, 7, new Endpoint(5, InetAddress.getByName("10.2.0.3"), 0, Set.of())));
+        assertBytes("24000000 1c00 0500 0f000000 00000000"
+                + "09010000 08000400 07000000 05000500 05000000",
+                PmMessages.remove(FAMILY, 15, 7, 5));
+    }
+
+    @Test
+    void endpointFlagsAndGetById() {
+        assertBytes("28000000 1c00 0500 10000000 00000000"
+                + "07010000 14000180 05000200 07000000 08000600 04000000",
+                PmMessages.setEndpointFlags(FAMILY, 16, 7, EndpointFlag.BACKUP.bit()));
+        assertBytes("20000000 1c00 0500 11000000 00000000"
+                + "03010000 0c000180 05000200 07000000",
+                PmMessages.getEndpoint(FAMILY, 17, 7));
+    }
+
+    @Test
     void flagMaskRoundTrip() {
         for (int mask = 0; mask < 64; mask++) {
             assertEquals(mask, EndpointFlag.mask(EndpointFlag.fromMask(mask)));

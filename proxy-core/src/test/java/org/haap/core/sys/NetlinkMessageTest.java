@@ -107,4 +107,54 @@ class NetlinkMessageTest {
         assertEquals(9, attrs.value(2).get(999));
         assertEquals(1000, attrs.value(1).remaining());
     }
+
+    @Test
+    void extendedAckTextOfACappedErrorReport() {
+        // NLMSG_ERROR, flags NLM_F_CAPPED | NLM_F_ACK_TLVS: error -22, the request's header,
+        // then NLMSGERR_ATTR_MSG "invalid token" and NLMSGERR_ATTR_OFFS 20.
+        ByteBuffer err = NetlinkMessage.builder(NetlinkMessage.NLMSG_ERROR,
+                        NetlinkMessage.NLM_F_CAPPED | NetlinkMessage.NLM_F_ACK_TLVS).sequence(3)
+                .putU32(-22)
+                .putU32(0x54).putU16(0x1c).putU16(5).putU32(3).putU32(0x1234)
+                .attrString(NetlinkMessage.NLMSGERR_ATTR_MSG, "invalid token")
+                .attrU32(NetlinkMessage.NLMSGERR_ATTR_OFFS, 20)
+                .build();
+        NetlinkMessage m = NetlinkMessage.parseAll(err).get(0);
+        assertEquals(22, m.errno());
+        assertEquals(java.util.Optional.of("invalid token"), m.extendedAckMessage());
+    }
+
+    @Test
+    void extendedAckTextAfterAnEchoedRequest() {
+        ByteBuffer err = NetlinkMessage.builder(NetlinkMessage.NLMSG_ERROR, NetlinkMessage.NLM_F_ACK_TLVS)
+                .putU32(-17)
+                .putU32(0x18).putU16(0x1c).putU16(5).putU32(3).putU32(0x1234).putU32(0x00000101).putU32(0x5)
+                .attrString(NetlinkMessage.NLMSGERR_ATTR_MSG, "address already exists")
+                .build();
+        assertEquals(java.util.Optional.of("address already exists"),
+                NetlinkMessage.parseAll(err).get(0).extendedAckMessage());
+        ByteBuffer plain = NetlinkMessage.builder(NetlinkMessage.NLMSG_ERROR, 0).putU32(-1)
+                .putU32(0x10).putU16(0x1c).putU16(5).putU32(3).putU32(0x1234).build();
+        assertEquals(java.util.Optional.empty(), NetlinkMessage.parseAll(plain).get(0).extendedAckMessage());
+    }
+
+    @Test
+    void copyOwnsItsPayload() {
+        ByteBuffer datagram = NetlinkMessage.builder(0x20, 0).putU32(0x01020304).build();
+        NetlinkMessage copy = NetlinkMessage.parseAll(datagram).get(0).copy();
+        datagram.put(16, (byte) 9);
+        assertEquals(0x01020304, copy.payload().getInt(0));
+        assertEquals(0x20, copy.type());
+    }
+
+    @Test
+    void unsignedReadsByWidth() {
+        ByteBuffer msg = NetlinkMessage.builder(0x20, 0)
+                .attrU8(1, 0xff).attrU16(2, 0xfffe).attrU32(3, 0xfffffffd).build();
+        NetlinkAttributes a = NetlinkMessage.parseAll(msg).get(0).attributes(0);
+        assertEquals(0xffL, a.unsigned(1));
+        assertEquals(0xfffeL, a.unsigned(2));
+        assertEquals(0xfffffffdL, a.unsigned(3));
+        assertThrows(IllegalArgumentException.class, () -> a.unsigned(4));
+    }
 }

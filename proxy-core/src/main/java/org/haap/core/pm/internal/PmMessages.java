@@ -3,6 +3,7 @@ package org.haap.core.pm.internal;
 import java.net.Inet4Address;
 import java.net.Inet6Address;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
 import java.nio.ByteBuffer;
 import org.haap.core.pm.Endpoint;
@@ -107,6 +108,102 @@ public final class PmMessages {
     public static ByteBuffer dumpEndpoints(int familyId, int seq) {
         return GenericNetlink.request(familyId, NetlinkMessage.NLM_F_REQUEST | NetlinkMessage.NLM_F_DUMP, seq,
                 CMD_GET_ADDR, VERSION).build();
+    }
+
+    /** GET_ADDR for one endpoint id. */
+    public static ByteBuffer getEndpoint(int familyId, int seq, int id) {
+        return GenericNetlink.request(familyId, REQUEST_ACK, seq, CMD_GET_ADDR, VERSION)
+                .attrNested(ATTR_ADDR, b -> b.attrU8(ADDR_ATTR_ID, id))
+                .build();
+    }
+
+    /** SET_FLAGS for an in-kernel endpoint, addressed by id ({@code ip mptcp endpoint change}). */
+    public static ByteBuffer setEndpointFlags(int familyId, int seq, int id, int flags) {
+        return GenericNetlink.request(familyId, REQUEST_ACK, seq, CMD_SET_FLAGS, VERSION)
+                .attrNested(ATTR_ADDR, b -> b.attrU8(ADDR_ATTR_ID, id).attrU32(ADDR_ATTR_FLAGS, flags))
+                .build();
+    }
+
+    /**
+     * SUBFLOW_CREATE (userspace PM): TOKEN, ADDR {family, id unless 0, address, flags, device
+     * unless 0} and ADDR_REMOTE {family, address, port}.
+     */
+    public static ByteBuffer subflowCreate(int familyId, int seq, long token, Endpoint local, InetSocketAddress remote) {
+        return GenericNetlink.request(familyId, REQUEST_ACK, seq, CMD_SUBFLOW_CREATE, VERSION)
+                .attrU32(ATTR_TOKEN, (int) token)
+                .attrNested(ATTR_ADDR, b -> {
+                    address(b, local.address(), local.id(), 0);
+                    b.attrU32(ADDR_ATTR_FLAGS, EndpointFlag.mask(local.flags()));
+                    if (local.ifIndex() != 0) {
+                        b.attrU32(ADDR_ATTR_IF_IDX, local.ifIndex());
+                    }
+                })
+                .attrNested(ATTR_ADDR_REMOTE, b -> address(b, remote.getAddress(), 0, remote.getPort()))
+                .build();
+    }
+
+    /** SUBFLOW_DESTROY (userspace PM): TOKEN, ADDR {local address and port}, ADDR_REMOTE. */
+    public static ByteBuffer subflowDestroy(int familyId, int seq, long token, InetSocketAddress local,
+            InetSocketAddress remote) {
+        return GenericNetlink.request(familyId, REQUEST_ACK, seq, CMD_SUBFLOW_DESTROY, VERSION)
+                .attrU32(ATTR_TOKEN, (int) token)
+                .attrNested(ATTR_ADDR, b -> address(b, local.getAddress(), 0, local.getPort()))
+                .attrNested(ATTR_ADDR_REMOTE, b -> address(b, remote.getAddress(), 0, remote.getPort()))
+                .build();
+    }
+
+    /**
+     * SET_FLAGS on one connection's subflows (userspace PM): TOKEN, ADDR {local address, port
+     * unless 0, flags BACKUP or 0}, ADDR_REMOTE {address, port unless 0}. The kernel sends
+     * MP_PRIO on every subflow that matches.
+     */
+    public static ByteBuffer setSubflowBackup(int familyId, int seq, long token, InetSocketAddress local,
+            InetSocketAddress remote, boolean backup) {
+        return GenericNetlink.request(familyId, REQUEST_ACK, seq, CMD_SET_FLAGS, VERSION)
+                .attrU32(ATTR_TOKEN, (int) token)
+                .attrNested(ATTR_ADDR, b -> {
+                    address(b, local.getAddress(), 0, local.getPort());
+                    b.attrU32(ADDR_ATTR_FLAGS, backup ? EndpointFlag.BACKUP.bit() : 0);
+                })
+                .attrNested(ATTR_ADDR_REMOTE, b -> address(b, remote.getAddress(), 0, remote.getPort()))
+                .build();
+    }
+
+    /**
+     * ANNOUNCE (userspace PM): TOKEN, ADDR {family, id, address, flags with SIGNAL, device
+     * unless 0}: the kernel sends ADD_ADDR on the connection.
+     */
+    public static ByteBuffer announce(int familyId, int seq, long token, Endpoint address) {
+        return GenericNetlink.request(familyId, REQUEST_ACK, seq, CMD_ANNOUNCE, VERSION)
+                .attrU32(ATTR_TOKEN, (int) token)
+                .attrNested(ATTR_ADDR, b -> {
+                    address(b, address.address(), address.id(), 0);
+                    b.attrU32(ADDR_ATTR_FLAGS, EndpointFlag.mask(address.flags()) | EndpointFlag.SIGNAL.bit());
+                    if (address.ifIndex() != 0) {
+                        b.attrU32(ADDR_ATTR_IF_IDX, address.ifIndex());
+                    }
+                })
+                .build();
+    }
+
+    /** REMOVE (userspace PM): TOKEN and LOC_ID; the kernel sends REMOVE_ADDR for that id. */
+    public static ByteBuffer remove(int familyId, int seq, long token, int localId) {
+        return GenericNetlink.request(familyId, REQUEST_ACK, seq, CMD_REMOVE, VERSION)
+                .attrU32(ATTR_TOKEN, (int) token)
+                .attrU8(ATTR_LOC_ID, localId)
+                .build();
+    }
+
+    private static void address(NetlinkMessage.Builder b, InetAddress a, int id, int port) {
+        boolean v6 = a instanceof Inet6Address;
+        b.attrU16(ADDR_ATTR_FAMILY, v6 ? AF_INET6 : AF_INET);
+        if (id != 0) {
+            b.attrU8(ADDR_ATTR_ID, id);
+        }
+        b.attr(v6 ? ADDR_ATTR_ADDR6 : ADDR_ATTR_ADDR4, a.getAddress());
+        if (port != 0) {
+            b.attrU16(ADDR_ATTR_PORT, port);
+        }
     }
 
     /** Decodes a GET_LIMITS reply. */

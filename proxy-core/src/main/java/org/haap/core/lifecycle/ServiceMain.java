@@ -1,13 +1,7 @@
 package org.haap.core.lifecycle;
 
-import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
-import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
-import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
-import io.micrometer.core.instrument.binder.system.FileDescriptorMetrics;
-import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
-import io.micrometer.core.instrument.binder.system.UptimeMetrics;
-import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import org.haap.core.metrics.MetricsRegistries;
 
 import java.io.PrintStream;
 import java.net.Inet6Address;
@@ -95,17 +89,12 @@ public final class ServiceMain {
         return new Arguments(configFile, 0);
     }
 
-    /** A Prometheus registry with JVM, GC, thread, CPU, uptime and file-descriptor meters. */
-    @SuppressWarnings("resource") // JvmGcMetrics lives as long as the process
+    /**
+     * The application's Prometheus registry: JVM and process meters and {@code haap_build_info}
+     * (see {@link MetricsRegistries}).
+     */
     public static PrometheusMeterRegistry newRegistry() {
-        PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-        new JvmMemoryMetrics().bindTo(registry);
-        new JvmGcMetrics().bindTo(registry);
-        new JvmThreadMetrics().bindTo(registry);
-        new ProcessorMetrics().bindTo(registry);
-        new UptimeMetrics().bindTo(registry);
-        new FileDescriptorMetrics().bindTo(registry);
-        return registry;
+        return MetricsRegistries.newPrometheusRegistry();
     }
 
     /**

@@ -1,6 +1,9 @@
 /**
- * Metrics exposition shared by both applications: an HTTP endpoint that serves a
- * Micrometer Prometheus registry in the Prometheus text format. Meter definitions live
- * with the application that owns them; this package only exposes them.
+ * Metrics shared by both applications: the factory of the Prometheus registry
+ * ({@link org.haap.core.metrics.MetricsRegistries}) with the process/JVM meters and the
+ * {@code haap_build_info} gauge, the naming filter that keeps the exposition valid for
+ * {@code promtool}, and the HTTP endpoint that serves it in the Prometheus text format.
+ * Application meters live with the application that owns them; this package only
+ * provides what they share and exposes them.
  */
 package org.haap.core.metrics;

@@ -1,0 +1,31 @@
+package org.haap.core.metrics;
+
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+
+/**
+ * The one place where an application's Prometheus registry is made: the naming filter
+ * first, then the {@link ProcessMetrics} and the {@link BuildInfo} gauge. Application
+ * meters ({@code haap_ap_...}, {@code haap_gateway_...}) are registered on it afterwards
+ * by their owners.
+ */
+public final class MetricsRegistries {
+
+    private MetricsRegistries() {
+    }
+
+    /** A registry with the process/JVM meters and the build info of the jars on the class path. */
+    public static PrometheusMeterRegistry newPrometheusRegistry() {
+        return newPrometheusRegistry(BuildInfo.fromClassPath());
+    }
+
+    /** A registry with the process/JVM meters and {@code buildInfo}. */
+    @SuppressWarnings("resource") // the GC listener lives as long as the process
+    public static PrometheusMeterRegistry newPrometheusRegistry(BuildInfo buildInfo) {
+        PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        registry.config().meterFilter(new PrometheusNaming());
+        new ProcessMetrics().bindTo(registry);
+        buildInfo.bindTo(registry);
+        return registry;
+    }
+}

@@ -26,6 +26,7 @@ import org.haap.core.convert.ConvertMessage;
 import org.haap.core.convert.ConvertMessageDecoder;
 import org.haap.core.convert.PoolHelloTlv;
 import org.haap.core.mptcp.MptcpInfoReader;
+import org.haap.core.relay.Direction;
 import org.haap.core.relay.Relay;
 import org.haap.core.relay.RelayResult;
 import org.haap.core.session.Termination;
@@ -128,7 +129,10 @@ final class ApSessionHandler extends ChannelInboundHandlerAdapter {
                 // already shut when it starts and forwards the FIN after the held data.
                 return;
             } else if (state == State.HEADER) {
-                finish(new Termination(Side.CLIENT, Reason.PROTOCOL_ERROR, Phase.HEADER));
+                // Closed without a byte: a losing RobE attempt or a probe, not an error.
+                if (!abandonedBeforeAnyByte()) {
+                    finish(new Termination(Side.CLIENT, Reason.PROTOCOL_ERROR, Phase.HEADER));
+                }
                 ctx.close();
             } else if (state == State.POOLED) {
                 closePooled(ctx, PoolClose.CLIENT);
@@ -318,16 +322,24 @@ final class ApSessionHandler extends ChannelInboundHandlerAdapter {
         state = State.RELAYING;
         client.write(Unpooled.wrappedBuffer(ConvertCodec.encode(ConvertMessage.success())));
         client.flush();
+        // Bytes that came with the Convert message: relayed here, so counted here.
+        long early = 0;
         while (!pending.isEmpty()) {
-            up.write(pending.poll());
+            ByteBuf b = pending.poll();
+            early += b.readableBytes();
+            up.write(b);
         }
         up.flush();
+        if (early > 0) {
+            ap.metrics().onBytes(Direction.UPSTREAM, early);
+        }
+        long earlyBytes = early;
         ctx.pipeline().remove(this);
         var relay = Relay.start(client, up, ap.relayConfig(), ap.metrics());
         relay.result().addListener(f -> {
             if (f.isSuccess()) {
                 RelayResult r = (RelayResult) f.getNow();
-                session.bytes(r.bytesUpstream(), r.bytesDownstream());
+                session.bytes(earlyBytes + r.bytesUpstream(), r.bytesDownstream());
                 finish(r.termination());
             } else {
                 finish(new Termination(Side.PROXY, Reason.IO_ERROR, Phase.RELAY));

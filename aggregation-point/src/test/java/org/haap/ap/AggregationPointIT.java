@@ -365,6 +365,21 @@ class AggregationPointIT {
         assertStillServes();
     }
 
+    /** A connection closed (FIN) before its first byte, like a losing RobE attempt: abandoned, not an error. */
+    @Test
+    void clientClosingBeforeAnyByteIsAbandonedNotAProtocolError() throws Exception {
+        await().atMost(T).until(this::activeSessions, v -> v == 0); // earlier tests' sessions have ended
+        double abandoned = metricSum("haap_ap_sessions_abandoned_total");
+        double ended = metricSum("haap_ap_sessions_ended_total");
+        try (TestClient c = mptcp()) {
+            c.shutdownOutput();
+            assertEquals(0, c.readToEnd(T).length);
+        }
+        await().atMost(T).until(() -> metricSum("haap_ap_sessions_abandoned_total") == abandoned + 1);
+        assertEquals(ended, metricSum("haap_ap_sessions_ended_total"), "not counted as an ended session");
+        assertStillServes();
+    }
+
     @Test
     void ipv6DestinationWorks() throws Exception {
         try (TestClient c = mptcp()) {
@@ -463,10 +478,17 @@ class AggregationPointIT {
 
     /** The AP's own count of open sessions, from its Prometheus endpoint. */
     private int activeSessions() {
+        return (int) metricSum("haap_ap_sessions_active ");
+    }
+
+    /** The sum of the AP's samples whose line starts with {@code prefix}; fails if there is none. */
+    private double metricSum(String prefix) {
         String metrics = ap.exec("curl", "-sf", "http://127.0.0.1:9124/metrics");
-        return metrics.lines().filter(l -> l.startsWith("haap_ap_sessions_active "))
-                .mapToInt(l -> (int) Double.parseDouble(l.substring(l.indexOf(' ') + 1)))
-                .findFirst().orElseThrow(() -> new AssertionError("no haap_ap_sessions_active in\n" + metrics));
+        List<String> lines = metrics.lines().filter(l -> l.startsWith(prefix)).toList();
+        if (lines.isEmpty()) {
+            throw new AssertionError("no " + prefix + " in\n" + metrics);
+        }
+        return lines.stream().mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
     }
 
     private static int openFds(long pid) throws IOException {

@@ -1,0 +1,183 @@
+#!/usr/bin/env bash
+# Builds the self-contained HAAP tarball: a jlink runtime with only the JDK modules the
+# jars need, the jars, a class-data-sharing archive, POSIX sh launchers, the example
+# configs, the nftables/sysctl files and the systemd units. See docs/packaging.md.
+#
+# Usage: build-package.sh [--lib DIR] [--out DIR] [--jdk DIR] [--no-cds]
+#   --lib DIR   the runtime jars (default: deploy/target/lib, filled by ./haap build)
+#   --out DIR   where the tarball goes (default: deploy/target)
+#   --jdk DIR   the JDK 17 whose jdeps/jlink build the runtime (default: $HAAP_JDK, else
+#               Debian's openjdk-17 directory, else the jlink on the PATH)
+#   --no-cds    skip the training run; the package then has no lib/haap.jsa
+# Prints progress on stderr and the tarball's path on stdout.
+set -euo pipefail
+
+HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+DEPLOY="$(cd "$HERE/.." && pwd)"
+ROOT="$(cd "$DEPLOY/.." && pwd)"
+
+lib="$DEPLOY/target/lib"
+out="$DEPLOY/target"
+jdk="${HAAP_JDK:-}"
+cds=1
+
+log() { printf 'package: %s\n' "$*" >&2; }
+die() { log "$*"; exit 1; }
+
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --lib) lib="$2"; shift 2 ;;
+    --out) out="$2"; shift 2 ;;
+    --jdk) jdk="$2"; shift 2 ;;
+    --no-cds) cds=0; shift ;;
+    -h|--help) sed -n '2,13p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    *) die "unknown option: $1 (try --help)" ;;
+  esac
+done
+
+if [ -z "$jdk" ]; then
+  if [ -x /usr/lib/jvm/java-17-openjdk-amd64/bin/jlink ]; then
+    jdk=/usr/lib/jvm/java-17-openjdk-amd64
+  elif command -v jlink >/dev/null 2>&1; then
+    jdk="$(dirname "$(dirname "$(readlink -f "$(command -v jlink)")")")"
+  else
+    die "no JDK with jlink found: install openjdk-17-jdk-headless or pass --jdk DIR"
+  fi
+fi
+for tool in jdeps jlink java; do
+  [ -x "$jdk/bin/$tool" ] || die "$jdk/bin/$tool is missing (need a full JDK 17)"
+done
+jdk_version="$("$jdk/bin/java" -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java.specification.version = //p')"
+[ "$jdk_version" = 17 ] || die "$jdk is Java $jdk_version; the package is built with Java 17"
+
+[ "$(uname -m)" = x86_64 ] || die "only linux-x86_64 is packaged (netty's native epoll jar is x86_64)"
+ap_jar="$(ls "$lib"/haap-aggregation-point-*.jar 2>/dev/null | head -1)"
+[ -n "$ap_jar" ] || die "no haap-aggregation-point jar in $lib: run ./haap build first"
+version="$(basename "$ap_jar" .jar)"
+version="${version#haap-aggregation-point-}"
+name="haap-$version"
+work="$out/package-work"
+stage="$work/$name"
+tarball="$out/$name-linux-x86_64.tar.gz"
+
+rm -rf "$work"
+mkdir -p "$stage/bin" "$stage/lib" "$stage/config/examples" "$stage/doc"
+
+# The jars: everything the applications run with, not the deploy module's own jar
+# (testbed and demo). Sorted, so the class path and the CDS archive are reproducible.
+jars=()
+while IFS= read -r jar; do
+  case "$(basename "$jar")" in
+    haap-deploy-*|haap-loadtest-*|*-tests.jar) continue ;;
+  esac
+  cp -p "$jar" "$stage/lib/"
+  jars+=("$(basename "$jar")")
+done < <(ls "$lib"/*.jar | LC_ALL=C sort)
+[ ${#jars[@]} -gt 0 ] || die "no jars in $lib"
+
+# JDK modules: every module jdeps finds referenced by the jars, except those referenced
+# only by library classes HAAP never loads (checked class by class below, so a new use
+# of such a module fails the build instead of failing at run time):
+#   java.desktop  typesafe-config's ConfigBeanImpl (ConfigBeanFactory), Micrometer's
+#                 Log4j2Metrics binder (java.beans)
+#   java.sql      Micrometer's database binders
+#   java.naming   Netty's TLS trust manager (LdapName); HAAP has no TLS
+unused_modules='java.desktop java.sql java.naming'
+unused_users='^(com\.typesafe\.config\.impl\.ConfigBeanImpl|io\.micrometer\.core\.instrument\.binder\.db\.[A-Za-z]+|io\.micrometer\.core\.instrument\.binder\.logging\.Log4j2Metrics|io\.netty\.handler\.ssl\.[A-Za-z0-9$]+)$'
+jdeps=("$jdk/bin/jdeps" --ignore-missing-deps --multi-release 17)
+log "jdeps over ${#jars[@]} jars ..."
+all_modules="$("${jdeps[@]}" --list-deps "$stage"/lib/*.jar 2>/dev/null \
+  | sed -n 's/^ *\(\(java\|jdk\)\.[a-z.]*\)$/\1/p' | LC_ALL=C sort -u)"
+echo "$all_modules" | grep -qx java.base || die "jdeps listed no modules"
+uses="$("${jdeps[@]}" -verbose:class "$stage"/lib/*.jar 2>/dev/null \
+  | awk -v unused=" $unused_modules " '$2 == "->" && index(unused, " " $4 " ") { print $1 " " $4 }' | LC_ALL=C sort -u)"
+unexpected="$(echo "$uses" | RE="$unused_users" awk 'NF && $1 !~ ENVIRON["RE"]')"
+[ -z "$unexpected" ] || die "classes use modules left out of the runtime (add them or update the list): $unexpected"
+modules="$(echo "$all_modules" | grep -vxF -f <(tr ' ' '\n' <<< "$unused_modules") | paste -sd, -)"
+log "jlink runtime with: $modules (left out: $unused_modules)"
+"$jdk/bin/jlink" --add-modules "$modules" --strip-debug --no-header-files --no-man-pages \
+  --generate-cds-archive --output "$stage/runtime" >&2
+# The CDS archive for heaps over 32 GiB (no compressed oops) is 10 MiB that a router never
+# uses; such a JVM just starts without the base archive.
+rm -f "$stage/runtime/lib/server/classes_nocoops.jsa"
+printf '%s\n' "$modules" > "$stage/runtime/haap-modules"
+
+# Launchers: the class path jar by jar, relative to the unpacked directory (the launchers
+# run the JVM there, as the training run below does).
+classpath=""
+for jar in "${jars[@]}"; do
+  classpath="${classpath:+$classpath:}lib/$jar"
+done
+make_launcher() {
+  local name="$1" title="$2" main="$3"
+  sed -e "s|@NAME@|$name|g" -e "s|@TITLE@|$title|g" -e "s|@MAIN@|$main|g" \
+      -e "s|@CLASSPATH@|$classpath|" "$HERE/launcher.sh.in" > "$stage/bin/$name"
+  chmod 755 "$stage/bin/$name"
+}
+make_launcher haap-ap "aggregation point" org.haap.ap.Main
+make_launcher haap-gateway "client gateway" org.haap.gateway.Main
+
+# Operator files: the same files the testbed loads.
+cp -p "$ROOT"/config/examples/*.conf "$stage/config/examples/"
+cp -p "$ROOT/config/src/main/resources/reference.conf" "$stage/config/reference.conf"
+mkdir -p "$stage/nftables" "$stage/sysctl" "$stage/systemd"
+cp -p "$DEPLOY"/nftables/* "$stage/nftables/"
+cp -p "$DEPLOY"/sysctl/* "$stage/sysctl/"
+cp -p "$DEPLOY"/systemd/*.service "$DEPLOY/systemd/README.md" "$stage/systemd/"
+[ -f "$ROOT/docs/packaging.md" ] && cp -p "$ROOT/docs/packaging.md" "$stage/doc/"
+
+# Class-data sharing: a dynamic archive written at the exit of a training run that starts
+# the aggregation point on loopback (plain TCP, ephemeral ports), takes one connection and
+# one metrics scrape, and stops on SIGTERM. It holds the classes both applications share
+# (Netty, jnr-ffi, config, Micrometer, the core); the launchers map it at start.
+train_ap() {
+  local conf="$work/training.conf" trace="$work/training.log" pid port mport i
+  cat > "$conf" <<'CONF'
+haap.aggregation-point {
+  listen = ["127.0.0.1:0"]
+  protocol = tcp
+  event-loops = 1
+  timeouts { header = 1s, drain = 1s }
+  metrics { enabled = true, listen = "127.0.0.1:0" }
+}
+CONF
+  (cd "$stage" && exec runtime/bin/java -XX:ArchiveClassesAtExit=lib/haap.jsa -Xlog:cds=off -Xlog:cds+dynamic=off \
+    -cp "$classpath" org.haap.ap.Main --config "$conf") > "$trace" 2>&1 &
+  pid=$!
+  for i in $(seq 1 300); do
+    grep -q 'listening on' "$trace" && break
+    kill -0 "$pid" 2>/dev/null || break
+    sleep 0.1
+  done
+  port="$(sed -n 's/.*listening on 127\.0\.0\.1:\([0-9]*\).*/\1/p' "$trace")"
+  mport="$(sed -n 's|.*metrics on http://127\.0\.0\.1:\([0-9]*\)/metrics.*|\1|p' "$trace")"
+  if [ -z "$port" ] || [ -z "$mport" ]; then
+    kill -TERM "$pid" 2>/dev/null || true
+    wait "$pid" 2>/dev/null || true
+    log "training run did not start: $(tr '\n' ' ' < "$trace")"
+    return 1
+  fi
+  # subshells: a failed /dev/tcp redirection must not end this script with the JVM running
+  (exec 3<>"/dev/tcp/127.0.0.1/$port") || log "training: connect to the listener failed"
+  (exec 4<>"/dev/tcp/127.0.0.1/$mport"
+   printf 'GET /metrics HTTP/1.0\r\nHost: localhost\r\n\r\n' >&4
+   cat <&4 > /dev/null) || log "training: metrics scrape failed"
+  kill -TERM "$pid"
+  wait "$pid" || true
+  [ -s "$stage/lib/haap.jsa" ]
+}
+if [ "$cds" = 1 ]; then
+  log "CDS training run (aggregation point on loopback) ..."
+  if ! train_ap; then
+    rm -f "$stage/lib/haap.jsa"
+    die "the CDS training run failed (use --no-cds to build without the archive)"
+  fi
+fi
+
+log "writing $tarball ..."
+rm -f "$tarball"
+tar -C "$work" --owner=0 --group=0 --numeric-owner -czf "$tarball" "$name"
+rm -rf "$work"
+bytes="$(stat -c %s "$tarball")"
+log "$(basename "$tarball"): $bytes bytes ($(awk -v b="$bytes" 'BEGIN { printf "%.1f MiB", b / 1048576 }'))"
+printf '%s\n' "$tarball"

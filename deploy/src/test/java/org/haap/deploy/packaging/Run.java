@@ -1,0 +1,81 @@
+package org.haap.deploy.packaging;
+
+import static org.junit.jupiter.api.Assertions.fail;
+import static org.junit.jupiter.api.Assumptions.abort;
+
+import java.io.File;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/** Runs a command to completion for the packaging tests and checks their prerequisites. */
+final class Run {
+
+    /** Exit status and output of a finished command. */
+    record Result(int exitCode, String stdout, String stderr) {
+        @Override
+        public String toString() {
+            return "exit " + exitCode + "\n--- stdout\n" + stdout + "\n--- stderr\n" + stderr;
+        }
+    }
+
+    private Run() {
+    }
+
+    /**
+     * Runs {@code command} in {@code dir}; {@code env} replaces the whole environment when not
+     * {@code null}. Fails the test if it does not end within {@code timeoutSeconds}.
+     */
+    static Result run(List<String> command, Path dir, Map<String, String> env, long timeoutSeconds)
+            throws IOException, InterruptedException {
+        ProcessBuilder pb = new ProcessBuilder(command).directory(dir.toAbsolutePath().toFile());
+        if (env != null) {
+            pb.environment().clear();
+            pb.environment().putAll(env);
+        }
+        Path out = Files.createTempFile("haapt-pkg-out", ".txt");
+        Path err = Files.createTempFile("haapt-pkg-err", ".txt");
+        try {
+            pb.redirectOutput(out.toFile()).redirectError(err.toFile());
+            Process p = pb.start();
+            if (!p.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
+                p.destroyForcibly().waitFor();
+                fail(command + " did not end within " + timeoutSeconds + " s");
+            }
+            return new Result(p.exitValue(), Files.readString(out, StandardCharsets.UTF_8),
+                    Files.readString(err, StandardCharsets.UTF_8));
+        } finally {
+            Files.deleteIfExists(out);
+            Files.deleteIfExists(err);
+        }
+    }
+
+    /**
+     * Each command is an executable on the PATH. A missing one fails the test when
+     * {@code CI=true} and skips it otherwise.
+     */
+    static void requireCommands(String... commands) {
+        for (String command : commands) {
+            if (!onPath(command)) {
+                String msg = "the packaging test needs " + command + " on the PATH";
+                if ("true".equals(System.getenv("CI"))) {
+                    fail(msg);
+                }
+                abort(msg);
+            }
+        }
+    }
+
+    private static boolean onPath(String command) {
+        for (String dir : System.getenv().getOrDefault("PATH", "").split(File.pathSeparator)) {
+            if (!dir.isEmpty() && Files.isExecutable(Path.of(dir, command))) {
+                return true;
+            }
+        }
+        return false;
+    }
+}

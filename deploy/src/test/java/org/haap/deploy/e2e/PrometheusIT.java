@@ -57,8 +57,10 @@ import io.netty.channel.epoll.EpollIoHandler;
  * downloads at once) goes through the pair; then Prometheus's HTTP API must report the
  * bytes relayed per direction and the sessions within 10 % of what the test itself sent,
  * received and opened. Both endpoints must pass {@code promtool check metrics} and match
- * {@code docs/metrics.md} both ways. Per-WAN byte metrics do not exist yet: the byte
- * checks use the per-direction counters.
+ * {@code docs/metrics.md} both ways. The per-WAN byte counters, as Prometheus saw them,
+ * must add up to what the test sent and received, and split it between the WANs like the
+ * CPE's WAN interface counters do (within 10 %; the interfaces also count headers,
+ * retransmissions and ACKs, so their absolute values are larger).
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -162,6 +164,7 @@ class PrometheusIT {
         double completed0 = query(Node.AP, "sum(haap_ap_sessions_ended_total{reason=\"completed\"})");
 
         Map<Wan, WanCounters> wan0 = wanCounters();
+        Map<Wan, double[]> perWan0 = perWanBytes();
         before = System.currentTimeMillis() / 1000.0;
         long t0 = System.nanoTime();
         transfer();
@@ -169,10 +172,33 @@ class PrometheusIT {
         settled();
         after = System.currentTimeMillis() / 1000.0;
         Map<Wan, WanCounters> wan1 = wanCounters();
+        Map<Wan, double[]> perWan1 = perWanBytes();
+        Map<Wan, double[]> perWan = new java.util.EnumMap<>(Wan.class);
+        double[] metricSum = new double[2];
+        long[] ifaceSum = new long[2];
         for (Wan w : Wan.values()) {
             WanCounters d = wan1.get(w).minus(wan0.get(w));
-            System.out.printf(Locale.ROOT, "testbed WAN %s (CPE interface): tx %d B, rx %d B "
-                    + "(no per-WAN byte metric exists to compare with)%n", w, d.txBytes(), d.rxBytes());
+            double[] b = {perWan1.get(w)[0] - perWan0.get(w)[0], perWan1.get(w)[1] - perWan0.get(w)[1]};
+            perWan.put(w, b);
+            metricSum[0] += b[0];
+            metricSum[1] += b[1];
+            ifaceSum[0] += d.txBytes();
+            ifaceSum[1] += d.rxBytes();
+            System.out.printf(Locale.ROOT, "WAN %s: prometheus up %.0f B, down %.0f B; CPE interface tx %d B, "
+                    + "rx %d B%n", w, b[0], b[1], d.txBytes(), d.rxBytes());
+            assertTrue(b[0] > 0 && b[1] > 0, () -> w + ": no per-WAN bytes in Prometheus");
+        }
+        // The per-WAN counters are payload: together they carry what the test sent and received.
+        assertWithin("per-WAN upstream bytes, all WANs", sentUp, metricSum[0]);
+        assertWithin("per-WAN downstream bytes, all WANs", receivedDown, metricSum[1]);
+        // The interfaces also count headers, retransmissions and the other direction's ACKs (here,
+        // shaped and both directions at once, 6-13 %), so the split between the WANs is compared.
+        for (Wan w : Wan.values()) {
+            WanCounters d = wan1.get(w).minus(wan0.get(w));
+            assertWithin(w + " share of upstream bytes vs its interface's share",
+                    (double) d.txBytes() / ifaceSum[0], perWan.get(w)[0] / metricSum[0]);
+            assertWithin(w + " share of downstream bytes vs its interface's share",
+                    (double) d.rxBytes() / ifaceSum[1], perWan.get(w)[1] / metricSum[1]);
         }
 
         double gwUp = gatewayBytes("upstream") - gwUp0;
@@ -301,6 +327,17 @@ class PrometheusIT {
         return out;
     }
 
+    /** Per WAN: {upstream, downstream} of haap_gateway_wan_bytes_total as Prometheus has them. */
+    private Map<Wan, double[]> perWanBytes() {
+        Map<Wan, double[]> out = new java.util.EnumMap<>(Wan.class);
+        for (Wan w : Wan.values()) {
+            String sel = "haap_gateway_wan_bytes_total{wan=\"" + w.name().toLowerCase(Locale.ROOT) + "\",direction=\"";
+            out.put(w, new double[] {query(Node.CPE, "sum(" + sel + "upstream\"})"),
+                    query(Node.CPE, "sum(" + sel + "downstream\"})")});
+        }
+        return out;
+    }
+
     private double gatewayBytes(String direction) {
         return query(Node.CPE, "sum(haap_gateway_relay_bytes_total{direction=\"" + direction + "\"})");
     }
@@ -324,6 +361,14 @@ class PrometheusIT {
                         .orElse(-1), gatewayBytes(d), "gateway " + d + " bytes scraped");
                 assertEquals(ProxyPair.sample(ap, "haap_ap_relay_bytes_total{direction=\"" + d + "\"}")
                         .orElse(-1), apBytes(d), "AP " + d + " bytes scraped");
+            }
+            Map<Wan, double[]> scraped = perWanBytes();
+            for (Wan w : Wan.values()) {
+                String wan = w.name().toLowerCase(Locale.ROOT);
+                assertEquals(ProxyPair.sample(gw, "haap_gateway_wan_bytes_total{direction=\"upstream\",wan=\"" + wan
+                        + "\"}").orElse(-1), scraped.get(w)[0], w + " upstream bytes scraped");
+                assertEquals(ProxyPair.sample(gw, "haap_gateway_wan_bytes_total{direction=\"downstream\",wan=\"" + wan
+                        + "\"}").orElse(-1), scraped.get(w)[1], w + " downstream bytes scraped");
             }
             assertEquals(0.0, query(Node.CPE, "sum(haap_gateway_sessions_active)"), "gateway sessions scraped");
             assertEquals(0.0, query(Node.AP, "sum(haap_ap_sessions_active)"), "AP sessions scraped");
@@ -365,7 +410,7 @@ class PrometheusIT {
 
     private static void assertWithin(String what, double expected, double got) {
         assertTrue(Math.abs(got - expected) <= TOLERANCE * expected,
-                () -> String.format(Locale.ROOT, "%s: Prometheus %.0f, the test measured %.0f (more than %.0f %% apart)",
+                () -> String.format(Locale.ROOT, "%s: Prometheus %.6g, the test measured %.6g (more than %.0f %% apart)",
                         what, got, expected, 100 * TOLERANCE));
     }
 }

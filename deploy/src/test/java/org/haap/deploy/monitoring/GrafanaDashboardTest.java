@@ -75,7 +75,7 @@ class GrafanaDashboardTest {
     @Test
     void hasThePanelsOperatorsNeed() throws Exception {
         List<String> titles = extract().stream().filter(l -> l.startsWith("title:")).map(l -> l.substring(6)).toList();
-        for (String wanted : List.of("Gateway throughput by direction", "Connections established per WAN",
+        for (String wanted : List.of("Gateway throughput per WAN", "Connections established per WAN",
                 "Connect attempts per WAN and outcome", "Setup latency (gateway to AP)", "Gateway sessions",
                 "Gateway errors", "AP sessions", "AP errors", "Upstream connect latency")) {
             assertTrue(titles.contains(wanted), () -> "no panel '" + wanted + "' in " + titles);

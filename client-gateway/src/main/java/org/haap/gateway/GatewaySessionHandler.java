@@ -228,7 +228,7 @@ final class GatewaySessionHandler extends ChannelInboundHandlerAdapter {
             record.fallback();
         }
         state = State.AWAIT_REPLY;
-        gw.metrics().wanAccounting().track(upstream);
+        record.usage(gw.metrics().wanAccounting().track(upstream));
         upstream.config().setOption(ChannelOption.ALLOW_HALF_CLOSURE, true);
         upstream.pipeline().addLast(new ConvertMessageDecoder(), new ReplyHandler());
         ConvertMessage connect = ConvertMessage.connect(destination, pooled ? null : gw.cookie());

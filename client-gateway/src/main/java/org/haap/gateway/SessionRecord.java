@@ -4,11 +4,13 @@ import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
 import java.net.InetSocketAddress;
 import org.haap.core.session.Termination;
+import org.haap.gateway.accounting.WanUsage;
 
 /**
  * What one intercepted connection did, logged as one line when it ends: who ended it, why,
- * in which phase, bytes each way, the WAN used, setup time and whether the AP connection fell
- * back to TCP. Confined to the session's event loop.
+ * in which phase, bytes each way, the WAN of the initial subflow, setup time, whether the AP
+ * connection fell back to TCP, and the bytes each WAN carried ({@code wans=name:up/down,...},
+ * payload from the subflows' counters). Confined to the session's event loop.
  */
 final class SessionRecord {
 
@@ -26,6 +28,7 @@ final class SessionRecord {
     private long bytesDown;
     private String note;
     private boolean ended;
+    private WanUsage usage;
 
     SessionRecord(long id, InetSocketAddress client, InetSocketAddress destination) {
         this.id = id;
@@ -36,6 +39,11 @@ final class SessionRecord {
     void wan(String name, long setupMillis) {
         this.wan = name;
         this.setupMs = setupMillis;
+    }
+
+    /** What the AP connection carried per WAN (logged as {@code wans=}). */
+    void usage(WanUsage usage) {
+        this.usage = usage;
     }
 
     void bypass() {
@@ -81,6 +89,7 @@ final class SessionRecord {
                 + (fallback ? " fallback=tcp" : "")
                 + " " + t.logFields()
                 + " up=" + bytesUp + " down=" + bytesDown
+                + (usage == null ? "" : " wans=" + usage.summary())
                 + " ms=" + ms
                 + (note == null ? "" : " detail=\"" + note + '"');
     }

@@ -111,21 +111,27 @@ public final class WanAccounting {
 
     /**
      * Accounts {@code upstream} (an MPTCP connection to the aggregation point) from now until
-     * it closes. Call on its event loop.
+     * it closes, and returns what it carried per WAN (complete once it is closed). Call on
+     * its event loop.
      */
-    public void track(Channel upstream) {
+    public WanUsage track(Channel upstream) {
         EventLoop loop = upstream.eventLoop();
         if (!loop.inEventLoop()) {
             throw new IllegalStateException("track() must run on the channel's event loop");
         }
-        if (upstream.pipeline().get(HANDLER) != null || !upstream.isOpen()) {
-            return;
+        SampleOnClose existing = (SampleOnClose) upstream.pipeline().get(HANDLER);
+        if (existing != null) {
+            return existing.usage;
         }
-        SubflowLedger ledger = new SubflowLedger();
-        upstream.pipeline().addFirst(HANDLER, new SampleOnClose(ledger));
+        SampleOnClose handler = new SampleOnClose(new SubflowLedger());
+        if (!upstream.isOpen()) {
+            return handler.usage;
+        }
+        upstream.pipeline().addFirst(HANDLER, handler);
         Set<Channel> set = tracked.computeIfAbsent(loop, l -> new HashSet<>());
         set.add(upstream);
         upstream.closeFuture().addListener(f -> set.remove(upstream));
+        return handler.usage;
     }
 
     /** The bytes counted so far for {@code wan} in direction {@code d} (0 for an unknown WAN). */
@@ -142,26 +148,29 @@ public final class WanAccounting {
         for (Channel ch : List.copyOf(set)) {
             SampleOnClose h = (SampleOnClose) ch.pipeline().get(HANDLER);
             if (h != null) {
-                sample(ch, h.ledger);
+                sample(ch, h);
             }
         }
     }
 
-    private void sample(Channel ch, SubflowLedger ledger) {
+    private void sample(Channel ch, SampleOnClose h) {
         MptcpFullInfo info = MptcpInfoReader.fullInfo(ch).orElse(null);
         if (info == null) {
             return;
         }
-        for (SubflowLedger.Delta d : ledger.advance(info.subflows())) {
-            Map<Direction, Counter> c = counters.get(wanByAddress.getOrDefault(d.local().getAddress(), OTHER));
+        for (SubflowLedger.Delta d : h.ledger.advance(info.subflows())) {
+            String wan = wanByAddress.getOrDefault(d.local().getAddress(), OTHER);
+            Map<Direction, Counter> c = counters.get(wan);
             c.get(Direction.UPSTREAM).increment(d.up());
             c.get(Direction.DOWNSTREAM).increment(d.down());
+            h.usage.add(wan, d.up(), d.down());
         }
     }
 
     /** Takes the last sample when the gateway closes the connection, while its socket is open. */
     private final class SampleOnClose extends ChannelDuplexHandler {
         final SubflowLedger ledger;
+        final WanUsage usage = new WanUsage();
 
         SampleOnClose(SubflowLedger ledger) {
             this.ledger = ledger;
@@ -170,7 +179,7 @@ public final class WanAccounting {
         @Override
         public void close(ChannelHandlerContext ctx, ChannelPromise promise) throws Exception {
             if (ctx.channel().isOpen()) {
-                sample(ctx.channel(), ledger);
+                sample(ctx.channel(), this);
             }
             super.close(ctx, promise);
         }

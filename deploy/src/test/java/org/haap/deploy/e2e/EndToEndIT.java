@@ -22,6 +22,7 @@ import java.util.SplittableRandom;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import org.haap.core.mptcp.ClientSocketOptions;
 import org.haap.core.sys.NetworkNamespace;
@@ -204,6 +205,7 @@ class EndToEndIT {
         assertEquals(fileSha, Sha.of(got), "downloaded file differs");
         Files.delete(got);
         downBefore.assertAgreesSince("download");
+        assertSessionLineSplitsTheDownloadOverBothWans();
         PerWan upBefore = new PerWan(true);
         ExecResult up = testbed.exec(Node.CLIENT, List.of("curl", "-sS", "-f", "-H", "Expect:", "-T", file.toString(),
                 "-w", "\n%{speed_upload}", "http://" + AddressPlan.SERVER + ":" + HTTP_PORT + "/upload"), CURL_TIMEOUT);
@@ -387,6 +389,33 @@ class EndToEndIT {
             }
             assertTrue(total >= FILE_SIZE, what + ": the per-WAN counters miss bytes: " + total);
         }
+    }
+
+    /**
+     * The gateway's session log line of the 100 MiB download names both WANs in its
+     * {@code wans=} field, and their downstream bytes add up to the session's (within 1 %).
+     */
+    private void assertSessionLineSplitsTheDownloadOverBothWans() throws IOException {
+        Pattern down = Pattern.compile(" down=(\\d+) ");
+        Pattern wans = Pattern.compile(" wans=(\\S+)");
+        String line = await().atMost(Duration.ofSeconds(10)).until(() -> Files.readAllLines(proxies.gatewayLog())
+                .stream().filter(l -> l.contains("session ") && l.contains(":" + HTTP_PORT + " "))
+                .filter(l -> { Matcher m = down.matcher(l); return m.find() && Long.parseLong(m.group(1)) >= FILE_SIZE; })
+                .reduce((a, b) -> b).orElse(null), java.util.Objects::nonNull);
+        Matcher d = down.matcher(line);
+        Matcher w = wans.matcher(line);
+        assertTrue(d.find() && w.find(), () -> "no down= or wans= in " + line);
+        long total = Long.parseLong(d.group(1));
+        long sum = 0;
+        for (String part : w.group(1).split(",")) {
+            String[] f = part.split("[:/]");
+            assertTrue(Long.parseLong(f[2]) > 0, () -> "a WAN without downstream bytes in " + line);
+            sum += Long.parseLong(f[2]);
+        }
+        assertEquals(2, w.group(1).split(",").length, () -> "expected both WANs in " + line);
+        long counted = sum;
+        assertTrue(Math.abs(counted - total) <= total / 100, () -> "wans= adds up to " + counted + ", not " + total);
+        System.out.println("gateway session line: ..." + line.substring(line.indexOf(" up=")));
     }
 
     private Map<Wan, WanCounters> wanCounters() {

@@ -226,18 +226,21 @@ public final class ManagedConnection implements PmConnection {
 
     // ---- reconciliation ----
 
-    /** Sends the commands that bring the subflows closer to what the policy wants, within the rate bounds. */
+    /**
+     * Sends the commands that bring the subflows closer to what the policy wants, within the
+     * rate bounds: first the joins and flags, then the closes (make before break).
+     */
     public void reconcile(PmCommands commands, PmMeters meters) {
         for (PmWan wan : network.wans()) {
             Slot slot = slots[wan.index()];
-            switch (slot.want) {
-                case ACTIVE, BACKUP -> keep(wan, slot, slot.want == Want.BACKUP, commands, meters);
-                case ABSENT -> {
-                    for (ManagedSubflow s : on(wan)) {
-                        destroy(s, commands, meters);
-                    }
-                }
-                default -> {
+            if (slot.want == Want.ACTIVE || slot.want == Want.BACKUP) {
+                keep(wan, slot, slot.want == Want.BACKUP, commands, meters);
+            }
+        }
+        for (PmWan wan : network.wans()) {
+            if (slots[wan.index()].want == Want.ABSENT) {
+                for (ManagedSubflow s : on(wan)) {
+                    destroy(s, commands, meters);
                 }
             }
         }

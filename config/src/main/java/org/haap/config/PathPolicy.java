@@ -3,20 +3,29 @@ package org.haap.config;
 /**
  * Which subflows the gateway's path manager opens on which WANs
  * ({@code haap.gateway.path-manager.policy}; written {@code fullmesh}, {@code dsl-first},
- * {@code overflow}, {@code smart-backup}, {@code rtt-aware}). "First WAN" is the first of
- * {@code haap.gateway.wan}, the preferred one.
+ * {@code overflow}, {@code smart-backup}). "Preferred WAN" is the first of
+ * {@code haap.gateway.wan}. Under every policy a WAN the link monitor reports down has its
+ * subflows closed (never a connection's last one) and gets none until it is up again.
  */
 public enum PathPolicy {
-    /** A subflow on every WAN at once; WANs with {@code backup = true} join as backup subflows. */
+    /** A subflow on every live WAN, all active (aggregation); WANs with {@code backup = true} join as backup subflows. */
     FULLMESH,
-    /** Only the first usable WAN carries traffic; the next WAN is joined when it fails. */
+    /**
+     * The preferred WAN active, every other live WAN joined as a backup subflow (MP_PRIO);
+     * when the preferred WAN fails the best other one is made active, and back when it returns.
+     */
     DSL_FIRST,
-    /** The first WAN first; the next WAN is joined when the connection fills the ones it has. */
+    /**
+     * The preferred WAN active, the others (metered) as backup; the metered WANs are made
+     * active while the preferred one is saturated, degraded or down, with hysteresis and an
+     * optional monthly volume budget.
+     */
     OVERFLOW,
-    /** Subflows on every WAN, all but the first as backup; a backup is promoted when the first stalls. */
-    SMART_BACKUP,
-    /** Subflows on every WAN; a WAN whose RTT is far above the best WAN's is set to backup until it recovers. */
-    RTT_AWARE;
+    /**
+     * SMAPP's smart backup: a subflow on the preferred WAN only; when its retransmission
+     * timer passes a threshold a subflow is opened on the next WAN and the failing one closed.
+     */
+    SMART_BACKUP;
 
     /** Whether the in-kernel path manager can apply this policy (with endpoints and backup flags). */
     public boolean kernelCapable() {

@@ -14,6 +14,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.stream.Collectors;
 import org.haap.config.internal.InetLiterals;
 import org.junit.jupiter.api.Test;
@@ -135,11 +136,39 @@ class GatewayConfigTest {
 
     @Test
     void everyPolicyNameIsAccepted() {
-        for (String name : List.of("fullmesh", "dsl-first", "overflow", "smart-backup", "rtt-aware")) {
-            PathPolicy policy = gw(MINIMAL + "haap.gateway.path-manager { mode = userspace, policy = " + name + " }")
+        for (String name : List.of("fullmesh", "dsl-first", "overflow", "smart-backup")) {
+            PathPolicy policy = gw(MINIMAL + "haap.gateway.path-manager { mode = userspace, policy = " + name
+                    + ", overflow.capacity = 50Mbit/s }")
                     .pathManager().policy();
             assertEquals(name, policy.name().toLowerCase(Locale.ROOT).replace('_', '-'));
         }
+    }
+
+    @Test
+    void pathManagerThresholdsAreRead() {
+        PathManagerSettings pm = gw(MINIMAL + "haap.gateway.path-manager { mode = userspace, policy = overflow,"
+                + " overflow { capacity = \"1.5Mbit/s\", saturation = 0.9, release = 0.4, hold = 3s, budget = 20GiB,"
+                + " budget-reset-day = 15 }, smart-backup { rto-threshold = 800ms, retrans-threshold = 2, retry = 1m } }")
+                .pathManager();
+        assertEquals(new PathManagerSettings(PathManagerMode.USERSPACE, PathPolicy.OVERFLOW,
+                new PathManagerSettings.Overflow(OptionalLong.of(1_500_000), 0.9, 0.4, Duration.ofSeconds(3),
+                        OptionalLong.of(20L << 30), 15),
+                new PathManagerSettings.SmartBackup(Duration.ofMillis(800), 2, Duration.ofMinutes(1))), pm);
+        assertEquals(OptionalLong.of(800), gw(MINIMAL + "haap.gateway.path-manager.overflow.capacity = 800bit/s")
+                .pathManager().overflow().capacityBitsPerSecond());
+        assertEquals(OptionalLong.of(2_000_000_000L), gw(MINIMAL + "haap.gateway.path-manager.overflow.capacity = 2Gbit/s")
+                .pathManager().overflow().capacityBitsPerSecond());
+        assertEquals(OptionalLong.of(1000), gw(MINIMAL + "haap.gateway.path-manager.overflow.budget = 1000")
+                .pathManager().overflow().budgetBytes());
+    }
+
+    @Test
+    void pathManagerDefaultsMatchTheRecordDefaults() {
+        PathManagerSettings pm = gw(MINIMAL).pathManager();
+        assertEquals(PathManagerSettings.Overflow.DEFAULTS, pm.overflow());
+        assertEquals(PathManagerSettings.SmartBackup.DEFAULTS, pm.smartBackup());
+        assertThrows(IllegalArgumentException.class, () -> new PathManagerSettings.Overflow(OptionalLong.empty(),
+                0.5, 0.5, Duration.ofSeconds(1), OptionalLong.empty(), 1));
     }
 
     @Test
@@ -187,8 +216,24 @@ class GatewayConfigTest {
         "robe.pool.min = 17                  | robe.pool.min: 17 (expected: <= max (16))",
         "robe.pool.max-idle = 0s             | robe.pool.max-idle: 0s (expected: > 0)",
         "path-manager.mode = mptcpd          | path-manager.mode: mptcpd (expected: one of kernel, userspace)",
-        "path-manager.policy = random        | path-manager.policy: random (expected: one of fullmesh, dsl-first, overflow, smart-backup, rtt-aware)",
-        "path-manager.policy = rtt-aware     | path-manager.policy: rtt-aware (expected: fullmesh while mode = kernel; the other policies need mode = userspace)",
+        "path-manager.policy = random        | path-manager.policy: random (expected: one of fullmesh, dsl-first, overflow, smart-backup)",
+        "path-manager.policy = rtt-aware     | path-manager.policy: rtt-aware (expected: one of fullmesh, dsl-first, overflow, smart-backup)",
+        "path-manager.policy = dsl-first     | path-manager.policy: dsl-first (expected: fullmesh while mode = kernel; the other policies need mode = userspace)",
+        "path-manager { mode = userspace, policy = overflow } | path-manager.overflow.capacity: missing (expected: the preferred WAN's rate such as 50Mbit/s, required with policy = overflow)",
+        "path-manager.overflow.capacity = 50Mbps | path-manager.overflow.capacity: 50Mbps (expected: a rate such as 50Mbit/s (units bit/s, kbit/s, Mbit/s, Gbit/s))",
+        "path-manager.overflow.capacity = 0bit/s | path-manager.overflow.capacity: 0bit/s (expected: 1bit/s..1000Gbit/s)",
+        "path-manager.overflow.saturation = 1.5 | path-manager.overflow.saturation: 1.5 (expected: a number in (0, 1])",
+        "path-manager.overflow.saturation = high | path-manager.overflow.saturation: high (expected: a number in (0, 1])",
+        "path-manager.overflow.release = 0   | path-manager.overflow.release: 0 (expected: a number in (0, 1])",
+        "path-manager.overflow.release = 0.9 | path-manager.overflow.release: 0.9 (expected: < saturation (0.8))",
+        "path-manager.overflow.hold = 0s     | path-manager.overflow.hold: 0s (expected: > 0)",
+        "path-manager.overflow.budget = lots | path-manager.overflow.budget: lots (expected: a size such as 20GiB)",
+        "path-manager.overflow.budget = 0    | path-manager.overflow.budget: 0 (expected: > 0)",
+        "path-manager.overflow.budget-reset-day = 31 | path-manager.overflow.budget-reset-day: 31 (expected: 1..28)",
+        "path-manager.smart-backup.rto-threshold = 0ms | path-manager.smart-backup.rto-threshold: 0ms (expected: > 0)",
+        "path-manager.smart-backup.retrans-threshold = 0 | path-manager.smart-backup.retrans-threshold: 0 (expected: 1..255)",
+        "path-manager.smart-backup.retry = -1s | path-manager.smart-backup.retry: -1s (expected: > 0)",
+        "path-manager.smart-backup.retrans = 1 | path-manager.smart-backup.retrans: unknown key (expected: one of retrans-threshold, retry, rto-threshold)",
         "timeouts.connect = 0s               | timeouts.connect: 0s (expected: > 0)",
         "timeouts.convert-reply = -1s        | timeouts.convert-reply: -1s (expected: > 0)",
         "timeouts.idle = 0                   | timeouts.idle: 0 (expected: > 0)",

@@ -57,7 +57,8 @@ public final class MptcpStructs {
     public static TcpInfo tcpInfo(byte[] raw, int offset) {
         ByteBuffer b = le(Arrays.copyOfRange(raw, offset, offset + TCP_INFO_SIZE));
         return new TcpInfo(u32(b, 68), u32(b, 80), u32(b, 100), b.getLong(120), b.getLong(128), u32(b, 136),
-                b.getLong(200), b.getLong(208));
+                b.getLong(200), b.getLong(208),
+                u8(b, 0), u8(b, 2), u8(b, 4), u32(b, 8), u32(b, 24), u32(b, 32), u32(b, 72), u32(b, 56));
     }
 
     /**

@@ -1,0 +1,23 @@
+package org.haap.gateway.pm;
+
+import java.util.Collection;
+import java.util.List;
+
+/** A policy's view of what is not per connection: the WANs, their states and rates, all connections. */
+public interface PmNetwork {
+
+    /** Every WAN, in order of preference. */
+    List<PmWan> wans();
+
+    /** The link monitor's latest state of {@code wan}; {@link LinkState#UP} until it reported one. */
+    LinkState state(PmWan wan);
+
+    /** The gateway-wide throughput of {@code wan} in bits per second from the latest rates sample; 0 before one. */
+    double rate(PmWan wan);
+
+    /** The managed connections (established, with a WAN), in no particular order. */
+    Collection<? extends PmConnection> connections();
+
+    /** The engine's monotonic clock, nanoseconds. */
+    long nanoTime();
+}

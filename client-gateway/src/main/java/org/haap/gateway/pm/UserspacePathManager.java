@@ -1,0 +1,385 @@
+package org.haap.gateway.pm;
+
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import java.lang.System.Logger;
+import java.lang.System.Logger.Level;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.Collection;
+import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.Executor;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
+import org.haap.core.mptcp.MptcpFullInfo;
+import org.haap.core.mptcp.SubflowInfo;
+import org.haap.gateway.pm.internal.ManagedConnection;
+import org.haap.gateway.pm.internal.ManagedSubflow;
+import org.haap.gateway.pm.internal.PmMeters;
+
+/**
+ * The userspace path manager's engine. It is fed with the kernel's {@code mptcp_pm} events
+ * (in kernel terms: token, local and remote address and port), the link monitor's WAN
+ * states, per-connection TCP samples and gateway-wide per-WAN rates; it keeps the table of
+ * connections and subflows (a subflow belongs to the WAN owning its local address), hands
+ * every event to the {@link PathManagerPolicy} and carries out what the policy wants
+ * through {@link PmCommands} (see {@link PmConnection} for the rate bounds). A failed
+ * command is logged and counted ({@code haap_gateway_pm_commands_total{result="failed"}}),
+ * never fatal.
+ *
+ * <p>A connection whose initial subflow's local address belongs to no WAN is ignored, and
+ * so are all its later events. The caller passes only the gateway's own (client-side)
+ * connections: events with {@code SERVER_SIDE} set are not for this engine.
+ *
+ * <p>Every public method may be called from any thread: it hands its work to the engine's
+ * executor, one thread, where all table and policy code runs.
+ */
+public final class UserspacePathManager implements AutoCloseable, PmNetwork {
+
+    /** How often every connection is re-evaluated (retries within the rate bounds, policy timers). */
+    public static final Duration TICK = Duration.ofMillis(250);
+    /** A known subflow missing from samples this long after it was established is dropped. */
+    public static final Duration STALE = Duration.ofSeconds(2);
+
+    private static final Logger LOG = System.getLogger(UserspacePathManager.class.getName());
+
+    private final List<PmWan> wans;
+    private final PathManagerPolicy policy;
+    private final PmCommands commands;
+    private final Executor executor;
+    private final ScheduledExecutorService owned;
+    private final LongSupplier nanoClock;
+    private final PmMeters meters;
+    private final Map<Long, ManagedConnection> connections = new HashMap<>();
+    private final Set<Long> ignored = new HashSet<>();
+    private final Map<PmWan, LinkState> states = new HashMap<>();
+    private final Map<PmWan, Double> rates = new HashMap<>();
+    private boolean closed;
+
+    /**
+     * An engine running on {@code executor} (which must run tasks one at a time, in order)
+     * with the clock {@code nanoClock}; it does not tick by itself ({@link #tick()}).
+     */
+    public UserspacePathManager(List<PmWan> wans, PathManagerPolicy policy, PmCommands commands,
+            MeterRegistry registry, Executor executor, LongSupplier nanoClock) {
+        this(wans, policy, commands, registry, executor, nanoClock, null);
+    }
+
+    private UserspacePathManager(List<PmWan> wans, PathManagerPolicy policy, PmCommands commands,
+            MeterRegistry registry, Executor executor, LongSupplier nanoClock, ScheduledExecutorService owned) {
+        this.wans = List.copyOf(wans);
+        for (int i = 0; i < this.wans.size(); i++) {
+            if (this.wans.get(i).index() != i) {
+                throw new IllegalArgumentException("wans: " + this.wans + " (expected: wan i with index i)");
+            }
+        }
+        this.policy = Objects.requireNonNull(policy, "policy");
+        this.commands = Objects.requireNonNull(commands, "commands");
+        this.executor = Objects.requireNonNull(executor, "executor");
+        this.nanoClock = Objects.requireNonNull(nanoClock, "nanoClock");
+        this.owned = owned;
+        this.meters = new PmMeters(registry, this.wans);
+        for (PmWan w : this.wans) {
+            states.put(w, LinkState.UP);
+        }
+        Gauge.builder("haap.gateway.pm.connections", connections, Map::size)
+                .description("MPTCP connections managed by the userspace path manager").register(registry);
+    }
+
+    /**
+     * Starts an engine on its own thread ({@code haap-pm}) with {@link System#nanoTime()},
+     * ticking every {@link #TICK}; {@link #close()} stops the thread.
+     */
+    public static UserspacePathManager start(List<PmWan> wans, PathManagerPolicy policy, PmCommands commands,
+            MeterRegistry registry) {
+        ScheduledExecutorService thread = Executors.newSingleThreadScheduledExecutor(
+                new DefaultThreadFactory("haap-pm", true));
+        UserspacePathManager pm = new UserspacePathManager(wans, policy, commands, registry, thread,
+                System::nanoTime, thread);
+        long tick = TICK.toNanos();
+        thread.scheduleWithFixedDelay(pm::onTick, tick, tick, TimeUnit.NANOSECONDS);
+        LOG.log(Level.INFO, () -> "path manager: userspace, policy " + policy.name() + ", WANs " + wans);
+        return pm;
+    }
+
+    // ---- kernel events ----
+
+    /** {@code CREATED}: an MPTCP connection's initial subflow {@code local -> remote} is being opened. */
+    public void connectionCreated(long token, InetSocketAddress local, InetSocketAddress remote) {
+        run(() -> admit(token, local, remote));
+    }
+
+    /** {@code ESTABLISHED}: connection {@code token} is established on {@code local -> remote}. */
+    public void connectionEstablished(long token, InetSocketAddress local, InetSocketAddress remote) {
+        run(() -> {
+            ManagedConnection c = connections.get(token);
+            if (c == null) {
+                c = admit(token, local, remote);
+                if (c == null) {
+                    return;
+                }
+            }
+            if (!c.established()) {
+                c.markEstablished();
+                c.subflowEstablished(wanOf(local), local, remote, false);
+                policy.connectionEstablished(c);
+                settle(c);
+            }
+        });
+    }
+
+    /** {@code SUB_ESTABLISHED}: a new subflow of {@code token}. */
+    public void subflowEstablished(long token, InetSocketAddress local, InetSocketAddress remote, boolean backup) {
+        run(() -> {
+            ManagedConnection c = connections.get(token);
+            if (c != null) {
+                policy.subflowEstablished(c, c.subflowEstablished(wanOf(local), local, remote, backup));
+                settle(c);
+            }
+        });
+    }
+
+    /** {@code SUB_CLOSED}: a subflow of {@code token} closed, or a requested one failed; {@code errno} 0 = no error. */
+    public void subflowClosed(long token, InetSocketAddress local, InetSocketAddress remote, int errno) {
+        run(() -> {
+            ManagedConnection c = connections.get(token);
+            if (c != null) {
+                ManagedSubflow s = c.subflowClosed(wanOf(local), local, remote, errno);
+                if (s != null) {
+                    policy.subflowClosed(c, s, errno);
+                }
+                settle(c);
+            }
+        });
+    }
+
+    /** {@code SUB_PRIORITY}: the backup flag of a subflow of {@code token} changed. */
+    public void subflowPriority(long token, InetSocketAddress local, InetSocketAddress remote, boolean backup) {
+        run(() -> {
+            ManagedConnection c = connections.get(token);
+            if (c != null) {
+                ManagedSubflow s = c.subflowPriority(local, remote, backup);
+                if (s != null) {
+                    policy.subflowPriority(c, s);
+                }
+                settle(c);
+            }
+        });
+    }
+
+    /** {@code CLOSED}: connection {@code token} is gone. */
+    public void connectionClosed(long token) {
+        run(() -> {
+            ignored.remove(token);
+            ManagedConnection c = connections.remove(token);
+            if (c != null) {
+                policy.connectionClosed(c);
+            }
+        });
+    }
+
+    // ---- link monitor and samples ----
+
+    /** The link monitor's new state of the WAN named {@code wan}; an unknown name is ignored. */
+    public void wanState(String wan, LinkState state) {
+        Objects.requireNonNull(state, "state");
+        run(() -> {
+            PmWan w = wanNamed(wan);
+            LinkState previous = w == null ? null : states.put(w, state);
+            if (w == null || previous == state) {
+                return;
+            }
+            LOG.log(Level.INFO, () -> "path manager: WAN " + w + ' ' + previous + " -> " + state);
+            if (state == LinkState.UP) {
+                connections.values().forEach(c -> c.wanRecovered(w));
+            }
+            policy.wanStateChanged(w, previous, this);
+            settleAll();
+        });
+    }
+
+    /** The latest TCP counters of connection {@code token}'s subflows (e.g. from {@code MPTCP_FULL_INFO}). */
+    public void sample(long token, List<SubflowInfo> subflows) {
+        List<SubflowInfo> copy = List.copyOf(subflows);
+        run(() -> {
+            ManagedConnection c = connections.get(token);
+            if (c == null) {
+                return;
+            }
+            for (ManagedSubflow gone : c.sample(copy, STALE.toNanos())) {
+                policy.subflowClosed(c, gone, 0);
+            }
+            policy.sampled(c);
+            settle(c);
+        });
+    }
+
+    /** {@link #sample(long, List)} of an {@code MPTCP_FULL_INFO} result. */
+    public void sample(MptcpFullInfo info) {
+        sample(info.connection().token(), info.subflows());
+    }
+
+    /** The gateway-wide throughput of each WAN, bits per second, by WAN name (unknown names are ignored). */
+    public void wanRates(Map<String, Double> bitsPerSecond) {
+        Map<String, Double> copy = Map.copyOf(bitsPerSecond);
+        run(() -> {
+            rates.clear();
+            copy.forEach((name, rate) -> {
+                PmWan w = wanNamed(name);
+                if (w != null) {
+                    rates.put(w, rate);
+                }
+            });
+            policy.ratesSampled(this);
+            settleAll();
+        });
+    }
+
+    /** Re-evaluates every connection (the started engine does it every {@link #TICK}). */
+    public void tick() {
+        run(this::onTick);
+    }
+
+    /** Forgets every connection and stops the engine's own thread, if it has one; later calls do nothing. */
+    @Override
+    public void close() {
+        run(() -> {
+            closed = true;
+            connections.clear();
+            ignored.clear();
+        });
+        if (owned != null) {
+            owned.shutdown();
+        }
+    }
+
+    // ---- PmNetwork, for the policy (engine thread only) ----
+
+    @Override
+    public List<PmWan> wans() {
+        return wans;
+    }
+
+    @Override
+    public LinkState state(PmWan wan) {
+        return states.getOrDefault(wan, LinkState.UP);
+    }
+
+    @Override
+    public double rate(PmWan wan) {
+        return rates.getOrDefault(wan, 0.0);
+    }
+
+    @Override
+    public Collection<? extends PmConnection> connections() {
+        return connections.values().stream().filter(ManagedConnection::established).toList();
+    }
+
+    @Override
+    public long nanoTime() {
+        return nanoClock.getAsLong();
+    }
+
+    /** The commands sent, by kind, on {@code wan}, with result {@code ok} (for tests and diagnostics). */
+    public Map<PmMeters.Command, Double> commandCounts(PmWan wan, boolean ok) {
+        Map<PmMeters.Command, Double> out = new EnumMap<>(PmMeters.Command.class);
+        for (PmMeters.Command c : PmMeters.Command.values()) {
+            out.put(c, meters.commands(c, wan, ok));
+        }
+        return out;
+    }
+
+    /** The connection {@code token} as the policy sees it, or {@code null} (engine thread only; for tests). */
+    public PmConnection connection(long token) {
+        return connections.get(token);
+    }
+
+    // ---- internals ----
+
+    private void run(Runnable task) {
+        try {
+            executor.execute(() -> {
+                if (closed) {
+                    return;
+                }
+                try {
+                    task.run();
+                } catch (RuntimeException e) {
+                    LOG.log(Level.ERROR, "path manager: unexpected error", e);
+                }
+            });
+        } catch (RejectedExecutionException e) {
+            LOG.log(Level.DEBUG, "path manager: stopped, event dropped");
+        }
+    }
+
+    private ManagedConnection admit(long token, InetSocketAddress local, InetSocketAddress remote) {
+        if (connections.containsKey(token) || ignored.contains(token)) {
+            return connections.get(token);
+        }
+        if (wanOf(local) == null || remote == null) {
+            ignored.add(token);
+            meters.ignored();
+            LOG.log(Level.DEBUG, () -> "path manager: connection " + Long.toHexString(token) + " from " + local
+                    + " is on no WAN; left alone");
+            return null;
+        }
+        ManagedConnection c = new ManagedConnection(token, remote, this);
+        connections.put(token, c);
+        return c;
+    }
+
+    private void onTick() {
+        if (!closed) {
+            settleAll();
+        }
+    }
+
+    private void settleAll() {
+        for (ManagedConnection c : List.copyOf(connections.values())) {
+            settle(c);
+        }
+    }
+
+    /** Lets the policy state what {@code c} should have, then sends the commands for it. */
+    private void settle(ManagedConnection c) {
+        if (!c.established()) {
+            return;
+        }
+        policy.update(c);
+        c.reconcile(commands, meters);
+    }
+
+    private PmWan wanOf(InetSocketAddress local) {
+        if (local == null) {
+            return null;
+        }
+        InetAddress address = local.getAddress();
+        for (PmWan w : wans) {
+            if (w.owns(address)) {
+                return w;
+            }
+        }
+        return null;
+    }
+
+    private PmWan wanNamed(String name) {
+        for (PmWan w : wans) {
+            if (w.name().equals(name)) {
+                return w;
+            }
+        }
+        return null;
+    }
+}

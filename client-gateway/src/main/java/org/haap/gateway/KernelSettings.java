@@ -74,8 +74,8 @@ public final class KernelSettings {
                 prefix + "blackhole-timeout"));
         list.add(new Setting("syn_retrans_before_tcp_fallback", Integer.toString(sysctl.synRetransBeforeTcpFallback()),
                 prefix + "syn-retrans-before-tcp-fallback"));
-        // The userspace path manager is not implemented yet: the in-kernel one opens the subflows.
-        list.add(new Setting("path_manager", "kernel", "haap.gateway.path-manager.mode"));
+        list.add(new Setting("path_manager", mode == PathManagerMode.USERSPACE ? "userspace" : "kernel",
+                "haap.gateway.path-manager.mode"));
         return List.copyOf(list);
     }
 

@@ -63,4 +63,16 @@ class KernelSettingsTest {
     private String read(String name) throws Exception {
         return Files.readString(dir.resolve(name)).trim();
     }
+
+    @Test
+    void theUserspaceModeAsksForTheUserspacePathManager() throws Exception {
+        List<KernelSettings.Setting> userspace = KernelSettings.required(
+                new SysctlSettings(true, Duration.ZERO, 255, 8, 8), PathManagerMode.USERSPACE);
+        write("enabled", "1");
+        write("blackhole_timeout", "0");
+        write("syn_retrans_before_tcp_fallback", "255");
+        write("path_manager", "kernel");
+        new KernelSettings(dir).enforce(userspace, true);
+        assertEquals("userspace", Files.readString(dir.resolve("path_manager")).trim());
+    }
 }

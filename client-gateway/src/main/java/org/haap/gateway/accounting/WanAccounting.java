@@ -18,9 +18,11 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import org.haap.core.mptcp.MptcpFullInfo;
 import org.haap.core.mptcp.MptcpInfoReader;
 import org.haap.core.relay.Direction;
@@ -57,6 +59,10 @@ public final class WanAccounting {
     private final Map<String, Map<Direction, Counter>> counters = new HashMap<>();
     private final Map<EventExecutor, Set<Channel>> tracked = new ConcurrentHashMap<>();
     private final List<ScheduledFuture<?>> samplers = new ArrayList<>();
+    private volatile Consumer<MptcpFullInfo> sampleListener = info -> { };
+    private volatile Consumer<Map<String, Double>> rateListener = rates -> { };
+    private final Map<String, double[]> lastCounts = new HashMap<>(); // the rate task's thread only
+    private long lastRateNanos;
 
     /** Accounting for {@code wans}, sampled every {@link #DEFAULT_INTERVAL}. */
     public WanAccounting(MeterRegistry registry, List<WanPath> wans) {
@@ -91,13 +97,55 @@ public final class WanAccounting {
         }
     }
 
+    /**
+     * Also hands every periodic sample of a tracked connection to {@code listener} (on the
+     * connection's event loop; for the path manager). Set before {@link #start}.
+     */
+    public void onSample(Consumer<MptcpFullInfo> listener) {
+        this.sampleListener = Objects.requireNonNull(listener, "listener");
+    }
+
+    /**
+     * Also computes, every interval, each WAN's rate in bits per second in its busier
+     * direction and hands the map (WAN name to rate, without {@link #OTHER}) to
+     * {@code listener} (for the path manager). Set before {@link #start}.
+     */
+    public void onRates(Consumer<Map<String, Double>> listener) {
+        this.rateListener = Objects.requireNonNull(listener, "listener");
+    }
+
     /** Starts sampling on every event loop of {@code group}. */
     public void start(EventLoopGroup group) {
         long nanos = interval.toNanos();
-        for (EventExecutor loop : group) {
-            synchronized (samplers) {
+        synchronized (samplers) {
+            for (EventExecutor loop : group) {
                 samplers.add(loop.scheduleAtFixedRate(() -> sampleAll(loop), nanos, nanos, TimeUnit.NANOSECONDS));
             }
+            EventExecutor rateLoop = group.next();
+            rateLoop.execute(this::rates); // the baseline
+            samplers.add(rateLoop.scheduleAtFixedRate(this::rates, nanos, nanos, TimeUnit.NANOSECONDS));
+        }
+    }
+
+    private void rates() {
+        long now = System.nanoTime();
+        double seconds = (now - lastRateNanos) / 1e9;
+        boolean first = lastRateNanos == 0;
+        lastRateNanos = now;
+        Map<String, Double> out = new HashMap<>();
+        for (Map.Entry<String, Map<Direction, Counter>> e : counters.entrySet()) {
+            if (OTHER.equals(e.getKey())) {
+                continue;
+            }
+            double up = e.getValue().get(Direction.UPSTREAM).count();
+            double down = e.getValue().get(Direction.DOWNSTREAM).count();
+            double[] last = lastCounts.put(e.getKey(), new double[] {up, down});
+            if (!first && last != null && seconds > 0) {
+                out.put(e.getKey(), 8 * Math.max(up - last[0], down - last[1]) / seconds);
+            }
+        }
+        if (!first) {
+            rateListener.accept(Map.copyOf(out));
         }
     }
 
@@ -148,15 +196,18 @@ public final class WanAccounting {
         for (Channel ch : List.copyOf(set)) {
             SampleOnClose h = (SampleOnClose) ch.pipeline().get(HANDLER);
             if (h != null) {
-                sample(ch, h);
+                MptcpFullInfo info = sample(ch, h);
+                if (info != null) {
+                    sampleListener.accept(info);
+                }
             }
         }
     }
 
-    private void sample(Channel ch, SampleOnClose h) {
+    private MptcpFullInfo sample(Channel ch, SampleOnClose h) {
         MptcpFullInfo info = MptcpInfoReader.fullInfo(ch).orElse(null);
         if (info == null) {
-            return;
+            return null;
         }
         for (SubflowLedger.Delta d : h.ledger.advance(info.subflows())) {
             String wan = wanByAddress.getOrDefault(d.local().getAddress(), OTHER);
@@ -165,6 +216,7 @@ public final class WanAccounting {
             c.get(Direction.DOWNSTREAM).increment(d.down());
             h.usage.add(wan, d.up(), d.down());
         }
+        return info;
     }
 
     /** Takes the last sample when the gateway closes the connection, while its socket is open. */

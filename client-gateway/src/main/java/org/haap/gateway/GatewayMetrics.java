@@ -66,7 +66,10 @@ public final class GatewayMetrics implements RelayListener {
     private io.micrometer.core.instrument.Counter poolMisses;
     private final java.util.concurrent.atomic.AtomicInteger poolIdle = new java.util.concurrent.atomic.AtomicInteger();
 
+    private final MeterRegistry registry;
+
     public GatewayMetrics(MeterRegistry registry, List<WanPath> paths, String mode) {
+        this.registry = registry;
         poolHits = Counter.builder("haap.gateway.pool.takes").description(
                 "LAN connections that looked for a warm-pool connection, by result").tag("result", "hit")
                 .register(registry);
@@ -118,6 +121,11 @@ public final class GatewayMetrics implements RelayListener {
                     .description("Times reading paused because the receiving side was not writable")
                     .tag("direction", lower(d)).register(registry));
         }
+    }
+
+    /** The registry the meters are in (the link monitor registers its own there). */
+    MeterRegistry registry() {
+        return registry;
     }
 
     void sessionOpened() {

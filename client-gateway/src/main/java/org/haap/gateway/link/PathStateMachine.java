@@ -25,9 +25,16 @@ import org.haap.robe.WanPath;
  *       {@code degradedLoss} % or its mean RTT at least {@code degradedRtt}; degraded →
  *       up when the loss is at most half of that and the mean RTT below 80 % of it.</li>
  * </ul>
- * The initial state is up (the WAN is assumed to work until probes say otherwise).
+ * The initial state is up (the WAN is assumed to work until probes say otherwise). Until the
+ * WAN's first probe is answered, probes sent in the first {@link #START_GRACE} after the first
+ * one are counted as lost but neither break a streak nor enter the window: a cold start on either side (class loading, JIT,
+ * neighbour discovery) is not a failure of the path. A WAN dead from the start is therefore
+ * down after that grace plus the usual detection time.
  */
 public final class PathStateMachine {
+
+    /** See the class documentation. */
+    public static final Duration START_GRACE = Duration.ofSeconds(2);
 
     /** Outstanding probes kept at most; older ones are declared lost. */
     static final int MAX_OUTSTANDING = 64;
@@ -51,6 +58,8 @@ public final class PathStateMachine {
     private int answeredInARow;
     private boolean carrierUp = true;
     private long lastAnswerNanos = Long.MIN_VALUE;
+    private long firstSentNanos;
+    private boolean everSent;
     private LinkState state = LinkState.UP;
 
     /**
@@ -89,12 +98,16 @@ public final class PathStateMachine {
      */
     public long probeSent(long nowNanos) {
         long seq = nextSequence++;
+        if (!everSent) {
+            everSent = true;
+            firstSentNanos = nowNanos;
+        }
         outstanding.put(seq, nowNanos);
         if (outstanding.size() > MAX_OUTSTANDING) {
             Iterator<Map.Entry<Long, Long>> it = outstanding.entrySet().iterator();
-            long oldest = it.next().getKey();
+            Map.Entry<Long, Long> oldest = it.next();
             it.remove();
-            lost(oldest, nowNanos);
+            lost(oldest.getKey(), oldest.getValue(), nowNanos);
         }
         listener.probeSent(path);
         return seq;
@@ -131,7 +144,7 @@ public final class PathStateMachine {
                 break; // in sending order: the rest are younger
             }
             it.remove();
-            lost(e.getKey(), nowNanos);
+            lost(e.getKey(), e.getValue(), nowNanos);
         }
     }
 
@@ -153,8 +166,11 @@ public final class PathStateMachine {
         return carrierUp;
     }
 
-    private void lost(long sequence, long nowNanos) {
+    private void lost(long sequence, long sentNanos, long nowNanos) {
         listener.probeLost(path);
+        if (lastAnswerNanos == Long.MIN_VALUE && sentNanos - firstSentNanos < START_GRACE.toNanos()) {
+            return; // start-up grace: counted (listener) but not judged
+        }
         record(-1);
         if (sequence > newestAnswered) {
             lostInARow++;

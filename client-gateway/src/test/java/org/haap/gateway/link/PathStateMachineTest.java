@@ -121,6 +121,7 @@ class PathStateMachineTest {
     @Test
     void comesBackUpOnlyAfterTwoAnswersInARow() {
         PathStateMachine m = machine(DEFAULTS);
+        probe(m, -200 * MS, 10);
         for (int i = 0; i < 3; i++) {
             probe(m, i * 200 * MS, -1);
         }
@@ -223,8 +224,40 @@ class PathStateMachineTest {
     }
 
     @Test
+    void lossesBeforeTheFirstAnswerInTheStartGraceBreakNoStreak() {
+        PathStateMachine m = machine(DEFAULTS);
+        long t = 0;
+        for (; t < PathStateMachine.START_GRACE.toNanos(); t += 200 * MS) {
+            probe(m, t, -1);
+        }
+        assertEquals(LinkState.UP, m.state(), "a cold start is not a dead path");
+        assertEquals(10, lost, "but every lost probe is counted");
+        probe(m, t, -1);
+        probe(m, t + 200 * MS, -1);
+        assertEquals(LinkState.UP, m.state());
+        probe(m, t + 400 * MS, -1);
+        assertEquals(LinkState.DOWN, m.state(), "dead from the start: down after the grace + 3 probes");
+        assertEquals("up->down: 3 probes lost in a row, last answer never", changes.get(0));
+    }
+
+    @Test
+    void aColdStartWithALateFirstAnswerStaysUp() {
+        PathStateMachine m = machine(DEFAULTS);
+        for (int i = 0; i < 4; i++) {
+            probe(m, i * 200 * MS, -1);
+        }
+        probe(m, 800 * MS, 20);
+        for (int i = 5; i < 8; i++) {
+            probe(m, i * 200 * MS, -1);
+        }
+        assertEquals(LinkState.DOWN, m.state(), "after the first answer the grace is over");
+        assertEquals(List.of("up->down: 3 probes lost in a row, last answer 880 ms ago"), changes);
+    }
+
+    @Test
     void outstandingProbesAreBounded() {
         PathStateMachine m = machine(DEFAULTS);
+        probe(m, -1000 * MS, 10);
         for (int i = 0; i < PathStateMachine.MAX_OUTSTANDING + 5; i++) {
             m.probeSent(i);
         }

@@ -262,6 +262,11 @@ public final class LinkMonitor implements AutoCloseable {
         return new ArrayList<>(wans.keySet());
     }
 
+    /** The device {@code wan}'s probe socket is bound to, or null (for tests; blocks briefly). */
+    String probeDevice(String wan) {
+        return loop.submit(() -> wans.get(wan).prober.boundDevice()).syncUninterruptibly().getNow();
+    }
+
     /** The local address of {@code wan}'s probe socket, or null (for tests; blocks briefly). */
     InetSocketAddress probeAddress(String wan) {
         return loop.submit(() -> wans.get(wan).prober.localAddress()).syncUninterruptibly().getNow();

@@ -88,6 +88,7 @@ class LinkMonitorLoopbackTest {
         assertTrue(apMetrics.answeredCount() >= 5);
         InetSocketAddress local = monitor.probeAddress("lo");
         assertEquals(LO.source(), local.getAddress(), "bound to the WAN's source address");
+        assertEquals("lo", monitor.probeDevice("lo"), "bound to the WAN's device");
 
         responder.close();
         await().atMost(Duration.ofSeconds(10)).until(() -> monitor.state("lo") == LinkState.DOWN);

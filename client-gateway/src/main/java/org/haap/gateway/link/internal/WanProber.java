@@ -35,8 +35,10 @@ public final class WanProber {
     private static final int SOL_SOCKET = 1;
     /** SO_BINDTODEVICE. */
     private static final int SO_BINDTODEVICE = 25;
+    /** Interface name buffer size, NUL included. */
+    private static final int IFNAMSIZ = 16;
     private static final RawUnixChannelOption BIND_TO_DEVICE =
-            new RawUnixChannelOption("SO_BINDTODEVICE", SOL_SOCKET, SO_BINDTODEVICE, 16);
+            new RawUnixChannelOption("SO_BINDTODEVICE", SOL_SOCKET, SO_BINDTODEVICE, IFNAMSIZ);
 
     private final WanPath path;
     private final InetSocketAddress target;
@@ -45,6 +47,7 @@ public final class WanProber {
     private final LongConsumer onReply;
     private EpollDatagramChannel channel;
     private String lastError;
+    private boolean warnedDevice;
 
     /**
      * @param path    the WAN
@@ -88,11 +91,16 @@ public final class WanProber {
                 ? SocketProtocolFamily.INET6 : SocketProtocolFamily.INET);
         try {
             byte[] name = path.interfaceName().getBytes(StandardCharsets.US_ASCII);
-            ByteBuffer device = ByteBuffer.allocateDirect(name.length + 1).put(name).put((byte) 0).flip();
+            // Netty checks a raw option's length: exactly IFNAMSIZ, the name NUL-padded.
+            ByteBuffer device = ByteBuffer.allocateDirect(IFNAMSIZ).put(name, 0, Math.min(name.length, IFNAMSIZ - 1));
+            device.clear();
             ch.config().setOption(BIND_TO_DEVICE, device);
         } catch (RuntimeException e) {
-            debugOnce("SO_BINDTODEVICE " + path.interfaceName() + " failed (" + e.getMessage()
-                    + "); probing with the source address only");
+            if (!warnedDevice) {
+                warnedDevice = true;
+                LOG.log(Level.WARNING, "wan " + path.name() + ": SO_BINDTODEVICE " + path.interfaceName()
+                        + " failed (" + e.getMessage() + "); probes are bound to the source address only");
+            }
         }
         ch.pipeline().addLast(new ReplyHandler());
         ChannelFuture registered = loop.register(ch);
@@ -121,6 +129,23 @@ public final class WanProber {
     public InetSocketAddress localAddress() {
         EpollDatagramChannel ch = channel;
         return ch == null ? null : ch.localAddress();
+    }
+
+    /** The device the probe socket is bound to ({@code SO_BINDTODEVICE}), "" if none, null while no socket. */
+    public String boundDevice() {
+        EpollDatagramChannel ch = channel;
+        if (ch == null) {
+            return null;
+        }
+        ByteBuffer b = ch.config().getOption(BIND_TO_DEVICE);
+        b.clear(); // Netty 4.2.10 flips without advancing the position: the value is in [0, capacity)
+        byte[] name = new byte[b.remaining()];
+        b.get(name);
+        int n = 0;
+        while (n < name.length && name[n] != 0) {
+            n++;
+        }
+        return new String(name, 0, n, StandardCharsets.US_ASCII);
     }
 
     /** Closes the socket. */

@@ -93,7 +93,8 @@ public final class LinkMonitor implements AutoCloseable {
                 EpollIoHandler.newFactory());
         LinkMonitor m = new LinkMonitor(settings, group, System::nanoTime, sysfs);
         ProbeCodec codec = new ProbeCodec(ProbeCodec.key(cookie));
-        LinkListener all = LinkListener.all(List.of(m.new Bookkeeping(), listener));
+        // Bookkeeping last: once state() shows a change, every listener has seen it.
+        LinkListener all = LinkListener.all(List.of(listener, m.new Bookkeeping()));
         for (WanPath p : paths) {
             Wan w = new Wan();
             w.machine = new PathStateMachine(p, settings, all);

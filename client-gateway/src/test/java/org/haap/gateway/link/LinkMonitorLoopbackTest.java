@@ -92,7 +92,7 @@ class LinkMonitorLoopbackTest {
 
         responder.close();
         await().atMost(Duration.ofSeconds(10)).until(() -> monitor.state("lo") == LinkState.DOWN);
-        assertTrue(!wanState.isUp(LO), "WanState told");
+        assertTrue(!wanState.isUp(LO), "WanState told before state() shows it");
         assertEquals(1.0, registry.get("haap.gateway.wan.state").tags("wan", "lo", "state", "down").gauge().value());
         assertEquals(0.0, registry.get("haap.gateway.wan.state").tags("wan", "lo", "state", "up").gauge().value());
         assertTrue(registry.get("haap.gateway.wan.probes.lost").tags("wan", "lo").counter().count() >= 3);

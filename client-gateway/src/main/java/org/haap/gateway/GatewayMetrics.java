@@ -128,6 +128,8 @@ public final class GatewayMetrics implements RelayListener {
     /** Bytes per WAN from the subflows of the connections to the aggregation point. */
     public org.haap.gateway.accounting.WanAccounting wanAccounting() {
         return wanAccounting;
+    }
+
     /** The registry the meters are in (the link monitor registers its own there). */
     MeterRegistry registry() {
         return registry;

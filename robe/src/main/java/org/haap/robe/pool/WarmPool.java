@@ -31,9 +31,11 @@ import org.haap.robe.WanState;
  * make the path manager add the MP_JOIN subflows on the other WANs.
  *
  * <ul>
- *   <li><b>Size.</b> The target is the recent connection rate (an EWMA, gain 1/4, of the
- *       takes per second, hits and misses alike, updated every tick) times
- *       {@link #HORIZON}, rounded up and clamped to {@code min..max}; idle plus opening
+ *   <li><b>Size.</b> The target is the larger of the recent connection rate (an EWMA, gain
+ *       1/4, of the takes per second, hits and misses alike, updated every tick) times
+ *       {@link #HORIZON} and the recent peak burst (the most takes in one tick, decaying with a
+ *       half-life of {@link #PEAK_HALF_LIFE}: a browser opens a page's connections at once, and
+ *       the next page wants as many), rounded up and clamped to {@code min..max}; idle plus opening
  *       connections are topped up to it, at most {@link #MAX_PARALLEL_OPENS} at a time, and
  *       idle ones above it are closed (oldest first).</li>
  *   <li><b>Recycling.</b> An idle connection is closed after {@code maxIdle}, or after 3/4 of
@@ -62,7 +64,9 @@ public final class WarmPool {
     /** How often the rate, the target, expiry and the WAN set are looked at. */
     public static final Duration TICK = Duration.ofMillis(250);
     /** The most connections opening at once. */
-    public static final int MAX_PARALLEL_OPENS = 4;
+    public static final int MAX_PARALLEL_OPENS = 8;
+    /** How fast the remembered peak burst fades: half of it after this long. */
+    public static final Duration PEAK_HALF_LIFE = Duration.ofSeconds(30);
     private static final double GAIN = 0.25;
     private static final long INITIAL_BACKOFF_NANOS = TimeUnit.SECONDS.toNanos(1);
     private static final long MAX_BACKOFF_NANOS = TimeUnit.SECONDS.toNanos(30);
@@ -84,6 +88,7 @@ public final class WarmPool {
     private int generation;
     private List<WanPath> wans;
     private double rate;
+    private double peak;
     private int demand;
     private long lastTickNanos;
     private long refillAfterNanos;
@@ -229,8 +234,10 @@ public final class WarmPool {
         double seconds = Math.max(1e-3, (now - lastTickNanos) / 1e9);
         lastTickNanos = now;
         rate += GAIN * (demand / seconds - rate);
+        peak = Math.max(demand, peak * Math.pow(0.5, seconds * 1e9 / PEAK_HALF_LIFE.toNanos()));
         demand = 0;
-        target = targetSize(rate, settings.min(), settings.max());
+        target = Math.max(targetSize(rate, settings.min(), settings.max()),
+                (int) Math.min(settings.max(), Math.ceil(peak - 0.1)));
         checkWans();
         for (Iterator<Entry> it = idle.iterator(); it.hasNext();) {
             Entry e = it.next();

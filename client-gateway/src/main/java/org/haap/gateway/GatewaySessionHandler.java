@@ -71,7 +71,7 @@ final class GatewaySessionHandler extends ChannelInboundHandlerAdapter {
     private enum State { NEW, HOLDING, ESTABLISHING, AWAIT_REPLY, CONNECTING_DIRECT, RELAYING, DONE }
 
     /** How long a pool hit waits for the client's first bytes before sending Connect alone. */
-    static final long CONNECT_HOLD_MILLIS = 3;
+    static final long CONNECT_HOLD_MILLIS = 10;
 
     private final GatewayContext gw;
     private Channel lan;

@@ -256,6 +256,13 @@ final class GatewaySessionHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         cancelHoldTimer();
+        if (!upstream.isActive()) {
+            // The aggregation point closed it while it waited here; nothing was sent on it.
+            gw.metrics().poolDead();
+            record.note("pooled connection closed before use, establishing afresh");
+            establishAfresh(upstream);
+            return;
+        }
         replay = lan.alloc().compositeBuffer(64);
         if (early != null) {
             replay.addComponent(true, early.retainedDuplicate());
@@ -278,6 +285,12 @@ final class GatewaySessionHandler extends ChannelInboundHandlerAdapter {
         early = replay;
         earlyCounted = early.readableBytes();
         replay = null;
+        establishAfresh(dead);
+        return true;
+    }
+
+    /** Drops the pooled connection {@code dead} and establishes a fresh one (RobE) instead. */
+    private void establishAfresh(Channel dead) {
         upstream = null;
         upstreamInputShut = false;
         dead.close();
@@ -288,7 +301,6 @@ final class GatewaySessionHandler extends ChannelInboundHandlerAdapter {
         if (!lanInputShut) {
             lan.read();
         }
-        return true;
     }
 
     /**
@@ -306,15 +318,23 @@ final class GatewaySessionHandler extends ChannelInboundHandlerAdapter {
         upstream.config().setOption(ChannelOption.ALLOW_HALF_CLOSURE, true);
         upstream.pipeline().addLast(new ConvertMessageDecoder(), new ReplyHandler());
         ConvertMessage connect = ConvertMessage.connect(destination, pooled ? null : gw.cookie());
-        upstream.write(Unpooled.wrappedBuffer(ConvertCodec.encode(connect)));
+        channel.write(Unpooled.wrappedBuffer(ConvertCodec.encode(connect)));
         if (early != null) {
             countEarly(early.readableBytes() - earlyCounted);
             earlyCounted = 0;
-            upstream.write(early, upstream.voidPromise());
+            channel.write(early, channel.voidPromise());
             early = null;
         }
-        upstream.flush();
-        upstream.read();
+        channel.flush();
+        channel.read();
+        if (state != State.AWAIT_REPLY) {
+            return; // a dead pooled connection fell back to a fresh one meanwhile
+        }
+        if (pooled && !channel.isActive()) {
+            // closed before its handlers were added: no channelInactive will reach them
+            retryAfterDeadPooled(channel, "closed");
+            return;
+        }
         replyTimer = lan.eventLoop().schedule(() -> {
             if (state == State.AWAIT_REPLY) {
                 record.note("no Convert reply within " + gw.config().timeouts().convertReply().toMillis() + " ms");

@@ -38,6 +38,8 @@ import org.haap.robe.WanState;
  *       the next page wants as many), rounded up and clamped to {@code min..max}; idle plus opening
  *       connections are topped up to it, at most {@link #MAX_PARALLEL_OPENS} at a time, and
  *       idle ones above it are closed (oldest first).</li>
+ *   <li><b>Refill timing.</b> A take refills {@link #REFILL_DELAY} later, once the taker's
+ *       Convert exchange is under way, so the replacement does not compete with it.</li>
  *   <li><b>Recycling.</b> An idle connection is closed after {@code maxIdle}, or after 3/4 of
  *       the idle timeout the aggregation point announced if that is shorter, and replaced.</li>
  *   <li><b>WAN changes.</b> When {@link WanState#candidates()} differs from the set the pool
@@ -65,6 +67,8 @@ public final class WarmPool {
     public static final Duration TICK = Duration.ofMillis(250);
     /** The most connections opening at once. */
     public static final int MAX_PARALLEL_OPENS = 8;
+    /** How long after a take the pool opens its replacement. */
+    public static final Duration REFILL_DELAY = Duration.ofMillis(30);
     /** How fast the remembered peak burst fades: half of it after this long. */
     public static final Duration PEAK_HALF_LIFE = Duration.ofSeconds(30);
     private static final double GAIN = 0.25;
@@ -94,6 +98,7 @@ public final class WarmPool {
     private long refillAfterNanos;
     private long backoffNanos;
     private boolean started;
+    private boolean refillScheduled;
     private boolean closed;
     private ScheduledFuture<?> ticker;
 
@@ -179,14 +184,30 @@ public final class WarmPool {
             idleCount = idle.size();
             e.watch.release();
             listener.hit();
-            refill();
+            refillSoon();
             return new PooledConnection(ch, e.established.path(), e.established.setupTime(),
                     Duration.ofNanos(now - e.since));
         }
         idleCount = 0;
         listener.miss();
-        refill();
+        refillSoon();
         return null;
+    }
+
+    /**
+     * Refills {@link #REFILL_DELAY} after a take, not at once: the caller is about to send its
+     * Convert message on this loop, and opening the replacement (sockets, SYNs on every WAN, a
+     * hello for the aggregation point to verify) would compete with it on both ends.
+     */
+    private void refillSoon() {
+        if (refillScheduled || closed) {
+            return;
+        }
+        refillScheduled = true;
+        loop.schedule(() -> {
+            refillScheduled = false;
+            refill();
+        }, REFILL_DELAY.toNanos(), TimeUnit.NANOSECONDS);
     }
 
     /** Closes every idle connection and discards those opening; refilling continues. */

@@ -155,14 +155,17 @@ public final class Gateway implements ServiceMain.Service {
                             + "); polling the interfaces' operstate instead");
                 }
             }
-            Establisher establisher = establisher(config, Connector.of(sockets, config.timeouts().connect()),
-                    wanState, PathHistory.withDefaults());
+            Connector connector = Connector.of(sockets, config.timeouts().connect());
+            PathHistory history = PathHistory.withDefaults();
+            Establisher establisher = establisher(config, connector, wanState, history);
             LoopGuard guard = new LoopGuard(config.aggregationPoint(), Interfaces::localAddresses,
                     Duration.ofSeconds(10), System::nanoTime);
             GatewayContext context = new GatewayContext(config, sockets, establisher, wanState, metrics, guard);
             group = new MultiThreadIoEventLoopGroup(config.effectiveEventLoops(),
                     new DefaultThreadFactory("haap-gw"), EpollIoHandler.newFactory());
-            startPools(config, context, establisher, wanState, group, metrics);
+            // The pool is refilled with RobE_SIM whatever robe.mode says: off the critical path,
+            // a SYN on every WAN at once costs nothing and always finds the fastest live WAN.
+            startPools(config, context, new RobeSim(connector, wanState, history), wanState, group, metrics);
             metrics.wanAccounting().start(group);
             for (InetSocketAddress address : config.listen()) {
                 EpollServerSocketChannel server = sockets.openServer(address, ServerSocketOptions.defaults()
@@ -214,7 +217,10 @@ public final class Gateway implements ServiceMain.Service {
         }
     }
 
-    /** One warm pool per event loop when {@code robe.pool.enabled} (needs {@code cookie}). */
+    /**
+     * One warm pool per event loop when {@code robe.pool.enabled} (needs {@code cookie}),
+     * refilled with {@code establisher} (RobE_SIM).
+     */
     private static void startPools(GatewayConfig config, GatewayContext context, Establisher establisher,
             WanState wanState, EventLoopGroup group, GatewayMetrics metrics) {
         var pool = config.robe().pool();

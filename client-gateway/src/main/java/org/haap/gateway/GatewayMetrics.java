@@ -65,6 +65,7 @@ public final class GatewayMetrics implements RelayListener {
      */
     private io.micrometer.core.instrument.Counter poolHits;
     private io.micrometer.core.instrument.Counter poolMisses;
+    private io.micrometer.core.instrument.Counter poolDead;
     private final java.util.concurrent.atomic.AtomicInteger poolIdle = new java.util.concurrent.atomic.AtomicInteger();
 
     private final MeterRegistry registry;
@@ -78,6 +79,9 @@ public final class GatewayMetrics implements RelayListener {
         poolMisses = Counter.builder("haap.gateway.pool.takes").description(
                 "LAN connections that looked for a warm-pool connection, by result").tag("result", "miss")
                 .register(registry);
+        poolDead = Counter.builder("haap.gateway.pool.dead").description(
+                "Warm-pool connections that the aggregation point had closed when a LAN connection used them;"
+                + " the session fell back to a fresh establishment").register(registry);
         io.micrometer.core.instrument.Gauge.builder("haap.gateway.pool.connections", poolIdle,
                 java.util.concurrent.atomic.AtomicInteger::get)
                 .description("Idle warm-pool connections ready to be taken").register(registry);
@@ -174,6 +178,15 @@ public final class GatewayMetrics implements RelayListener {
     /** Sets the idle pooled connections gauge (sum over the event loops' pools). */
     void poolIdle(int n) {
         poolIdle.set(n);
+    }
+
+    void poolDead() {
+        poolDead.increment();
+    }
+
+    /** Warm-pool connections found dead when used so far. */
+    public double poolDeadCount() {
+        return poolDead.count();
     }
 
     /** Warm-pool hits so far. */

@@ -14,8 +14,8 @@ import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.ScheduledFuture;
-import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
+import java.lang.System.Logger;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.Optional;
@@ -31,13 +31,15 @@ import org.haap.core.relay.Direction;
 import org.haap.core.relay.Relay;
 import org.haap.core.relay.RelayResult;
 import org.haap.core.relay.RelaySession;
-import org.haap.core.session.Termination;
 import org.haap.core.session.Termination.Phase;
 import org.haap.core.session.Termination.Reason;
 import org.haap.core.session.Termination.Side;
+import org.haap.core.session.Termination;
 import org.haap.gateway.GatewayMetrics.Result;
 import org.haap.robe.Established;
 import org.haap.robe.WanPath;
+import org.haap.robe.pool.PooledConnection;
+import org.haap.robe.pool.WarmPool;
 
 /**
  * One intercepted LAN connection, from accept until the relay takes over (then this handler
@@ -237,8 +239,8 @@ final class GatewaySessionHandler extends ChannelInboundHandlerAdapter {
 
     /** Takes a warm-pool connection for this LAN connection, if its loop's pool has one. */
     private boolean takeFromPool() {
-        org.haap.robe.pool.WarmPool pool = gw.pool(lan.eventLoop());
-        org.haap.robe.pool.PooledConnection pc = pool == null ? null : pool.take();
+        WarmPool pool = gw.pool(lan.eventLoop());
+        PooledConnection pc = pool == null ? null : pool.take();
         if (pc == null) {
             return false;
         }

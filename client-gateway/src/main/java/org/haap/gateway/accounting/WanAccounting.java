@@ -1,6 +1,7 @@
 package org.haap.gateway.accounting;
 
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelDuplexHandler;
@@ -25,6 +26,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.haap.core.mptcp.MptcpFullInfo;
 import org.haap.core.mptcp.MptcpInfoReader;
+import org.haap.core.mptcp.SubflowInfo;
 import org.haap.core.relay.Direction;
 import org.haap.robe.WanPath;
 
@@ -36,7 +38,8 @@ import org.haap.robe.WanPath;
  * address is the subflow's local address. Up = bytes the aggregation point acknowledged
  * (retransmissions count once), down = bytes received.
  *
- * <p>Meter: {@code haap_gateway_wan_bytes_total{wan,direction}} (direction {@code upstream}
+ * <p>Meters: {@code haap_gateway_wan_subflows{wan}} (subflows per WAN at the last sample)
+ * and {@code haap_gateway_wan_bytes_total{wan,direction}} (direction {@code upstream}
  * or {@code downstream}, as the relay's counters; {@code wan="other"} for a subflow from an
  * address no WAN owns). Not counted: connections that fell back to plain TCP (counted in
  * {@code haap_gateway_mptcp_fallbacks_total}), and what a subflow carried after the last
@@ -62,6 +65,8 @@ public final class WanAccounting {
     private volatile Consumer<MptcpFullInfo> sampleListener = info -> { };
     private volatile Consumer<Map<String, Double>> rateListener = rates -> { };
     private final Map<String, double[]> lastCounts = new HashMap<>(); // the rate task's thread only
+    /** Per event loop, per WAN: the subflows its connections had at its last sampling round. */
+    private final Map<EventExecutor, Map<String, Integer>> subflowsByLoop = new ConcurrentHashMap<>();
     private long lastRateNanos;
 
     /** Accounting for {@code wans}, sampled every {@link #DEFAULT_INTERVAL}. */
@@ -94,7 +99,20 @@ public final class WanAccounting {
                         .register(registry));
             }
             counters.put(name, byDirection);
+            Gauge.builder("haap.gateway.wan.subflows", () -> subflows(name))
+                    .description("Subflows of the gateway's MPTCP connections to the aggregation point on each WAN "
+                            + "(as of the last sample, every interval)")
+                    .tag("wan", name).register(registry);
         }
+    }
+
+    /** The subflows on {@code wan} at the last sampling round of every event loop. */
+    public int subflows(String wan) {
+        int n = 0;
+        for (Map<String, Integer> m : subflowsByLoop.values()) {
+            n += m.getOrDefault(wan, 0);
+        }
+        return n;
     }
 
     /**
@@ -190,18 +208,21 @@ public final class WanAccounting {
 
     private void sampleAll(EventExecutor loop) {
         Set<Channel> set = tracked.get(loop);
-        if (set == null) {
-            return;
-        }
-        for (Channel ch : List.copyOf(set)) {
+        Map<String, Integer> subflows = new HashMap<>();
+        for (Channel ch : set == null ? List.<Channel>of() : List.copyOf(set)) {
             SampleOnClose h = (SampleOnClose) ch.pipeline().get(HANDLER);
             if (h != null) {
                 MptcpFullInfo info = sample(ch, h);
                 if (info != null) {
+                    for (SubflowInfo sf : info.subflows()) {
+                        String wan = sf.local() == null ? OTHER : wanByAddress.getOrDefault(sf.local().getAddress(), OTHER);
+                        subflows.merge(wan, 1, Integer::sum);
+                    }
                     sampleListener.accept(info);
                 }
             }
         }
+        subflowsByLoop.put(loop, subflows);
     }
 
     private MptcpFullInfo sample(Channel ch, SampleOnClose h) {

@@ -205,6 +205,8 @@ class PathManagerIT {
         double[] before = wanBytes();
         CompletableFuture<ExecResult> running = downloadAsync(BIG_PORT);
         await().atMost(Duration.ofSeconds(30)).until(() -> since(before)[0] > 5e6 && since(before)[1] > 5e6);
+        assertTrue(sample("haap_gateway_wan_subflows{wan=\"dsl\"}") >= 1
+                && sample("haap_gateway_wan_subflows{wan=\"lte\"}") >= 1, "a subflow on each WAN");
         long faultAt = System.nanoTime();
         inject.run();
         // Recovery: LTE alone back at 80 % of its 24 Mbit/s over a 500 ms window.
@@ -212,6 +214,13 @@ class PathManagerIT {
                 .until(() -> lteRateSince(500) >= 0.8 * 24e6 / 8 ? System.nanoTime() : 0L, t -> t > 0);
         await().pollDelay(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(3)).until(() -> true);
         assertTrue(!running.isDone(), fault + ": the download ended during the fault");
+        // The path manager closed the dead WAN's subflow (the link monitor declared it down).
+        try {
+            await().atMost(Duration.ofSeconds(10)).until(() -> sample("haap_gateway_wan_subflows{wan=\"dsl\"}") == 0);
+        } catch (org.awaitility.core.ConditionTimeoutException e) {
+            throw new AssertionError(fault + ": the DSL subflow is still listed:\n" + pmMetrics()
+                    + testbed.exec(Node.CPE, "ss", "-tniM").stdout(), e);
+        }
         double dslDuringFault = since(before)[0];
         long restoreAt = System.nanoTime();
         restore.run();
@@ -298,7 +307,8 @@ class PathManagerIT {
     }
 
     private String pmMetrics() {
-        return gatewayMetrics().lines().filter(l -> l.startsWith("haap_gateway_pm_")).reduce("", (a, b) -> a + b + "\n");
+        return gatewayMetrics().lines().filter(l -> l.startsWith("haap_gateway_pm_") || l.startsWith("haap_gateway_wan_"))
+                .reduce("", (a, b) -> a + b + "\n");
     }
 
     private String gatewayMetrics() {

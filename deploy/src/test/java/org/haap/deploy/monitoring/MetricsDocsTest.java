@@ -32,6 +32,7 @@ class MetricsDocsTest {
      */
     private static final List<String> GATEWAY_REGISTERED_AT_START = List.of("haap_gateway_wan_state",
             "haap_gateway_wan_state_changes_total", "haap_gateway_wan_probe_rtt_seconds",
+            "haap_gateway_wan_probe_rtt_seconds_max",
             "haap_gateway_wan_probes_sent_total", "haap_gateway_wan_probes_lost_total",
             "haap_gateway_pm_commands_total", "haap_gateway_pm_ignored_connections_total",
             "haap_gateway_pm_connections");

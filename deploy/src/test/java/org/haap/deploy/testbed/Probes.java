@@ -84,4 +84,15 @@ final class Probes {
         }
         throw new AssertionError("no mbit= line in " + r.stdout());
     }
+
+    /**
+     * Asserts a median connect RTT measured through the delay lines: not below the
+     * configured RTT (less 0.5 ms of clock granularity) and at most 2.5 ms above it (the
+     * delay line's own processing, more on a busy machine). That still tells every profile's
+     * RTTs apart (5, 10, 20, 40 ms).
+     */
+    static void assertRtt(double configuredMs, double measuredMs, String what) {
+        assertTrue(measuredMs >= configuredMs - 0.5 && measuredMs <= configuredMs + 2.5,
+                () -> what + ": measured " + measuredMs + " ms, configured " + configuredMs + " ms");
+    }
 }

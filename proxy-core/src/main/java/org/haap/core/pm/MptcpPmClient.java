@@ -232,12 +232,15 @@ public final class MptcpPmClient implements Closeable {
     }
 
     /**
-     * Withdraws local address id {@code localId} from connection {@code token} (REMOVE_ADDR;
-     * also closes the subflows using it); the peer reports {@link MptcpEventType#REMOVED}.
+     * Withdraws local address id {@code localId} (0..255; 0 is the initial subflow's address)
+     * from connection {@code token} (REMOVE_ADDR; also closes the subflows using it); the
+     * peer reports {@link MptcpEventType#REMOVED}.
      */
     public synchronized void removeAddress(long token, int localId) throws NetlinkException {
         checkToken(token);
-        checkId(localId);
+        if (localId < 0 || localId > 255) {
+            throw new IllegalArgumentException("localId: " + localId + " (expected: 0..255)");
+        }
         int seq = socket.nextSequence();
         transact(PmMessages.remove(family.id(), seq, token, localId), seq, "REMOVE");
     }

@@ -6,7 +6,9 @@ import java.lang.System.Logger.Level;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.EnumSet;
+import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
 import org.haap.core.pm.Endpoint;
 import org.haap.core.pm.EndpointFlag;
 import org.haap.core.pm.MptcpEvent;
@@ -36,6 +38,8 @@ public final class NetlinkBridge implements PmCommands, MptcpEventListener, Auto
     private final MptcpPmClient client;
     private final MptcpEventMonitor monitor;
     private volatile UserspacePathManager pm;
+    /** Per connection token: the kernel's local address id of each subflow (0 = the initial one). */
+    private final Map<Long, Map<InetSocketAddress, Integer>> localIds = new ConcurrentHashMap<>();
 
     private NetlinkBridge(MptcpPmClient client, MptcpEventMonitor monitor) {
         this.client = client;
@@ -72,9 +76,26 @@ public final class NetlinkBridge implements PmCommands, MptcpEventListener, Auto
                 backup ? EnumSet.of(EndpointFlag.BACKUP) : EnumSet.noneOf(EndpointFlag.class)), remote);
     }
 
+    /**
+     * {@code SUBFLOW_DESTROY}, then {@code REMOVE} of the subflow's local address id, which
+     * sends the peer an RM_ADDR over a remaining subflow. When the subflow's path is dead
+     * (the usual reason to close it), its own FIN or RST never arrives; the RM_ADDR makes the
+     * aggregation point close its end and reinject what was in flight on it at once, instead
+     * of after its retransmission timeouts.
+     */
     @Override
     public void destroySubflow(long token, InetSocketAddress local, InetSocketAddress remote) throws IOException {
         client.destroySubflow(token, local, remote);
+        Map<InetSocketAddress, Integer> ids = localIds.get(token);
+        Integer id = ids == null ? null : ids.remove(local);
+        if (id != null && !ids.containsValue(id)) {
+            try {
+                client.removeAddress(token, id);
+            } catch (NetlinkException | RuntimeException e) {
+                // Only a hint to the peer: the subflow itself is closed already.
+                LOG.log(Level.DEBUG, () -> "path manager: RM_ADDR id " + id + " not sent: " + e.getMessage());
+            }
+        }
     }
 
     @Override
@@ -95,15 +116,23 @@ public final class NetlinkBridge implements PmCommands, MptcpEventListener, Auto
             if (c.serverSide()) {
                 return;
             }
+            localIds.computeIfAbsent(c.token(), t -> new ConcurrentHashMap<>()).put(c.local(), 0);
             if (c.type() == MptcpEventType.CREATED) {
                 engine.connectionCreated(c.token(), c.local(), c.remote());
             } else {
                 engine.connectionEstablished(c.token(), c.local(), c.remote());
             }
         } else if (event instanceof MptcpEvent.Closed c) {
+            localIds.remove(c.token());
             engine.connectionClosed(c.token());
         } else if (event instanceof MptcpEvent.Subflow s) {
             MptcpSubflow sf = s.subflow();
+            if (s.type() == MptcpEventType.SUB_ESTABLISHED && sf.local() != null) {
+                Map<InetSocketAddress, Integer> ids = localIds.get(s.token());
+                if (ids != null) {
+                    ids.put(sf.local(), sf.localId());
+                }
+            }
             switch (s.type()) {
                 case SUB_ESTABLISHED -> engine.subflowEstablished(s.token(), sf.local(), sf.remote(), sf.backup());
                 case SUB_CLOSED -> engine.subflowClosed(s.token(), sf.local(), sf.remote(), sf.error());

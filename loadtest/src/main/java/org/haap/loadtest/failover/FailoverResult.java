@@ -106,9 +106,20 @@ public record FailoverResult(String profile, Map<String, Object> ratesMbit, Map<
                 faults.add(r.fault());
             }
         });
-        TimeSeriesPanels chart = new TimeSeriesPanels("Failover: goodput and WAN download rate ("
-                + profile + " profile, " + ratesMbit + " Mbit/s)", "time since transfer start (s)", "Mbit/s",
+        double sum = 0;
+        StringBuilder rates = new StringBuilder();
+        for (Map.Entry<String, Object> e : ratesMbit.entrySet()) {
+            double v = ((Number) e.getValue()).doubleValue();
+            sum += v;
+            rates.append(rates.length() == 0 ? "" : " + ").append(e.getKey().toUpperCase(Locale.ROOT)).append(' ')
+                    .append(Table.number(v, v == Math.rint(v) ? 0 : 1));
+        }
+        TimeSeriesPanels chart = new TimeSeriesPanels("Failover: client goodput and download rate per WAN ("
+                + profile + " profile, " + rates + " Mbit/s)", "time since transfer start (s)", "Mbit/s",
                 Math.max(1, faults.size()));
+        if (sum > 0) {
+            chart.yLimit(1.5 * sum); // goodput bursts after a stall would flatten everything else
+        }
         List<FailoverRun> ordered = new ArrayList<>(runs);
         // one row per path manager, one column per fault
         ordered.sort(java.util.Comparator.comparingInt((FailoverRun r) -> policyIndex(r))

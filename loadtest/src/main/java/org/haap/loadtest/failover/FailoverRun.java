@@ -13,8 +13,9 @@ import org.haap.deploy.testbed.Wan;
  *
  * @param fault           the injected fault
  * @param pathManager     the path manager asked for
- * @param effectiveMode   the path manager the gateway ran ({@code userspace} or {@code kernel}: a
- *                        gateway without the userspace path manager falls back to the kernel's)
+ * @param effectiveMode   the path manager the gateway ran: {@code userspace}, {@code kernel}, or
+ *                        {@code fallback} when it logged that the mode asked for is not
+ *                        implemented yet
  * @param recoverMs       fault to goodput back above the threshold; NaN if not before the repair
  * @param rejoinMs        repair to DSL carrying data again; NaN if not before the end
  * @param faultCommandMs  how long the injecting command took (the fault counts from its end)

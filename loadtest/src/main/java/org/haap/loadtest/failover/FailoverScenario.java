@@ -64,6 +64,8 @@ public final class FailoverScenario implements Scenario {
     static final Duration DRAIN = Duration.ofSeconds(20);
     /** The text the gateway logs when it has no userspace path manager and uses the kernel's. */
     static final String NOT_IMPLEMENTED = "is not implemented yet";
+    /** The effective mode reported when the gateway logged {@link #NOT_IMPLEMENTED}. */
+    static final String FALLBACK = "fallback";
 
     private final Timeline timeline;
     private final int streams;
@@ -136,8 +138,8 @@ public final class FailoverScenario implements Scenario {
             Path log = bed.startGateway(name, FailoverConfigs.gateway(pm, Wan.DSL));
             String effective = effectiveMode(pm, log);
             if (!effective.equals(pm.mode())) {
-                notes.add(pm.label() + ": the gateway has no " + pm.mode() + " path manager (it logged \"" + NOT_IMPLEMENTED
-                        + "\") and ran the in-kernel one");
+                notes.add(pm.label() + ": the gateway logged \"path-manager.mode = " + pm.mode() + " " + NOT_IMPLEMENTED
+                        + "\": its own path manager did not run (pm = " + effective + ")");
             }
             for (Fault fault : faults) {
                 n++;
@@ -169,10 +171,13 @@ public final class FailoverScenario implements Scenario {
         return m;
     }
 
-    /** The path manager the gateway really runs: its own mode, or {@code kernel} if it logged the fallback. */
+    /**
+     * The path manager the gateway really runs: the mode asked for, or {@value #FALLBACK} when
+     * it logged that the mode is not implemented (it then installs in-kernel endpoints only).
+     */
     static String effectiveMode(PathManagerChoice pm, Path gatewayLog) throws IOException {
         String text = Files.exists(gatewayLog) ? Files.readString(gatewayLog, StandardCharsets.UTF_8) : "";
-        return text.contains(NOT_IMPLEMENTED) ? "kernel" : pm.mode();
+        return text.contains(NOT_IMPLEMENTED) ? FALLBACK : pm.mode();
     }
 
     /** A few small exchanges through the gateway, so the measured transfer does not pay for start-up. */

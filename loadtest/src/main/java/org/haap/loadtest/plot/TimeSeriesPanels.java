@@ -72,6 +72,7 @@ public final class TimeSeriesPanels {
     private final String yLabel;
     private final int columns;
     private final List<Panel> panels = new ArrayList<>();
+    private double yLimit = Double.NaN;
 
     /** A chart with panels laid out in {@code columns} columns, row by row. */
     public TimeSeriesPanels(String title, String xLabel, String yLabel, int columns) {
@@ -82,6 +83,19 @@ public final class TimeSeriesPanels {
             throw new IllegalArgumentException("columns: " + columns + " (expected: 1..8)");
         }
         this.columns = columns;
+    }
+
+    /**
+     * Caps the y axis at about {@code max} (rounded up to a tick), so that a few short
+     * bursts do not flatten the rest; values above it are drawn at the top edge. Without a
+     * cap the axis reaches the largest value.
+     */
+    public TimeSeriesPanels yLimit(double max) {
+        if (!(max > 0) || Double.isInfinite(max)) {
+            throw new IllegalArgumentException("max: " + max + " (expected: > 0)");
+        }
+        this.yLimit = max;
+        return this;
     }
 
     /** Adds a panel. */
@@ -131,7 +145,7 @@ public final class TimeSeriesPanels {
                 }
             }
             double xTop = Frame.niceCeiling(xMax);
-            double yTop = Frame.niceCeiling(yMax * 1.05);
+            double yTop = Frame.niceCeiling(Double.isNaN(yLimit) ? yMax * 1.05 : Math.min(yMax * 1.05, yLimit));
             for (int i = 0; i < panels.size(); i++) {
                 int px = (i % cols) * panelWidth;
                 int py = TITLE_H + LEGEND_H + (i / cols) * panelHeight;

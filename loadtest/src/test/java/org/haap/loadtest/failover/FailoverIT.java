@@ -22,6 +22,9 @@ import org.junit.jupiter.api.Test;
  */
 class FailoverIT {
 
+    /** The path manager under test (the userspace path manager's full mesh). */
+    private static final String POLICY = "fullmesh";
+
     @Test
     void shortLinkDownRunKeepsTheTransferIntact() throws Exception {
         Prerequisites.requireRoot();
@@ -33,7 +36,7 @@ class FailoverIT {
         try {
             result = (FailoverResult) new FailoverScenario(new Timeline(9_000, 3_000, 6_000, 100), 1).run(
                     new ScenarioContext(1, 1, null, progress::add, teardown,
-                            new ScenarioOptions(0, List.of(), 0, List.of("fullmesh"), List.of("link-down"))));
+                            new ScenarioOptions(0, List.of(), 0, List.of(POLICY), List.of("link-down"))));
         } finally {
             assertEquals(List.of(), teardown.runAll(), "teardown failures");
         }
@@ -45,10 +48,11 @@ class FailoverIT {
         assertTrue(run.trace().bytes(Wan.DSL) > 0 && run.trace().bytes(Wan.LTE) > 0, result.table());
         assertTrue(run.trace().received() > 0, result.table());
         String line = Json.write(result.toJson());
-        for (String f : List.of("{\"scenario\":\"failover\",", "\"faults\":[{\"fault\":\"link-down\",\"policy\":\"fullmesh\",",
+        for (String f : List.of("{\"scenario\":\"failover\",",
+                "\"faults\":[{\"fault\":\"link-down\",\"policy\":\"" + POLICY + "\",",
                 "\"recover_ms\":", "\"rejoin_ms\":", "\"connections_lost\":0,\"integrity\":\"ok\",",
                 "\"bytes\":{\"dsl\":", ",\"lte\":", "\"series\":{\"t_ms\":[")) {
-            assertTrue(line.contains(f), f + " in " + line);
+            assertTrue(line.contains(f), f + " in the JSON of\n" + result.table());
         }
         assertTrue(result.files().get("png").length > 1000);
         assertTrue(progress.stream().anyMatch(l -> l.contains("link-down injected")), progress.toString());

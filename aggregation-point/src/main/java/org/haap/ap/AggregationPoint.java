@@ -53,6 +53,7 @@ public final class AggregationPoint implements ServiceMain.Service {
     private final MultiThreadIoEventLoopGroup group;
     private final ApContext context;
     private final List<Channel> listeners = new ArrayList<>();
+    private org.haap.ap.probe.ProbeResponder probes;
 
     private AggregationPoint(ApConfig config, ApMetrics metrics, MultiThreadIoEventLoopGroup group) {
         this.config = config;
@@ -83,7 +84,9 @@ public final class AggregationPoint implements ServiceMain.Service {
         AggregationPoint ap = new AggregationPoint(config, metrics, group);
         try {
             ap.bind(sockets);
+            ap.startProbes(metrics);
         } catch (IOException | RuntimeException e) {
+            ap.listeners.forEach(Channel::close);
             ap.group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
             throw e;
         }
@@ -117,6 +120,18 @@ public final class AggregationPoint implements ServiceMain.Service {
         }
     }
 
+    /** The link-probe responder ({@code probe.enabled}), on the AP's event loops. */
+    private void startProbes(ApMetrics metrics) throws IOException {
+        var settings = config.probe();
+        if (!settings.enabled()) {
+            return;
+        }
+        probes = org.haap.ap.probe.ProbeResponder.start(settings.effectiveListen(listenAddresses()),
+                settings.maxPerSecondPerSource(), config.cookies(), config.clientsAllow(), group,
+                new org.haap.ap.probe.ProbeMetrics(metrics.registry()));
+        LOG.log(Level.INFO, "probe responder on " + probes.localAddresses() + " (udp)");
+    }
+
     /** The addresses this AP listens on (one entry per configured address). */
     public List<InetSocketAddress> listenAddresses() {
         Set<InetSocketAddress> seen = new java.util.LinkedHashSet<>();
@@ -138,6 +153,9 @@ public final class AggregationPoint implements ServiceMain.Service {
      */
     @Override
     public void close() {
+        if (probes != null) {
+            probes.close();
+        }
         for (Channel l : listeners) {
             l.close().syncUninterruptibly();
         }

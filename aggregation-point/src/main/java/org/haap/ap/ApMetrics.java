@@ -50,6 +50,11 @@ public final class ApMetrics implements RelayListener {
     private final Map<Termination.Reason, Map<Termination.Phase, Counter>> ended =
             new EnumMap<>(Termination.Reason.class);
 
+    /** The registry the meters are in (for meters registered by other parts, e.g. the probe responder). */
+    MeterRegistry registry() {
+        return registry;
+    }
+
     public ApMetrics(MeterRegistry registry) {
         this.registry = registry;
         for (PoolAdmission.Verdict v : PoolAdmission.Verdict.values()) {

@@ -56,6 +56,7 @@ public final class Gateway implements ServiceMain.Service {
     private final List<Channel> listeners;
     private final MptcpPmClient pm;
     private final KernelEndpoints endpoints;
+    private org.haap.gateway.link.LinkMonitor linkMonitor;
     private boolean closed;
 
     private Gateway(GatewayConfig config, GatewayContext context, EventLoopGroup group, List<Channel> listeners,
@@ -107,9 +108,11 @@ public final class Gateway implements ServiceMain.Service {
         KernelEndpoints endpoints = null;
         EventLoopGroup group = null;
         List<Channel> listeners = new ArrayList<>();
+        org.haap.gateway.link.LinkMonitor linkMonitor = null;
         try {
             endpoints = KernelEndpoints.install(pm, config.wans(), config.sysctl());
             WanState wanState = WanState.withDefaults(paths);
+            linkMonitor = org.haap.gateway.link.LinkMonitor.forGateway(config, paths, wanState, metrics.registry());
             Establisher establisher = establisher(config, Connector.of(sockets, config.timeouts().connect()),
                     wanState, PathHistory.withDefaults());
             LoopGuard guard = new LoopGuard(config.aggregationPoint(), Interfaces::localAddresses,
@@ -136,8 +139,13 @@ public final class Gateway implements ServiceMain.Service {
                         })
                         .register().syncUninterruptibly();
             }
-            return new Gateway(config, context, group, listeners, pm, endpoints);
+            Gateway gateway = new Gateway(config, context, group, listeners, pm, endpoints);
+            gateway.linkMonitor = linkMonitor;
+            return gateway;
         } catch (IOException | RuntimeException e) {
+            if (linkMonitor != null) {
+                linkMonitor.close();
+            }
             for (Channel l : listeners) {
                 l.close();
             }
@@ -234,6 +242,9 @@ public final class Gateway implements ServiceMain.Service {
         }
         context.metrics().wanAccounting().stop();
         group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+        if (linkMonitor != null) {
+            linkMonitor.close();
+        }
         endpoints.close();
         pm.close();
     }

@@ -67,8 +67,11 @@ public final class GatewayMetrics implements RelayListener {
     private io.micrometer.core.instrument.Counter poolMisses;
     private final java.util.concurrent.atomic.AtomicInteger poolIdle = new java.util.concurrent.atomic.AtomicInteger();
 
+    private final MeterRegistry registry;
+
     public GatewayMetrics(MeterRegistry registry, List<WanPath> paths, String mode) {
         wanAccounting = new org.haap.gateway.accounting.WanAccounting(registry, paths);
+        this.registry = registry;
         poolHits = Counter.builder("haap.gateway.pool.takes").description(
                 "LAN connections that looked for a warm-pool connection, by result").tag("result", "hit")
                 .register(registry);
@@ -125,6 +128,11 @@ public final class GatewayMetrics implements RelayListener {
     /** Bytes per WAN from the subflows of the connections to the aggregation point. */
     public org.haap.gateway.accounting.WanAccounting wanAccounting() {
         return wanAccounting;
+    }
+
+    /** The registry the meters are in (the link monitor registers its own there). */
+    MeterRegistry registry() {
+        return registry;
     }
 
     void sessionOpened() {

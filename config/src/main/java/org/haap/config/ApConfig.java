@@ -22,6 +22,7 @@ import org.haap.config.internal.Section;
  * @param relay relay settings
  * @param metrics the metrics endpoint
  * @param cookies which Convert cookies are accepted or required
+ * @param probe the UDP responder to the gateways' link-monitor probes
  */
 public record ApConfig(
         List<InetSocketAddress> listen,
@@ -35,7 +36,8 @@ public record ApConfig(
         ApLimits limits,
         RelaySettings relay,
         MetricsSettings metrics,
-        CookiePolicy cookies) {
+        CookiePolicy cookies,
+        ApProbeSettings probe) {
 
     /** The HOCON path of the aggregation point's section. */
     public static final String PATH = "haap.aggregation-point";
@@ -50,6 +52,7 @@ public record ApConfig(
         Objects.requireNonNull(relay, "relay");
         Objects.requireNonNull(metrics, "metrics");
         Objects.requireNonNull(cookies, "cookies");
+        Objects.requireNonNull(probe, "probe");
     }
 
     /** {@link #eventLoops()}, with 0 replaced by the number of available CPUs. */
@@ -73,8 +76,9 @@ public record ApConfig(
         RelaySettings relay = p.read(() -> RelaySettings.read(s.child("relay")));
         MetricsSettings metrics = p.read(() -> MetricsSettings.read(s.child("metrics")));
         CookiePolicy cookies = p.read(() -> CookiePolicy.read(s));
+        ApProbeSettings probe = p.read(() -> ApProbeSettings.read(s.child("probe")));
         p.throwIfAny();
         return new ApConfig(listen, protocol, eventLoops, backlog, tfoQueue, timeouts, clientsAllow,
-                destinations, limits, relay, metrics, cookies);
+                destinations, limits, relay, metrics, cookies, probe);
     }
 }

@@ -32,6 +32,7 @@ import org.haap.config.internal.Section;
  * @param sysctl the kernel MPTCP settings the gateway applies or checks
  * @param eventLoops event-loop threads; 0 = one per CPU
  * @param bypassDestinations destinations that are connected to directly, not through the AP
+ * @param linkMonitor per-WAN link state from carrier and probes to the AP
  */
 public record GatewayConfig(
         List<InetSocketAddress> listen,
@@ -46,7 +47,8 @@ public record GatewayConfig(
         MetricsSettings metrics,
         SysctlSettings sysctl,
         int eventLoops,
-        CidrSet bypassDestinations) {
+        CidrSet bypassDestinations,
+        LinkMonitorSettings linkMonitor) {
 
     /** The HOCON path of the gateway's section. */
     public static final String PATH = "haap.gateway";
@@ -64,6 +66,7 @@ public record GatewayConfig(
         Objects.requireNonNull(metrics, "metrics");
         Objects.requireNonNull(sysctl, "sysctl");
         Objects.requireNonNull(bypassDestinations, "bypassDestinations");
+        Objects.requireNonNull(linkMonitor, "linkMonitor");
     }
 
     /** {@link #eventLoops()}, with 0 replaced by the number of available CPUs. */
@@ -82,7 +85,7 @@ public record GatewayConfig(
                 + ", cookie=" + (cookie.isPresent() ? "<set>" : "<none>") + ", onApUnreachable=" + onApUnreachable
                 + ", robe=" + robe + ", pathManager=" + pathManager + ", timeouts=" + timeouts + ", relay=" + relay
                 + ", metrics=" + metrics + ", sysctl=" + sysctl + ", eventLoops=" + eventLoops
-                + ", bypassDestinations=" + bypassDestinations + ']';
+                + ", bypassDestinations=" + bypassDestinations + ", linkMonitor=" + linkMonitor + ']';
     }
 
     static GatewayConfig read(Section s) {
@@ -105,6 +108,7 @@ public record GatewayConfig(
         SysctlSettings sysctl = p.read(() -> SysctlSettings.read(s.child("sysctl")));
         Integer eventLoops = p.read(() -> s.intAtLeast("event-loops", 0));
         CidrSet bypass = p.read(() -> CidrSet.read(s.child("bypass"), "destinations"));
+        LinkMonitorSettings linkMonitor = p.read(() -> LinkMonitorSettings.read(s.child("link-monitor")));
         if (robe != null && timeouts != null) {
             p.check(() -> checkSynTimeout(s, robe, timeouts));
         }
@@ -114,7 +118,7 @@ public record GatewayConfig(
         }
         p.throwIfAny();
         return new GatewayConfig(listen, ap, wans, cookie, onApUnreachable, robe, pathManager, timeouts, relay,
-                metrics, sysctl, eventLoops, bypass);
+                metrics, sysctl, eventLoops, bypass, linkMonitor);
     }
 
     private static List<InetSocketAddress> listen(Section s) {

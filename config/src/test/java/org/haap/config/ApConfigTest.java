@@ -44,7 +44,8 @@ class ApConfigTest {
                 new ApLimits(10_000, 1_000, 64),
                 new RelaySettings(true, 32 * 1024, 64 * 1024),
                 new MetricsSettings(true, socket("127.0.0.1", 9124)),
-                new CookiePolicy(false, List.of()));
+                new CookiePolicy(false, List.of()),
+                new ApProbeSettings(true, List.of(), 20));
         assertEquals(expected, ap(""));
         assertEquals(expected, HaapConfigLoader.aggregationPoint(ConfigFactory.empty()));
     }
@@ -111,7 +112,7 @@ class ApConfigTest {
         "timeouts = 10s                 | timeouts: 10s (expected: an object)",
         "timeout.header = 1s            | timeout: unknown key (did you mean 'timeouts'?)",
         "relay.hi-watermark = 1MiB      | relay.hi-watermark: unknown key (did you mean 'high-watermark'?)",
-        "zzz = 1                        | zzz: unknown key (expected: one of backlog, clients, cookies, destinations, event-loops, limits, listen, metrics, protocol, relay, require-cookie, tcp-fast-open-queue, timeouts)",
+        "zzz = 1                        | zzz: unknown key (expected: one of backlog, clients, cookies, destinations, event-loops, limits, listen, metrics, probe, protocol, relay, require-cookie, tcp-fast-open-queue, timeouts)",
     })
     void everyCheckNamesTheKeyAndTheExpectedValue(String setting, String message) {
         assertEquals("haap.aggregation-point." + message, error("haap.aggregation-point." + setting));
@@ -147,5 +148,16 @@ class ApConfigTest {
     @Test
     void exitCodeIsExConfig() {
         assertEquals(78, ConfigError.EXIT_CODE);
+    }
+
+    @Test
+    void probeKeysAreReadAndChecked() {
+        ApConfig ap = ap("haap.aggregation-point.probe { enabled = false, listen = [\"192.0.2.1:7000\"],"
+                + " max-per-second-per-source = 7 }");
+        assertEquals(new ApProbeSettings(false, List.of(socket("192.0.2.1", 7000)), 7), ap.probe());
+        assertEquals(List.of(socket("192.0.2.1", 7000)), ap.probe().effectiveListen(ap.listen()));
+        assertEquals(ap("").listen(), ap("").probe().effectiveListen(ap("").listen()));
+        assertEquals("haap.aggregation-point.probe.max-per-second-per-source: 0 (expected: 1..10000)",
+                error("haap.aggregation-point.probe.max-per-second-per-source = 0"));
     }
 }

@@ -74,8 +74,12 @@ class GatewayConfigTest {
                 new MetricsSettings(true, socket("127.0.0.1", 9125)),
                 new SysctlSettings(true, Duration.ZERO, 255, 8, 8),
                 0,
-                CidrSet.EMPTY);
+                CidrSet.EMPTY,
+                new LinkMonitorSettings(true, Optional.empty(), Duration.ofMillis(200), Duration.ofMillis(300), 3, 2,
+                        10, 20, Duration.ofMillis(500), Duration.ofMillis(200)));
         assertEquals(expected, gw(MINIMAL));
+        assertEquals(LinkMonitorSettings.defaults(), expected.linkMonitor());
+        assertEquals(Duration.ofMillis(900), expected.linkMonitor().detectionBound());
     }
 
     @Test
@@ -356,5 +360,26 @@ class GatewayConfigTest {
     @Test
     void theSectionMustBeAnObject() {
         assertEquals("haap.gateway: 5 (expected: an object)", error("haap.gateway = 5"));
+    }
+
+    @Test
+    void linkMonitorKeysAreReadAndChecked() {
+        LinkMonitorSettings m = gw(MINIMAL + "haap.gateway.link-monitor { enabled = false, probe {"
+                + " target = \"192.0.2.11:7000\", interval = 100ms, timeout = 150ms, down-after = 5,"
+                + " up-after = 4, window = 20, degraded-loss = 50, degraded-rtt = 1s } }").linkMonitor();
+        assertEquals(new LinkMonitorSettings(false, Optional.of(socket("192.0.2.11", 7000)), Duration.ofMillis(100),
+                Duration.ofMillis(150), 5, 4, 20, 50, Duration.ofSeconds(1), Duration.ofMillis(200)), m);
+        assertEquals(Duration.ofMillis(650), m.detectionBound());
+        assertEquals("haap.gateway.link-monitor.probe.interval: 5ms (expected: >= 10ms)",
+                error(MINIMAL + "haap.gateway.link-monitor.probe.interval = 5ms"));
+        assertEquals("haap.gateway.link-monitor.probe.down-after: 0 (expected: 1..100)",
+                error(MINIMAL + "haap.gateway.link-monitor.probe.down-after = 0"));
+        assertEquals("haap.gateway.link-monitor.probe.down-after: 11 (expected: <= window (10))",
+                error(MINIMAL + "haap.gateway.link-monitor.probe.down-after = 11"));
+        assertEquals("haap.gateway.link-monitor.probe.degraded-loss: 101 (expected: 1..100)",
+                error(MINIMAL + "haap.gateway.link-monitor.probe.degraded-loss = 101"));
+        assertEquals("haap.gateway.link-monitor.probe.target: 0.0.0.0:1 (expected: a unicast address, not a"
+                + " wildcard or multicast address)", error(MINIMAL + "haap.gateway.link-monitor.probe.target = \"0.0.0.0:1\""));
+        assertTrue(error(MINIMAL + "haap.gateway.link-monitor.probe.intervall = 1s").contains("did you mean 'interval'"));
     }
 }

@@ -1,0 +1,59 @@
+package org.haap.ap.probe;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.channel.socket.DatagramPacket;
+import java.lang.System.Logger;
+import java.lang.System.Logger.Level;
+import org.haap.config.CidrSet;
+
+/**
+ * Answers the probes arriving on one UDP socket: source in {@code clients.allow}, then the
+ * per-source rate, then the MAC; the reply goes back to the sender. Everything dropped is
+ * counted by reason, never answered. One instance per channel (its authenticator and rate
+ * limiter are not thread-safe).
+ */
+final class ProbeHandler extends SimpleChannelInboundHandler<DatagramPacket> {
+
+    private static final Logger LOG = System.getLogger(ProbeHandler.class.getName());
+
+    private final CidrSet allow;
+    private final SourceRateLimiter limiter;
+    private final ProbeAuthenticator authenticator;
+    private final ProbeMetrics metrics;
+
+    ProbeHandler(CidrSet allow, SourceRateLimiter limiter, ProbeAuthenticator authenticator, ProbeMetrics metrics) {
+        this.allow = allow;
+        this.limiter = limiter;
+        this.authenticator = authenticator;
+        this.metrics = metrics;
+    }
+
+    @Override
+    protected void channelRead0(ChannelHandlerContext ctx, DatagramPacket packet) {
+        var sender = packet.sender();
+        if (sender == null || !allow.contains(sender.getAddress())) {
+            metrics.rejected(ProbeAuthenticator.Rejection.CLIENT);
+            return;
+        }
+        if (!limiter.tryAcquire(sender.getAddress())) {
+            metrics.rejected(ProbeAuthenticator.Rejection.RATE);
+            return;
+        }
+        ByteBuf reply = ctx.alloc().buffer(ProbeAuthenticator.LENGTH);
+        ProbeAuthenticator.Rejection why = authenticator.answer(packet.content(), reply);
+        if (why != null) {
+            reply.release();
+            metrics.rejected(why);
+            return;
+        }
+        metrics.answered();
+        ctx.writeAndFlush(new DatagramPacket(reply, sender));
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        LOG.log(Level.DEBUG, () -> "probe socket " + ctx.channel().localAddress() + ": " + cause);
+    }
+}

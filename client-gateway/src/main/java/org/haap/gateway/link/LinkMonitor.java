@@ -1,0 +1,275 @@
+package org.haap.gateway.link;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.netty.channel.EventLoop;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.epoll.EpollIoHandler;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import java.lang.System.Logger;
+import java.lang.System.Logger.Level;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
+import org.haap.config.GatewayConfig;
+import org.haap.config.LinkMonitorSettings;
+import org.haap.gateway.link.internal.SysfsCarrier;
+import org.haap.gateway.link.internal.WanProber;
+import org.haap.robe.WanPath;
+import org.haap.robe.WanState;
+
+/**
+ * Watches every WAN: every {@code probe.interval} one authenticated UDP probe per WAN to the
+ * aggregation point's probe responder, sent on that WAN (bound to its device and source
+ * address); the interface's carrier read every {@code carrier-poll-interval} from sysfs (a
+ * stand-in for rtnetlink: {@link #linkEvent} and {@link #addressEvent} take such events from
+ * any thread, and the first {@code linkEvent} stops the polling). A {@link PathStateMachine} per WAN turns that into up, degraded or down; each
+ * change is logged at INFO with the WAN's name and given to the listener.
+ *
+ * <p>Runs on one thread of its own ({@code haap-link}, a Netty epoll event loop): the probe
+ * sockets are Netty epoll datagram channels because Netty exposes {@code SO_BINDTODEVICE}
+ * (java.nio does not), and a loop apart from the relay's keeps probe timing from waiting on
+ * busy connections.
+ */
+public final class LinkMonitor implements AutoCloseable {
+
+    private static final Logger LOG = System.getLogger(LinkMonitor.class.getName());
+
+    private final LinkMonitorSettings settings;
+    private final EventLoopGroup group;
+    private final EventLoop loop;
+    private final LongSupplier clock;
+    private final SysfsCarrier sysfs;
+    private final Map<String, Wan> wans = new LinkedHashMap<>();
+    private final Map<String, LinkState> states = new ConcurrentHashMap<>();
+    private boolean everAnswered;
+    private boolean warnedNoAnswers;
+    /** Set by the first {@link #linkEvent}: from then on link events come from outside, sysfs is not polled. */
+    private volatile boolean externalLinkEvents;
+    private volatile boolean closed;
+
+    /** One WAN's parts; used on the loop only. */
+    private static final class Wan {
+        PathStateMachine machine;
+        WanProber prober;
+        boolean carrierUp = true;
+        boolean addressUp = true;
+    }
+
+    private LinkMonitor(LinkMonitorSettings settings, EventLoopGroup group, LongSupplier clock, SysfsCarrier sysfs) {
+        this.settings = settings;
+        this.group = group;
+        this.loop = group.next();
+        this.clock = clock;
+        this.sysfs = sysfs;
+    }
+
+    /**
+     * Starts monitoring {@code paths}.
+     *
+     * @param settings the thresholds and intervals
+     * @param target   where probes go (the AP's probe responder)
+     * @param paths    the WANs
+     * @param cookie   the gateway's RFC 8803 cookie bytes, or {@code null}: the probe key
+     * @param listener told about probes and state changes (on the monitor's thread)
+     */
+    public static LinkMonitor start(LinkMonitorSettings settings, InetSocketAddress target, List<WanPath> paths,
+            byte[] cookie, LinkListener listener) {
+        return start(settings, target, paths, cookie, listener, new SysfsCarrier());
+    }
+
+    static LinkMonitor start(LinkMonitorSettings settings, InetSocketAddress target, List<WanPath> paths,
+            byte[] cookie, LinkListener listener, SysfsCarrier sysfs) {
+        Objects.requireNonNull(target, "target");
+        EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("haap-link", true),
+                EpollIoHandler.newFactory());
+        LinkMonitor m = new LinkMonitor(settings, group, System::nanoTime, sysfs);
+        ProbeCodec codec = new ProbeCodec(ProbeCodec.key(cookie));
+        // Bookkeeping last: once state() shows a change, every listener has seen it.
+        LinkListener all = LinkListener.all(List.of(listener, m.new Bookkeeping()));
+        for (WanPath p : paths) {
+            Wan w = new Wan();
+            w.machine = new PathStateMachine(p, settings, all);
+            w.prober = new WanProber(p, target, m.loop, codec, seq -> m.reply(w, seq));
+            m.wans.put(p.name(), w);
+            m.states.put(p.name(), LinkState.UP);
+        }
+        long interval = settings.interval().toNanos();
+        m.loop.execute(m::pollCarrier);
+        m.loop.scheduleAtFixedRate(m::pollCarrier, settings.carrierPollInterval().toNanos(),
+                settings.carrierPollInterval().toNanos(), TimeUnit.NANOSECONDS);
+        m.loop.scheduleAtFixedRate(m::probeAll, 0, interval, TimeUnit.NANOSECONDS);
+        LOG.log(Level.INFO, "link monitor: probing " + target + " on " + paths.stream().map(WanPath::name).toList()
+                + " every " + settings.interval().toMillis() + " ms (down after " + settings.downAfter()
+                + " lost, detection within " + settings.detectionBound().toMillis() + " ms)");
+        return m;
+    }
+
+    /**
+     * The gateway's monitor from its configuration, feeding {@code wanState} (a down WAN is
+     * not raced) and meters in {@code registry}; {@code null} when {@code link-monitor.enabled}
+     * is false.
+     */
+    public static LinkMonitor forGateway(GatewayConfig config, List<WanPath> paths, WanState wanState,
+            MeterRegistry registry) {
+        LinkMonitorSettings s = config.linkMonitor();
+        if (!s.enabled()) {
+            return null;
+        }
+        byte[] cookie = config.cookie().map(c -> c.getBytes(StandardCharsets.UTF_8)).orElse(null);
+        return start(s, s.target().orElse(config.aggregationPoint()), paths, cookie,
+                LinkListener.all(List.of(new WanStateFeed(wanState), new LinkMetrics(registry, paths))));
+    }
+
+    /** The current state of WAN {@code wan} (by name); thread-safe. */
+    public LinkState state(String wan) {
+        LinkState s = states.get(wan);
+        if (s == null) {
+            throw new IllegalArgumentException("wan: " + wan + " (expected: one of " + states.keySet() + ')');
+        }
+        return s;
+    }
+
+    /** Every WAN's current state, by name; thread-safe. */
+    public Map<String, LinkState> states() {
+        Map<String, LinkState> out = new LinkedHashMap<>();
+        for (String name : wans.keySet()) {
+            out.put(name, states.get(name));
+        }
+        return out;
+    }
+
+    /**
+     * A link event for interface {@code interfaceName} (carrier or operational state up or
+     * down), e.g. from an rtnetlink monitor; thread-safe. An interface no WAN uses is ignored.
+     * The first call turns the sysfs polling off: the caller is the source of link events
+     * from then on.
+     */
+    public void linkEvent(String interfaceName, boolean up) {
+        externalLinkEvents = true;
+        onLoop(() -> {
+            for (Wan w : wans.values()) {
+                if (w.machine.path().interfaceName().equals(interfaceName) && w.carrierUp != up) {
+                    w.carrierUp = up;
+                    carrier(w);
+                }
+            }
+        });
+    }
+
+    /**
+     * An address event: {@code address} was added to ({@code present}) or removed from
+     * interface {@code interfaceName}; a WAN whose source address is removed is down until it
+     * is back. Thread-safe.
+     */
+    public void addressEvent(String interfaceName, InetAddress address, boolean present) {
+        onLoop(() -> {
+            for (Wan w : wans.values()) {
+                WanPath p = w.machine.path();
+                if (p.interfaceName().equals(interfaceName) && address.equals(p.source()) && w.addressUp != present) {
+                    w.addressUp = present;
+                    carrier(w);
+                }
+            }
+        });
+    }
+
+    /** Stops probing and closes the probe sockets. Idempotent. */
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        onLoop(() -> wans.values().forEach(w -> w.prober.close()));
+        group.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(3, TimeUnit.SECONDS);
+    }
+
+    private void onLoop(Runnable task) {
+        if (loop.inEventLoop()) {
+            task.run();
+        } else if (!closed || !loop.isShuttingDown()) {
+            loop.execute(task);
+        }
+    }
+
+    private void carrier(Wan w) {
+        w.machine.carrier(w.carrierUp && w.addressUp, clock.getAsLong());
+    }
+
+    private void pollCarrier() {
+        if (externalLinkEvents) {
+            return;
+        }
+        for (Wan w : wans.values()) {
+            boolean up = sysfs.isUp(w.machine.path().interfaceName());
+            if (up != w.carrierUp) {
+                w.carrierUp = up;
+                carrier(w);
+            }
+        }
+    }
+
+    private void probeAll() {
+        if (closed) {
+            return;
+        }
+        long now = clock.getAsLong();
+        for (Wan w : wans.values()) {
+            long seq = w.machine.probeSent(now);
+            w.prober.send(seq, now);
+        }
+        loop.schedule(this::expireAll, settings.timeout().toNanos(), TimeUnit.NANOSECONDS);
+    }
+
+    private void expireAll() {
+        long now = clock.getAsLong();
+        for (Wan w : wans.values()) {
+            w.machine.expire(now);
+        }
+    }
+
+    private void reply(Wan w, long sequence) {
+        if (w.machine.answered(sequence, clock.getAsLong())) {
+            everAnswered = true;
+        }
+    }
+
+    /** Publishes states, logs changes, warns once when no WAN has ever been answered. */
+    private final class Bookkeeping implements LinkListener {
+        @Override
+        public void stateChanged(WanPath path, LinkState from, LinkState to, String reason) {
+            states.put(path.name(), to);
+            LOG.log(Level.INFO, "wan " + path.name() + " (" + path.interfaceName() + "): " + from.label() + " -> "
+                    + to.label() + " (" + reason + ")");
+            if (!everAnswered && !warnedNoAnswers && states.values().stream().noneMatch(LinkState::usable)) {
+                warnedNoAnswers = true;
+                LOG.log(Level.WARNING, "link monitor: no probe answered on any WAN; is the aggregation point's probe"
+                        + " responder (haap.aggregation-point.probe) on and does it accept this gateway's cookie?");
+            }
+        }
+    }
+
+    /** The WAN names, in order (for tests). */
+    List<String> names() {
+        return new ArrayList<>(wans.keySet());
+    }
+
+    /** The device {@code wan}'s probe socket is bound to, or null (for tests; blocks briefly). */
+    String probeDevice(String wan) {
+        return loop.submit(() -> wans.get(wan).prober.boundDevice()).syncUninterruptibly().getNow();
+    }
+
+    /** The local address of {@code wan}'s probe socket, or null (for tests; blocks briefly). */
+    InetSocketAddress probeAddress(String wan) {
+        return loop.submit(() -> wans.get(wan).prober.localAddress()).syncUninterruptibly().getNow();
+    }
+}

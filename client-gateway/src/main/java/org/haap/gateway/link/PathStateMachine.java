@@ -1,0 +1,259 @@
+package org.haap.gateway.link;
+
+import java.time.Duration;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import org.haap.config.LinkMonitorSettings;
+import org.haap.robe.WanPath;
+
+/**
+ * The state of one WAN from its carrier and its probes, with time passed in (so tests drive
+ * it with a fake clock). Not thread-safe: the monitor calls it from its one thread.
+ *
+ * <ul>
+ *   <li>{@link #probeSent} starts a probe; {@link #answered} ends it with an RTT;
+ *       {@link #expire} declares every probe older than the timeout lost.</li>
+ *   <li>Up or degraded → <b>down</b> after {@code downAfter} lost probes in a row (a lost probe
+ *       older than the newest answered one breaks no streak: it was reordered or lost alone),
+ *       or at once when the carrier goes down.</li>
+ *   <li>Down → <b>up</b> after {@code upAfter} answered probes in a row with the carrier up
+ *       (hysteresis); the loss/RTT window starts afresh.</li>
+ *   <li>Up → <b>degraded</b> when the window is full and its loss is at least
+ *       {@code degradedLoss} % or its mean RTT at least {@code degradedRtt}; degraded →
+ *       up when the loss is at most half of that and the mean RTT below 80 % of it.</li>
+ * </ul>
+ * The initial state is up (the WAN is assumed to work until probes say otherwise). Until the
+ * WAN's first probe is answered, probes sent in the first {@link #START_GRACE} after the first
+ * one are counted as lost but neither break a streak nor enter the window: a cold start on either side (class loading, JIT,
+ * neighbour discovery) is not a failure of the path. A WAN dead from the start is therefore
+ * down after that grace plus the usual detection time.
+ */
+public final class PathStateMachine {
+
+    /** See the class documentation. */
+    public static final Duration START_GRACE = Duration.ofSeconds(2);
+
+    /** Outstanding probes kept at most; older ones are declared lost. */
+    static final int MAX_OUTSTANDING = 64;
+
+    private final WanPath path;
+    private final LinkListener listener;
+    private final long timeoutNanos;
+    private final int downAfter;
+    private final int upAfter;
+    private final int degradedLossPercent;
+    private final long degradedRttNanos;
+    /** The window: RTT in ns of each probe in order, -1 for a lost one. */
+    private final long[] window;
+    private int windowSize;
+    private int windowNext;
+
+    private final Map<Long, Long> outstanding = new LinkedHashMap<>();
+    private long nextSequence = 1;
+    private long newestAnswered;
+    private int lostInARow;
+    private int answeredInARow;
+    private boolean carrierUp = true;
+    private long lastAnswerNanos = Long.MIN_VALUE;
+    private long firstSentNanos;
+    private boolean everSent;
+    private LinkState state = LinkState.UP;
+
+    /**
+     * @param path     the WAN
+     * @param settings thresholds (interval is the caller's business)
+     * @param listener told about every probe outcome and state change
+     */
+    public PathStateMachine(WanPath path, LinkMonitorSettings settings, LinkListener listener) {
+        this.path = Objects.requireNonNull(path, "path");
+        this.listener = Objects.requireNonNull(listener, "listener");
+        this.timeoutNanos = settings.timeout().toNanos();
+        this.downAfter = settings.downAfter();
+        this.upAfter = settings.upAfter();
+        this.degradedLossPercent = settings.degradedLossPercent();
+        this.degradedRttNanos = settings.degradedRtt().toNanos();
+        this.window = new long[settings.window()];
+    }
+
+    /** The WAN. */
+    public WanPath path() {
+        return path;
+    }
+
+    /** The current state. */
+    public LinkState state() {
+        return state;
+    }
+
+    /** Probes sent and neither answered nor lost yet. */
+    public int outstanding() {
+        return outstanding.size();
+    }
+
+    /**
+     * Records a probe sent at {@code nowNanos} and returns its sequence number (from 1).
+     */
+    public long probeSent(long nowNanos) {
+        long seq = nextSequence++;
+        if (!everSent) {
+            everSent = true;
+            firstSentNanos = nowNanos;
+        }
+        outstanding.put(seq, nowNanos);
+        if (outstanding.size() > MAX_OUTSTANDING) {
+            Iterator<Map.Entry<Long, Long>> it = outstanding.entrySet().iterator();
+            Map.Entry<Long, Long> oldest = it.next();
+            it.remove();
+            lost(oldest.getKey(), oldest.getValue(), nowNanos);
+        }
+        listener.probeSent(path);
+        return seq;
+    }
+
+    /**
+     * The reply to probe {@code sequence} arrived at {@code nowNanos}. A reply to a probe that
+     * is not outstanding (unknown, duplicate, or already declared lost) is ignored.
+     *
+     * @return whether the reply was taken
+     */
+    public boolean answered(long sequence, long nowNanos) {
+        Long sent = outstanding.remove(sequence);
+        if (sent == null) {
+            return false;
+        }
+        long rtt = Math.max(0, nowNanos - sent);
+        listener.probeAnswered(path, rtt);
+        newestAnswered = Math.max(newestAnswered, sequence);
+        lastAnswerNanos = nowNanos;
+        record(rtt);
+        lostInARow = 0;
+        answeredInARow++;
+        evaluate(nowNanos);
+        return true;
+    }
+
+    /** Declares every outstanding probe sent at or before {@code nowNanos - timeout} lost. */
+    public void expire(long nowNanos) {
+        Iterator<Map.Entry<Long, Long>> it = outstanding.entrySet().iterator();
+        while (it.hasNext()) {
+            Map.Entry<Long, Long> e = it.next();
+            if (nowNanos - e.getValue() < timeoutNanos) {
+                break; // in sending order: the rest are younger
+            }
+            it.remove();
+            lost(e.getKey(), e.getValue(), nowNanos);
+        }
+    }
+
+    /** The interface's carrier (or address) went up or down. */
+    public void carrier(boolean up, long nowNanos) {
+        if (up == carrierUp) {
+            return;
+        }
+        carrierUp = up;
+        lostInARow = 0;
+        answeredInARow = 0;
+        if (!up) {
+            change(LinkState.DOWN, "carrier down");
+        }
+    }
+
+    /** Whether the carrier is up as last reported. */
+    public boolean carrierUp() {
+        return carrierUp;
+    }
+
+    private void lost(long sequence, long sentNanos, long nowNanos) {
+        listener.probeLost(path);
+        if (lastAnswerNanos == Long.MIN_VALUE && sentNanos - firstSentNanos < START_GRACE.toNanos()) {
+            return; // start-up grace: counted (listener) but not judged
+        }
+        record(-1);
+        if (sequence > newestAnswered) {
+            lostInARow++;
+            answeredInARow = 0;
+        }
+        evaluate(nowNanos);
+    }
+
+    private void evaluate(long nowNanos) {
+        switch (state) {
+            case UP, DEGRADED -> {
+                if (lostInARow >= downAfter) {
+                    change(LinkState.DOWN, lostInARow + " probes lost in a row, last answer "
+                            + (lastAnswerNanos == Long.MIN_VALUE ? "never"
+                                    : Duration.ofNanos(nowNanos - lastAnswerNanos).toMillis() + " ms ago"));
+                } else if (state == LinkState.UP && windowSize == window.length && degraded()) {
+                    change(LinkState.DEGRADED, windowText());
+                } else if (state == LinkState.DEGRADED && recovered()) {
+                    change(LinkState.UP, windowText());
+                }
+            }
+            case DOWN -> {
+                if (carrierUp && answeredInARow >= upAfter) {
+                    windowSize = 0;
+                    windowNext = 0;
+                    change(LinkState.UP, answeredInARow + " probes answered in a row");
+                }
+            }
+        }
+    }
+
+    private boolean degraded() {
+        return lossPercent() >= degradedLossPercent || meanRttNanos() >= degradedRttNanos;
+    }
+
+    private boolean recovered() {
+        return lossPercent() * 2 <= degradedLossPercent && meanRttNanos() * 5 < degradedRttNanos * 4;
+    }
+
+    /** Loss over the window in percent (0 when empty). */
+    double lossPercent() {
+        if (windowSize == 0) {
+            return 0;
+        }
+        int lost = 0;
+        for (int i = 0; i < windowSize; i++) {
+            if (window[i] < 0) {
+                lost++;
+            }
+        }
+        return 100.0 * lost / windowSize;
+    }
+
+    /** Mean RTT of the answered probes in the window, in ns (0 when none). */
+    long meanRttNanos() {
+        long sum = 0;
+        int n = 0;
+        for (int i = 0; i < windowSize; i++) {
+            if (window[i] >= 0) {
+                sum += window[i];
+                n++;
+            }
+        }
+        return n == 0 ? 0 : sum / n;
+    }
+
+    private String windowText() {
+        return String.format(Locale.ROOT, "loss %.0f %%, mean RTT %.1f ms over the last %d probes", lossPercent(),
+                meanRttNanos() / 1e6, windowSize);
+    }
+
+    private void record(long rttOrLost) {
+        window[windowNext] = rttOrLost;
+        windowNext = (windowNext + 1) % window.length;
+        windowSize = Math.min(windowSize + 1, window.length);
+    }
+
+    private void change(LinkState to, String reason) {
+        if (to == state) {
+            return;
+        }
+        LinkState from = state;
+        state = to;
+        listener.stateChanged(path, from, to, reason);
+    }
+}

@@ -9,14 +9,19 @@ import java.awt.image.BufferedImage;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 import javax.imageio.ImageIO;
 
+import org.haap.config.GatewayConfig;
+import org.haap.config.HaapConfigLoader;
 import org.haap.deploy.testbed.Wan;
 import org.haap.loadtest.Json;
 import org.haap.loadtest.Scenarios;
 import org.junit.jupiter.api.Test;
+
+import com.typesafe.config.ConfigFactory;
 
 class FailoverResultTest {
 
@@ -94,9 +99,22 @@ class FailoverResultTest {
     void gatewayConfigSetsThePathManagerAndPrefersDsl() {
         String c = FailoverConfigs.gateway(PathManagerChoice.DSL_FIRST, Wan.DSL);
         assertTrue(c.contains("haap.gateway.path-manager { mode = userspace, policy = dsl-first }"), c);
+        assertTrue(c.contains("haap.gateway.link-monitor.enabled = true"), c);
         int dsl = c.lastIndexOf("{ name = dsl");
         int lte = c.lastIndexOf("{ name = lte");
         assertTrue(dsl >= 0 && dsl < lte, c);
+    }
+
+    @Test
+    void everyGatewayConfigLoadsWithItsPathManagerAndTheLinkMonitorOn() {
+        for (PathManagerChoice pm : PathManagerChoice.ALL) {
+            GatewayConfig c = HaapConfigLoader.gateway(ConfigFactory.parseString(FailoverConfigs.gateway(pm, Wan.DSL)));
+            assertEquals(pm.mode(), c.pathManager().mode().name().toLowerCase(Locale.ROOT), pm.label());
+            assertEquals(pm.policy(), c.pathManager().policy().name().toLowerCase(Locale.ROOT).replace('_', '-'),
+                    pm.label());
+            assertTrue(c.linkMonitor().enabled(), pm.label());
+            assertEquals("dsl", c.wans().get(0).name());
+        }
     }
 
     @Test

@@ -1,5 +1,15 @@
 package org.haap.gateway;
 
+import java.time.Clock;
+import org.haap.core.sys.NetlinkException;
+import org.haap.gateway.link.LinkListener;
+import org.haap.gateway.link.LinkMonitor;
+import org.haap.gateway.link.LinkState;
+import org.haap.gateway.link.RtnlFeed;
+import org.haap.gateway.pm.PmWan;
+import org.haap.gateway.pm.UserspacePathManager;
+import org.haap.gateway.pm.internal.NetlinkBridge;
+import org.haap.gateway.pm.policy.Policies;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFactory;
@@ -41,7 +51,8 @@ import org.haap.robe.WanState;
 
 /**
  * A running client gateway. {@link #start} applies (or checks) the kernel MPTCP settings,
- * sets the path-manager limits and endpoints, and opens the TPROXY listeners;
+ * sets the in-kernel path manager's limits and endpoints or starts the userspace path
+ * manager ({@code path-manager.mode}), starts the link monitor, and opens the TPROXY listeners;
  * {@link #close()} stops accepting, drains open sessions for up to {@code timeouts.drain},
  * closes the rest and removes the endpoints it added. Call both from the process's own
  * network namespace (sysctls, netlink and sockets are per namespace).
@@ -56,7 +67,10 @@ public final class Gateway implements ServiceMain.Service {
     private final List<Channel> listeners;
     private final MptcpPmClient pm;
     private final KernelEndpoints endpoints;
-    private org.haap.gateway.link.LinkMonitor linkMonitor;
+    private LinkMonitor linkMonitor;
+    private RtnlFeed rtnl;
+    private NetlinkBridge bridge;
+    private UserspacePathManager userspace;
     private boolean closed;
 
     private Gateway(GatewayConfig config, GatewayContext context, EventLoopGroup group, List<Channel> listeners,
@@ -100,19 +114,47 @@ public final class Gateway implements ServiceMain.Service {
             List<WanPath> paths) throws IOException {
         KernelSettings.ofCurrentNamespace().enforce(
                 KernelSettings.required(config.sysctl(), config.pathManager().mode()), config.sysctl().manage());
-        if (config.pathManager().mode() != PathManagerMode.KERNEL) {
-            LOG.log(Level.WARNING, "path-manager.mode = " + config.pathManager().mode().name().toLowerCase()
-                    + " is not implemented yet; using the in-kernel path manager with one endpoint per extra WAN");
-        }
         MptcpPmClient pm = MptcpPmClient.open();
         KernelEndpoints endpoints = null;
+        NetlinkBridge bridge = null;
+        UserspacePathManager userspace = null;
         EventLoopGroup group = null;
         List<Channel> listeners = new ArrayList<>();
-        org.haap.gateway.link.LinkMonitor linkMonitor = null;
+        LinkMonitor linkMonitor = null;
+        RtnlFeed rtnl = null;
         try {
-            endpoints = KernelEndpoints.install(pm, config.wans(), config.sysctl());
+            if (config.pathManager().mode() == PathManagerMode.USERSPACE) {
+                // The event subscription must be open before the first connection: the
+                // kernel's userspace path manager refuses joins without a subscriber.
+                bridge = NetlinkBridge.open();
+                List<PmWan> pmWans = PmWan.of(config.wans());
+                userspace = UserspacePathManager.start(pmWans,
+                        Policies.create(config.pathManager(), pmWans, Clock.systemDefaultZone()), bridge,
+                        metrics.registry());
+                bridge.deliverTo(userspace);
+                metrics.wanAccounting().onSample(userspace::sample);
+                metrics.wanAccounting().onRates(userspace::wanRates);
+            } else {
+                endpoints = KernelEndpoints.install(pm, config.wans(), config.sysctl());
+            }
             WanState wanState = WanState.withDefaults(paths);
-            linkMonitor = org.haap.gateway.link.LinkMonitor.forGateway(config, paths, wanState, metrics.registry());
+            UserspacePathManager engine = userspace;
+            linkMonitor = LinkMonitor.forGateway(config, paths, wanState, metrics.registry(), new LinkListener() {
+                @Override
+                public void stateChanged(WanPath path, LinkState from, LinkState to, String reason) {
+                    if (engine != null) {
+                        engine.wanState(path.name(), to);
+                    }
+                }
+            });
+            if (linkMonitor != null) {
+                try {
+                    rtnl = RtnlFeed.start(linkMonitor);
+                } catch (NetlinkException e) {
+                    LOG.log(Level.WARNING, "link monitor: no rtnetlink subscription (" + e.getMessage()
+                            + "); polling the interfaces' operstate instead");
+                }
+            }
             Establisher establisher = establisher(config, Connector.of(sockets, config.timeouts().connect()),
                     wanState, PathHistory.withDefaults());
             LoopGuard guard = new LoopGuard(config.aggregationPoint(), Interfaces::localAddresses,
@@ -141,10 +183,22 @@ public final class Gateway implements ServiceMain.Service {
             }
             Gateway gateway = new Gateway(config, context, group, listeners, pm, endpoints);
             gateway.linkMonitor = linkMonitor;
+            gateway.rtnl = rtnl;
+            gateway.bridge = bridge;
+            gateway.userspace = userspace;
             return gateway;
         } catch (IOException | RuntimeException e) {
+            if (rtnl != null) {
+                rtnl.close();
+            }
             if (linkMonitor != null) {
                 linkMonitor.close();
+            }
+            if (userspace != null) {
+                userspace.close();
+            }
+            if (bridge != null) {
+                bridge.close();
             }
             for (Channel l : listeners) {
                 l.close();
@@ -242,10 +296,21 @@ public final class Gateway implements ServiceMain.Service {
         }
         context.metrics().wanAccounting().stop();
         group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+        if (rtnl != null) {
+            rtnl.close();
+        }
         if (linkMonitor != null) {
             linkMonitor.close();
         }
-        endpoints.close();
+        if (userspace != null) {
+            userspace.close();
+        }
+        if (bridge != null) {
+            bridge.close();
+        }
+        if (endpoints != null) {
+            endpoints.close();
+        }
         pm.close();
     }
 }

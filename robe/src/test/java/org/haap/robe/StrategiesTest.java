@@ -35,7 +35,8 @@ class StrategiesTest {
     private final WanPath b = path("b", "10.2.0.1");
     private final WanPath c = path("c", "10.3.0.1");
     private final WanState state = WanState.withDefaults(List.of(a, b, c));
-    private final PathHistory history = PathHistory.withDefaults();
+    /** A history whose clock stands still: failure scores do not decay while a test runs, however slowly. */
+    private final PathHistory history = new PathHistory(Duration.ofSeconds(30), () -> 0L);
 
     @AfterEach
     void tearDown() {

@@ -115,18 +115,18 @@ public final class LinkMonitor implements AutoCloseable {
 
     /**
      * The gateway's monitor from its configuration, feeding {@code wanState} (a down WAN is
-     * not raced) and meters in {@code registry}; {@code null} when {@code link-monitor.enabled}
-     * is false.
+     * not raced), meters in {@code registry} and {@code also} (e.g. the path manager);
+     * {@code null} when {@code link-monitor.enabled} is false.
      */
     public static LinkMonitor forGateway(GatewayConfig config, List<WanPath> paths, WanState wanState,
-            MeterRegistry registry) {
+            MeterRegistry registry, LinkListener also) {
         LinkMonitorSettings s = config.linkMonitor();
         if (!s.enabled()) {
             return null;
         }
         byte[] cookie = config.cookie().map(c -> c.getBytes(StandardCharsets.UTF_8)).orElse(null);
         return start(s, s.target().orElse(config.aggregationPoint()), paths, cookie,
-                LinkListener.all(List.of(new WanStateFeed(wanState), new LinkMetrics(registry, paths))));
+                LinkListener.all(List.of(new WanStateFeed(wanState), new LinkMetrics(registry, paths), also)));
     }
 
     /** The current state of WAN {@code wan} (by name); thread-safe. */

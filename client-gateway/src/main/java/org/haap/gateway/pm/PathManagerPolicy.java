@@ -1,5 +1,7 @@
 package org.haap.gateway.pm;
 
+import org.haap.gateway.link.LinkState;
+
 /**
  * Decides which subflows each connection has, in mptcpd's spirit: one optional callback per
  * kernel event, connection events apart from network (WAN) events, and per-connection

@@ -1,5 +1,6 @@
 package org.haap.gateway.pm;
 
+import org.haap.gateway.link.LinkState;
 import java.net.InetSocketAddress;
 import java.util.List;
 

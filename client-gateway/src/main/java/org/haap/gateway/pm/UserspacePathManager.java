@@ -1,5 +1,6 @@
 package org.haap.gateway.pm;
 
+import org.haap.gateway.link.LinkState;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.netty.util.concurrent.DefaultThreadFactory;

@@ -1,5 +1,6 @@
 package org.haap.gateway.pm;
 
+import org.haap.gateway.link.LinkState;
 import static org.haap.gateway.pm.PmHarness.AP;
 import static org.haap.gateway.pm.PmHarness.DSL;
 import static org.haap.gateway.pm.PmHarness.LTE;

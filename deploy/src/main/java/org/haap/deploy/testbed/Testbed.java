@@ -284,6 +284,32 @@ public final class Testbed {
         writeState(state);
     }
 
+    /**
+     * Takes the CPE's interface of {@code wan} administratively down ({@code ip link set
+     * down}: the gateway sees the link go, its routes vanish) or brings it back with its
+     * addresses, routes and policy-routing table as {@link #up} made them.
+     */
+    public synchronized void setInterfaceUp(Wan wan, boolean up) {
+        Properties state = requireState();
+        String ns = namespace(Node.CPE);
+        String dev = wan.interfaceName();
+        if (!up) {
+            ip(List.of("-n", ns, "link", "set", "dev", dev, "down"), "");
+            return;
+        }
+        StringBuilder b = new StringBuilder();
+        b.append("link set ").append(dev).append(" up\n");
+        // An IPv6 address may be flushed with the link (keep_addr_on_down = 0): put both back.
+        b.append("addr replace ").append(wan.cpeAddress()).append("/24 dev ").append(dev).append('\n');
+        b.append("addr replace ").append(wan.cpeAddress6()).append("/64 dev ").append(dev).append(" nodad\n");
+        wanRoutes(b, wan, "replace");
+        if (dev.equals(state.getProperty("defaultWan"))) {
+            b.append("route replace default via ").append(wan.routerAddress()).append(" dev ").append(dev).append('\n');
+            b.append("route replace default via ").append(wan.routerAddress6()).append(" dev ").append(dev).append('\n');
+        }
+        ip(List.of("-n", ns, "-batch", "-"), b.toString());
+    }
+
     /** Byte counters of the CPE's interface for {@code wan}. */
     public WanCounters wanBytes(Wan wan) {
         String dir = "/sys/class/net/" + wan.interfaceName() + "/statistics/";
@@ -589,18 +615,9 @@ public final class Testbed {
             case CLIENT -> defaults(b, AddressPlan.CPE_LAN, AddressPlan.CPE_LAN6, null);
             case CPE -> {
                 for (Wan w : Wan.values()) {
-                    String dev = w.interfaceName();
-                    int t = w.table();
-                    b.append("route add ").append(AddressPlan.v4(t, 0)).append("/24 dev ").append(dev)
-                            .append(" src ").append(w.cpeAddress()).append(" table ").append(t).append('\n');
-                    b.append("route add default via ").append(w.routerAddress()).append(" dev ").append(dev)
-                            .append(" table ").append(t).append('\n');
-                    b.append("route add ").append(AddressPlan.v6(t, 0)).append("/64 dev ").append(dev)
-                            .append(" table ").append(t).append('\n');
-                    b.append("route add default via ").append(w.routerAddress6()).append(" dev ").append(dev)
-                            .append(" table ").append(t).append('\n');
-                    b.append("rule add from ").append(w.cpeAddress()).append(" lookup ").append(t)
-                            .append(" pref ").append(1000 + t).append('\n');
+                    wanRoutes(b, w, "add");
+                    b.append("rule add from ").append(w.cpeAddress()).append(" lookup ").append(w.table())
+                            .append(" pref ").append(1000 + w.table()).append('\n');
                 }
                 defaults(b, defaultWan.routerAddress(), defaultWan.routerAddress6(), defaultWan.interfaceName());
             }
@@ -620,6 +637,20 @@ public final class Testbed {
             default -> throw new IllegalStateException("unknown node " + n);
         }
         return b.toString();
+    }
+
+    /** The routes of {@code w}'s policy-routing table in the CPE ({@code verb}: add or replace). */
+    private static void wanRoutes(StringBuilder b, Wan w, String verb) {
+        String dev = w.interfaceName();
+        int t = w.table();
+        b.append("route ").append(verb).append(' ').append(AddressPlan.v4(t, 0)).append("/24 dev ").append(dev)
+                .append(" src ").append(w.cpeAddress()).append(" table ").append(t).append('\n');
+        b.append("route ").append(verb).append(" default via ").append(w.routerAddress()).append(" dev ").append(dev)
+                .append(" table ").append(t).append('\n');
+        b.append("route ").append(verb).append(' ').append(AddressPlan.v6(t, 0)).append("/64 dev ").append(dev)
+                .append(" table ").append(t).append('\n');
+        b.append("route ").append(verb).append(" default via ").append(w.routerAddress6()).append(" dev ").append(dev)
+                .append(" table ").append(t).append('\n');
     }
 
     private static void defaults(StringBuilder b, String via4, String via6, String dev) {

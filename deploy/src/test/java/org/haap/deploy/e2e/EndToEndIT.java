@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
-import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
@@ -18,7 +17,6 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.SplittableRandom;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
@@ -95,7 +93,7 @@ class EndToEndIT {
                 group, counters);
         dir = Files.createDirectories(testbed.runDir().resolve("e2e"));
         file = dir.resolve("random-100MiB.bin");
-        writeRandomFile(file, FILE_SIZE);
+        TestFiles.random(file, FILE_SIZE, 42);
         fileSha = Sha.of(file);
         httpServer = new FileHttpServer(testbed.namespace(Node.SERVER), new InetSocketAddress("::", HTTP_PORT), file);
         iperfServer = testbed.start(Node.SERVER, testbed.logFile(Node.SERVER, "iperf3"),
@@ -124,14 +122,7 @@ class EndToEndIT {
         }
         testbed.down();
         assertTrue(testbed.status().isEmpty(), () -> "left behind: " + testbed.status());
-        if (dir != null) {
-            try (var files = Files.list(dir)) {
-                for (Path p : files.toList()) {
-                    Files.deleteIfExists(p);
-                }
-            }
-            Files.deleteIfExists(dir);
-        }
+        TestFiles.deleteDirectory(dir);
     }
 
     // ------------------------------------------------------------------ default profile
@@ -443,22 +434,6 @@ class EndToEndIT {
                 "\"sum_received\"\\s*:\\s*\\{[^}]*?\"bits_per_second\"\\s*:\\s*([0-9.eE+-]+)").matcher(json);
         assertTrue(m.find(), () -> "no sum_received in iperf3 output: " + json);
         return Double.parseDouble(m.group(1)) / 1e6;
-    }
-
-    private static void writeRandomFile(Path path, long size) throws IOException {
-        SplittableRandom random = new SplittableRandom(42);
-        byte[] block = new byte[1 << 20];
-        try (OutputStream out = Files.newOutputStream(path)) {
-            for (long done = 0; done < size; done += block.length) {
-                for (int i = 0; i < block.length; i += 8) {
-                    long v = random.nextLong();
-                    for (int j = 0; j < 8; j++) {
-                        block[i + j] = (byte) (v >>> (8 * j));
-                    }
-                }
-                out.write(block, 0, (int) Math.min(block.length, size - done));
-            }
-        }
     }
 
     private static InetSocketAddress address(String host, int port) throws IOException {

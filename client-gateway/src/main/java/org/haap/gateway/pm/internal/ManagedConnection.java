@@ -10,7 +10,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import org.haap.core.mptcp.SubflowInfo;
-import org.haap.gateway.pm.LinkState;
+import org.haap.gateway.link.LinkState;
 import org.haap.gateway.pm.PmCommands;
 import org.haap.gateway.pm.PmConnection;
 import org.haap.gateway.pm.PmNetwork;

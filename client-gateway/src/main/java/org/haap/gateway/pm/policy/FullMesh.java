@@ -19,7 +19,7 @@ final class FullMesh implements PathManagerPolicy {
     @Override
     public void update(PmConnection c) {
         for (PmWan w : c.network().wans()) {
-            if (c.network().state(w).live()) {
+            if (c.network().state(w).usable()) {
                 c.join(w, w.backup());
             } else {
                 c.close(w);

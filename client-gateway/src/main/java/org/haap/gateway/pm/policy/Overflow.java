@@ -6,7 +6,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.haap.config.PathManagerSettings;
-import org.haap.gateway.pm.LinkState;
+import org.haap.gateway.link.LinkState;
 import org.haap.gateway.pm.PathManagerPolicy;
 import org.haap.gateway.pm.PmConnection;
 import org.haap.gateway.pm.PmNetwork;
@@ -63,7 +63,7 @@ final class Overflow implements PathManagerPolicy {
     @Override
     public void update(PmConnection c) {
         PmNetwork n = c.network();
-        boolean preferredDown = !n.state(preferred).live();
+        boolean preferredDown = !n.state(preferred).usable();
         List<PmWan> ranked = Preference.ranked(c);
         List<PmWan> active = Preference.active(c, ranked);
         for (PmWan w : ranked) {

@@ -2,7 +2,7 @@ package org.haap.gateway.pm.policy;
 
 import java.util.ArrayList;
 import java.util.List;
-import org.haap.gateway.pm.LinkState;
+import org.haap.gateway.link.LinkState;
 import org.haap.gateway.pm.PmConnection;
 import org.haap.gateway.pm.PmNetwork;
 import org.haap.gateway.pm.PmWan;
@@ -46,7 +46,7 @@ final class Preference {
     /** Closes the subflows of every WAN that is down. */
     static void closeDown(PmConnection c) {
         for (PmWan w : c.network().wans()) {
-            if (!c.network().state(w).live()) {
+            if (!c.network().state(w).usable()) {
                 c.close(w);
             }
         }

@@ -5,7 +5,7 @@ import java.util.List;
 import java.util.Map;
 import org.haap.config.PathManagerSettings;
 import org.haap.core.mptcp.TcpInfo;
-import org.haap.gateway.pm.LinkState;
+import org.haap.gateway.link.LinkState;
 import org.haap.gateway.pm.PathManagerPolicy;
 import org.haap.gateway.pm.PmConnection;
 import org.haap.gateway.pm.PmNetwork;

@@ -16,7 +16,7 @@ import java.util.OptionalLong;
 import org.haap.config.PathManagerMode;
 import org.haap.config.PathManagerSettings;
 import org.haap.config.PathPolicy;
-import org.haap.gateway.pm.LinkState;
+import org.haap.gateway.link.LinkState;
 import org.haap.gateway.pm.PathManagerPolicy;
 import org.haap.gateway.pm.PmHarness;
 import org.haap.gateway.pm.PmWan;

@@ -144,12 +144,13 @@ public final class TimeSeriesPanels {
                     xMax = Math.max(xMax, m.x());
                 }
             }
-            double xTop = Frame.niceCeiling(xMax);
+            double xStep = Frame.niceCeiling(Math.max(xMax, 1e-9) / 8);
+            double xTop = Math.max(1, Math.ceil(xMax / xStep - 1e-9)) * xStep;
             double yTop = Frame.niceCeiling(Double.isNaN(yLimit) ? yMax * 1.05 : Math.min(yMax * 1.05, yLimit));
             for (int i = 0; i < panels.size(); i++) {
                 int px = (i % cols) * panelWidth;
                 int py = TITLE_H + LEGEND_H + (i / cols) * panelHeight;
-                panel(g, panels.get(i), names, px, py, panelWidth, panelHeight, xTop, yTop);
+                panel(g, panels.get(i), names, px, py, panelWidth, panelHeight, xTop, xStep, yTop);
             }
         } finally {
             g.dispose();
@@ -172,7 +173,7 @@ public final class TimeSeriesPanels {
     }
 
     private void panel(Graphics2D g, Panel p, List<String> names, int ox, int oy, int w, int h, double xTop,
-                       double yTop) {
+                       double xStep, double yTop) {
         int left = ox + PAD_LEFT;
         int right = ox + w - PAD_RIGHT;
         int top = oy + PAD_TOP;
@@ -195,14 +196,12 @@ public final class TimeSeriesPanels {
             String t = Frame.tickLabel(v);
             g.drawString(t, left - 6 - fm.stringWidth(t), y + fm.getAscent() / 2 - 1);
         }
-        double step = xTop / 10;
-        for (int i = 0; i <= 10; i++) {
-            int x = sx.applyAsInt(step * i);
+        int ticks = (int) Math.round(xTop / xStep);
+        for (int i = 0; i <= ticks; i++) {
+            int x = sx.applyAsInt(xStep * i);
             g.setColor(Color.BLACK);
             g.drawLine(x, bottom, x, bottom + 4);
-            if (i % 2 == 0) {
-                centered(g, Frame.tickLabel(step * i), x, bottom + 16);
-            }
+            centered(g, Frame.tickLabel(xStep * i), x, bottom + 16);
         }
         centered(g, xLabel, (left + right) / 2, bottom + 32);
         AffineTransform saved = g.getTransform();

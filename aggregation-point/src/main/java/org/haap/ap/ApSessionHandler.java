@@ -47,7 +47,12 @@ import java.util.concurrent.TimeUnit;
  * destination checks, the upstream TCP connect, the Convert reply, then hand-over to the
  * {@link Relay}. Bytes that arrive with or after the Convert message are held (reading is
  * paused, so at most one read's worth) and written upstream first, exactly once.
- * Every refusal answers with the RFC 8803 Error TLV and closes. The handler removes itself
+ * Every refusal answers with the RFC 8803 Error TLV and closes. The success reply waits up to
+ * {@link #REPLY_HOLD_MILLIS} ms for the server's first bytes and goes out in one write with
+ * them: two small writes in a row would be spread by the MPTCP scheduler over two subflows
+ * (the second avoids the one with unacknowledged data), so the answer would cross the slower
+ * WAN; one write crosses the fastest idle one. The client sees nothing of the reply itself,
+ * so the hold delays nothing it can observe. The handler removes itself
  * when the relay starts; the session's end is recorded once by {@link SessionRecord}.
  *
  * <p>Warm pool (HAAP extension, {@code docs/warm-pool.md}): a first message that is a pool
@@ -62,6 +67,9 @@ final class ApSessionHandler extends ChannelInboundHandlerAdapter {
 
     private enum State { HEADER, POOLED, CONNECTING, RELAYING, DONE }
 
+    /** How long the Convert success reply waits for the server's first bytes. */
+    static final long REPLY_HOLD_MILLIS = 10;
+
     private final ApContext ap;
     private final ArrayDeque<ByteBuf> pending = new ArrayDeque<>();
     private State state = State.HEADER;
@@ -75,6 +83,9 @@ final class ApSessionHandler extends ChannelInboundHandlerAdapter {
     private Channel upstream;
     private boolean admitted;
     private boolean anyByte;
+    /** Server bytes sent with the held reply, before the relay. */
+    private long heldDown;
+    private long heldUp;
 
     ApSessionHandler(ApContext ap) {
         this.ap = ap;
@@ -313,16 +324,111 @@ final class ApSessionHandler extends ChannelInboundHandlerAdapter {
                 return;
             }
             ap.metrics().upstreamConnected(System.nanoTime() - start);
-            startRelay(ctx, done.channel());
+            holdReply(ctx, done.channel());
         });
     }
 
-    private void startRelay(ChannelHandlerContext ctx, Channel up) {
+    /**
+     * Sends the client's held bytes upstream, then reads once from the server for up to
+     * {@link #REPLY_HOLD_MILLIS} ms so that the success reply goes out with its first bytes;
+     * then the relay. The session stays {@code CONNECTING} meanwhile (a client close ends it).
+     */
+    private void holdReply(ChannelHandlerContext ctx, Channel up) {
+        long early = 0;
+        while (!pending.isEmpty()) {
+            ByteBuf b = pending.poll();
+            early += b.readableBytes();
+            up.write(b);
+        }
+        up.flush();
+        if (early > 0) {
+            // Bytes that came with the Convert message: relayed here, so counted here.
+            heldUp += early;
+            ap.metrics().onBytes(Direction.UPSTREAM, early);
+        }
+        ReplyHold hold = new ReplyHold(ctx);
+        up.pipeline().addLast(hold);
+        hold.timer = ctx.executor().schedule(hold::done, REPLY_HOLD_MILLIS, TimeUnit.MILLISECONDS);
+        up.read();
+    }
+
+    /** On the upstream channel while the reply is held: the server's first read goes with it. */
+    private final class ReplyHold extends ChannelInboundHandlerAdapter {
+        private final ChannelHandlerContext client;
+        private ScheduledFuture<?> timer;
+        private boolean replied;
+        private boolean done;
+
+        ReplyHold(ChannelHandlerContext client) {
+            this.client = client;
+        }
+
+        @Override
+        public void channelRead(ChannelHandlerContext ctx, Object msg) {
+            if (done || state != State.CONNECTING || !(msg instanceof ByteBuf buf)) {
+                ReferenceCountUtil.release(msg);
+                return;
+            }
+            if (!replied) {
+                replied = true;
+                client.write(Unpooled.wrappedBuffer(ConvertCodec.encode(ConvertMessage.success())));
+            }
+            heldDown += buf.readableBytes();
+            ap.metrics().onBytes(Direction.DOWNSTREAM, buf.readableBytes());
+            client.write(buf);
+        }
+
+        @Override
+        public void channelReadComplete(ChannelHandlerContext ctx) {
+            done();
+        }
+
+        @Override
+        public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+            if (evt instanceof ChannelInputShutdownEvent) {
+                done(); // the relay sees the input already shut when it starts
+                return;
+            }
+            ctx.fireUserEventTriggered(evt);
+        }
+
+        @Override
+        public void channelInactive(ChannelHandlerContext ctx) {
+            done();
+        }
+
+        @Override
+        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            session.note("upstream: " + cause.getMessage());
+            done();
+        }
+
+        void done() {
+            if (done) {
+                return;
+            }
+            done = true;
+            timer.cancel(false);
+            Channel up = upstream;
+            if (up.pipeline().context(this) != null) {
+                up.pipeline().remove(this);
+            }
+            if (state != State.CONNECTING) {
+                up.close();
+                return;
+            }
+            startRelay(client, up, replied);
+        }
+    }
+
+    private void startRelay(ChannelHandlerContext ctx, Channel up, boolean replied) {
         Channel client = ctx.channel();
         state = State.RELAYING;
-        client.write(Unpooled.wrappedBuffer(ConvertCodec.encode(ConvertMessage.success())));
+        if (!replied) {
+            client.write(Unpooled.wrappedBuffer(ConvertCodec.encode(ConvertMessage.success())));
+        }
         client.flush();
-        // Bytes that came with the Convert message: relayed here, so counted here.
+        // Client bytes that arrived while the reply was held: relayed here, so counted here.
         long early = 0;
         while (!pending.isEmpty()) {
             ByteBuf b = pending.poll();
@@ -333,13 +439,13 @@ final class ApSessionHandler extends ChannelInboundHandlerAdapter {
         if (early > 0) {
             ap.metrics().onBytes(Direction.UPSTREAM, early);
         }
-        long earlyBytes = early;
+        long earlyBytes = heldUp + early;
         ctx.pipeline().remove(this);
         var relay = Relay.start(client, up, ap.relayConfig(), ap.metrics());
         relay.result().addListener(f -> {
             if (f.isSuccess()) {
                 RelayResult r = (RelayResult) f.getNow();
-                session.bytes(earlyBytes + r.bytesUpstream(), r.bytesDownstream());
+                session.bytes(earlyBytes + r.bytesUpstream(), r.bytesDownstream() + heldDown);
                 finish(r.termination());
             } else {
                 finish(new Termination(Side.PROXY, Reason.IO_ERROR, Phase.RELAY));

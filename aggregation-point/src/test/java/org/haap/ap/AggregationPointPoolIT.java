@@ -169,6 +169,32 @@ class AggregationPointPoolIT {
     }
 
     @Test
+    void helloConnectAndDataCoalescedIntoOneWriteStillWork() throws Exception {
+        await().atMost(T).until(() -> metric("haap_ap_pool_connections") == 0.0);
+        byte[] data = "coalesced".getBytes(StandardCharsets.US_ASCII);
+        try (TestClient c = mptcp()) {
+            c.write(concat(hello(COOKIE), concat(ConvertCodec.encode(ConvertMessage.connect(ECHO)), data)));
+            c.shutdownOutput();
+            assertEquals(ACK + " 01 01 22 63 " + HEX.formatHex(data), HEX.formatHex(c.readToEnd(T)));
+        }
+        await().atMost(T).until(() -> metric("haap_ap_pool_connections") == 0.0);
+    }
+
+    @Test
+    void helloAndAPartOfTheConnectInOneWriteWaitForTheRest() throws Exception {
+        await().atMost(T).until(() -> metric("haap_ap_pool_connections") == 0.0);
+        byte[] connect = ConvertCodec.encode(ConvertMessage.connect(ECHO));
+        byte[] data = "split".getBytes(StandardCharsets.US_ASCII);
+        try (TestClient c = mptcp()) {
+            c.write(concat(hello(COOKIE), java.util.Arrays.copyOf(connect, 10)));
+            assertEquals(ACK, HEX.formatHex(c.readExactly(12, T)));
+            c.write(concat(java.util.Arrays.copyOfRange(connect, 10, connect.length), data));
+            c.shutdownOutput();
+            assertEquals("01 01 22 63 " + HEX.formatHex(data), HEX.formatHex(c.readToEnd(T)));
+        }
+    }
+
+    @Test
     void badMacGetsNotAuthorizedAndClose() throws Exception {
         try (TestClient c = mptcp()) {
             c.write(hello("wrong".getBytes(StandardCharsets.UTF_8)));

@@ -1,7 +1,38 @@
 package org.haap.gateway;
 
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFactory;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoop;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.epoll.EpollIoHandler;
+import io.netty.channel.epoll.EpollServerSocketChannel;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import java.io.IOException;
+import java.lang.System.Logger.Level;
+import java.lang.System.Logger;
+import java.net.InetSocketAddress;
 import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.haap.config.GatewayConfig;
+import org.haap.config.PathManagerMode;
+import org.haap.config.RobeMode;
+import org.haap.config.WanConfig;
+import org.haap.core.lifecycle.ServiceMain;
+import org.haap.core.mptcp.MptcpSockets;
+import org.haap.core.mptcp.Protocol;
+import org.haap.core.mptcp.ServerSocketOptions;
+import org.haap.core.pm.MptcpPmClient;
 import org.haap.core.sys.NetlinkException;
+import org.haap.gateway.internal.Interfaces;
+import org.haap.gateway.internal.LoopGuard;
+import org.haap.gateway.internal.PoolHello;
 import org.haap.gateway.link.LinkListener;
 import org.haap.gateway.link.LinkMonitor;
 import org.haap.gateway.link.LinkState;
@@ -10,44 +41,17 @@ import org.haap.gateway.pm.PmWan;
 import org.haap.gateway.pm.UserspacePathManager;
 import org.haap.gateway.pm.internal.NetlinkBridge;
 import org.haap.gateway.pm.policy.Policies;
-import io.netty.bootstrap.ServerBootstrap;
-import io.netty.channel.Channel;
-import io.netty.channel.ChannelFactory;
-import io.netty.channel.ChannelInitializer;
-import io.netty.channel.ChannelOption;
-import io.netty.channel.EventLoopGroup;
-import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.epoll.EpollIoHandler;
-import io.netty.channel.epoll.EpollServerSocketChannel;
-import io.netty.util.concurrent.DefaultThreadFactory;
-import java.io.IOException;
-import java.lang.System.Logger;
-import java.lang.System.Logger.Level;
-import java.net.InetSocketAddress;
-import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.concurrent.TimeUnit;
-import org.haap.core.lifecycle.ServiceMain;
-import org.haap.config.GatewayConfig;
-import org.haap.config.PathManagerMode;
-import org.haap.config.RobeMode;
-import org.haap.config.WanConfig;
-import org.haap.core.mptcp.MptcpSockets;
-import org.haap.core.mptcp.Protocol;
-import org.haap.core.mptcp.ServerSocketOptions;
-import org.haap.core.pm.MptcpPmClient;
-import org.haap.gateway.internal.Interfaces;
-import org.haap.gateway.internal.LoopGuard;
-import org.haap.robe.Establisher;
 import org.haap.robe.Classic;
 import org.haap.robe.Connector;
+import org.haap.robe.Establisher;
 import org.haap.robe.PathHistory;
 import org.haap.robe.RobeIps;
 import org.haap.robe.RobeSim;
 import org.haap.robe.RobeTimer;
 import org.haap.robe.WanPath;
 import org.haap.robe.WanState;
+import org.haap.robe.pool.PoolSettings;
+import org.haap.robe.pool.WarmPool;
 
 /**
  * A running client gateway. {@link #start} applies (or checks) the kernel MPTCP settings,
@@ -155,14 +159,17 @@ public final class Gateway implements ServiceMain.Service {
                             + "); polling the interfaces' operstate instead");
                 }
             }
-            Establisher establisher = establisher(config, Connector.of(sockets, config.timeouts().connect()),
-                    wanState, PathHistory.withDefaults());
+            Connector connector = Connector.of(sockets, config.timeouts().connect());
+            PathHistory history = PathHistory.withDefaults();
+            Establisher establisher = establisher(config, connector, wanState, history);
             LoopGuard guard = new LoopGuard(config.aggregationPoint(), Interfaces::localAddresses,
                     Duration.ofSeconds(10), System::nanoTime);
             GatewayContext context = new GatewayContext(config, sockets, establisher, wanState, metrics, guard);
             group = new MultiThreadIoEventLoopGroup(config.effectiveEventLoops(),
                     new DefaultThreadFactory("haap-gw"), EpollIoHandler.newFactory());
-            startPools(config, context, establisher, wanState, group, metrics);
+            // The pool is refilled with RobE_SIM whatever robe.mode says: off the critical path,
+            // a SYN on every WAN at once costs nothing and always finds the fastest live WAN.
+            startPools(config, context, new RobeSim(connector, wanState, history), wanState, group, metrics);
             metrics.wanAccounting().start(group);
             for (InetSocketAddress address : config.listen()) {
                 EpollServerSocketChannel server = sockets.openServer(address, ServerSocketOptions.defaults()
@@ -214,7 +221,10 @@ public final class Gateway implements ServiceMain.Service {
         }
     }
 
-    /** One warm pool per event loop when {@code robe.pool.enabled} (needs {@code cookie}). */
+    /**
+     * One warm pool per event loop when {@code robe.pool.enabled} (needs {@code cookie}),
+     * refilled with {@code establisher} (RobE_SIM).
+     */
     private static void startPools(GatewayConfig config, GatewayContext context, Establisher establisher,
             WanState wanState, EventLoopGroup group, GatewayMetrics metrics) {
         var pool = config.robe().pool();
@@ -226,22 +236,22 @@ public final class Gateway implements ServiceMain.Service {
                     + " running without a pool");
             return;
         }
-        var total = new org.haap.robe.pool.PoolSettings(pool.min(), pool.max(), pool.maxIdle());
-        List<io.netty.channel.EventLoop> loops = new ArrayList<>();
-        group.forEach(e -> loops.add((io.netty.channel.EventLoop) e));
-        var handshake = new org.haap.gateway.internal.PoolHello(context.cookie(), config.timeouts().convertReply());
+        var total = new PoolSettings(pool.min(), pool.max(), pool.maxIdle());
+        List<EventLoop> loops = new ArrayList<>();
+        group.forEach(e -> loops.add((EventLoop) e));
+        var handshake = new PoolHello(context.cookie(), config.timeouts().convertReply());
         for (int i = 0; i < loops.size(); i++) {
             var share = total.share(i, loops.size());
             if (share.max() == 0) {
                 continue;
             }
-            var wp = new org.haap.robe.pool.WarmPool(loops.get(i), share, establisher, wanState,
+            var wp = new WarmPool(loops.get(i), share, establisher, wanState,
                     config.aggregationPoint(), handshake, metrics.poolListener(), System::nanoTime);
             context.pools().put(loops.get(i), wp);
             wp.start();
         }
         group.next().scheduleAtFixedRate(() -> metrics.poolIdle(
-                context.pools().values().stream().mapToInt(org.haap.robe.pool.WarmPool::idle).sum()),
+                context.pools().values().stream().mapToInt(WarmPool::idle).sum()),
                 1, 1, TimeUnit.SECONDS);
     }
 

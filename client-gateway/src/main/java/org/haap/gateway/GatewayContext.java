@@ -1,6 +1,8 @@
 package org.haap.gateway;
 
+import io.netty.channel.EventLoop;
 import java.nio.charset.StandardCharsets;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -11,6 +13,7 @@ import org.haap.core.relay.RelayConfig;
 import org.haap.gateway.internal.LoopGuard;
 import org.haap.robe.Establisher;
 import org.haap.robe.WanState;
+import org.haap.robe.pool.WarmPool;
 
 /**
  * What every session of one gateway shares: configuration, the establishment strategy and
@@ -33,7 +36,7 @@ final class GatewayContext {
     private final Set<GatewaySessionHandler> sessions = ConcurrentHashMap.newKeySet();
     private final AtomicLong ids = new AtomicLong(System.nanoTime() & 0xffffff);
     private volatile boolean stopping;
-    private final java.util.Map<io.netty.channel.EventLoop, org.haap.robe.pool.WarmPool> pools =
+    private final Map<EventLoop, WarmPool> pools =
             new ConcurrentHashMap<>();
 
     GatewayContext(GatewayConfig config, MptcpSockets sockets, Establisher establisher, WanState wanState,
@@ -92,11 +95,11 @@ final class GatewayContext {
     }
 
     /** The warm pool of {@code loop}, or null when there is none. */
-    org.haap.robe.pool.WarmPool pool(io.netty.channel.EventLoop loop) {
+    WarmPool pool(EventLoop loop) {
         return pools.get(loop);
     }
 
-    java.util.Map<io.netty.channel.EventLoop, org.haap.robe.pool.WarmPool> pools() {
+    Map<EventLoop, WarmPool> pools() {
         return pools;
     }
 

@@ -14,9 +14,11 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.haap.core.convert.ConvertErrorCode;
 import org.haap.core.relay.Direction;
 import org.haap.core.relay.RelayListener;
+import org.haap.gateway.accounting.WanAccounting;
 import org.haap.robe.Attempt;
 import org.haap.robe.Outcome;
 import org.haap.robe.WanPath;
+import org.haap.robe.pool.PoolListener;
 
 /**
  * The gateway's meters, registered once at start-up with bounded label values (WAN names
@@ -56,21 +58,20 @@ public final class GatewayMetrics implements RelayListener {
     private final Timer setup;
     private final Map<Direction, Counter> bytes = new EnumMap<>(Direction.class);
     private final Map<Direction, Counter> paused = new EnumMap<>(Direction.class);
-    private final org.haap.gateway.accounting.WanAccounting wanAccounting;
+    private final WanAccounting wanAccounting;
+    private final Counter poolHits;
+    private final Counter poolMisses;
+    private final Counter poolDead;
+    private final AtomicInteger poolIdle = new AtomicInteger();
+    private final MeterRegistry registry;
 
     /**
      * @param registry where the meters are registered
      * @param paths    the configured WANs (label {@code wan})
      * @param mode     the establishment strategy (label {@code mode}: sim, timer, ips, classic)
      */
-    private io.micrometer.core.instrument.Counter poolHits;
-    private io.micrometer.core.instrument.Counter poolMisses;
-    private final java.util.concurrent.atomic.AtomicInteger poolIdle = new java.util.concurrent.atomic.AtomicInteger();
-
-    private final MeterRegistry registry;
-
     public GatewayMetrics(MeterRegistry registry, List<WanPath> paths, String mode) {
-        wanAccounting = new org.haap.gateway.accounting.WanAccounting(registry, paths);
+        wanAccounting = new WanAccounting(registry, paths);
         this.registry = registry;
         poolHits = Counter.builder("haap.gateway.pool.takes").description(
                 "LAN connections that looked for a warm-pool connection, by result").tag("result", "hit")
@@ -78,8 +79,10 @@ public final class GatewayMetrics implements RelayListener {
         poolMisses = Counter.builder("haap.gateway.pool.takes").description(
                 "LAN connections that looked for a warm-pool connection, by result").tag("result", "miss")
                 .register(registry);
-        io.micrometer.core.instrument.Gauge.builder("haap.gateway.pool.connections", poolIdle,
-                java.util.concurrent.atomic.AtomicInteger::get)
+        poolDead = Counter.builder("haap.gateway.pool.dead").description(
+                "Warm-pool connections that the aggregation point had closed when a LAN connection used them;"
+                + " the session fell back to a fresh establishment").register(registry);
+        Gauge.builder("haap.gateway.pool.connections", poolIdle, AtomicInteger::get)
                 .description("Idle warm-pool connections ready to be taken").register(registry);
         for (Result r : Result.values()) {
             intercepted.put(r, Counter.builder("haap.gateway.connections.intercepted")
@@ -126,7 +129,7 @@ public final class GatewayMetrics implements RelayListener {
     }
 
     /** Bytes per WAN from the subflows of the connections to the aggregation point. */
-    public org.haap.gateway.accounting.WanAccounting wanAccounting() {
+    public WanAccounting wanAccounting() {
         return wanAccounting;
     }
 
@@ -157,8 +160,8 @@ public final class GatewayMetrics implements RelayListener {
     }
 
     /** The listener that counts warm-pool hits and misses. */
-    org.haap.robe.pool.PoolListener poolListener() {
-        return new org.haap.robe.pool.PoolListener() {
+    PoolListener poolListener() {
+        return new PoolListener() {
             @Override
             public void hit() {
                 poolHits.increment();
@@ -174,6 +177,15 @@ public final class GatewayMetrics implements RelayListener {
     /** Sets the idle pooled connections gauge (sum over the event loops' pools). */
     void poolIdle(int n) {
         poolIdle.set(n);
+    }
+
+    void poolDead() {
+        poolDead.increment();
+    }
+
+    /** Warm-pool connections found dead when used so far. */
+    public double poolDeadCount() {
+        return poolDead.count();
     }
 
     /** Warm-pool hits so far. */

@@ -14,8 +14,8 @@ import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.ScheduledFuture;
-import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
+import java.lang.System.Logger;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.Optional;
@@ -31,13 +31,15 @@ import org.haap.core.relay.Direction;
 import org.haap.core.relay.Relay;
 import org.haap.core.relay.RelayResult;
 import org.haap.core.relay.RelaySession;
-import org.haap.core.session.Termination;
 import org.haap.core.session.Termination.Phase;
 import org.haap.core.session.Termination.Reason;
 import org.haap.core.session.Termination.Side;
+import org.haap.core.session.Termination;
 import org.haap.gateway.GatewayMetrics.Result;
 import org.haap.robe.Established;
 import org.haap.robe.WanPath;
+import org.haap.robe.pool.PooledConnection;
+import org.haap.robe.pool.WarmPool;
 
 /**
  * One intercepted LAN connection, from accept until the relay takes over (then this handler
@@ -50,6 +52,13 @@ import org.haap.robe.WanPath;
  *       already sends, up to {@link GatewayContext#EARLY_DATA_LIMIT};</li>
  *   <li>send Convert {Connect(destination), Cookie} followed at once by those bytes; LAN
  *       reading stays paused until the reply;</li>
+ *   <li>or, on a warm-pool hit (no establishment), send Convert {Connect(destination)} together
+ *       with the client's first bytes, waiting at most {@link #CONNECT_HOLD_MILLIS} ms for them
+ *       (server-first protocols send nothing): one write, so the MPTCP scheduler puts request
+ *       and Connect on one subflow, the idle one with the lowest RTT, instead of spreading two
+ *       small writes over two WANs. If the aggregation point closes a pooled connection before
+ *       its reply (it had gone), the session falls back to a fresh establishment with the same
+ *       bytes, once (counted in {@code haap_gateway_pool_dead_total});</li>
  *   <li>read the AP's reply under {@code timeouts.convert-reply}: success → relay; an Error
  *       TLV, a malformed reply, a timeout or the AP closing → reset the LAN connection.</li>
  * </ol>
@@ -61,7 +70,10 @@ final class GatewaySessionHandler extends ChannelInboundHandlerAdapter {
 
     private static final Logger LOG = System.getLogger(GatewaySessionHandler.class.getName());
 
-    private enum State { NEW, ESTABLISHING, AWAIT_REPLY, CONNECTING_DIRECT, RELAYING, DONE }
+    private enum State { NEW, HOLDING, ESTABLISHING, AWAIT_REPLY, CONNECTING_DIRECT, RELAYING, DONE }
+
+    /** How long a pool hit waits for the client's first bytes before sending Connect alone. */
+    static final long CONNECT_HOLD_MILLIS = 10;
 
     private final GatewayContext gw;
     private Channel lan;
@@ -74,6 +86,13 @@ final class GatewaySessionHandler extends ChannelInboundHandlerAdapter {
     private boolean upstreamInputShut;
     private Future<Established> establishing;
     private ScheduledFuture<?> replyTimer;
+    private ScheduledFuture<?> holdTimer;
+    /** The WAN of a pooled connection's initial subflow, while {@code HOLDING}. */
+    private WanPath pooledPath;
+    /** On a pooled connection until the reply: a copy of every LAN byte sent, for a retry. */
+    private CompositeByteBuf replay;
+    /** LAN bytes in {@link #early} already counted (sent once on a dead pooled connection). */
+    private int earlyCounted;
     private volatile RelaySession relay;
 
     GatewaySessionHandler(GatewayContext gw) {
@@ -124,6 +143,9 @@ final class GatewaySessionHandler extends ChannelInboundHandlerAdapter {
         if (state == State.AWAIT_REPLY) {
             // A read requested while establishing completed after the Convert message was
             // sent: these bytes follow the ones already written, in order.
+            if (replay != null) {
+                replay.addComponent(true, buf.retainedDuplicate());
+            }
             upstream.writeAndFlush(buf, upstream.voidPromise());
             countEarly(buf.readableBytes());
             return;
@@ -142,6 +164,14 @@ final class GatewaySessionHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelReadComplete(ChannelHandlerContext ctx) {
+        if (state == State.HOLDING) {
+            if (early != null && early.isReadable()) {
+                sendPooledConnect();
+            } else {
+                lan.read();
+            }
+            return;
+        }
         if ((state == State.ESTABLISHING || state == State.CONNECTING_DIRECT) && !lanInputShut
                 && (early == null || early.readableBytes() < GatewayContext.EARLY_DATA_LIMIT)) {
             lan.read();
@@ -152,6 +182,9 @@ final class GatewaySessionHandler extends ChannelInboundHandlerAdapter {
     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
         if (evt instanceof ChannelInputShutdownEvent) {
             lanInputShut = true;
+            if (state == State.HOLDING) {
+                sendPooledConnect();
+            }
             return;
         }
         ctx.fireUserEventTriggered(evt);
@@ -206,14 +239,70 @@ final class GatewaySessionHandler extends ChannelInboundHandlerAdapter {
 
     /** Takes a warm-pool connection for this LAN connection, if its loop's pool has one. */
     private boolean takeFromPool() {
-        org.haap.robe.pool.WarmPool pool = gw.pool(lan.eventLoop());
-        org.haap.robe.pool.PooledConnection pc = pool == null ? null : pool.take();
+        WarmPool pool = gw.pool(lan.eventLoop());
+        PooledConnection pc = pool == null ? null : pool.take();
         if (pc == null) {
             return false;
         }
         record.note("pooled");
-        sendConnect(pc.channel(), pc.path(), 0, true);
+        state = State.HOLDING;
+        upstream = pc.channel();
+        pooledPath = pc.path();
+        holdTimer = lan.eventLoop().schedule(this::sendPooledConnect, CONNECT_HOLD_MILLIS, TimeUnit.MILLISECONDS);
         return true;
+    }
+
+    /** Sends the Connect on the pooled connection, with the client's bytes read so far. */
+    private void sendPooledConnect() {
+        if (state != State.HOLDING) {
+            return;
+        }
+        cancelHoldTimer();
+        if (!upstream.isActive()) {
+            // The aggregation point closed it while it waited here; nothing was sent on it.
+            gw.metrics().poolDead();
+            record.note("pooled connection closed before use, establishing afresh");
+            establishAfresh(upstream);
+            return;
+        }
+        replay = lan.alloc().compositeBuffer(64);
+        if (early != null) {
+            replay.addComponent(true, early.retainedDuplicate());
+        }
+        sendConnect(upstream, pooledPath, 0, true);
+    }
+
+    /**
+     * The pooled connection closed before the aggregation point's reply: it was gone before the
+     * Connect reached it (a closed socket does not act on data), so establish afresh and send
+     * the same bytes again. Once per session; returns {@code false} when it does not apply.
+     */
+    private boolean retryAfterDeadPooled(Channel dead, String why) {
+        if (replay == null || state != State.AWAIT_REPLY || dead != upstream || gw.stopping()) {
+            return false;
+        }
+        gw.metrics().poolDead();
+        record.note("pooled connection dead (" + why + "), establishing afresh");
+        cancelReplyTimer();
+        early = replay;
+        earlyCounted = early.readableBytes();
+        replay = null;
+        establishAfresh(dead);
+        return true;
+    }
+
+    /** Drops the pooled connection {@code dead} and establishes a fresh one (RobE) instead. */
+    private void establishAfresh(Channel dead) {
+        upstream = null;
+        upstreamInputShut = false;
+        dead.close();
+        state = State.ESTABLISHING;
+        establishing = gw.establisher().establish(lan.eventLoop(), gw.config().aggregationPoint(),
+                gw.wanState().candidates());
+        establishing.addListener(f -> onEstablished(establishing));
+        if (!lanInputShut) {
+            lan.read();
+        }
     }
 
     /**
@@ -232,14 +321,23 @@ final class GatewaySessionHandler extends ChannelInboundHandlerAdapter {
         upstream.config().setOption(ChannelOption.ALLOW_HALF_CLOSURE, true);
         upstream.pipeline().addLast(new ConvertMessageDecoder(), new ReplyHandler());
         ConvertMessage connect = ConvertMessage.connect(destination, pooled ? null : gw.cookie());
-        upstream.write(Unpooled.wrappedBuffer(ConvertCodec.encode(connect)));
+        channel.write(Unpooled.wrappedBuffer(ConvertCodec.encode(connect)));
         if (early != null) {
-            countEarly(early.readableBytes());
-            upstream.write(early, upstream.voidPromise());
+            countEarly(early.readableBytes() - earlyCounted);
+            earlyCounted = 0;
+            channel.write(early, channel.voidPromise());
             early = null;
         }
-        upstream.flush();
-        upstream.read();
+        channel.flush();
+        channel.read();
+        if (state != State.AWAIT_REPLY) {
+            return; // a dead pooled connection fell back to a fresh one meanwhile
+        }
+        if (pooled && !channel.isActive()) {
+            // closed before its handlers were added: no channelInactive will reach them
+            retryAfterDeadPooled(channel, "closed");
+            return;
+        }
         replyTimer = lan.eventLoop().schedule(() -> {
             if (state == State.AWAIT_REPLY) {
                 record.note("no Convert reply within " + gw.config().timeouts().convertReply().toMillis() + " ms");
@@ -254,6 +352,10 @@ final class GatewaySessionHandler extends ChannelInboundHandlerAdapter {
 
         @Override
         public void channelRead(ChannelHandlerContext ctx, Object msg) {
+            if (ctx.channel() != upstream) {
+                ReferenceCountUtil.release(msg);
+                return;
+            }
             if (msg instanceof ConvertMessage reply) {
                 Optional<ErrorTlv> error = reply.errorTlv();
                 if (error.isPresent()) {
@@ -264,6 +366,7 @@ final class GatewaySessionHandler extends ChannelInboundHandlerAdapter {
                     return;
                 }
                 accepted = true;
+                releaseReplay();
                 return;
             }
             if (msg instanceof ByteBuf buf && accepted && state == State.AWAIT_REPLY) {
@@ -292,6 +395,12 @@ final class GatewaySessionHandler extends ChannelInboundHandlerAdapter {
         @Override
         public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
             if (evt instanceof ChannelInputShutdownEvent) {
+                if (ctx.channel() != upstream) {
+                    return;
+                }
+                if (!accepted && retryAfterDeadPooled(ctx.channel(), "closed")) {
+                    return;
+                }
                 upstreamInputShut = true;
                 if (state == State.AWAIT_REPLY && !accepted) {
                     record.note("aggregation point closed before its Convert reply");
@@ -305,6 +414,9 @@ final class GatewaySessionHandler extends ChannelInboundHandlerAdapter {
 
         @Override
         public void channelInactive(ChannelHandlerContext ctx) {
+            if (ctx.channel() != upstream || !accepted && retryAfterDeadPooled(ctx.channel(), "reset")) {
+                return;
+            }
             if (state == State.AWAIT_REPLY) {
                 record.note("aggregation point closed before the relay started");
                 finish(Result.AP_PROTOCOL_ERROR, new Termination(Side.SERVER, Reason.RESET, Phase.CONNECT), true);
@@ -313,6 +425,9 @@ final class GatewaySessionHandler extends ChannelInboundHandlerAdapter {
 
         @Override
         public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            if (ctx.channel() != upstream || !accepted && retryAfterDeadPooled(ctx.channel(), cause.getMessage())) {
+                return;
+            }
             if (state == State.AWAIT_REPLY) {
                 record.note("aggregation point: " + cause.getMessage());
                 finish(Result.AP_PROTOCOL_ERROR, new Termination(Side.SERVER, Reason.PROTOCOL_ERROR, Phase.CONNECT),
@@ -381,6 +496,7 @@ final class GatewaySessionHandler extends ChannelInboundHandlerAdapter {
 
     private void startRelay(Result result) {
         cancelReplyTimer();
+        releaseReplay();
         state = State.RELAYING;
         gw.metrics().intercepted(result);
         lan.pipeline().remove(this);
@@ -411,6 +527,8 @@ final class GatewaySessionHandler extends ChannelInboundHandlerAdapter {
         }
         state = State.DONE;
         cancelReplyTimer();
+        cancelHoldTimer();
+        releaseReplay();
         if (establishing != null && !establishing.isDone()) {
             establishing.cancel(false);
         }
@@ -434,6 +552,20 @@ final class GatewaySessionHandler extends ChannelInboundHandlerAdapter {
         gw.metrics().intercepted(result);
         record.end(t);
         gw.metrics().sessionClosed();
+    }
+
+    private void cancelHoldTimer() {
+        if (holdTimer != null) {
+            holdTimer.cancel(false);
+            holdTimer = null;
+        }
+    }
+
+    private void releaseReplay() {
+        if (replay != null) {
+            replay.release();
+            replay = null;
+        }
     }
 
     private void cancelReplyTimer() {

@@ -112,6 +112,11 @@ public record GatewayConfig(
         if (robe != null && timeouts != null) {
             p.check(() -> checkSynTimeout(s, robe, timeouts));
         }
+        if (robe != null && cookie != null && robe.pool().enabled() && cookie.isEmpty()) {
+            // The pool hello is signed with the cookie: without one there would be no pool at all.
+            p.add(List.of(s.child("robe").child("pool").invalid("enabled",
+                    "false unless haap.gateway.cookie is set (the pool hello is signed with it)")));
+        }
         if (sysctl != null && wans != null && sysctl.subflowsLimit() < wans.size() - 1) {
             p.add(List.of(s.child("sysctl").invalid("subflows-limit",
                     ">= " + (wans.size() - 1) + ": one subflow per WAN after the first")));

@@ -219,6 +219,7 @@ class GatewayConfigTest {
         "robe.pool.max = 1025                | robe.pool.max: 1025 (expected: 1..1024)",
         "robe.pool.min = 17                  | robe.pool.min: 17 (expected: <= max (16))",
         "robe.pool.max-idle = 0s             | robe.pool.max-idle: 0s (expected: > 0)",
+        "robe.pool.enabled = true            | robe.pool.enabled: true (expected: false unless haap.gateway.cookie is set (the pool hello is signed with it))",
         "path-manager.mode = mptcpd          | path-manager.mode: mptcpd (expected: one of kernel, userspace)",
         "path-manager.policy = random        | path-manager.policy: random (expected: one of fullmesh, dsl-first, overflow, smart-backup)",
         "path-manager.policy = rtt-aware     | path-manager.policy: rtt-aware (expected: one of fullmesh, dsl-first, overflow, smart-backup)",

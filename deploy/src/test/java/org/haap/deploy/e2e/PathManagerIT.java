@@ -15,6 +15,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.haap.deploy.demo.DemoConfigs;
 import org.haap.deploy.demo.ProxyPair;
+import org.haap.deploy.monitoring.MetricsCatalog;
 import org.haap.deploy.testbed.AddressPlan;
 import org.haap.deploy.testbed.ExecResult;
 import org.haap.deploy.testbed.LinkSpec;
@@ -126,6 +127,11 @@ class PathManagerIT {
         assertTrue(moved[0] > 0.1 * SMALL && moved[1] > 0.1 * SMALL, "both WANs carry the download");
         assertEquals("", testbed.exec(Node.CPE, "ip", "mptcp", "endpoint", "show").check().stdout().strip(),
                 "the in-kernel path manager has no endpoints");
+        MetricsCatalog catalog = MetricsCatalog.load();
+        String exposition = gatewayMetrics();
+        assertEquals(List.of(), catalog.undocumented(exposition), "exposed, not in docs/metrics.md");
+        assertEquals(List.of(), catalog.notExposed(exposition, MetricsCatalog.GATEWAY),
+                "in docs/metrics.md, not exposed by a gateway with the userspace path manager");
         assertTrue(sample("haap_gateway_pm_commands_total{command=\"create\",result=\"ok\",wan=\"dsl\"}")
                 + sample("haap_gateway_pm_commands_total{command=\"create\",result=\"ok\",wan=\"lte\"}") >= 1,
                 () -> "no subflow created by the gateway:\n" + pmMetrics());

@@ -126,12 +126,21 @@ public final class MetricsCatalog {
      * rows and the shared ones) that match no family of {@code exposition}.
      */
     public List<String> notExposed(String exposition, String appPrefix) {
+        return notExposed(exposition, appPrefix, List.of());
+    }
+
+    /**
+     * As {@link #notExposed(String, String)}, leaving out the families that start with one
+     * of {@code optionalPrefixes} (meters that exist only in some configurations).
+     */
+    public List<String> notExposed(String exposition, String appPrefix, List<String> optionalPrefixes) {
         Set<String> families = families(exposition);
         List<String> out = new ArrayList<>();
         for (Entry e : entries.values()) {
             boolean own = e.name().startsWith(appPrefix)
                     || (!e.name().startsWith(AP) && !e.name().startsWith(GATEWAY));
-            if (own && families.stream().noneMatch(e::matches)) {
+            boolean optional = optionalPrefixes.stream().anyMatch(e.name()::startsWith);
+            if (own && !optional && families.stream().noneMatch(e::matches)) {
                 out.add(e.name());
             }
         }

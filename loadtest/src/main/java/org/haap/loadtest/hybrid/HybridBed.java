@@ -167,6 +167,26 @@ public final class HybridBed {
         }
     }
 
+    /**
+     * The running gateway's warm-pool hits so far ({@code haap_gateway_pool_takes_total{result="hit"}}),
+     * or -1 when it cannot be read (no gateway, no pool, metrics unreachable).
+     */
+    public long gatewayPoolHits() {
+        try {
+            String text = testbed.exec(Node.CPE, "curl", "-s", "--max-time", "5",
+                    "http://127.0.0.1:" + org.haap.deploy.demo.DemoConfigs.GATEWAY_METRICS_PORT + "/metrics").stdout();
+            String key = "haap_gateway_pool_takes_total{result=\"hit\"} ";
+            for (String line : text.split("\n")) {
+                if (line.startsWith(key)) {
+                    return (long) Double.parseDouble(line.substring(key.length()).trim());
+                }
+            }
+        } catch (RuntimeException e) {
+            // reported as unknown
+        }
+        return -1;
+    }
+
     /** Sets the SYN loss of {@code wan} (the rest of its link spec as in the profile). */
     public void setSynLoss(Wan wan, int pct) {
         LinkSpec spec = profile.link(wan).withSynLoss(pct);

@@ -10,10 +10,12 @@ import org.haap.deploy.testbed.Wan;
  * ({@code demo/aggregation-point.conf}, {@code demo/gateway.conf} from the deploy module)
  * filled with {@link DemoConfigs#values()}, with these changes appended as HOCON overrides:
  * <ul>
- *   <li>AP: every server address of {@link HybridBed#SERVER_NET} is an allowed destination;</li>
+ *   <li>AP: every server address of {@link HybridBed#SERVER_NET} is an allowed destination,
+ *       and {@link #COOKIE} is an accepted cookie (the warm pool's hello is signed with it);</li>
  *   <li>gateway: the WAN list starts with the testbed profile's default WAN (so the
  *       gateway's preferred WAN is the CPE's default route, as for an unmodified MPTCP
- *       host), {@code robe.mode} and the warm pool from the {@link GatewayMode}, and a
+ *       host), {@code robe.mode} and the warm pool from the {@link GatewayMode}, the cookie
+ *       {@link #COOKIE} in every mode (so the Convert messages are alike), and a
  *       connect timeout of {@link #CONNECT_TIMEOUT_SECONDS} s so that classic MPTCP shows its
  *       SYN retransmissions (1, 3, 7 s) before giving up.</li>
  * </ul>
@@ -26,6 +28,8 @@ public final class HybridConfigs {
     public static final int POOL_MIN = 16;
     /** Connections in the warm pool at most. */
     public static final int POOL_MAX = 64;
+    /** The cookie the gateway sends and the AP accepts; the warm pool needs one. */
+    public static final String COOKIE = "haap-loadtest";
 
     private HybridConfigs() {
     }
@@ -34,7 +38,8 @@ public final class HybridConfigs {
     public static String aggregationPoint() {
         return DemoConfigs.render("demo/aggregation-point.conf")
                 + "\n# robe scenarios: every server address on the server net\n"
-                + "haap.aggregation-point.destinations.allow = [\"" + HybridBed.SERVER_NET + "\"]\n";
+                + "haap.aggregation-point.destinations.allow = [\"" + HybridBed.SERVER_NET + "\"]\n"
+                + "haap.aggregation-point.cookies = [\"" + COOKIE + "\"]\n";
     }
 
     /** The gateway's configuration for {@code mode}, its preferred WAN being {@code preferred}. */
@@ -51,6 +56,7 @@ public final class HybridConfigs {
                     .append("\", table = ").append(w.table()).append(" }\n");
         }
         b.append("]\n");
+        b.append("haap.gateway.cookie = \"").append(COOKIE).append("\"\n");
         b.append("haap.gateway.timeouts.connect = ").append(CONNECT_TIMEOUT_SECONDS).append("s\n");
         b.append("haap.gateway.robe {\n");
         b.append("  mode = ").append(mode.robe()).append('\n');

@@ -14,8 +14,17 @@ import org.haap.loadtest.hybrid.Timings;
  * @param lossPct SYN loss on the default WAN, 0..100
  * @param timings set-up times of the successful connections, and the failures
  * @param errors  up to a few distinct failure messages
+ * @param poolHits how many of the measured connections the gateway served from its warm pool
+ *                 (its {@code haap_gateway_pool_takes_total{result="hit"}} over the point),
+ *                 -1 without a pool or when unknown
  */
-public record LossPoint(GatewayMode mode, int lossPct, Timings timings, java.util.List<String> errors) {
+public record LossPoint(GatewayMode mode, int lossPct, Timings timings, java.util.List<String> errors,
+        long poolHits) {
+
+    /** A point without pool figures. */
+    public LossPoint(GatewayMode mode, int lossPct, Timings timings, java.util.List<String> errors) {
+        this(mode, lossPct, timings, errors, -1);
+    }
 
     public LossPoint {
         Objects.requireNonNull(mode, "mode");
@@ -31,6 +40,7 @@ public record LossPoint(GatewayMode mode, int lossPct, Timings timings, java.uti
         m.put("loss_pct", lossPct);
         m.putAll(timings.toJson());
         m.put("errors", errors);
+        m.put("pool_hits", poolHits < 0 ? null : poolHits);
         return m;
     }
 }

@@ -104,9 +104,11 @@ public final class RobeLossScenario implements Scenario {
                 bed.setSynLoss(lossy, loss);
                 LossPoint p = measure(ctx, pool, bed, server, mode, loss, n);
                 results.add(p);
-                ctx.progress(String.format(Locale.ROOT, "%s at %d %% SYN loss: median %.1f ms, p90 %.1f ms, %d/%d failed",
+                ctx.progress(String.format(Locale.ROOT,
+                        "%s at %d %% SYN loss: median %.1f ms, p90 %.1f ms, %d/%d failed%s",
                         mode.label(), loss, p.timings().median(), p.timings().percentile(90),
-                        p.timings().failures(), p.timings().attempts()));
+                        p.timings().failures(), p.timings().attempts(),
+                        p.poolHits() < 0 ? "" : ", " + p.poolHits() + " pool hits"));
             }
             bed.setSynLoss(lossy, 0);
         }
@@ -116,6 +118,7 @@ public final class RobeLossScenario implements Scenario {
 
     private static LossPoint measure(ScenarioContext ctx, ExecutorService pool, HybridBed bed, InetSocketAddress server,
                                      GatewayMode mode, int loss, int n) throws Exception {
+        long hitsBefore = mode.pool() ? bed.gatewayPoolHits() : -1;
         AtomicInteger done = new AtomicInteger();
         List<Future<Attempt>> futures = new ArrayList<>();
         for (int i = 0; i < n; i++) {
@@ -143,7 +146,9 @@ public final class RobeLossScenario implements Scenario {
                 }
             }
         }
-        return new LossPoint(mode, loss, new Timings(n, failures, ok), errors);
+        long hitsAfter = mode.pool() ? bed.gatewayPoolHits() : -1;
+        long hits = hitsBefore < 0 || hitsAfter < 0 ? -1 : hitsAfter - hitsBefore;
+        return new LossPoint(mode, loss, new Timings(n, failures, ok), errors, hits);
     }
 
     /** One connection's set-up time, or why it failed. */

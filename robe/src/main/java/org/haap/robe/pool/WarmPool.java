@@ -31,11 +31,15 @@ import org.haap.robe.WanState;
  * make the path manager add the MP_JOIN subflows on the other WANs.
  *
  * <ul>
- *   <li><b>Size.</b> The target is the recent connection rate (an EWMA, gain 1/4, of the
- *       takes per second, hits and misses alike, updated every tick) times
- *       {@link #HORIZON}, rounded up and clamped to {@code min..max}; idle plus opening
+ *   <li><b>Size.</b> The target is the larger of the recent connection rate (an EWMA, gain
+ *       1/4, of the takes per second, hits and misses alike, updated every tick) times
+ *       {@link #HORIZON} and the recent peak burst (the most takes in one tick, decaying with a
+ *       half-life of {@link #PEAK_HALF_LIFE}: a browser opens a page's connections at once, and
+ *       the next page wants as many), rounded up and clamped to {@code min..max}; idle plus opening
  *       connections are topped up to it, at most {@link #MAX_PARALLEL_OPENS} at a time, and
  *       idle ones above it are closed (oldest first).</li>
+ *   <li><b>Refill timing.</b> A take refills {@link #REFILL_DELAY} later, once the taker's
+ *       Convert exchange is under way, so the replacement does not compete with it.</li>
  *   <li><b>Recycling.</b> An idle connection is closed after {@code maxIdle}, or after 3/4 of
  *       the idle timeout the aggregation point announced if that is shorter, and replaced.</li>
  *   <li><b>WAN changes.</b> When {@link WanState#candidates()} differs from the set the pool
@@ -62,7 +66,11 @@ public final class WarmPool {
     /** How often the rate, the target, expiry and the WAN set are looked at. */
     public static final Duration TICK = Duration.ofMillis(250);
     /** The most connections opening at once. */
-    public static final int MAX_PARALLEL_OPENS = 4;
+    public static final int MAX_PARALLEL_OPENS = 8;
+    /** How long after a take the pool opens its replacement. */
+    public static final Duration REFILL_DELAY = Duration.ofMillis(30);
+    /** How fast the remembered peak burst fades: half of it after this long. */
+    public static final Duration PEAK_HALF_LIFE = Duration.ofSeconds(30);
     private static final double GAIN = 0.25;
     private static final long INITIAL_BACKOFF_NANOS = TimeUnit.SECONDS.toNanos(1);
     private static final long MAX_BACKOFF_NANOS = TimeUnit.SECONDS.toNanos(30);
@@ -84,11 +92,13 @@ public final class WarmPool {
     private int generation;
     private List<WanPath> wans;
     private double rate;
+    private double peak;
     private int demand;
     private long lastTickNanos;
     private long refillAfterNanos;
     private long backoffNanos;
     private boolean started;
+    private boolean refillScheduled;
     private boolean closed;
     private ScheduledFuture<?> ticker;
 
@@ -174,14 +184,30 @@ public final class WarmPool {
             idleCount = idle.size();
             e.watch.release();
             listener.hit();
-            refill();
+            refillSoon();
             return new PooledConnection(ch, e.established.path(), e.established.setupTime(),
                     Duration.ofNanos(now - e.since));
         }
         idleCount = 0;
         listener.miss();
-        refill();
+        refillSoon();
         return null;
+    }
+
+    /**
+     * Refills {@link #REFILL_DELAY} after a take, not at once: the caller is about to send its
+     * Convert message on this loop, and opening the replacement (sockets, SYNs on every WAN, a
+     * hello for the aggregation point to verify) would compete with it on both ends.
+     */
+    private void refillSoon() {
+        if (refillScheduled || closed) {
+            return;
+        }
+        refillScheduled = true;
+        loop.schedule(() -> {
+            refillScheduled = false;
+            refill();
+        }, REFILL_DELAY.toNanos(), TimeUnit.NANOSECONDS);
     }
 
     /** Closes every idle connection and discards those opening; refilling continues. */
@@ -229,8 +255,10 @@ public final class WarmPool {
         double seconds = Math.max(1e-3, (now - lastTickNanos) / 1e9);
         lastTickNanos = now;
         rate += GAIN * (demand / seconds - rate);
+        peak = Math.max(demand, peak * Math.pow(0.5, seconds * 1e9 / PEAK_HALF_LIFE.toNanos()));
         demand = 0;
-        target = targetSize(rate, settings.min(), settings.max());
+        target = Math.max(targetSize(rate, settings.min(), settings.max()),
+                (int) Math.min(settings.max(), Math.ceil(peak - 0.1)));
         checkWans();
         for (Iterator<Entry> it = idle.iterator(); it.hasNext();) {
             Entry e = it.next();

@@ -7,7 +7,7 @@ import java.util.Objects;
 
 /**
  * The parsed command line {@code loadtest NAME [--json] [--out DIR] [--seconds N]
- * [--repeat N] [--connections N] [--points LIST] [--runs N] [--modes LIST] [--help]}.
+ * [--repeat N] [--connections N] [--points LIST] [--runs N] [--modes LIST] [--faults LIST] [--help]}.
  *
  * @param scenario the scenario name, or {@code null} with {@code --help}
  * @param json     whether to print the JSON result as the last line of stdout
@@ -16,7 +16,7 @@ import java.util.Objects;
  * @param repeat   repetitions of each measurement
  * @param help     whether {@code --help} was given
  * @param options  the scenario-specific sizes ({@code --connections}, {@code --points},
- *                 {@code --runs}, {@code --modes})
+ *                 {@code --runs}, {@code --modes}, {@code --faults})
  */
 public record Arguments(String scenario, boolean json, Path outDir, int seconds, int repeat, boolean help,
                         ScenarioOptions options) {
@@ -56,6 +56,7 @@ public record Arguments(String scenario, boolean json, Path outDir, int seconds,
         int runs = 0;
         List<Integer> points = List.of();
         List<String> modes = List.of();
+        List<String> faults = List.of();
         for (int i = 0; i < args.length; i++) {
             String a = args[i];
             switch (a) {
@@ -68,6 +69,7 @@ public record Arguments(String scenario, boolean json, Path outDir, int seconds,
                 case "--runs" -> runs = integer(value(args, ++i, a), a, MAX_RUNS);
                 case "--points" -> points = percentages(value(args, ++i, a), a);
                 case "--modes" -> modes = names(value(args, ++i, a), a);
+                case "--faults" -> faults = names(value(args, ++i, a), a);
                 default -> {
                     if (a.startsWith("-")) {
                         throw new UsageException("unknown option '" + a + "'");
@@ -83,7 +85,7 @@ public record Arguments(String scenario, boolean json, Path outDir, int seconds,
             throw new UsageException("a scenario NAME is required");
         }
         return new Arguments(scenario, json, out, seconds, repeat, help,
-                new ScenarioOptions(connections, points, runs, modes));
+                new ScenarioOptions(connections, points, runs, modes, faults));
     }
 
     private static List<Integer> percentages(String s, String option) throws UsageException {

@@ -14,7 +14,7 @@ import java.util.function.Supplier;
 
 /**
  * {@code loadtest NAME [--json] [--out DIR] [--seconds N] [--repeat N] [--connections N]
- * [--points LIST] [--runs N] [--modes LIST] [--help]}: runs one
+ * [--points LIST] [--runs N] [--modes LIST] [--faults LIST] [--help]}: runs one
  * scenario, prints progress lines to stderr, the result table to stdout and, with
  * {@code --json}, the result as one JSON object on the last line of stdout. Everything the
  * scenario set up is torn down at the end, after a failure, and on Ctrl-C (shutdown hook).
@@ -124,6 +124,7 @@ public final class Main {
         StringBuilder sb = new StringBuilder("""
                 Usage: loadtest NAME [--json] [--out DIR] [--seconds N] [--repeat N]
                                      [--connections N] [--points LIST] [--runs N] [--modes LIST]
+                                     [--faults LIST]
                        loadtest --help
 
                 Runs one load-test scenario and prints its results as a table (stdout);
@@ -132,14 +133,17 @@ public final class Main {
                 Options:
                   --json         also print the result as one JSON object, the last line of stdout
                   --out DIR      also write the table, the JSON (and a plot) to DIR/NAME.{txt,json,png};
-                                 robe-loss and pageload write to loadtest/results/ by default
+                                 robe-loss, pageload and failover write to loadtest/results/
+                                 by default
                   --seconds N    length of each timed measurement, 1..600 (default 5; ap-relay)
                   --repeat N     repetitions of each measurement, 1..100 (default 3; ap-relay)
                   --connections N  connections per SYN-loss point (robe-loss, default 50)
                   --points LIST  SYN-loss percentages (robe-loss, default 0,20,40,60,80,100)
                   --runs N       page loads per mode (pageload, default 20)
                   --modes LIST   modes to measure, e.g. classic,sim,sim+pool (robe-loss, pageload;
-                                 pageload also direct-dsl,direct-lte)
+                                 pageload also direct-dsl,direct-lte); failover: path-manager
+                                 policies, e.g. fullmesh,dsl-first,kernel
+                  --faults LIST  faults to inject (failover, default link-down,blackhole)
                   -h, --help     this text
 
                 Scenarios:

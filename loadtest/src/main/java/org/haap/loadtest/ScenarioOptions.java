@@ -12,11 +12,13 @@ import java.util.Objects;
  * @param points      SYN-loss percentages to measure ({@code --points}), empty = default
  * @param runs        runs per mode ({@code --runs}), 0 = default
  * @param modes       modes to measure ({@code --modes}), empty = default
+ * @param faults      faults to inject ({@code --faults}), empty = default
  */
-public record ScenarioOptions(int connections, List<Integer> points, int runs, List<String> modes) {
+public record ScenarioOptions(int connections, List<Integer> points, int runs, List<String> modes,
+                              List<String> faults) {
 
     /** Nothing given: every scenario uses its defaults. */
-    public static final ScenarioOptions DEFAULTS = new ScenarioOptions(0, List.of(), 0, List.of());
+    public static final ScenarioOptions DEFAULTS = new ScenarioOptions(0, List.of(), 0, List.of(), List.of());
 
     public ScenarioOptions {
         if (connections < 0) {
@@ -27,6 +29,12 @@ public record ScenarioOptions(int connections, List<Integer> points, int runs, L
         }
         points = List.copyOf(Objects.requireNonNull(points, "points"));
         modes = List.copyOf(Objects.requireNonNull(modes, "modes"));
+        faults = List.copyOf(Objects.requireNonNull(faults, "faults"));
+    }
+
+    /** Options without {@code --faults}. */
+    public ScenarioOptions(int connections, List<Integer> points, int runs, List<String> modes) {
+        this(connections, points, runs, modes, List.of());
     }
 
     /** {@link #connections} or {@code otherwise} when not given. */
@@ -47,5 +55,10 @@ public record ScenarioOptions(int connections, List<Integer> points, int runs, L
     /** {@link #modes} or {@code otherwise} when not given. */
     public List<String> modesOr(List<String> otherwise) {
         return modes.isEmpty() ? otherwise : modes;
+    }
+
+    /** {@link #faults} or {@code otherwise} when not given. */
+    public List<String> faultsOr(List<String> otherwise) {
+        return faults.isEmpty() ? otherwise : faults;
     }
 }

@@ -4,6 +4,7 @@ import java.util.List;
 import java.util.Optional;
 
 import org.haap.loadtest.aprelay.ApRelayScenario;
+import org.haap.loadtest.failover.FailoverScenario;
 import org.haap.loadtest.pageload.PageLoadScenario;
 import org.haap.loadtest.robeloss.RobeLossScenario;
 
@@ -15,7 +16,7 @@ public final class Scenarios {
 
     /** Every scenario. */
     public static List<Scenario> all() {
-        return List.of(new ApRelayScenario(), new RobeLossScenario(), new PageLoadScenario());
+        return List.of(new ApRelayScenario(), new RobeLossScenario(), new PageLoadScenario(), new FailoverScenario());
     }
 
     /** The scenario called {@code name}. */

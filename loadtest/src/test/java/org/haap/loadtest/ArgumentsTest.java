@@ -49,6 +49,16 @@ class ArgumentsTest {
     }
 
     @Test
+    void faultsOption() throws Exception {
+        Arguments a = Arguments.parse("failover", "--faults", "link-down, blackhole", "--modes", "kernel");
+        assertEquals(java.util.List.of("link-down", "blackhole"), a.options().faults());
+        assertEquals(java.util.List.of("kernel"), a.options().modes());
+        assertEquals(java.util.List.of("x"), ScenarioOptions.DEFAULTS.faultsOr(java.util.List.of("x")));
+        assertThrows(Arguments.UsageException.class, () -> Arguments.parse("x", "--faults", "a,a"));
+        assertThrows(Arguments.UsageException.class, () -> Arguments.parse("x", "--faults"));
+    }
+
+    @Test
     void helpNeedsNoScenario() throws Exception {
         assertTrue(Arguments.parse("--help").help());
         assertTrue(Arguments.parse("-h").help());

@@ -131,12 +131,26 @@ public final class HybridBed {
      * WAN. Returns once it listens.
      */
     public synchronized void startGateway(GatewayMode mode) throws IOException {
-        stopGateway();
-        Path conf = writeConfig("gateway-" + mode.label().replace('+', '-'),
-                HybridConfigs.gateway(mode, profile.defaultWan()));
-        gateway = testbed.startService(Node.CPE, testbed.logFile(Node.CPE, "gateway-" + mode.label().replace('+', '-')),
-                GATEWAY_READY, START_TIMEOUT, "org.haap.gateway.Main", "--config", conf.toString());
+        startGateway("gateway-" + mode.label().replace('+', '-'), HybridConfigs.gateway(mode, profile.defaultWan()));
         gatewayMode = mode;
+    }
+
+    /**
+     * (Re)starts the gateway with the configuration text {@code config}; its config file
+     * and log are named after {@code name} ({@code [a-z0-9-]+}). Returns the log file once
+     * the gateway listens. {@link #gatewayMode()} is {@code null} for such a gateway.
+     */
+    public synchronized Path startGateway(String name, String config) throws IOException {
+        if (!name.matches("[a-z0-9-]+")) {
+            throw new IllegalArgumentException("name: " + name + " (expected: [a-z0-9-]+)");
+        }
+        stopGateway();
+        Path conf = writeConfig(name, config);
+        Path log = testbed.logFile(Node.CPE, name);
+        gateway = testbed.startService(Node.CPE, log, GATEWAY_READY, START_TIMEOUT,
+                "org.haap.gateway.Main", "--config", conf.toString());
+        gatewayMode = null;
+        return log;
     }
 
     /** The mode of the running gateway, or {@code null} when none runs. */

@@ -56,6 +56,7 @@ public final class WanAccounting {
     public static final String OTHER = "other";
 
     private static final String HANDLER = "haap-wan-accounting";
+    private static final int TCP_ESTABLISHED = 1;
 
     private final Duration interval;
     private final Map<InetAddress, String> wanByAddress = new HashMap<>();
@@ -100,13 +101,13 @@ public final class WanAccounting {
             }
             counters.put(name, byDirection);
             Gauge.builder("haap.gateway.wan.subflows", () -> subflows(name))
-                    .description("Subflows of the gateway's MPTCP connections to the aggregation point on each WAN "
-                            + "(as of the last sample, every interval)")
+                    .description("Established subflows of the gateway's MPTCP connections to the aggregation point "
+                            + "on each WAN (as of the last sample, every interval)")
                     .tag("wan", name).register(registry);
         }
     }
 
-    /** The subflows on {@code wan} at the last sampling round of every event loop. */
+    /** The established subflows on {@code wan} at the last sampling round of every event loop. */
     public int subflows(String wan) {
         int n = 0;
         for (Map<String, Integer> m : subflowsByLoop.values()) {
@@ -215,6 +216,9 @@ public final class WanAccounting {
                 MptcpFullInfo info = sample(ch, h);
                 if (info != null) {
                     for (SubflowInfo sf : info.subflows()) {
+                        if (sf.tcp().state() != TCP_ESTABLISHED) {
+                            continue; // closing, e.g. a subflow closed over a dead path still trying to send its FIN
+                        }
                         String wan = sf.local() == null ? OTHER : wanByAddress.getOrDefault(sf.local().getAddress(), OTHER);
                         subflows.merge(wan, 1, Integer::sum);
                     }

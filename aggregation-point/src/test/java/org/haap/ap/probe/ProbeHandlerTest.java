@@ -53,7 +53,7 @@ class ProbeHandlerTest {
         ByteBuf h = Unpooled.wrappedBuffer(b).writerIndex(0);
         h.writeInt(0x48415042).writeByte(1).writeByte(1).writeShort(0).writeLong(seq).writeLong(timestamp);
         Mac mac = Mac.getInstance("HmacSHA256");
-        mac.init(new SecretKeySpec(ProbeAuthenticator.key(cookie == null ? null
+        mac.init(new SecretKeySpec(org.haap.core.probe.ProbeFormat.key(cookie == null ? null
                 : cookie.getBytes(StandardCharsets.UTF_8)), "HmacSHA256"));
         mac.update(b, 0, 24);
         System.arraycopy(mac.doFinal(), 0, b, 24, 16);

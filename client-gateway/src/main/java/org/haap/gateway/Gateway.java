@@ -195,28 +195,14 @@ public final class Gateway implements ServiceMain.Service {
             gateway.userspace = userspace;
             return gateway;
         } catch (IOException | RuntimeException e) {
-            if (rtnl != null) {
-                rtnl.close();
-            }
-            if (linkMonitor != null) {
-                linkMonitor.close();
-            }
-            if (userspace != null) {
-                userspace.close();
-            }
-            if (bridge != null) {
-                bridge.close();
-            }
+            closeAll(rtnl, linkMonitor, userspace, bridge);
             for (Channel l : listeners) {
                 l.close();
             }
             if (group != null) {
                 group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
             }
-            if (endpoints != null) {
-                endpoints.close();
-            }
-            pm.close();
+            closeAll(endpoints, pm);
             throw e;
         }
     }
@@ -306,21 +292,24 @@ public final class Gateway implements ServiceMain.Service {
         }
         context.metrics().wanAccounting().stop();
         group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
-        if (rtnl != null) {
-            rtnl.close();
+        closeAll(rtnl, linkMonitor, userspace, bridge, endpoints, pm);
+    }
+
+    /**
+     * Closes the parts that exist (null = not started), in order: the link feeds before the
+     * path manager they drive, the path manager before its kernel connection. A failure is
+     * logged and the rest are still closed.
+     */
+    private static void closeAll(AutoCloseable... parts) {
+        for (AutoCloseable p : parts) {
+            if (p == null) {
+                continue;
+            }
+            try {
+                p.close();
+            } catch (Exception e) {
+                LOG.log(Level.WARNING, "stopping: closing " + p.getClass().getSimpleName() + " failed: " + e);
+            }
         }
-        if (linkMonitor != null) {
-            linkMonitor.close();
-        }
-        if (userspace != null) {
-            userspace.close();
-        }
-        if (bridge != null) {
-            bridge.close();
-        }
-        if (endpoints != null) {
-            endpoints.close();
-        }
-        pm.close();
     }
 }

@@ -297,17 +297,27 @@ public final class Testbed {
             ip(List.of("-n", ns, "link", "set", "dev", dev, "down"), "");
             return;
         }
+        ip(List.of("-n", ns, "-batch", "-"), interfaceUpBatch(wan, dev.equals(state.getProperty("defaultWan"))));
+    }
+
+    /**
+     * The {@code ip -batch} lines that bring the CPE's interface of {@code wan} up with its
+     * addresses, its policy-routing table and, when it is the default WAN, the main default
+     * routes; idempotent.
+     */
+    static String interfaceUpBatch(Wan wan, boolean defaultWan) {
+        String dev = wan.interfaceName();
         StringBuilder b = new StringBuilder();
         b.append("link set ").append(dev).append(" up\n");
         // An IPv6 address may be flushed with the link (keep_addr_on_down = 0): put both back.
         b.append("addr replace ").append(wan.cpeAddress()).append("/24 dev ").append(dev).append('\n');
         b.append("addr replace ").append(wan.cpeAddress6()).append("/64 dev ").append(dev).append(" nodad\n");
         wanRoutes(b, wan, "replace");
-        if (dev.equals(state.getProperty("defaultWan"))) {
+        if (defaultWan) {
             b.append("route replace default via ").append(wan.routerAddress()).append(" dev ").append(dev).append('\n');
             b.append("route replace default via ").append(wan.routerAddress6()).append(" dev ").append(dev).append('\n');
         }
-        ip(List.of("-n", ns, "-batch", "-"), b.toString());
+        return b.toString();
     }
 
     /** Byte counters of the CPE's interface for {@code wan}. */

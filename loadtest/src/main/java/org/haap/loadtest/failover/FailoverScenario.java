@@ -117,7 +117,7 @@ public final class FailoverScenario implements Scenario {
                 choices.size(), faults.size(), runs, timeline.transferMs() / 1000,
                 Math.max(1, (runs * perRun + choices.size() * 6L + 30) / 60)));
         HybridBed bed = HybridBed.up(ctx, PROFILE, 1);
-        FaultInjector injector = new FaultInjector(bed.testbed(), PROFILE);
+        FaultInjector injector = new FaultInjector(bed.testbed());
         MultiThreadIoEventLoopGroup group = new MultiThreadIoEventLoopGroup(2, EpollIoHandler.newFactory());
         ctx.teardown().add("traffic event loops",
                 () -> group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly());

@@ -116,13 +116,4 @@ class FailoverResultTest {
             assertEquals("dsl", c.wans().get(0).name());
         }
     }
-
-    @Test
-    void linkRepairPutsBackTheRoutesTheKernelRemoved() {
-        List<String> c = new FaultInjector(null, org.haap.deploy.testbed.Profile.DEFAULT).linkUpCommands();
-        assertEquals("ip link set dsl up", c.get(0));
-        assertTrue(c.contains("ip route replace default via 198.18.10.1 dev dsl table 10"), c.toString());
-        assertTrue(c.contains("ip route replace default via 198.18.10.1 dev dsl"), c.toString()); // DSL is the default WAN
-        assertTrue(c.contains("ip -6 addr replace 2001:db8:10::2/64 dev dsl nodad"), c.toString());
-    }
 }

@@ -59,22 +59,7 @@ public final class MptcpEventMonitor implements Closeable {
 
     /** Delivers every event to {@code listener} from a new daemon thread until {@link #close()}. */
     public void start(MptcpEventListener listener) {
-        stream.start(new NetlinkEventStream.Listener<MptcpEvent>() {
-            @Override
-            public void onEvent(MptcpEvent event) {
-                listener.onEvent(event);
-            }
-
-            @Override
-            public void onEventsLost() {
-                listener.onEventsLost();
-            }
-
-            @Override
-            public void onFailure(NetlinkException cause) {
-                listener.onFailure(cause);
-            }
-        });
+        stream.start(listener);
     }
 
     /** Messages skipped so far (unknown event types, malformed messages). */

@@ -90,22 +90,7 @@ public final class LinkMonitor implements Closeable {
 
     /** Delivers every event to {@code listener} from a new daemon thread until {@link #close()}. */
     public void start(RtnlListener listener) {
-        stream.start(new NetlinkEventStream.Listener<RtnlEvent>() {
-            @Override
-            public void onEvent(RtnlEvent event) {
-                listener.onEvent(event);
-            }
-
-            @Override
-            public void onEventsLost() {
-                listener.onEventsLost();
-            }
-
-            @Override
-            public void onFailure(NetlinkException cause) {
-                listener.onFailure(cause);
-            }
-        });
+        stream.start(listener);
     }
 
     /** Messages skipped so far (other message types, malformed messages). */

@@ -334,18 +334,7 @@ final class ApSessionHandler extends ChannelInboundHandlerAdapter {
      * then the relay. The session stays {@code CONNECTING} meanwhile (a client close ends it).
      */
     private void holdReply(ChannelHandlerContext ctx, Channel up) {
-        long early = 0;
-        while (!pending.isEmpty()) {
-            ByteBuf b = pending.poll();
-            early += b.readableBytes();
-            up.write(b);
-        }
-        up.flush();
-        if (early > 0) {
-            // Bytes that came with the Convert message: relayed here, so counted here.
-            heldUp += early;
-            ap.metrics().onBytes(Direction.UPSTREAM, early);
-        }
+        sendPending(up);
         ReplyHold hold = new ReplyHold(ctx);
         up.pipeline().addLast(hold);
         hold.timer = ctx.executor().schedule(hold::done, REPLY_HOLD_MILLIS, TimeUnit.MILLISECONDS);
@@ -421,6 +410,24 @@ final class ApSessionHandler extends ChannelInboundHandlerAdapter {
         }
     }
 
+    /**
+     * Writes the client bytes held before the relay (those that came with the Convert message
+     * or during the reply hold) to {@code up}; they bypass the relay, so they are counted here.
+     */
+    private void sendPending(Channel up) {
+        long n = 0;
+        while (!pending.isEmpty()) {
+            ByteBuf b = pending.poll();
+            n += b.readableBytes();
+            up.write(b);
+        }
+        up.flush();
+        if (n > 0) {
+            heldUp += n;
+            ap.metrics().onBytes(Direction.UPSTREAM, n);
+        }
+    }
+
     private void startRelay(ChannelHandlerContext ctx, Channel up, boolean replied) {
         Channel client = ctx.channel();
         state = State.RELAYING;
@@ -428,24 +435,13 @@ final class ApSessionHandler extends ChannelInboundHandlerAdapter {
             client.write(Unpooled.wrappedBuffer(ConvertCodec.encode(ConvertMessage.success())));
         }
         client.flush();
-        // Client bytes that arrived while the reply was held: relayed here, so counted here.
-        long early = 0;
-        while (!pending.isEmpty()) {
-            ByteBuf b = pending.poll();
-            early += b.readableBytes();
-            up.write(b);
-        }
-        up.flush();
-        if (early > 0) {
-            ap.metrics().onBytes(Direction.UPSTREAM, early);
-        }
-        long earlyBytes = heldUp + early;
+        sendPending(up); // client bytes that arrived while the reply was held
         ctx.pipeline().remove(this);
         var relay = Relay.start(client, up, ap.relayConfig(), ap.metrics());
         relay.result().addListener(f -> {
             if (f.isSuccess()) {
                 RelayResult r = (RelayResult) f.getNow();
-                session.bytes(earlyBytes + r.bytesUpstream(), r.bytesDownstream() + heldDown);
+                session.bytes(heldUp + r.bytesUpstream(), r.bytesDownstream() + heldDown);
                 finish(r.termination());
             } else {
                 finish(new Termination(Side.PROXY, Reason.IO_ERROR, Phase.RELAY));

@@ -35,8 +35,11 @@ import org.junit.jupiter.params.provider.ValueSource;
  * blackholed for new connections. For each strategy the gateway is restarted with that
  * {@code robe.mode}, 100 HTTP requests go through it (20 at a time), and: all succeed; the
  * AP's upstream connects grew by exactly 100 (no upstream connection for a losing attempt);
- * no session is left open at the AP. A client that resets before sending a byte is counted
- * as abandoned at the AP, not as an ended session. Prints the measured setup times.
+ * no session, no MPTCP connection and no half-open (SYN-RECV) subflow is left at the AP.
+ * With the warm pool on ({@code sim}), the same 100 requests leave at most the pool's size of
+ * idle pooled connections on the AP, and none once the gateway stops. A client that resets
+ * before sending a byte is counted as abandoned at the AP, not as an ended session. Prints
+ * the measured setup times.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -44,6 +47,10 @@ class RobeIT {
 
     private static final int HTTP_PORT = 8080;
     private static final int CONNECTIONS = 100;
+    /** The warm pool's bounds in the pool case: smaller than the 20 requests in flight at once. */
+    private static final int POOL_MIN = 4;
+    private static final int POOL_MAX = 8;
+    private static final String COOKIE = "robe-it-cookie";
     private static final Duration START = Duration.ofSeconds(60);
     private static final Duration STOP = Duration.ofSeconds(15);
 
@@ -61,7 +68,10 @@ class RobeIT {
         dir = Files.createDirectories(testbed.runDir().resolve("robe-it"));
         Path file = Files.write(dir.resolve("small.bin"), new byte[4096]);
         http = new FileHttpServer(testbed.namespace(Node.SERVER), new InetSocketAddress("::", HTTP_PORT), file);
-        Path apConf = Files.writeString(dir.resolve("ap.conf"), DemoConfigs.aggregationPoint());
+        // the cookie lets the pool case's gateway sign its pool hellos; gateways without a
+        // cookie are served as before (require-cookie stays false)
+        Path apConf = Files.writeString(dir.resolve("ap.conf"), DemoConfigs.aggregationPoint()
+                + "\nhaap.aggregation-point.cookies = [\"" + COOKIE + "\"]\n");
         ap = testbed.startService(Node.AP, testbed.logFile(Node.AP, "robe-it-ap"), "haap ap: listening on",
                 START, "org.haap.ap.Main", "--config", apConf.toString());
     }
@@ -83,23 +93,15 @@ class RobeIT {
     @Order(2)
     @ValueSource(strings = {"sim", "timer", "ips"})
     void hundredConnectionsSucceedWithTheDefaultWanBlackholed(String mode) throws Exception {
-        Path conf = Files.writeString(dir.resolve("gateway-" + mode + ".conf"), gatewayConfig(mode));
-        Process gw = testbed.startService(Node.CPE, testbed.logFile(Node.CPE, "robe-it-gateway-" + mode),
-                "haap gateway: listening on", START, "org.haap.gateway.Main", "--config", conf.toString());
+        Process gw = startGateway(mode, gatewayConfig(mode));
         try {
             double upstreamBefore = apSample("haap_ap_upstream_connect_seconds_count");
-            ExecResult r = testbed.exec(Node.CLIENT, List.of("bash", "-c", """
-                    for i in $(seq 1 %d); do
-                      (curl -sf -o /dev/null --max-time 20 http://%s:%d/file && echo ok) &
-                      if (( i %% 20 == 0 )); then wait; fi
-                    done
-                    wait""".formatted(CONNECTIONS, AddressPlan.SERVER, HTTP_PORT)), Duration.ofSeconds(90));
-            long ok = r.stdout().lines().filter("ok"::equals).count();
-            assertEquals(CONNECTIONS, ok, () -> mode + ": " + r.stdout() + r.stderr());
+            long ok = hundredRequests(mode);
             await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(100))
                     .until(() -> apSample("haap_ap_sessions_active") == 0);
             assertEquals(CONNECTIONS, apSample("haap_ap_upstream_connect_seconds_count") - upstreamBefore,
                     mode + ": one upstream connection per client connection");
+            assertApHoldsAtMost(0, mode);
             String metrics = gatewayMetrics();
             double count = ProxyPair.sample(metrics, "haap_gateway_establish_setup_seconds_count").orElse(0);
             double sum = ProxyPair.sample(metrics, "haap_gateway_establish_setup_seconds_sum").orElse(0);
@@ -112,6 +114,82 @@ class RobeIT {
         } finally {
             Testbed.stop(gw, STOP);
         }
+    }
+
+    /**
+     * The warm pool ({@code sim}, {@value #POOL_MIN}..{@value #POOL_MAX} connections) under the
+     * same 100 requests, 20 at a time, with LTE blackholed: every request succeeds, each
+     * makes exactly one upstream connection, and afterwards the AP holds no more MPTCP
+     * connections, sessions or pooled connections than the pool's size, and no half-open
+     * subflow; once the gateway stops, nothing at all.
+     */
+    @Test
+    @Order(3)
+    void warmPoolLeavesNothingOnTheApBeyondThePoolSize() throws Exception {
+        String conf = gatewayConfig("sim") + "haap.gateway.cookie = \"" + COOKIE + "\"\n"
+                + "haap.gateway.robe.pool { enabled = true, min = " + POOL_MIN + ", max = " + POOL_MAX + " }\n";
+        Process gw = startGateway("sim-pool", conf);
+        try {
+            await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(100))
+                    .until(() -> apSample("haap_ap_pool_connections") >= POOL_MIN);
+            // the socket count below sees pooled connections (so that its bound means something)
+            assertTrue(apMptcpConnections() >= POOL_MIN, "pooled connections listed by ss on the AP");
+            double upstreamBefore = apSample("haap_ap_upstream_connect_seconds_count");
+            double usedBefore = apSample("haap_ap_pool_used_total");
+            hundredRequests("sim+pool");
+            await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(100))
+                    .until(() -> apSample("haap_ap_upstream_connect_seconds_count") - upstreamBefore >= CONNECTIONS);
+            assertEquals(CONNECTIONS, apSample("haap_ap_upstream_connect_seconds_count") - upstreamBefore,
+                    "sim+pool: one upstream connection per client connection");
+            assertTrue(apSample("haap_ap_pool_used_total") - usedBefore > 0, "sim+pool: no request used the pool");
+            // the pool refills to at most its size; the sessions that carried requests end
+            await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(100))
+                    .until(() -> apSample("haap_ap_sessions_active") <= POOL_MAX);
+            assertTrue(apSample("haap_ap_pool_connections") <= POOL_MAX, "sim+pool: pooled connections on the AP");
+            assertApHoldsAtMost(POOL_MAX, "sim+pool");
+        } finally {
+            Testbed.stop(gw, STOP);
+        }
+        await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(100))
+                .until(() -> apSample("haap_ap_sessions_active") == 0 && apSample("haap_ap_pool_connections") == 0);
+        assertApHoldsAtMost(0, "sim+pool, gateway stopped");
+    }
+
+    /**
+     * Waits (10 s at most) until the AP's listener has at most {@code max} established MPTCP
+     * connections, then checks that no subflow is half-open (SYN-RECV) there.
+     */
+    private void assertApHoldsAtMost(int max, String what) {
+        await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(200))
+                .until(() -> apMptcpConnections() <= max);
+        String halfOpen = testbed.exec(Node.AP, "ss", "-Htn", "state", "syn-recv", "sport", "= :" + AddressPlan.AP_PORT)
+                .check().stdout();
+        assertEquals("", halfOpen.strip(), what + ": half-open subflows on the AP");
+    }
+
+    /** Established MPTCP connections on the AP's listening port, as {@code ss -M} lists them. */
+    private long apMptcpConnections() {
+        return testbed.exec(Node.AP, "ss", "-HMn", "state", "established", "sport", "= :" + AddressPlan.AP_PORT)
+                .check().stdout().lines().count();
+    }
+
+    private Process startGateway(String name, String config) throws IOException {
+        Path conf = Files.writeString(dir.resolve("gateway-" + name + ".conf"), config);
+        return testbed.startService(Node.CPE, testbed.logFile(Node.CPE, "robe-it-gateway-" + name),
+                "haap gateway: listening on", START, "org.haap.gateway.Main", "--config", conf.toString());
+    }
+
+    /** {@value #CONNECTIONS} HTTP requests from the LAN client, 20 at a time; asserts all succeed. */
+    private long hundredRequests(String mode) {
+        ExecResult r = testbed.exec(Node.CLIENT, List.of("bash", "-c", """
+                for i in $(seq 1 %d); do
+                  (curl -sf -o /dev/null --max-time 20 http://%s:%d/file && echo ok) &
+                  if (( i %% 20 == 0 )); then wait; fi
+                done
+                wait""".formatted(CONNECTIONS, AddressPlan.SERVER, HTTP_PORT)), Duration.ofSeconds(90));
+        long ok = r.stdout().lines().filter("ok"::equals).count();
+        assertEquals(CONNECTIONS, ok, () -> mode + ": " + r.stdout() + r.stderr());
+        return ok;
     }
 
     /**

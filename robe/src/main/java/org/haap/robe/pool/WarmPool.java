@@ -14,8 +14,10 @@ import java.lang.System.Logger.Level;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayDeque;
+import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
@@ -38,6 +40,12 @@ import org.haap.robe.WanState;
  *       the next page wants as many), rounded up and clamped to {@code min..max}; idle plus opening
  *       connections are topped up to it, at most {@link #MAX_PARALLEL_OPENS} at a time, and
  *       idle ones above it are closed (oldest first).</li>
+ *   <li><b>Which connection a take gets.</b> The oldest usable one whose initial subflow is
+ *       on the fastest WAN (the lowest moving average, gain 1/4, of the handshake times of the
+ *       pooled connections won on each WAN), else the oldest usable one. The kernel's scheduler
+ *       sends an idle connection's first bytes, the Convert message, on its initial subflow (its
+ *       subflows' queues are empty, and it breaks the tie in list order), and a refill during a
+ *       download is often won by the slower WAN because the faster one's queue is full.</li>
  *   <li><b>Refill timing.</b> A take refills {@link #REFILL_DELAY} later, once the taker's
  *       Convert exchange is under way, so the replacement does not compete with it.</li>
  *   <li><b>Recycling.</b> An idle connection is closed after {@code maxIdle}, or after 3/4 of
@@ -85,6 +93,8 @@ public final class WarmPool {
     private final LongSupplier nanoClock;
 
     private final ArrayDeque<Entry> idle = new ArrayDeque<>();
+    /** Per WAN, the moving average of the handshake time of pooled connections won on it (ns). */
+    private final Map<WanPath, Long> setupAverage = new HashMap<>();
     private volatile int idleCount;
     private volatile int openingCount;
     private volatile int target;
@@ -174,24 +184,50 @@ public final class WarmPool {
         demand++;
         checkWans();
         long now = nanoClock.getAsLong();
-        Entry e;
-        while ((e = idle.pollFirst()) != null) {
+        WanPath fastest = fastestWan();
+        Entry chosen = null;
+        for (Iterator<Entry> it = idle.iterator(); it.hasNext();) {
+            Entry e = it.next();
             Channel ch = e.established.channel();
             if (!ch.isActive() || now - e.expiresAt >= 0) {
+                it.remove();
                 discard(e, ch.isActive() ? CloseReason.EXPIRED : CloseReason.PEER_CLOSED);
                 continue;
             }
-            idleCount = idle.size();
-            e.watch.release();
-            listener.hit();
-            refillSoon();
-            return new PooledConnection(ch, e.established.path(), e.established.setupTime(),
-                    Duration.ofNanos(now - e.since));
+            if (chosen == null) {
+                chosen = e;
+            }
+            if (e.established.path().equals(fastest)) {
+                chosen = e;
+                break;
+            }
         }
-        idleCount = 0;
-        listener.miss();
+        if (chosen == null) {
+            idleCount = 0;
+            listener.miss();
+            refillSoon();
+            return null;
+        }
+        idle.remove(chosen);
+        idleCount = idle.size();
+        chosen.watch.release();
+        listener.hit();
         refillSoon();
-        return null;
+        return new PooledConnection(chosen.established.channel(), chosen.established.path(),
+                chosen.established.setupTime(), Duration.ofNanos(now - chosen.since));
+    }
+
+    /** The live WAN with the lowest average handshake time of the pool's connections, or {@code null}. */
+    private WanPath fastestWan() {
+        WanPath best = null;
+        long bestNanos = Long.MAX_VALUE;
+        for (Map.Entry<WanPath, Long> e : setupAverage.entrySet()) {
+            if (e.getValue() < bestNanos && wans.contains(e.getKey())) {
+                best = e.getKey();
+                bestNanos = e.getValue();
+            }
+        }
+        return best;
     }
 
     /**
@@ -369,6 +405,7 @@ public final class WarmPool {
         if (apIdle != null && !apIdle.isZero()) {
             life = Math.min(life, apIdle.toNanos() / 4 * 3);
         }
+        setupAverage.merge(e.path(), e.setupTime().toNanos(), (avg, sample) -> avg + (sample - avg) / 4);
         IdleWatch watch = new IdleWatch();
         Entry entry = new Entry(e, now, now + life, watch);
         watch.entry = entry;

@@ -104,13 +104,18 @@ class WarmPoolTest {
 
         /** Completes every pending call with a fresh open channel; returns the channels. */
         List<Channel> succeedAll() throws Exception {
+            return succeed(Integer.MAX_VALUE, a, Duration.ofMillis(20));
+        }
+
+        /** Completes up to {@code n} pending calls, oldest first, as won on {@code path} in {@code setup}. */
+        List<Channel> succeed(int n, WanPath path, Duration setup) throws Exception {
             return on(() -> {
                 List<Channel> out = new ArrayList<>();
                 for (Promise<Established> p : calls) {
-                    if (!p.isDone()) {
+                    if (!p.isDone() && out.size() < n) {
                         EmbeddedChannel ch = new EmbeddedChannel();
                         out.add(ch);
-                        p.setSuccess(new Established(ch, a, Duration.ofMillis(20), List.of()));
+                        p.setSuccess(new Established(ch, path, setup, List.of()));
                     }
                 }
                 return out;
@@ -157,6 +162,25 @@ class WarmPoolTest {
         assertEquals(1, hits.get());
         await().until(() -> establisher.pending() >= 1L); // a take refills, REFILL_DELAY later
         assertEquals(List.of(a, b), establisher.paths.get(2), "refills on every live WAN");
+        pool.close().get(5, TimeUnit.SECONDS);
+    }
+
+    @Test
+    void takePrefersConnectionsWonOnTheFastestWanOldestFirst() throws Exception {
+        WarmPool pool = pool(4, 8, Duration.ofSeconds(60));
+        pool.start();
+        await().until(() -> establisher.pending() == 4);
+        List<Channel> slow = establisher.succeed(2, b, Duration.ofMillis(45));
+        List<Channel> fast = establisher.succeed(2, a, Duration.ofMillis(22));
+        await().until(() -> pool.idle() == 4);
+
+        assertSame(fast.get(0), on(pool::take).channel(), "oldest of those won on the fastest WAN");
+        assertSame(fast.get(1), on(pool::take).channel());
+        PooledConnection third = on(pool::take);
+        assertSame(slow.get(0), third.channel(), "none left on the fastest WAN: the oldest");
+        assertEquals(b, third.path());
+        assertSame(slow.get(1), on(pool::take).channel());
+        assertEquals(4, hits.get());
         pool.close().get(5, TimeUnit.SECONDS);
     }
 

@@ -3,6 +3,7 @@ package org.haap.ap;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
+import io.netty.channel.AdaptiveRecvByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
@@ -69,6 +70,15 @@ final class ApSessionHandler extends ChannelInboundHandlerAdapter {
 
     /** How long the Convert success reply waits for the server's first bytes. */
     static final long REPLY_HOLD_MILLIS = 10;
+    /**
+     * The first read from a server may take this many bytes (Netty's default guess is 2 KiB,
+     * and the upstream channel reads once per {@code read()}). The reply goes out with the
+     * server's first read in one write; a 2 KiB write leaves data queued on the fast subflow,
+     * so the kernel's scheduler sends the rest of the answer on the slow one. With 16 KiB the
+     * first write fills the fast subflow's initial window and the next write overflows onto the
+     * other. Later reads adapt as usual (64 B .. 64 KiB).
+     */
+    static final int FIRST_READ_BYTES = 16 * 1024;
 
     private final ApContext ap;
     private final ArrayDeque<ByteBuf> pending = new ArrayDeque<>();
@@ -305,6 +315,7 @@ final class ApSessionHandler extends ChannelInboundHandlerAdapter {
                 .option(ChannelOption.ALLOW_HALF_CLOSURE, true)
                 .option(ChannelOption.AUTO_READ, false)
                 .option(ChannelOption.TCP_NODELAY, true)
+                .option(ChannelOption.RCVBUF_ALLOCATOR, new AdaptiveRecvByteBufAllocator(64, FIRST_READ_BYTES, 64 * 1024))
                 .handler(new ChannelInboundHandlerAdapter());
         if (ap.config().tcpFastOpenQueue() > 0) {
             b.option(EpollChannelOption.TCP_FASTOPEN_CONNECT, false);

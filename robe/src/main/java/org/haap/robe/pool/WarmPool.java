@@ -41,8 +41,8 @@ import org.haap.robe.WanState;
  *       connections are topped up to it, at most {@link #MAX_PARALLEL_OPENS} at a time, and
  *       idle ones above it are closed (oldest first).</li>
  *   <li><b>Which connection a take gets.</b> The oldest usable one whose initial subflow is
- *       on the fastest WAN (the lowest moving average, gain 1/4, of the handshake times of the
- *       pooled connections won on each WAN), else the oldest usable one. The kernel's scheduler
+ *       on the fastest WAN (the lowest handshake time of the pooled connections won on each
+ *       WAN within {@link #FASTEST_WINDOW}), else the oldest usable one. The kernel's scheduler
  *       sends an idle connection's first bytes, the Convert message, on its initial subflow (its
  *       subflows' queues are empty, and it breaks the tie in list order), and a refill during a
  *       download is often won by the slower WAN because the faster one's queue is full.</li>
@@ -77,6 +77,12 @@ public final class WarmPool {
     public static final int MAX_PARALLEL_OPENS = 8;
     /** How long after a take the pool opens its replacement. */
     public static final Duration REFILL_DELAY = Duration.ofMillis(30);
+    /**
+     * How long a WAN's lowest pooled-connection handshake time stands before a newer one
+     * replaces it: a minimum over a window tracks the WAN's RTT without its queueing delay
+     * during downloads, and still follows a WAN whose RTT grows.
+     */
+    public static final Duration FASTEST_WINDOW = Duration.ofSeconds(30);
     /** How fast the remembered peak burst fades: half of it after this long. */
     public static final Duration PEAK_HALF_LIFE = Duration.ofSeconds(30);
     private static final double GAIN = 0.25;
@@ -93,8 +99,12 @@ public final class WarmPool {
     private final LongSupplier nanoClock;
 
     private final ArrayDeque<Entry> idle = new ArrayDeque<>();
-    /** Per WAN, the moving average of the handshake time of pooled connections won on it (ns). */
-    private final Map<WanPath, Long> setupAverage = new HashMap<>();
+    /** Per WAN, the lowest handshake time of a pooled connection won on it lately (see {@link #FASTEST_WINDOW}). */
+    private final Map<WanPath, Fastest> fastest = new HashMap<>();
+
+    /** A WAN's lowest recent handshake time and when it was seen ({@code nanoClock}). */
+    private record Fastest(long setupNanos, long atNanos) {
+    }
     private volatile int idleCount;
     private volatile int openingCount;
     private volatile int target;
@@ -217,17 +227,25 @@ public final class WarmPool {
                 chosen.established.setupTime(), Duration.ofNanos(now - chosen.since));
     }
 
-    /** The live WAN with the lowest average handshake time of the pool's connections, or {@code null}. */
+    /** The live WAN with the lowest recent handshake time of the pool's connections, or {@code null}. */
     private WanPath fastestWan() {
         WanPath best = null;
         long bestNanos = Long.MAX_VALUE;
-        for (Map.Entry<WanPath, Long> e : setupAverage.entrySet()) {
-            if (e.getValue() < bestNanos && wans.contains(e.getKey())) {
+        for (Map.Entry<WanPath, Fastest> e : fastest.entrySet()) {
+            if (e.getValue().setupNanos() < bestNanos && wans.contains(e.getKey())) {
                 best = e.getKey();
-                bestNanos = e.getValue();
+                bestNanos = e.getValue().setupNanos();
             }
         }
         return best;
+    }
+
+    /** Records a pooled connection's handshake: a new low, or any sample once the old low is stale. */
+    private void recordSetup(WanPath path, long setupNanos, long now) {
+        Fastest f = fastest.get(path);
+        if (f == null || setupNanos <= f.setupNanos() || now - f.atNanos() > FASTEST_WINDOW.toNanos()) {
+            fastest.put(path, new Fastest(setupNanos, now));
+        }
     }
 
     /**
@@ -405,7 +423,7 @@ public final class WarmPool {
         if (apIdle != null && !apIdle.isZero()) {
             life = Math.min(life, apIdle.toNanos() / 4 * 3);
         }
-        setupAverage.merge(e.path(), e.setupTime().toNanos(), (avg, sample) -> avg + (sample - avg) / 4);
+        recordSetup(e.path(), e.setupTime().toNanos(), now);
         IdleWatch watch = new IdleWatch();
         Entry entry = new Entry(e, now, now + life, watch);
         watch.entry = entry;

@@ -181,6 +181,15 @@ class WarmPoolTest {
         assertEquals(b, third.path());
         assertSame(slow.get(1), on(pool::take).channel());
         assertEquals(4, hits.get());
+
+        // refills: one won on b first, then one on a while a is loaded (its handshake queued
+        // behind a download); a's recent minimum still makes it the fastest WAN
+        await().until(() -> establisher.pending() >= 2L);
+        List<Channel> laterSlow = establisher.succeed(1, b, Duration.ofMillis(45));
+        List<Channel> loadedFast = establisher.succeed(1, a, Duration.ofMillis(150));
+        await().until(() -> pool.idle() >= 2);
+        assertSame(loadedFast.get(0), on(pool::take).channel(), "a's lowest handshake in the window counts");
+        assertSame(laterSlow.get(0), on(pool::take).channel());
         pool.close().get(5, TimeUnit.SECONDS);
     }
 

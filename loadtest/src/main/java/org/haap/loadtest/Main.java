@@ -6,9 +6,12 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalDouble;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 
@@ -22,6 +25,9 @@ import java.util.function.Supplier;
  * <p>Exit codes: 0 measured, 1 the scenario failed, 2 usage error.
  */
 public final class Main {
+
+    /** Above this steal share the table warns that its latencies are inflated. */
+    static final double STEAL_WARN_PCT = 5;
 
     static final int EXIT_OK = 0;
     static final int EXIT_FAILED = 1;
@@ -68,6 +74,7 @@ public final class Main {
             err.flush();
         };
         Path outDir = a.outDir() != null ? a.outDir() : scenario.defaultOutDir();
+        CpuSteal.Sample stealBefore = CpuSteal.sample();
         ScenarioResult result;
         try {
             result = scenario.run(new ScenarioContext(a.seconds(), a.repeat(), outDir, progress, teardown, a.options()));
@@ -86,8 +93,12 @@ public final class Main {
                 // the JVM is already shutting down: the hook runs (and finds nothing left)
             }
         }
-        String table = result.table();
-        Map<String, Object> json = result.toJson();
+        OptionalDouble steal = CpuSteal.percent(stealBefore, CpuSteal.sample());
+        String table = result.table() + stealLine(steal);
+        Map<String, Object> json = new LinkedHashMap<>(result.toJson());
+        if (steal.isPresent()) {
+            json.put("cpu_steal_pct", Math.round(steal.getAsDouble() * 10) / 10.0);
+        }
         String jsonLine = Json.write(json);
         if (outDir != null) {
             try {
@@ -118,6 +129,19 @@ public final class Main {
         for (String f : failures) {
             err.println("loadtest: teardown: " + f);
         }
+    }
+
+    /**
+     * The table's last line: the CPU time the hypervisor gave to other guests during the run
+     * (latency figures grow with it on a shared virtual machine), or nothing where unknown.
+     */
+    static String stealLine(OptionalDouble steal) {
+        if (steal.isEmpty()) {
+            return "";
+        }
+        return String.format(Locale.ROOT, "cpu steal during the run: %.1f %% of the machine's CPU time%s%n",
+                steal.getAsDouble(), steal.getAsDouble() > STEAL_WARN_PCT
+                        ? " (a busy host: latency figures are higher than on a quiet machine)" : "");
     }
 
     static String usage(List<Scenario> scenarios) {

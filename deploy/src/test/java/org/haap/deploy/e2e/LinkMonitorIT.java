@@ -87,8 +87,11 @@ class LinkMonitorIT {
         await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(20))
                 .until(() -> state("dsl", "down") == 1);
         long seen = System.nanoTime();
-        Matcher m = DOWN_LINE.matcher(Files.readString(proxies.gatewayLog()));
-        assertTrue(m.find(), "state change logged at INFO with the WAN's name");
+        // the gauge is set just before the line is logged, and the log reaches its file
+        // through the process's stdout: wait for the line rather than read the file once
+        Matcher m = await("state change logged at INFO with the WAN's name").atMost(Duration.ofSeconds(5))
+                .pollInterval(Duration.ofMillis(50))
+                .until(() -> DOWN_LINE.matcher(Files.readString(proxies.gatewayLog())), Matcher::find);
         System.out.printf(Locale.ROOT, "link monitor: dsl down after %s lost probes; last answer %s ms before the"
                 + " change; metric seen %.0f ms after the loss rule was in place%n", m.group(2), m.group(3),
                 (seen - lossApplied) / 1e6);

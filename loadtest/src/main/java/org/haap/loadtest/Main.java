@@ -37,11 +37,15 @@ public final class Main {
     }
 
     public static void main(String[] args) {
-        System.exit(run(args, System.out, System.err, Scenarios::all));
+        System.exit(run(args, System.out, System.err, Scenarios::all, CpuSteal::sample));
     }
 
-    /** Runs the command line with the given streams and scenarios; returns the exit code. */
-    static int run(String[] args, PrintStream out, PrintStream err, Supplier<List<Scenario>> scenarios) {
+    /**
+     * Runs the command line with the given streams and scenarios, sampling the CPU steal with
+     * {@code steal} before and after the scenario; returns the exit code.
+     */
+    static int run(String[] args, PrintStream out, PrintStream err, Supplier<List<Scenario>> scenarios,
+                   Supplier<CpuSteal.Sample> steal) {
         Arguments a;
         try {
             a = Arguments.parse(args);
@@ -60,10 +64,11 @@ public final class Main {
             err.print(usage(scenarios.get()));
             return EXIT_USAGE;
         }
-        return runScenario(found.get(), a, out, err);
+        return runScenario(found.get(), a, out, err, steal);
     }
 
-    private static int runScenario(Scenario scenario, Arguments a, PrintStream out, PrintStream err) {
+    private static int runScenario(Scenario scenario, Arguments a, PrintStream out, PrintStream err,
+                                   Supplier<CpuSteal.Sample> stealSampler) {
         Teardown teardown = new Teardown();
         Thread hook = new Thread(() -> reportTeardown(teardown.runAll(), err), "loadtest-teardown");
         Runtime.getRuntime().addShutdownHook(hook);
@@ -74,7 +79,7 @@ public final class Main {
             err.flush();
         };
         Path outDir = a.outDir() != null ? a.outDir() : scenario.defaultOutDir();
-        CpuSteal.Sample stealBefore = CpuSteal.sample();
+        CpuSteal.Sample stealBefore = stealSampler.get();
         ScenarioResult result;
         try {
             result = scenario.run(new ScenarioContext(a.seconds(), a.repeat(), outDir, progress, teardown, a.options()));
@@ -93,7 +98,7 @@ public final class Main {
                 // the JVM is already shutting down: the hook runs (and finds nothing left)
             }
         }
-        OptionalDouble steal = CpuSteal.percent(stealBefore, CpuSteal.sample());
+        OptionalDouble steal = CpuSteal.percent(stealBefore, stealSampler.get());
         String table = result.table() + stealLine(steal);
         Map<String, Object> json = new LinkedHashMap<>(result.toJson());
         if (steal.isPresent()) {

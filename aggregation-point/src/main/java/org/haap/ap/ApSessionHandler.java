@@ -79,6 +79,9 @@ final class ApSessionHandler extends ChannelInboundHandlerAdapter {
      * other. Later reads adapt as usual (64 B .. 64 KiB).
      */
     static final int FIRST_READ_BYTES = 16 * 1024;
+    /** Shared by every upstream channel: the allocator is stateless, each channel gets its own handle. */
+    private static final AdaptiveRecvByteBufAllocator UPSTREAM_READS =
+            new AdaptiveRecvByteBufAllocator(64, FIRST_READ_BYTES, 64 * 1024);
 
     private final ApContext ap;
     private final ArrayDeque<ByteBuf> pending = new ArrayDeque<>();
@@ -315,7 +318,7 @@ final class ApSessionHandler extends ChannelInboundHandlerAdapter {
                 .option(ChannelOption.ALLOW_HALF_CLOSURE, true)
                 .option(ChannelOption.AUTO_READ, false)
                 .option(ChannelOption.TCP_NODELAY, true)
-                .option(ChannelOption.RCVBUF_ALLOCATOR, new AdaptiveRecvByteBufAllocator(64, FIRST_READ_BYTES, 64 * 1024))
+                .option(ChannelOption.RCVBUF_ALLOCATOR, UPSTREAM_READS)
                 .handler(new ChannelInboundHandlerAdapter());
         if (ap.config().tcpFastOpenQueue() > 0) {
             b.option(EpollChannelOption.TCP_FASTOPEN_CONNECT, false);

@@ -36,7 +36,7 @@ import org.haap.loadtest.hybrid.Timings;
  * next, and then carries {@value #WARM_UP} unmeasured connections at 0 % loss before the
  * point is measured: a freshly started gateway JVM compiles its connection path during its
  * first few hundred connections, which is start-up cost and not what the figure is about
- * (with 10 warm-up connections, sim+pool medians on a fresh pair were 41 ms instead of 23-25 ms).
+ * (with 10 warm-up connections, sim+pool medians on a fresh pair were 41 ms instead of 23-26 ms).
  */
 public final class RobeLossScenario implements Scenario {
 

@@ -45,7 +45,7 @@ import org.haap.robe.WanState;
  *       WAN within {@link #FASTEST_WINDOW}), else the oldest usable one. The kernel's scheduler
  *       sends an idle connection's first bytes, the Convert message, on its initial subflow (its
  *       subflows' queues are empty, and it breaks the tie in list order), and a refill during a
- *       download is often won by the slower WAN because the faster one's queue is full.</li>
+ *       download can be won by the slower WAN when the faster one's queue is full.</li>
  *   <li><b>Refill timing.</b> A take refills {@link #REFILL_DELAY} later, once the taker's
  *       Convert exchange is under way, so the replacement does not compete with it.</li>
  *   <li><b>Recycling.</b> An idle connection is closed after {@code maxIdle}, or after 3/4 of

@@ -292,11 +292,11 @@ public final class UserspacePathManager implements AutoCloseable, PmNetwork {
         return nanoClock.getAsLong();
     }
 
-    /** The commands sent, by kind, on {@code wan}, with result {@code ok} (for tests and diagnostics). */
-    public Map<PmMeters.Command, Double> commandCounts(PmWan wan, boolean ok) {
+    /** The commands sent, by kind, on {@code wan}, with result {@code result} (for tests and diagnostics). */
+    public Map<PmMeters.Command, Double> commandCounts(PmWan wan, PmMeters.Result result) {
         Map<PmMeters.Command, Double> out = new EnumMap<>(PmMeters.Command.class);
         for (PmMeters.Command c : PmMeters.Command.values()) {
-            out.put(c, meters.commands(c, wan, ok));
+            out.put(c, meters.commands(c, wan, result));
         }
         return out;
     }
@@ -360,6 +360,11 @@ public final class UserspacePathManager implements AutoCloseable, PmNetwork {
         }
         policy.update(c);
         c.reconcile(commands, meters);
+        if (c.gone()) {
+            // the kernel no longer knows the token: as if its CLOSED event had come (it still will)
+            connections.remove(c.token());
+            policy.connectionClosed(c);
+        }
     }
 
     private PmWan wanOf(InetSocketAddress local) {

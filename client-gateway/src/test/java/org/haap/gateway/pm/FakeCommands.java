@@ -4,7 +4,10 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
+import org.haap.core.pm.MptcpPmException;
 
 /** A {@link PmCommands} that records every command as a line and fails while told to. */
 public final class FakeCommands implements PmCommands {
@@ -13,22 +16,27 @@ public final class FakeCommands implements PmCommands {
     public final List<String> sent = new ArrayList<>();
     /** While true, every command throws. */
     public boolean failing;
+    /** Connections the fake kernel no longer knows: commands for them are refused with "invalid token". */
+    public final Set<Long> closedInKernel = new HashSet<>();
 
     @Override
     public void createSubflow(long token, PmWan wan, InetAddress local, InetSocketAddress remote, boolean backup)
             throws IOException {
+        gone(token, "SUBFLOW_CREATE");
         record("create " + token + ' ' + wan.name() + ' ' + local.getHostAddress() + " id" + wan.localId() + ' '
                 + (backup ? "backup" : "active"));
     }
 
     @Override
     public void destroySubflow(long token, InetSocketAddress local, InetSocketAddress remote) throws IOException {
+        gone(token, "SUBFLOW_DESTROY");
         record("destroy " + token + ' ' + local.getAddress().getHostAddress() + ':' + local.getPort());
     }
 
     @Override
     public void setBackup(long token, InetSocketAddress local, InetSocketAddress remote, boolean backup)
             throws IOException {
+        gone(token, "SET_FLAGS");
         record("flag " + token + ' ' + local.getAddress().getHostAddress() + ':' + local.getPort() + ' '
                 + (backup ? "backup" : "active"));
     }
@@ -38,6 +46,12 @@ public final class FakeCommands implements PmCommands {
         List<String> out = List.copyOf(sent);
         sent.clear();
         return out;
+    }
+
+    private void gone(long token, String command) throws MptcpPmException {
+        if (closedInKernel.contains(token)) {
+            throw new MptcpPmException(command, 22, "EINVAL", "invalid token");
+        }
     }
 
     private void record(String line) throws IOException {

@@ -20,6 +20,7 @@ import org.haap.config.PathManagerMode;
 import org.haap.config.PathManagerSettings;
 import org.haap.config.PathPolicy;
 import org.haap.gateway.pm.internal.PmMeters.Command;
+import org.haap.gateway.pm.internal.PmMeters.Result;
 import org.haap.gateway.pm.policy.Policies;
 import org.junit.jupiter.api.Test;
 
@@ -142,7 +143,31 @@ class UserspacePathManagerTest {
         h.commands.failing = false;
         h.advance(SECOND);
         assertEquals(List.of("create 1 lte 203.0.113.7 id2 active"), h.commands.take());
-        assertEquals(1.0, h.pm.commandCounts(LTE, true).get(Command.CREATE));
+        assertEquals(1.0, h.pm.commandCounts(LTE, Result.OK).get(Command.CREATE));
+    }
+
+    @Test
+    void aConnectionTheKernelNoLongerKnowsIsDroppedNotRetried() {
+        Scripted policy = new Scripted();
+        policy.joined = LTE;
+        PmHarness h = new PmHarness(policy);
+        h.commands.closedInKernel.add(7L);
+        h.established(7, DSL, 40000);
+        assertEquals(List.of(), h.commands.take());
+        assertEquals(1, h.counter("haap.gateway.pm.commands", "command", "create", "wan", "lte", "result", "gone"));
+        assertEquals(0, h.counter("haap.gateway.pm.commands", "command", "create", "wan", "lte", "result", "failed"),
+                "a connection that closed meanwhile (a reset RobE loser) is not a failed command");
+        assertNull(h.pm.connection(7), "dropped from the table");
+        assertEquals("closed 7", policy.calls.get(policy.calls.size() - 1), "the policy hears it closed");
+        h.advance(Duration.ofSeconds(5));
+        assertEquals(1, h.counter("haap.gateway.pm.commands", "command", "create", "wan", "lte", "result", "gone"),
+                "no retry");
+        h.pm.connectionClosed(7);
+        assertEquals("closed 7", policy.calls.get(policy.calls.size() - 1));
+        assertEquals(1, policy.calls.stream().filter("closed 7"::equals).count(), "its CLOSED event changes nothing");
+
+        h.established(8, DSL, 40001);
+        assertEquals(List.of("create 8 lte 203.0.113.7 id2 active"), h.commands.take(), "other connections go on");
     }
 
     @Test

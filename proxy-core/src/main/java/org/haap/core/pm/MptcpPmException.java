@@ -11,6 +11,8 @@ import org.haap.core.sys.NetlinkException;
 public final class MptcpPmException extends NetlinkException {
     private static final long serialVersionUID = 1L;
 
+    private static final int EINVAL = 22;
+
     private final String command;
     private final String kernelMessage;
 
@@ -24,6 +26,16 @@ public final class MptcpPmException extends NetlinkException {
     /** The command (and its subject) that was refused, e.g. {@code "SUBFLOW_CREATE"}. */
     public String command() {
         return command;
+    }
+
+    /**
+     * Whether the kernel refused because it knows no connection with the command's token
+     * ({@code EINVAL}, "invalid token"): the connection closed after the event that led to the
+     * command was sent, e.g. a RobE attempt that lost the race and was reset. Nothing is wrong
+     * with the command or the path manager.
+     */
+    public boolean connectionGone() {
+        return errno() == EINVAL && kernelMessage != null && kernelMessage.contains("invalid token");
     }
 
     /** The kernel's extended-ack text, if it sent one. */

@@ -212,12 +212,22 @@ class MptcpPmEventsIT {
         assertTrue(e.kernelMessage().isPresent(), "extended ack: " + e.getMessage());
         assertTrue(e.getMessage().startsWith("SUBFLOW_CREATE refused by the kernel: EINVAL"), e.getMessage());
         assertTrue(e.getMessage().contains(e.kernelMessage().get()), e.getMessage());
+        assertTrue(e.connectionGone(), "an unknown token reads as a connection that is gone: " + e.getMessage());
 
         MptcpPmException noPort = assertThrows(MptcpPmException.class, () -> clientPm.destroySubflow(token,
                 new InetSocketAddress("10.2.0.1", 1), new InetSocketAddress("10.2.0.2", port)));
         assertEquals("SUBFLOW_DESTROY", noPort.command());
         assertTrue(noPort.errno() > 0);
+        assertFalse(noPort.connectionGone(), "the connection exists: " + noPort.getMessage());
+
+        // what a RobE loser looks like to the path manager: reset right after its events
+        ch.config().setOption(io.netty.channel.ChannelOption.SO_LINGER, 0);
         ch.close().sync();
+        await(clientEvents, MptcpEvent.Closed.class, ev -> ev.token() == token);
+        MptcpPmException closed = assertThrows(MptcpPmException.class, () -> clientPm.createSubflow(token,
+                new Endpoint(2, InetAddress.getByName("10.2.0.1"), 0, Set.of()),
+                new InetSocketAddress("10.2.0.2", port)));
+        assertTrue(closed.connectionGone(), "a closed connection's token: " + closed.getMessage());
     }
 
     @Test

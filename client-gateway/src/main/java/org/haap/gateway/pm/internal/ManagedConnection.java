@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import org.haap.core.mptcp.SubflowInfo;
+import org.haap.core.pm.MptcpPmException;
 import org.haap.gateway.link.LinkState;
 import org.haap.gateway.pm.PmCommands;
 import org.haap.gateway.pm.PmConnection;
@@ -17,6 +18,7 @@ import org.haap.gateway.pm.PmNetwork;
 import org.haap.gateway.pm.PmSubflow;
 import org.haap.gateway.pm.PmWan;
 import org.haap.gateway.pm.internal.PmMeters.Command;
+import org.haap.gateway.pm.internal.PmMeters.Result;
 
 /**
  * One managed MPTCP connection: its established subflows and, per WAN, what the policy wants
@@ -57,6 +59,7 @@ public final class ManagedConnection implements PmConnection {
     private final List<ManagedSubflow> subflows = new ArrayList<>();
     private final Slot[] slots;
     private boolean established;
+    private boolean gone;
 
     public ManagedConnection(long token, InetSocketAddress remote, PmNetwork network) {
         this.token = token;
@@ -232,6 +235,9 @@ public final class ManagedConnection implements PmConnection {
      */
     public void reconcile(PmCommands commands, PmMeters meters) {
         for (PmWan wan : network.wans()) {
+            if (gone) {
+                return;
+            }
             Slot slot = slots[wan.index()];
             if (slot.want == Want.ACTIVE || slot.want == Want.BACKUP) {
                 keep(wan, slot, slot.want == Want.BACKUP, commands, meters);
@@ -240,6 +246,9 @@ public final class ManagedConnection implements PmConnection {
         for (PmWan wan : network.wans()) {
             if (slots[wan.index()].want == Want.ABSENT) {
                 for (ManagedSubflow s : on(wan)) {
+                    if (gone) {
+                        return;
+                    }
                     destroy(s, commands, meters);
                 }
             }
@@ -267,9 +276,12 @@ public final class ManagedConnection implements PmConnection {
             try {
                 commands.setBackup(token, s.local(), s.remote(), backup);
                 s.backup(backup);
-                meters.command(Command.SET_BACKUP, wan, true);
+                meters.command(Command.SET_BACKUP, wan, Result.OK);
             } catch (IOException e) {
-                meters.command(Command.SET_BACKUP, wan, false);
+                if (gone(e, Command.SET_BACKUP, wan, meters)) {
+                    return;
+                }
+                meters.command(Command.SET_BACKUP, wan, Result.FAILED);
                 LOG.log(Level.WARNING, () -> "path manager: connection " + tokenText() + ": backup=" + backup
                         + " on " + s + " failed: " + e.getMessage());
             }
@@ -296,9 +308,12 @@ public final class ManagedConnection implements PmConnection {
         try {
             commands.createSubflow(token, wan, local, remote, backup);
             slot.pendingSinceNanos = now;
-            meters.command(Command.CREATE, wan, true);
+            meters.command(Command.CREATE, wan, Result.OK);
         } catch (IOException e) {
-            meters.command(Command.CREATE, wan, false);
+            if (gone(e, Command.CREATE, wan, meters)) {
+                return;
+            }
+            meters.command(Command.CREATE, wan, Result.FAILED);
             failed(slot);
             int failures = slot.failures;
             LOG.log(failures == 1 ? Level.WARNING : Level.DEBUG, () -> "path manager: connection " + tokenText()
@@ -315,9 +330,12 @@ public final class ManagedConnection implements PmConnection {
         try {
             commands.destroySubflow(token, s.local(), s.remote());
             s.destroyRequested = true;
-            meters.command(Command.DESTROY, s.wan(), true);
+            meters.command(Command.DESTROY, s.wan(), Result.OK);
         } catch (IOException e) {
-            meters.command(Command.DESTROY, s.wan(), false);
+            if (gone(e, Command.DESTROY, s.wan(), meters)) {
+                return;
+            }
+            meters.command(Command.DESTROY, s.wan(), Result.FAILED);
             LOG.log(Level.WARNING, () -> "path manager: connection " + tokenText() + ": closing " + s + " failed: "
                     + e.getMessage());
         }
@@ -331,6 +349,27 @@ public final class ManagedConnection implements PmConnection {
             }
         }
         return false;
+    }
+
+    /**
+     * Whether {@code e} says the kernel no longer knows this connection (it closed after the
+     * event that led to the command, e.g. a RobE loser that was reset). Such a refusal is
+     * counted as {@code gone}, logged at DEBUG, and ends the connection's commands.
+     */
+    private boolean gone(IOException e, Command command, PmWan wan, PmMeters meters) {
+        if (!(e instanceof MptcpPmException refused) || !refused.connectionGone()) {
+            return false;
+        }
+        gone = true;
+        meters.command(command, wan, Result.GONE);
+        LOG.log(Level.DEBUG, () -> "path manager: connection " + tokenText() + " closed before "
+                + refused.command() + " on " + wan + " (" + e.getMessage() + ")");
+        return true;
+    }
+
+    /** Whether a command was refused because the kernel no longer knows this connection. */
+    public boolean gone() {
+        return gone;
     }
 
     private void failed(Slot slot) {

@@ -9,7 +9,8 @@ import org.haap.gateway.pm.PmWan;
 
 /**
  * The engine's meters: {@code haap_gateway_pm_commands_total{command,wan,result}} (command
- * {@code create}, {@code destroy}, {@code set_backup}; result {@code ok}, {@code failed})
+ * {@code create}, {@code destroy}, {@code set_backup}; result {@code ok}, {@code failed},
+ * {@code gone}: the kernel no longer knew the connection, see {@link Result#GONE})
  * and {@code haap_gateway_pm_ignored_connections_total} (MPTCP connections whose initial
  * subflow is on no WAN).
  */
@@ -26,16 +27,29 @@ public final class PmMeters {
         }
     }
 
+    /** A command's outcome, as metric label values. */
+    public enum Result {
+        OK("ok"), FAILED("failed"),
+        /** Refused because the connection had closed meanwhile (a reset RobE loser): not an error. */
+        GONE("gone");
+
+        final String label;
+
+        Result(String label) {
+            this.label = label;
+        }
+    }
+
     private final Map<String, Counter> commands = new HashMap<>();
     private final Counter ignored;
 
     public PmMeters(MeterRegistry registry, List<PmWan> wans) {
         for (Command c : Command.values()) {
             for (PmWan w : wans) {
-                for (boolean ok : new boolean[] {true, false}) {
-                    commands.put(key(c, w, ok), Counter.builder("haap.gateway.pm.commands")
+                for (Result r : Result.values()) {
+                    commands.put(key(c, w, r), Counter.builder("haap.gateway.pm.commands")
                             .description("Path-manager commands sent to the kernel by the userspace path manager")
-                            .tag("command", c.label).tag("wan", w.name()).tag("result", ok ? "ok" : "failed")
+                            .tag("command", c.label).tag("wan", w.name()).tag("result", r.label)
                             .register(registry));
                 }
             }
@@ -45,8 +59,8 @@ public final class PmMeters {
                 .register(registry);
     }
 
-    void command(Command c, PmWan wan, boolean ok) {
-        commands.get(key(c, wan, ok)).increment();
+    void command(Command c, PmWan wan, Result r) {
+        commands.get(key(c, wan, r)).increment();
     }
 
     /** Counts a connection left alone. */
@@ -54,12 +68,12 @@ public final class PmMeters {
         ignored.increment();
     }
 
-    /** The count of {@code c} on {@code wan} with that result. */
-    public double commands(Command c, PmWan wan, boolean ok) {
-        return commands.get(key(c, wan, ok)).count();
+    /** The count of {@code c} on {@code wan} with result {@code r}. */
+    public double commands(Command c, PmWan wan, Result r) {
+        return commands.get(key(c, wan, r)).count();
     }
 
-    private static String key(Command c, PmWan w, boolean ok) {
-        return c.label + '/' + w.index() + '/' + ok;
+    private static String key(Command c, PmWan w, Result r) {
+        return c.label + '/' + w.index() + '/' + r.label;
     }
 }

@@ -1,21 +1,22 @@
 package org.haap.ap;
 
-import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.epoll.EpollIoHandler;
 import org.haap.core.convert.ConvertCodec;
 import org.haap.core.convert.ConvertMessage;
 import org.haap.core.mptcp.ClientSocketOptions;
 import org.haap.core.mptcp.MptcpFullInfo;
 import org.haap.core.mptcp.MptcpInfoReader;
-import org.haap.core.mptcp.MptcpSockets;
 import org.haap.core.mptcp.SubflowInfo;
 import org.haap.core.testing.Netns;
 import org.haap.core.testing.Prerequisites;
 import org.haap.core.testing.Veth;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 
 import java.io.IOException;
 import java.net.InetAddress;
@@ -27,17 +28,22 @@ import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 
 import static org.awaitility.Awaitility.await;
+import static org.haap.ap.ApItFixture.HEX;
+import static org.haap.ap.ApItFixture.T;
+import static org.haap.ap.ApItFixture.concat;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Named.named;
+import static org.junit.jupiter.params.provider.Arguments.arguments;
 
 /**
  * The aggregation point on the real kernel: an AP process in its own network namespace,
@@ -58,30 +64,22 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class AggregationPointIT {
 
     private static final int MIB = 1 << 20;
-    private static final Duration T = Duration.ofSeconds(30);
     private static final InetSocketAddress AP = new InetSocketAddress("198.18.1.1", 5124);
     private static final InetSocketAddress EXCHANGE = new InetSocketAddress("198.18.3.2", 7001);
     private static final InetSocketAddress RESET = new InetSocketAddress("198.18.3.2", 7002);
     private static final InetSocketAddress ECHO = new InetSocketAddress("198.18.3.2", 7003);
-    private static final HexFormat HEX = HexFormat.ofDelimiter(" ");
 
+    @AutoClose
+    private ApItFixture bed;
     private Netns client;
     private Netns ap;
-    private Netns server;
-    private Process apProcess;
-    private Path apLog;
-    private MptcpSockets sockets;
-    private MultiThreadIoEventLoopGroup group;
-    private final List<TestServer> servers = new ArrayList<>();
 
     @BeforeAll
     void setUp() throws Exception {
-        Prerequisites.requireRoot();
-        Prerequisites.requireCommand("ip", "curl");
-        Prerequisites.requireMptcp();
-        client = Netns.create("cli");
-        ap = Netns.create("ap");
-        server = Netns.create("srv");
+        bed = ApItFixture.create("it");
+        client = bed.client;
+        ap = bed.ap;
+        Netns server = bed.server;
         Veth.link(client, "c1", "198.18.1.2/24", ap, "a1", "198.18.1.1/24");
         Veth.link(client, "c2", "198.18.2.2/24", ap, "a2", "198.18.2.1/24");
         Veth.link(ap, "a3", "198.18.3.1/24", server, "s3", "198.18.3.2/24");
@@ -98,15 +96,12 @@ class AggregationPointIT {
         // SYNs to 198.18.8.0/24 go to the server namespace, which does not forward: no answer.
         ap.exec("ip", "route", "add", "198.18.8.0/24", "via", "198.18.3.2");
 
-        servers.add(new TestServer(server.call(() -> TestServer.listen(EXCHANGE)), TestServer.Mode.EXCHANGE));
-        servers.add(new TestServer(server.call(() -> TestServer.listen(RESET)), TestServer.Mode.RESET));
-        servers.add(new TestServer(server.call(() -> TestServer.listen(ECHO)), TestServer.Mode.ECHO));
-        servers.add(new TestServer(server.call(() -> TestServer.listen(
-                new InetSocketAddress("2001:db8:3::2", 7003))), TestServer.Mode.ECHO));
+        bed.serve(EXCHANGE, TestServer.Mode.EXCHANGE);
+        bed.serve(RESET, TestServer.Mode.RESET);
+        bed.serve(ECHO, TestServer.Mode.ECHO);
+        bed.serve(new InetSocketAddress("2001:db8:3::2", 7003), TestServer.Mode.ECHO);
 
-        Path dir = Files.createTempDirectory("haap-ap-it");
-        Path conf = dir.resolve("ap.conf");
-        Files.writeString(conf, """
+        bed.startAp("512m", """
                 haap.aggregation-point {
                   listen = ["0.0.0.0:5124", "[::]:5124"]
                   event-loops = 2
@@ -116,51 +111,19 @@ class AggregationPointIT {
                   metrics.listen = "127.0.0.1:9124"
                 }
                 """);
-        apLog = dir.resolve("ap.log");
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        apProcess = ap.start(List.of(java, "-Xmx512m", "-cp", System.getProperty("java.class.path"),
-                "org.haap.ap.Main", "--config", conf.toString()), apLog);
-        await().atMost(T).until(() -> log().contains("listening on") || !apProcess.isAlive());
-        assertTrue(apProcess.isAlive(), () -> "AP did not start:\n" + log());
-
-        sockets = MptcpSockets.open();
-        group = new MultiThreadIoEventLoopGroup(2, EpollIoHandler.newFactory());
     }
 
+    /** The AP drains and stops on SIGTERM, with exit code 0 ({@link AutoClose} then tears the rest down). */
     @AfterAll
-    void tearDown() throws Exception {
-        try {
-            if (apProcess != null && apProcess.isAlive()) {
-                apProcess.destroy(); // SIGTERM: drain and stop
-                assertTrue(apProcess.waitFor(20, TimeUnit.SECONDS), "AP did not stop on SIGTERM");
-                assertEquals(0, apProcess.exitValue(), () -> "AP exit code\n" + log());
-                assertTrue(log().contains("haap ap: stopped"), this::log);
-            }
-        } finally {
-            for (TestServer s : servers) {
-                s.close();
-            }
-            if (group != null) {
-                group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
-            }
-            for (Netns ns : new Netns[] {client, ap, server}) {
-                if (ns != null) {
-                    ns.close();
-                }
-            }
-        }
-    }
-
-    private String log() {
-        try {
-            return Files.readString(apLog);
-        } catch (IOException e) {
-            return "(no log: " + e + ")";
+    void stopApCleanly() throws Exception {
+        if (bed != null && bed.apRunning()) {
+            assertEquals(0, bed.stopAp(), () -> "AP exit code\n" + bed.log());
+            assertTrue(bed.log().contains("haap ap: stopped"), bed::log);
         }
     }
 
     private TestClient connect(ClientSocketOptions options) throws Exception {
-        return client.call(() -> TestClient.connect(sockets, group, AP, options));
+        return bed.connect(AP, options);
     }
 
     private TestClient mptcp() throws Exception {
@@ -270,16 +233,6 @@ class AggregationPointIT {
         });
     }
 
-    private static byte[] concat(byte[] a, byte[] b) {
-        if (a.length == 0) {
-            return b;
-        }
-        byte[] r = new byte[a.length + b.length];
-        System.arraycopy(a, 0, r, 0, a.length);
-        System.arraycopy(b, 0, r, a.length, b.length);
-        return r;
-    }
-
     private void assertStillServes() throws Exception {
         try (TestClient c = mptcp()) {
             c.write(concat(connectMessage(ECHO), "still here".getBytes(StandardCharsets.US_ASCII)));
@@ -300,41 +253,33 @@ class AggregationPointIT {
         assertStillServes();
     }
 
-    @Test
-    void refusedPortGetsConnectionReset() throws Exception {
-        expectReply(connectMessage(new InetSocketAddress("198.18.3.2", 7999)), "01 02 22 63 1e 01 60 00");
+    /**
+     * Requests the AP must answer with an Error TLV and close, each named as its test was:
+     * the request, then the AP's exact reply.
+     */
+    static Stream<Arguments> refusedRequests() {
+        return Stream.of(
+                arguments(named("refusedPortGetsConnectionReset",
+                        connectMessage(new InetSocketAddress("198.18.3.2", 7999))), "01 02 22 63 1e 01 60 00"),
+                // the AP namespace has no route to 203.0.113.0/24: ENETUNREACH, ICMP code 0 (net)
+                arguments(named("unroutableDestinationGetsDestinationUnreachable",
+                        connectMessage(new InetSocketAddress("203.0.113.9", 80))), "01 02 22 63 1e 01 61 00"),
+                arguments(named("silentDestinationGetsNetworkFailureAfterConnectTimeout",
+                        connectMessage(new InetSocketAddress("198.18.8.8", 80))), "01 02 22 63 1e 01 41 00"),
+                arguments(named("malformedMessageGetsMalformed",
+                        hex("01 06 22 64 0a 05 1b 5b 00 00 00 00 00 00 00 00 00 00 ff ff c6 12 03 02")),
+                        "01 02 22 63 1e 01 01 00"),
+                arguments(named("wrongVersionGetsUnsupportedVersion", hex("02 01 22 63")), "01 02 22 63 1e 01 00 00"),
+                arguments(named("loopbackDestinationIsNotAuthorized",
+                        connectMessage(new InetSocketAddress("127.0.0.1", 7001))), "01 02 22 63 1e 01 20 00"),
+                arguments(named("privateDestinationIsNotAuthorizedWithoutAllowList",
+                        connectMessage(new InetSocketAddress("10.1.2.3", 80))), "01 02 22 63 1e 01 20 00"));
     }
 
-    @Test
-    void unroutableDestinationGetsDestinationUnreachable() throws Exception {
-        // the AP namespace has no route to 203.0.113.0/24: ENETUNREACH, ICMP code 0 (net)
-        expectReply(connectMessage(new InetSocketAddress("203.0.113.9", 80)), "01 02 22 63 1e 01 61 00");
-    }
-
-    @Test
-    void silentDestinationGetsNetworkFailureAfterConnectTimeout() throws Exception {
-        expectReply(connectMessage(new InetSocketAddress("198.18.8.8", 80)), "01 02 22 63 1e 01 41 00");
-    }
-
-    @Test
-    void malformedMessageGetsMalformed() throws Exception {
-        expectReply(hex("01 06 22 64 0a 05 1b 5b 00 00 00 00 00 00 00 00 00 00 ff ff c6 12 03 02"),
-                "01 02 22 63 1e 01 01 00");
-    }
-
-    @Test
-    void wrongVersionGetsUnsupportedVersion() throws Exception {
-        expectReply(hex("02 01 22 63"), "01 02 22 63 1e 01 00 00");
-    }
-
-    @Test
-    void loopbackDestinationIsNotAuthorized() throws Exception {
-        expectReply(connectMessage(new InetSocketAddress("127.0.0.1", 7001)), "01 02 22 63 1e 01 20 00");
-    }
-
-    @Test
-    void privateDestinationIsNotAuthorizedWithoutAllowList() throws Exception {
-        expectReply(connectMessage(new InetSocketAddress("10.1.2.3", 80)), "01 02 22 63 1e 01 20 00");
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("refusedRequests")
+    void refusedRequestGetsItsErrorAndTheApKeepsServing(byte[] request, String reply) throws Exception {
+        expectReply(request, reply);
     }
 
     @Test
@@ -446,7 +391,7 @@ class AggregationPointIT {
 
     @Test
     void thousandConcurrentConnectionsLeaveNoDescriptorBehind() throws Exception {
-        long apPid = apProcess.pid();
+        long apPid = bed.apProcess().pid();
         await().atMost(T).until(this::activeSessions, v -> v == 0);
         int before = openFds(apPid);
         int n = 1000;
@@ -473,7 +418,7 @@ class AggregationPointIT {
         }
         await().atMost(T).until(this::activeSessions, v -> v == 0);
         await().atMost(T).until(() -> openFds(apPid) <= before);
-        await().atMost(T).until(() -> servers.stream().mapToInt(s -> s.open.get()).sum() == 0);
+        await().atMost(T).until(() -> bed.servers().stream().mapToInt(s -> s.open.get()).sum() == 0);
     }
 
     /** The AP's own count of open sessions, from its Prometheus endpoint. */
@@ -483,7 +428,7 @@ class AggregationPointIT {
 
     /** The sum of the AP's samples whose line starts with {@code prefix}; fails if there is none. */
     private double metricSum(String prefix) {
-        String metrics = ap.exec("curl", "-sf", "http://127.0.0.1:9124/metrics");
+        String metrics = bed.metrics();
         List<String> lines = metrics.lines().filter(l -> l.startsWith(prefix)).toList();
         if (lines.isEmpty()) {
             throw new AssertionError("no " + prefix + " in\n" + metrics);

@@ -1,34 +1,26 @@
 package org.haap.ap;
 
 import static org.awaitility.Awaitility.await;
+import static org.haap.ap.ApItFixture.HEX;
+import static org.haap.ap.ApItFixture.T;
+import static org.haap.ap.ApItFixture.concat;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.epoll.EpollIoHandler;
-import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.HexFormat;
-import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.haap.core.convert.ConvertCodec;
 import org.haap.core.convert.ConvertMessage;
 import org.haap.core.convert.PoolHelloTlv;
 import org.haap.core.mptcp.ClientSocketOptions;
-import org.haap.core.mptcp.MptcpSockets;
 import org.haap.core.testing.Netns;
-import org.haap.core.testing.Prerequisites;
 import org.haap.core.testing.Veth;
-import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
@@ -42,40 +34,28 @@ import org.junit.jupiter.api.TestInstance;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class AggregationPointPoolIT {
 
-    private static final Duration T = Duration.ofSeconds(30);
     private static final InetSocketAddress AP = new InetSocketAddress("198.18.11.1", 5124);
     private static final InetSocketAddress ECHO = new InetSocketAddress("198.18.13.2", 7003);
     private static final byte[] COOKIE = "pool-secret".getBytes(StandardCharsets.UTF_8);
-    private static final HexFormat HEX = HexFormat.ofDelimiter(" ");
     private static final String ACK = "01 03 22 63 c1 02 01 00 00 00 0f a0"; // 4000 ms
     private static final SecureRandom RANDOM = new SecureRandom();
 
-    private Netns client;
-    private Netns ap;
-    private Netns server;
-    private Process apProcess;
-    private Path apLog;
-    private MptcpSockets sockets;
-    private MultiThreadIoEventLoopGroup group;
-    private final List<TestServer> servers = new ArrayList<>();
+    @AutoClose
+    private ApItFixture bed;
 
     @BeforeAll
     void setUp() throws Exception {
-        Prerequisites.requireRoot();
-        Prerequisites.requireCommand("ip", "curl");
-        Prerequisites.requireMptcp();
-        client = Netns.create("pcli");
-        ap = Netns.create("pap");
-        server = Netns.create("psrv");
+        bed = ApItFixture.create("pool");
+        Netns client = bed.client;
+        Netns ap = bed.ap;
+        Netns server = bed.server;
         Veth.link(client, "c1", "198.18.11.2/24", ap, "a1", "198.18.11.1/24");
         Veth.link(ap, "a3", "198.18.13.1/24", server, "s3", "198.18.13.2/24");
         client.exec("ip", "route", "add", "default", "via", "198.18.11.1");
         server.exec("ip", "route", "add", "default", "via", "198.18.13.1");
-        servers.add(new TestServer(server.call(() -> TestServer.listen(ECHO)), TestServer.Mode.ECHO));
+        bed.serve(ECHO, TestServer.Mode.ECHO);
 
-        Path dir = Files.createTempDirectory("haap-ap-pool-it");
-        Path conf = dir.resolve("ap.conf");
-        Files.writeString(conf, """
+        bed.startAp("256m", """
                 haap.aggregation-point {
                   listen = ["0.0.0.0:5124"]
                   event-loops = 2
@@ -87,49 +67,10 @@ class AggregationPointPoolIT {
                   metrics.listen = "127.0.0.1:9124"
                 }
                 """);
-        apLog = dir.resolve("ap.log");
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        apProcess = ap.start(List.of(java, "-Xmx256m", "-cp", System.getProperty("java.class.path"),
-                "org.haap.ap.Main", "--config", conf.toString()), apLog);
-        await().atMost(T).until(() -> log().contains("listening on") || !apProcess.isAlive());
-        assertTrue(apProcess.isAlive(), () -> "AP did not start:\n" + log());
-        sockets = MptcpSockets.open();
-        group = new MultiThreadIoEventLoopGroup(2, EpollIoHandler.newFactory());
-    }
-
-    @AfterAll
-    void tearDown() throws Exception {
-        try {
-            if (apProcess != null && apProcess.isAlive()) {
-                apProcess.destroy();
-                assertTrue(apProcess.waitFor(20, TimeUnit.SECONDS), "AP did not stop on SIGTERM");
-            }
-        } finally {
-            for (TestServer s : servers) {
-                s.close();
-            }
-            if (group != null) {
-                group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
-            }
-            for (Netns ns : new Netns[] {client, ap, server}) {
-                if (ns != null) {
-                    ns.close();
-                }
-            }
-        }
-    }
-
-    private String log() {
-        try {
-            return Files.readString(apLog);
-        } catch (IOException e) {
-            return "(no log: " + e + ")";
-        }
     }
 
     private TestClient mptcp() throws Exception {
-        return client.call(() -> TestClient.connect(sockets, group, AP,
-                ClientSocketOptions.mptcp().withSource(new InetSocketAddress("198.18.11.2", 0))));
+        return bed.connect(AP, ClientSocketOptions.mptcp().withSource(new InetSocketAddress("198.18.11.2", 0)));
     }
 
     private static byte[] hello(byte[] key) {
@@ -139,16 +80,9 @@ class AggregationPointPoolIT {
     }
 
     private double metric(String name) {
-        String text = ap.exec("curl", "-s", "http://127.0.0.1:9124/metrics");
+        String text = bed.metrics();
         Matcher m = Pattern.compile("(?m)^" + Pattern.quote(name) + " ([0-9.eE+-]+)$").matcher(text);
         return m.find() ? Double.parseDouble(m.group(1)) : Double.NaN;
-    }
-
-    private static byte[] concat(byte[] a, byte[] b) {
-        byte[] out = new byte[a.length + b.length];
-        System.arraycopy(a, 0, out, 0, a.length);
-        System.arraycopy(b, 0, out, a.length, b.length);
-        return out;
     }
 
     @Test

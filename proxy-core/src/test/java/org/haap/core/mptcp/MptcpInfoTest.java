@@ -19,20 +19,15 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 
 import org.haap.core.testing.Netns;
-import org.haap.core.testing.Prerequisites;
 import org.haap.core.testing.Veth;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
-import io.netty.channel.EventLoopGroup;
-import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.channel.epoll.EpollServerSocketChannel;
 
 /**
@@ -46,7 +41,8 @@ class MptcpInfoTest {
     private static final int CHUNK = 64 * 1024;
     private static final byte[] DATA = new byte[CHUNK];
 
-    private static EventLoopGroup group;
+    @RegisterExtension
+    static final KernelTestGroup GROUP = new KernelTestGroup();
 
     private final List<Channel> channels = new ArrayList<>();
     private final BlockingQueue<Channel> accepted = new LinkedBlockingQueue<>();
@@ -54,20 +50,6 @@ class MptcpInfoTest {
     private Netns server;
     private MptcpSockets sockets;
     private InetSocketAddress serverAddress;
-
-    @BeforeAll
-    static void startGroup() {
-        Prerequisites.requireNetns();
-        Prerequisites.requireMptcp();
-        group = new MultiThreadIoEventLoopGroup(2, EpollIoHandler.newFactory());
-    }
-
-    @AfterAll
-    static void stopGroup() {
-        if (group != null) {
-            group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
-        }
-    }
 
     @BeforeEach
     void createTopology() throws Exception {
@@ -83,7 +65,7 @@ class MptcpInfoTest {
         EpollServerSocketChannel listener = server.call(() -> MptcpSockets.open()
                 .openServer(new InetSocketAddress("0.0.0.0", 0), ServerSocketOptions.defaults()));
         channels.add(listener);
-        Servers.register(group, listener, new Recorder(), accepted);
+        Servers.register(GROUP.group(), listener, new Recorder(), accepted);
         serverAddress = new InetSocketAddress("10.1.0.2", listener.localAddress().getPort());
     }
 
@@ -187,7 +169,7 @@ class MptcpInfoTest {
     }
 
     private Channel connect(ClientSocketOptions opts) throws Exception {
-        Bootstrap b = new Bootstrap().group(group).handler(new Recorder());
+        Bootstrap b = new Bootstrap().group(GROUP.group()).handler(new Recorder());
         Channel ch = client.call(() -> sockets.connect(b, serverAddress, opts)).sync().channel();
         channels.add(ch);
         return ch;

@@ -22,13 +22,11 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
 import org.haap.core.testing.Netns;
-import org.haap.core.testing.Prerequisites;
 import org.haap.core.testing.Veth;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.Unpooled;
@@ -36,9 +34,6 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.ConnectTimeoutException;
-import io.netty.channel.EventLoopGroup;
-import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.channel.epoll.EpollServerSocketChannel;
 import io.netty.channel.epoll.EpollSocketChannel;
 
@@ -47,27 +42,14 @@ class MptcpSocketsTest {
 
     private static final Duration WAIT = Duration.ofSeconds(10);
 
-    private static EventLoopGroup group;
+    @RegisterExtension
+    static final KernelTestGroup GROUP = new KernelTestGroup();
 
     private final List<Channel> channels = new ArrayList<>();
     private final BlockingQueue<Channel> accepted = new LinkedBlockingQueue<>();
     private final List<Netns> namespaces = new ArrayList<>();
     private Netns ns;
     private MptcpSockets sockets;
-
-    @BeforeAll
-    static void startGroup() {
-        Prerequisites.requireNetns();
-        Prerequisites.requireMptcp();
-        group = new MultiThreadIoEventLoopGroup(2, EpollIoHandler.newFactory());
-    }
-
-    @AfterAll
-    static void stopGroup() {
-        if (group != null) {
-            group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
-        }
-    }
 
     @BeforeEach
     void createNamespace() throws Exception {
@@ -239,7 +221,7 @@ class MptcpSocketsTest {
         EpollServerSocketChannel listener = peer.call(() -> MptcpSockets.open()
                 .openServer(new InetSocketAddress("0.0.0.0", 0), ServerSocketOptions.defaults()));
         channels.add(listener);
-        Servers.register(group, listener, new Echo(), accepted);
+        Servers.register(GROUP.group(), listener, new Echo(), accepted);
         InetSocketAddress server = new InetSocketAddress("10.1.0.2", listener.localAddress().getPort());
 
         connect(server, ClientSocketOptions.mptcp(), new Recorder()).sync();
@@ -301,7 +283,7 @@ class MptcpSocketsTest {
     private InetSocketAddress listen(InetSocketAddress bind, ServerSocketOptions opts) throws Exception {
         EpollServerSocketChannel server = ns.call(() -> sockets.openServer(bind, opts));
         channels.add(server);
-        Servers.register(group, server, new Echo(), accepted);
+        Servers.register(GROUP.group(), server, new Echo(), accepted);
         return server.localAddress();
     }
 
@@ -313,6 +295,6 @@ class MptcpSocketsTest {
     }
 
     private static Bootstrap bootstrap(Recorder recorder) {
-        return new Bootstrap().group(group).handler(recorder);
+        return new Bootstrap().group(GROUP.group()).handler(recorder);
     }
 }

@@ -64,6 +64,23 @@ public final class Netns implements AutoCloseable {
         return ns;
     }
 
+    /**
+     * Creates one namespace per role, {@code haapt-<prefix><role>-<random>}, in order; if one
+     * cannot be created, deletes those created before it and rethrows.
+     */
+    public static List<Netns> createAll(String prefix, String... roles) {
+        List<Netns> created = new ArrayList<>(roles.length);
+        try {
+            for (String role : roles) {
+                created.add(create(prefix + role));
+            }
+        } catch (RuntimeException | Error e) {
+            created.forEach(Netns::close);
+            throw e;
+        }
+        return List.copyOf(created);
+    }
+
     /** The namespace's name, as {@code ip netns} knows it. */
     public String name() {
         return name;

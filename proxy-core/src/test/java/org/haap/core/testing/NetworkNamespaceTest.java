@@ -14,6 +14,7 @@ import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadFactory;
@@ -46,6 +47,21 @@ class NetworkNamespaceTest {
         if (b != null) {
             b.close();
         }
+    }
+
+    @Test
+    void createAllMakesOneNamespacePerRoleAndUndoesThemWhenOneFails() {
+        List<Netns> all = Netns.createAll("nsall", "x", "y");
+        try {
+            assertEquals(2, all.size());
+            assertTrue(all.get(0).name().startsWith("haapt-nsallx-"), all.get(0).name());
+            assertTrue(all.get(1).name().startsWith("haapt-nsally-"), all.get(1).name());
+        } finally {
+            all.forEach(Netns::close);
+        }
+        // "z" is created, then "-" is not a valid prefix: "z" must be gone again.
+        assertThrows(IllegalArgumentException.class, () -> Netns.createAll("nsall", "z", "-"));
+        assertFalse(a.exec("ip", "netns", "list").contains("haapt-nsallz-"), "namespace left behind");
     }
 
     @Test

@@ -6,7 +6,6 @@ import java.net.InetAddress;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.LongSupplier;
 import org.haap.core.convert.PoolHelloTlv;
 
@@ -30,11 +29,10 @@ public final class PoolAdmission {
     public enum Verdict { ACCEPTED, NOT_AUTHORIZED, REPLAYED, OVER_LIMIT }
 
     private final List<byte[]> keys;
-    private final int maxPerClient;
     private final LongSupplier wallClockMillis;
     private final ConcurrentHashMap<ByteBuffer, Long> nonces = new ConcurrentHashMap<>();
-    private final ConcurrentHashMap<InetAddress, AtomicInteger> perClient = new ConcurrentHashMap<>();
-    private final AtomicInteger total = new AtomicInteger();
+    /** The pooled connections, capped per client only (they count as sessions too, capped there). */
+    private final SessionLimiter slots;
 
     /**
      * @param cookies         the accepted cookies (their UTF-8 bytes are the mac keys); empty
@@ -44,7 +42,7 @@ public final class PoolAdmission {
      */
     public PoolAdmission(List<String> cookies, int maxPerClient, LongSupplier wallClockMillis) {
         this.keys = cookies.stream().map(c -> c.getBytes(StandardCharsets.UTF_8)).toList();
-        this.maxPerClient = maxPerClient;
+        this.slots = new SessionLimiter(Integer.MAX_VALUE, maxPerClient);
         this.wallClockMillis = wallClockMillis;
     }
 
@@ -65,38 +63,22 @@ public final class PoolAdmission {
         if (!rememberNonce(hello.nonce(), now)) {
             return nonces.size() >= MAX_NONCES ? Verdict.OVER_LIMIT : Verdict.REPLAYED;
         }
-        boolean[] ok = {true};
-        perClient.compute(client, (k, n) -> {
-            AtomicInteger count = n == null ? new AtomicInteger() : n;
-            if (count.get() >= maxPerClient) {
-                ok[0] = false;
-            } else {
-                count.incrementAndGet();
-            }
-            return count.get() == 0 ? null : count;
-        });
-        if (!ok[0]) {
-            return Verdict.OVER_LIMIT;
-        }
-        total.incrementAndGet();
-        return Verdict.ACCEPTED;
+        return slots.tryAcquire(client) ? Verdict.ACCEPTED : Verdict.OVER_LIMIT;
     }
 
     /** Returns a slot taken by an accepted hello (the connection left the pool). */
     public void release(InetAddress client) {
-        total.decrementAndGet();
-        perClient.computeIfPresent(client, (k, n) -> n.decrementAndGet() == 0 ? null : n);
+        slots.release(client);
     }
 
     /** Pooled connections now, over all clients. */
     public int pooled() {
-        return total.get();
+        return slots.total();
     }
 
     /** Pooled connections of {@code client} now. */
     public int pooled(InetAddress client) {
-        AtomicInteger n = perClient.get(client);
-        return n == null ? 0 : n.get();
+        return slots.held(client);
     }
 
     private boolean rememberNonce(byte[] nonce, long now) {

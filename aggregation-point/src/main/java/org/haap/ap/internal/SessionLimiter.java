@@ -15,6 +15,10 @@ public final class SessionLimiter {
     private final AtomicInteger total = new AtomicInteger();
     private final ConcurrentHashMap<InetAddress, AtomicInteger> perClient = new ConcurrentHashMap<>();
 
+    /**
+     * @param maxSessions  slots over all clients ({@link Integer#MAX_VALUE}: no total cap)
+     * @param maxPerClient slots one client address may hold, &gt;= 0
+     */
     public SessionLimiter(int maxSessions, int maxPerClient) {
         this.maxSessions = maxSessions;
         this.maxPerClient = maxPerClient;
@@ -46,6 +50,12 @@ public final class SessionLimiter {
     public void release(InetAddress client) {
         total.decrementAndGet();
         perClient.computeIfPresent(client, (k, n) -> n.decrementAndGet() == 0 ? null : n);
+    }
+
+    /** Slots {@code client} holds. */
+    public int held(InetAddress client) {
+        AtomicInteger n = perClient.get(client);
+        return n == null ? 0 : n.get();
     }
 
     /** Sessions holding a slot. */

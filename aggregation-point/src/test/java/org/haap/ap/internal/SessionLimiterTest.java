@@ -1,0 +1,56 @@
+package org.haap.ap.internal;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.net.InetAddress;
+import org.junit.jupiter.api.Test;
+
+class SessionLimiterTest {
+
+    private static final InetAddress A = InetAddress.getLoopbackAddress();
+    private static final InetAddress B;
+
+    static {
+        try {
+            B = InetAddress.getByName("192.0.2.7");
+        } catch (java.net.UnknownHostException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    @Test
+    void capsPerClientAndInTotalAndGivesSlotsBack() {
+        SessionLimiter l = new SessionLimiter(3, 2);
+        assertTrue(l.tryAcquire(A));
+        assertTrue(l.tryAcquire(A));
+        assertFalse(l.tryAcquire(A), "a third for one client");
+        assertEquals(2, l.held(A));
+        assertEquals(2, l.total(), "a refused slot is not held");
+        assertTrue(l.tryAcquire(B));
+        assertFalse(l.tryAcquire(B), "the total cap");
+        assertEquals(1, l.held(B));
+        assertEquals(3, l.total());
+        l.release(A);
+        assertEquals(1, l.held(A));
+        assertTrue(l.tryAcquire(B), "the released slot");
+        l.release(B);
+        l.release(B);
+        assertEquals(0, l.held(B));
+        assertEquals(1, l.total());
+    }
+
+    @Test
+    void noTotalCapAndZeroPerClient() {
+        SessionLimiter unbounded = new SessionLimiter(Integer.MAX_VALUE, 1000);
+        for (int i = 0; i < 1000; i++) {
+            assertTrue(unbounded.tryAcquire(A));
+        }
+        assertFalse(unbounded.tryAcquire(A));
+        assertEquals(1000, unbounded.total());
+        SessionLimiter none = new SessionLimiter(10, 0);
+        assertFalse(none.tryAcquire(A));
+        assertEquals(0, none.total());
+    }
+}

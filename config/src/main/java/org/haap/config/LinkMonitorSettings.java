@@ -13,11 +13,14 @@ import org.haap.config.internal.Section;
  * The gateway's link monitor ({@code haap.gateway.link-monitor}): per WAN a state (up,
  * degraded, down) from the interface's carrier and from authenticated UDP probes to the
  * aggregation point sent over that WAN. A silent blackhole is detected after at most
- * {@code interval × down-after + timeout}.
+ * {@code interval × down-after + timeout}, where {@code interval} is the WAN's own
+ * {@link WanConfig#probeInterval() probe-interval} if it has one ({@link #intervalFor}).
+ * The thresholds count probes, so they apply to every WAN alike and the time they stand
+ * for scales with each WAN's interval.
  *
  * @param enabled whether probes are sent and the state is kept at all
  * @param target where probes go; empty = the aggregation point's address and port (UDP)
- * @param interval one probe per WAN this often
+ * @param interval one probe per WAN this often, unless the WAN sets its own, >= {@value #MIN_INTERVAL_MILLIS} ms
  * @param timeout a probe not answered within this is lost
  * @param downAfter consecutive lost probes after which a WAN is down, 1..100
  * @param upAfter consecutive answered probes after which a down WAN is up again, 1..100
@@ -38,6 +41,9 @@ public record LinkMonitorSettings(
         Duration degradedRtt,
         Duration carrierPollInterval) {
 
+    /** The shortest probe interval, global or per WAN, in milliseconds. */
+    public static final long MIN_INTERVAL_MILLIS = 10;
+
     public LinkMonitorSettings {
         Objects.requireNonNull(target, "target");
         Objects.requireNonNull(interval, "interval");
@@ -52,9 +58,22 @@ public record LinkMonitorSettings(
                 10, 20, Duration.ofMillis(500), Duration.ofMillis(200));
     }
 
-    /** The longest a silent blackhole can go undetected: {@code interval × downAfter + timeout}. */
+    /** The longest a silent blackhole can go undetected at {@link #interval()}: see {@link #detectionBound(Duration)}. */
     public Duration detectionBound() {
-        return interval.multipliedBy(downAfter).plus(timeout);
+        return detectionBound(interval);
+    }
+
+    /**
+     * The longest a silent blackhole can go undetected on a WAN probed every
+     * {@code probeInterval}: {@code probeInterval × downAfter + timeout}.
+     */
+    public Duration detectionBound(Duration probeInterval) {
+        return probeInterval.multipliedBy(downAfter).plus(timeout);
+    }
+
+    /** How often {@code wan} is probed: its own {@code probe-interval}, else {@link #interval()}. */
+    public Duration intervalFor(WanConfig wan) {
+        return wan.probeInterval().orElse(interval);
     }
 
     static LinkMonitorSettings read(Section s) {
@@ -64,28 +83,20 @@ public record LinkMonitorSettings(
         Optional<InetSocketAddress> target = p.read(() -> probe.isSet("target")
                 ? Optional.of(probe.parseString("target", "a \"host:port\" string", LinkMonitorSettings::target))
                 : Optional.empty());
-        Duration interval = p.read(() -> atLeastMillis(probe, "interval", 10));
-        Duration timeout = p.read(() -> atLeastMillis(probe, "timeout", 1));
+        Duration interval = p.read(() -> probe.durationAtLeastMillis("interval", MIN_INTERVAL_MILLIS));
+        Duration timeout = p.read(() -> probe.durationAtLeastMillis("timeout", 1));
         Integer downAfter = p.read(() -> probe.intInRange("down-after", 1, 100));
         Integer upAfter = p.read(() -> probe.intInRange("up-after", 1, 100));
         Integer window = p.read(() -> probe.intInRange("window", 2, 1000));
         Integer loss = p.read(() -> probe.intInRange("degraded-loss", 1, 100));
         Duration rtt = p.read(() -> probe.positiveDuration("degraded-rtt"));
-        Duration carrier = p.read(() -> atLeastMillis(s, "carrier-poll-interval", 10));
+        Duration carrier = p.read(() -> s.durationAtLeastMillis("carrier-poll-interval", 10));
         p.throwIfAny();
         if (downAfter > window) {
             throw probe.invalid("down-after", "<= window (" + window + ')');
         }
         return new LinkMonitorSettings(enabled, target, interval, timeout, downAfter, upAfter, window, loss, rtt,
                 carrier);
-    }
-
-    private static Duration atLeastMillis(Section s, String name, long min) {
-        Duration d = s.positiveDuration(name);
-        if (d.toMillis() < min) {
-            throw s.invalid(name, ">= " + min + "ms");
-        }
-        return d;
     }
 
     private static InetSocketAddress target(String text) {

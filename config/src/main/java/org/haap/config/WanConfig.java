@@ -5,11 +5,13 @@ import com.typesafe.config.ConfigFactory;
 import java.net.Inet4Address;
 import java.net.Inet6Address;
 import java.net.InetAddress;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.regex.Pattern;
 import org.haap.config.internal.BadValue;
 import org.haap.config.internal.Problems;
@@ -28,9 +30,12 @@ import org.haap.config.internal.Section;
  *     {@code from source lookup table} rule); 1..2^31-1, not 253..255
  * @param backup whether subflows on this link are MPTCP backup subflows (used only while
  *     no other subflow works)
+ * @param probeInterval how often the link monitor probes this link, at least
+ *     {@value LinkMonitorSettings#MIN_INTERVAL_MILLIS} ms; empty = {@code link-monitor.probe.interval}
+ *     (see {@link LinkMonitorSettings#intervalFor})
  */
 public record WanConfig(String name, String interfaceName, InetAddress source, InetAddress source6, int table,
-        boolean backup) {
+        boolean backup, Optional<Duration> probeInterval) {
 
     /** The most WAN links: the kernel allows at most 8 subflows per MPTCP connection. */
     public static final int MAX_WANS = 8;
@@ -43,12 +48,14 @@ public record WanConfig(String name, String interfaceName, InetAddress source, I
 
     /** Each element's known keys; {@code null} = no default. Documented in reference.conf. */
     private static final Config TEMPLATE = ConfigFactory.parseString(
-            "name = null, interface = null, source = null, source6 = null, table = null, backup = false");
+            "name = null, interface = null, source = null, source6 = null, table = null, backup = false,"
+            + " probe-interval = null");
 
     public WanConfig {
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(interfaceName, "interfaceName");
         Objects.requireNonNull(source, "source");
+        Objects.requireNonNull(probeInterval, "probeInterval");
         if (source6 != null && !(source6 instanceof Inet6Address)) {
             throw new IllegalArgumentException("source6: " + source6 + " (expected: an IPv6 address)");
         }
@@ -93,6 +100,7 @@ public record WanConfig(String name, String interfaceName, InetAddress source, I
         InetAddress[] sources6 = new InetAddress[n];
         Integer[] tables = new Integer[n];
         Boolean[] backups = new Boolean[n];
+        List<Optional<Duration>> probeIntervals = new ArrayList<>(n);
         for (int i = 0; i < n; i++) {
             Section s = elements.get(i);
             int index = i;
@@ -104,6 +112,7 @@ public record WanConfig(String name, String interfaceName, InetAddress source, I
             sources6[i] = p.read(() -> source6(s, sources[index]));
             tables[i] = p.read(() -> table(s, index));
             backups[i] = p.read(() -> s.bool("backup"));
+            probeIntervals.add(p.read(() -> probeInterval(s)));
             if (aggregationPoint != null && sources[i] != null) {
                 p.check(() -> checkReaches(s, sources[index], sources6[index], aggregationPoint));
             }
@@ -115,7 +124,8 @@ public record WanConfig(String name, String interfaceName, InetAddress source, I
         p.throwIfAny();
         List<WanConfig> wans = new ArrayList<>(n);
         for (int i = 0; i < n; i++) {
-            wans.add(new WanConfig(names[i], interfaces[i], sources[i], sources6[i], tables[i], backups[i]));
+            wans.add(new WanConfig(names[i], interfaces[i], sources[i], sources6[i], tables[i], backups[i],
+                    probeIntervals.get(i)));
         }
         if (wans.stream().allMatch(WanConfig::backup)) {
             throw ConfigError.invalid(gateway.key("wan"), "every link has backup = true",
@@ -171,6 +181,12 @@ public record WanConfig(String name, String interfaceName, InetAddress source, I
             throw s.invalid("table", "not 253..255 (the kernel's default, main and local tables)");
         }
         return table;
+    }
+
+    private static Optional<Duration> probeInterval(Section s) {
+        return s.isSet("probe-interval")
+                ? Optional.of(s.durationAtLeastMillis("probe-interval", LinkMonitorSettings.MIN_INTERVAL_MILLIS))
+                : Optional.empty();
     }
 
     private static void checkReaches(Section s, InetAddress source, InetAddress source6, InetAddress ap) {

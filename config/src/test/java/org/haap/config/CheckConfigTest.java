@@ -84,7 +84,7 @@ class CheckConfigTest {
         assertEquals("", out());
         assertEquals(bad + ": haap.aggregation-point.backlog: 0 (expected: >= 1)\n"
                 + bad + ": haap.gateway.aggregation-point: missing (expected: host:port of the aggregation point)\n"
-                + bad + ": haap.gateway.wan[0].cookie: unknown key (expected: one of backup, interface, name, source, source6, table)\n"
+                + bad + ": haap.gateway.wan[0].cookie: unknown key (expected: one of backup, interface, name, probe-interval, source, source6, table)\n"
                 + bad + ": haap.gateway.wan[0].name: DSL (expected: 1..16 characters of a-z, 0-9, '_' and '-', starting with a letter or digit)\n",
                 err());
     }

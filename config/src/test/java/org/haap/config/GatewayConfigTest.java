@@ -62,7 +62,7 @@ class GatewayConfigTest {
         GatewayConfig expected = new GatewayConfig(
                 List.of(socket("0.0.0.0", 15124), socket("::", 15124)),
                 socket("192.0.2.10", 5124),
-                List.of(new WanConfig("dsl", "dsl0", ip("198.51.100.2"), null, 101, false)),
+                List.of(new WanConfig("dsl", "dsl0", ip("198.51.100.2"), null, 101, false, Optional.empty())),
                 Optional.empty(),
                 ApUnreachable.RESET,
                 new RobeSettings(RobeMode.SIM, Optional.empty(),
@@ -87,8 +87,9 @@ class GatewayConfigTest {
         GatewayConfig gw = HaapConfigLoader.gateway(HaapConfigLoader.load(Path.of("examples/gateway.conf")));
         assertEquals(socket("192.0.2.10", 5124), gw.aggregationPoint());
         assertEquals(List.of(
-                new WanConfig("dsl", "dsl0", ip("198.51.100.2"), ip("2001:db8:10::2"), 101, false),
-                new WanConfig("lte", "wwan0", ip("203.0.113.7"), null, 102, false)), gw.wans());
+                new WanConfig("dsl", "dsl0", ip("198.51.100.2"), ip("2001:db8:10::2"), 101, false, Optional.empty()),
+                new WanConfig("lte", "wwan0", ip("203.0.113.7"), null, 102, false, Optional.of(Duration.ofSeconds(5)))),
+                gw.wans());
         assertEquals("dsl", gw.primaryWan().name());
         assertTrue(gw.cookie().isPresent());
         assertEquals(ApUnreachable.BYPASS, gw.onApUnreachable());
@@ -287,10 +288,46 @@ class GatewayConfigTest {
         "table = 254                  | table: 254 (expected: not 253..255 (the kernel's default, main and local tables))",
         "table = main                 | table: main (expected: an integer)",
         "backup = maybe               | backup: maybe (expected: true or false)",
-        "iface = wwan0                | iface: unknown key (expected: one of backup, interface, name, source, source6, table)",
+        "probe-interval = 9ms         | probe-interval: 9ms (expected: >= 10ms)",
+        "probe-interval = 0s          | probe-interval: 0s (expected: > 0)",
+        "probe-interval = soon        | probe-interval: soon (expected: a duration such as 10s)",
+        "probe-intervall = 5s         | probe-intervall: unknown key (did you mean 'probe-interval'?)",
+        "iface = wwan0                | iface: unknown key (expected: one of backup, interface, name, probe-interval, source, source6, table)",
     })
     void everyWanCheckNamesTheElement(String setting, String message) {
         assertEquals("haap.gateway.wan[1]." + message, error(twoWans("", setting)));
+    }
+
+    @Test
+    void aWansProbeIntervalIsItsOwnOrTheLinkMonitors() {
+        GatewayConfig gw = gw(twoWans("", "probe-interval = 5s"));
+        WanConfig dsl = gw.wans().get(0);
+        WanConfig lte = gw.wans().get(1);
+        assertEquals(Optional.empty(), dsl.probeInterval());
+        assertEquals(Optional.of(Duration.ofSeconds(5)), lte.probeInterval());
+        LinkMonitorSettings m = gw.linkMonitor();
+        assertEquals(Duration.ofMillis(200), m.intervalFor(dsl), "inherits link-monitor.probe.interval");
+        assertEquals(Duration.ofSeconds(5), m.intervalFor(lte));
+        assertEquals(Duration.ofMillis(900), m.detectionBound(m.intervalFor(dsl)));
+        assertEquals(Duration.ofMillis(15_300), m.detectionBound(m.intervalFor(lte)), "5s x 3 + 300ms");
+
+        GatewayConfig faster = gw(twoWans("probe-interval = 10ms", "")
+                + "haap.gateway.link-monitor.probe.interval = 1s");
+        assertEquals(Duration.ofMillis(10), faster.linkMonitor().intervalFor(faster.wans().get(0)), "the least allowed");
+        assertEquals(Duration.ofSeconds(1), faster.linkMonitor().intervalFor(faster.wans().get(1)),
+                "the default follows a changed link-monitor.probe.interval");
+    }
+
+    @Test
+    void aBadProbeIntervalNamesItsElement() {
+        assertEquals("haap.gateway.wan[0].probe-interval: 5ms (expected: >= 10ms)",
+                error(twoWans("probe-interval = 5ms", "")));
+        ConfigError e = assertThrows(ConfigError.class,
+                () -> gw(twoWans("probe-interval = 1ms", "probe-interval = -1s")));
+        assertEquals(List.of(
+                "haap.gateway.wan[0].probe-interval: 1ms (expected: >= 10ms)",
+                "haap.gateway.wan[1].probe-interval: -1s (expected: > 0)"),
+                e.all().stream().map(ConfigError::getMessage).collect(Collectors.toList()));
     }
 
     @Test

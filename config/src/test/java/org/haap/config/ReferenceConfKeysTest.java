@@ -37,7 +37,7 @@ class ReferenceConfKeysTest {
     private static final String WAN = "haap.gateway.wan";
 
     /**
-     * Every optional key set, so that keys read only when present (cookie, source6, table)
+     * Every optional key set, so that keys read only when present (cookie, source6, table, probe-interval)
      * are read too.
      */
     private static final String EVERYTHING_SET = """
@@ -49,7 +49,8 @@ class ReferenceConfKeysTest {
               wan = [
                 { name = dsl, interface = dsl0, source = "198.51.100.2", source6 = "2001:db8:10::2",
                   table = 101, backup = false }
-                { name = lte, interface = wwan0, source = "203.0.113.7", table = 102, backup = true }
+                { name = lte, interface = wwan0, source = "203.0.113.7", table = 102, backup = true,
+                  probe-interval = 5s }
               ]
             }
             """;
@@ -201,7 +202,8 @@ class ReferenceConfKeysTest {
     @Test
     void recordingSeesWanElementKeys() {
         Set<String> read = keysRead(EVERYTHING_SET);
-        assertTrue(read.containsAll(Set.of(WAN, WAN + ".name", WAN + ".source6", WAN + ".table")), read::toString);
+        assertTrue(read.containsAll(Set.of(WAN, WAN + ".name", WAN + ".source6", WAN + ".table",
+                WAN + ".probe-interval")), read::toString);
         assertFalse(read.contains(WAN + ".mtu"));
     }
 }

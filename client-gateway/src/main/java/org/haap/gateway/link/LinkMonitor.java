@@ -11,30 +11,38 @@ import java.lang.System.Logger.Level;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.LongConsumer;
 import java.util.function.LongSupplier;
+import java.util.stream.Collectors;
 import org.haap.config.GatewayConfig;
 import org.haap.config.LinkMonitorSettings;
+import org.haap.config.WanConfig;
+import org.haap.gateway.link.internal.ProbeSocket;
 import org.haap.gateway.link.internal.SysfsCarrier;
 import org.haap.gateway.link.internal.WanProber;
 import org.haap.robe.WanPath;
 import org.haap.robe.WanState;
 
 /**
- * Watches every WAN: every {@code probe.interval} one authenticated UDP probe per WAN to the
- * aggregation point's probe responder, sent on that WAN (bound to its device and source
- * address); the interface's carrier read every {@code carrier-poll-interval} from sysfs (a
- * stand-in for rtnetlink: {@link #linkEvent} and {@link #addressEvent} take such events from
- * any thread, and the first {@code linkEvent} stops the polling). A {@link PathStateMachine} per WAN turns that into up, degraded or down; each
- * change is logged at INFO with the WAN's name and given to the listener.
+ * Watches every WAN: one authenticated UDP probe per WAN every {@code probe.interval} (or
+ * the WAN's own {@code probe-interval}) to the aggregation point's probe responder, sent on
+ * that WAN (bound to its device and source address); the interface's carrier read every
+ * {@code carrier-poll-interval} from sysfs (a stand-in for rtnetlink: {@link #linkEvent} and
+ * {@link #addressEvent} take such events from any thread, and the first {@code linkEvent}
+ * stops the polling). A {@link PathStateMachine} per WAN turns that into up, degraded or
+ * down; each change is logged at INFO with the WAN's name and given to the listener.
  *
- * <p>Runs on one thread of its own ({@code haap-link}, a Netty epoll event loop): the probe
+ * <p>Runs on one thread of its own ({@code haap-link}, a Netty epoll event loop) with one
+ * fixed-rate task per WAN at that WAN's interval, each probe timed out on its own: the probe
  * sockets are Netty epoll datagram channels because Netty exposes {@code SO_BINDTODEVICE}
  * (java.nio does not), and a loop apart from the relay's keeps probe timing from waiting on
  * busy connections.
@@ -44,11 +52,11 @@ public final class LinkMonitor implements AutoCloseable {
     private static final Logger LOG = System.getLogger(LinkMonitor.class.getName());
 
     private final LinkMonitorSettings settings;
-    private final EventLoopGroup group;
+    private final Environment env;
     private final EventLoop loop;
     private final LongSupplier clock;
-    private final SysfsCarrier sysfs;
     private final Map<String, Wan> wans = new LinkedHashMap<>();
+    private final List<ScheduledFuture<?>> tasks = new ArrayList<>();
     private final Map<String, LinkState> states = new ConcurrentHashMap<>();
     private boolean everAnswered;
     private boolean warnedNoAnswers;
@@ -59,58 +67,91 @@ public final class LinkMonitor implements AutoCloseable {
     /** One WAN's parts; used on the loop only. */
     private static final class Wan {
         PathStateMachine machine;
-        WanProber prober;
+        ProbeSocket prober;
+        long intervalNanos;
         boolean carrierUp = true;
         boolean addressUp = true;
     }
 
-    private LinkMonitor(LinkMonitorSettings settings, EventLoopGroup group, LongSupplier clock, SysfsCarrier sysfs) {
+    /** Opens one WAN's probe socket on the monitor's loop, replies to {@code onReply} (tests use fakes). */
+    interface ProbeSockets {
+        ProbeSocket open(WanPath path, EventLoop loop, LongConsumer onReply);
+    }
+
+    /**
+     * What a monitor runs on: its event loop (the monitor's clock is the loop's ticker), the
+     * group to shut down on close (null: not the monitor's), its probe sockets and carrier reader.
+     */
+    record Environment(EventLoopGroup group, EventLoop loop, ProbeSockets sockets, SysfsCarrier sysfs) {
+    }
+
+    private LinkMonitor(LinkMonitorSettings settings, Environment env) {
         this.settings = settings;
-        this.group = group;
-        this.loop = group.next();
-        this.clock = clock;
-        this.sysfs = sysfs;
+        this.env = env;
+        this.loop = env.loop();
+        this.clock = loop.ticker()::nanoTime;
+    }
+
+    /**
+     * Starts monitoring {@code paths}, each probed every {@code settings.interval()}.
+     *
+     * @see #start(LinkMonitorSettings, InetSocketAddress, List, Map, byte[], LinkListener)
+     */
+    public static LinkMonitor start(LinkMonitorSettings settings, InetSocketAddress target, List<WanPath> paths,
+            byte[] cookie, LinkListener listener) {
+        return start(settings, target, paths, Map.of(), cookie, listener);
     }
 
     /**
      * Starts monitoring {@code paths}.
      *
-     * @param settings the thresholds and intervals
-     * @param target   where probes go (the AP's probe responder)
-     * @param paths    the WANs
-     * @param cookie   the gateway's RFC 8803 cookie bytes, or {@code null}: the probe key
-     * @param listener told about probes and state changes (on the monitor's thread)
+     * @param settings  the thresholds and the default interval
+     * @param target    where probes go (the AP's probe responder)
+     * @param paths     the WANs
+     * @param intervals the probe interval of each WAN by name; a WAN not in it is probed every
+     *                  {@code settings.interval()}
+     * @param cookie    the gateway's RFC 8803 cookie bytes, or {@code null}: the probe key
+     * @param listener  told about probes and state changes (on the monitor's thread)
      */
     public static LinkMonitor start(LinkMonitorSettings settings, InetSocketAddress target, List<WanPath> paths,
-            byte[] cookie, LinkListener listener) {
-        return start(settings, target, paths, cookie, listener, new SysfsCarrier());
-    }
-
-    static LinkMonitor start(LinkMonitorSettings settings, InetSocketAddress target, List<WanPath> paths,
-            byte[] cookie, LinkListener listener, SysfsCarrier sysfs) {
+            Map<String, Duration> intervals, byte[] cookie, LinkListener listener) {
         Objects.requireNonNull(target, "target");
         EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("haap-link", true),
                 EpollIoHandler.newFactory());
-        LinkMonitor m = new LinkMonitor(settings, group, System::nanoTime, sysfs);
         ProbeCodec codec = new ProbeCodec(ProbeCodec.key(cookie));
+        LinkMonitor m = start(settings, paths, intervals, listener, new Environment(group, group.next(),
+                (path, loop, onReply) -> new WanProber(path, target, loop, codec, onReply), new SysfsCarrier()));
+        LOG.log(Level.INFO, "link monitor: probing " + target + " on " + m.schedule() + "; down after "
+                + settings.downAfter() + " lost");
+        return m;
+    }
+
+    /** Starts monitoring {@code paths} in {@code env}: one fixed-rate probe task per WAN on its loop. */
+    static LinkMonitor start(LinkMonitorSettings settings, List<WanPath> paths, Map<String, Duration> intervals,
+            LinkListener listener, Environment env) {
+        LinkMonitor m = new LinkMonitor(settings, env);
         // Bookkeeping last: once state() shows a change, every listener has seen it.
         LinkListener all = LinkListener.all(List.of(listener, m.new Bookkeeping()));
         for (WanPath p : paths) {
             Wan w = new Wan();
             w.machine = new PathStateMachine(p, settings, all);
-            w.prober = new WanProber(p, target, m.loop, codec, seq -> m.reply(w, seq));
+            w.prober = env.sockets().open(p, m.loop, seq -> m.reply(w, seq));
+            w.intervalNanos = intervals.getOrDefault(p.name(), settings.interval()).toNanos();
             m.wans.put(p.name(), w);
             m.states.put(p.name(), LinkState.UP);
         }
-        long interval = settings.interval().toNanos();
-        m.loop.execute(m::pollCarrier);
-        m.loop.scheduleAtFixedRate(m::pollCarrier, settings.carrierPollInterval().toNanos(),
-                settings.carrierPollInterval().toNanos(), TimeUnit.NANOSECONDS);
-        m.loop.scheduleAtFixedRate(m::probeAll, 0, interval, TimeUnit.NANOSECONDS);
-        LOG.log(Level.INFO, "link monitor: probing " + target + " on " + paths.stream().map(WanPath::name).toList()
-                + " every " + settings.interval().toMillis() + " ms (down after " + settings.downAfter()
-                + " lost, detection within " + settings.detectionBound().toMillis() + " ms)");
+        m.onLoop(m::begin);
         return m;
+    }
+
+    /** Polls the carrier now and then periodically, and starts every WAN's probe task. */
+    private void begin() {
+        long carrierPoll = settings.carrierPollInterval().toNanos();
+        pollCarrier();
+        tasks.add(loop.scheduleAtFixedRate(this::pollCarrier, carrierPoll, carrierPoll, TimeUnit.NANOSECONDS));
+        for (Wan w : wans.values()) {
+            tasks.add(loop.scheduleAtFixedRate(() -> probe(w), 0, w.intervalNanos, TimeUnit.NANOSECONDS));
+        }
     }
 
     /**
@@ -125,8 +166,13 @@ public final class LinkMonitor implements AutoCloseable {
             return null;
         }
         byte[] cookie = config.cookie().map(c -> c.getBytes(StandardCharsets.UTF_8)).orElse(null);
-        return start(s, s.target().orElse(config.aggregationPoint()), paths, cookie,
+        return start(s, s.target().orElse(config.aggregationPoint()), paths, intervals(config), cookie,
                 LinkListener.all(List.of(new WanStateFeed(wanState), new LinkMetrics(registry, paths), also)));
+    }
+
+    /** Each WAN's probe interval by name: its own {@code probe-interval}, else {@code probe.interval}. */
+    static Map<String, Duration> intervals(GatewayConfig config) {
+        return config.wans().stream().collect(Collectors.toMap(WanConfig::name, config.linkMonitor()::intervalFor));
     }
 
     /** The current state of WAN {@code wan} (by name); thread-safe. */
@@ -189,8 +235,13 @@ public final class LinkMonitor implements AutoCloseable {
             return;
         }
         closed = true;
-        onLoop(() -> wans.values().forEach(w -> w.prober.close()));
-        group.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(3, TimeUnit.SECONDS);
+        onLoop(() -> {
+            tasks.forEach(t -> t.cancel(false));
+            wans.values().forEach(w -> w.prober.close());
+        });
+        if (env.group() != null) {
+            env.group().shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(3, TimeUnit.SECONDS);
+        }
     }
 
     private void onLoop(Runnable task) {
@@ -210,7 +261,7 @@ public final class LinkMonitor implements AutoCloseable {
             return;
         }
         for (Wan w : wans.values()) {
-            boolean up = sysfs.isUp(w.machine.path().interfaceName());
+            boolean up = env.sysfs().isUp(w.machine.path().interfaceName());
             if (up != w.carrierUp) {
                 w.carrierUp = up;
                 carrier(w);
@@ -218,23 +269,24 @@ public final class LinkMonitor implements AutoCloseable {
         }
     }
 
-    private void probeAll() {
+    /** One probe on {@code w}, due again after its interval; it is judged lost once the timeout has passed. */
+    private void probe(Wan w) {
         if (closed) {
             return;
         }
         long now = clock.getAsLong();
-        for (Wan w : wans.values()) {
-            long seq = w.machine.probeSent(now);
-            w.prober.send(seq, now);
-        }
-        loop.schedule(this::expireAll, settings.timeout().toNanos(), TimeUnit.NANOSECONDS);
+        long seq = w.machine.probeSent(now);
+        w.prober.send(seq, now);
+        loop.schedule(() -> w.machine.expire(clock.getAsLong()), settings.timeout().toNanos(), TimeUnit.NANOSECONDS);
     }
 
-    private void expireAll() {
-        long now = clock.getAsLong();
-        for (Wan w : wans.values()) {
-            w.machine.expire(now);
-        }
+    /** Each WAN's interval and detection bound, for the log. */
+    private String schedule() {
+        return wans.entrySet().stream().map(e -> {
+            Duration interval = Duration.ofNanos(e.getValue().intervalNanos);
+            return e.getKey() + " every " + interval.toMillis() + " ms (detection within "
+                    + settings.detectionBound(interval).toMillis() + " ms)";
+        }).collect(Collectors.joining(", "));
     }
 
     private void reply(Wan w, long sequence) {

@@ -12,6 +12,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
@@ -109,6 +110,33 @@ class LinkMonitorLoopbackTest {
         await().atMost(Duration.ofSeconds(10)).until(() -> monitor.state("lo") == LinkState.UP);
         assertEquals(List.of("down", "up"), changes.subList(mark, changes.size()));
         assertTrue(registry.get("haap.gateway.wan.probe.rtt").tags("wan", "lo").timer().count() >= 5);
+    }
+
+    /**
+     * Two "WANs" on {@code lo} (sources 127.0.0.1 and 127.0.0.2) with their own intervals,
+     * 50 ms and 500 ms, against the real responder: the answers counted per WAN follow the
+     * intervals. The ratio is 10; at least 3 is asserted (counts, not times: the loop's
+     * fixed-rate tasks catch up after a stall, so a loaded machine does not change it).
+     */
+    @Test
+    void eachWanIsAnsweredAtItsOwnInterval() throws Exception {
+        responder = responder(0);
+        WanPath slowWan = new WanPath("slow", "lo", InetAddress.getByAddress(new byte[] {127, 0, 0, 2}), null);
+        Map<String, AtomicInteger> answers = Map.of("lo", new AtomicInteger(), "slow", new AtomicInteger());
+        monitor = LinkMonitor.start(FAST, responder.localAddresses().get(0), List.of(LO, slowWan),
+                Map.of("lo", Duration.ofMillis(50), "slow", Duration.ofMillis(500)), "c00kie".getBytes(),
+                new LinkListener() {
+                    @Override
+                    public void probeAnswered(WanPath path, long rttNanos) {
+                        answers.get(path.name()).incrementAndGet();
+                    }
+                });
+        await().atMost(Duration.ofSeconds(20)).until(() -> answers.get("slow").get() >= 4);
+        int slow = answers.get("slow").get();
+        int fast = answers.get("lo").get();
+        assertTrue(fast >= 3 * slow, () -> "answers every 50 ms: " + fast + ", every 500 ms: " + slow);
+        assertEquals(Map.of("lo", LinkState.UP, "slow", LinkState.UP), monitor.states());
+        assertEquals(slowWan.source(), monitor.probeAddress("slow").getAddress(), "bound to its own source");
     }
 
     @Test

@@ -130,6 +130,15 @@ public final class Section {
         return value;
     }
 
+    /** A duration of at least {@code minMillis} milliseconds (and so > 0). */
+    public Duration durationAtLeastMillis(String name, long minMillis) {
+        Duration value = positiveDuration(name);
+        if (value.toMillis() < minMillis) {
+            throw invalid(name, ">= " + minMillis + "ms");
+        }
+        return value;
+    }
+
     /** A size in bytes written in HOCON memory-size syntax ({@code 64KiB}), at most {@code max}. */
     public int bytes(String name, int max, String maxText) {
         long value = typed(name, "a size such as 64KiB", k -> config.getMemorySize(k).toBytes());

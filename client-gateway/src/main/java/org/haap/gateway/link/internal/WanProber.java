@@ -28,7 +28,7 @@ import org.haap.robe.WanPath;
  * Opened on first use and again after a failure (the WAN's address may come later). Replies
  * from anywhere but the target, or that do not verify, are dropped.
  */
-public final class WanProber {
+public final class WanProber implements ProbeSocket {
 
     private static final Logger LOG = System.getLogger(WanProber.class.getName());
     /** SOL_SOCKET. */
@@ -68,6 +68,7 @@ public final class WanProber {
      * Sends probe {@code sequence}; a failure (no socket yet, send error) is logged at debug
      * once per distinct message and leaves the probe to time out.
      */
+    @Override
     public void send(long sequence, long timestampNanos) {
         if (channel == null && !open()) {
             return;
@@ -126,12 +127,14 @@ public final class WanProber {
     }
 
     /** The local address of the probe socket, or null while there is none. */
+    @Override
     public InetSocketAddress localAddress() {
         EpollDatagramChannel ch = channel;
         return ch == null ? null : ch.localAddress();
     }
 
     /** The device the probe socket is bound to ({@code SO_BINDTODEVICE}), "" if none, null while no socket. */
+    @Override
     public String boundDevice() {
         EpollDatagramChannel ch = channel;
         if (ch == null) {
@@ -149,6 +152,7 @@ public final class WanProber {
     }
 
     /** Closes the socket. */
+    @Override
     public void close() {
         if (channel != null) {
             channel.close();

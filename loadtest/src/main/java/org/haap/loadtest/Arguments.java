@@ -7,7 +7,7 @@ import java.util.Objects;
 
 /**
  * The parsed command line {@code loadtest NAME [--json] [--out DIR] [--seconds N]
- * [--repeat N] [--connections N] [--points LIST] [--runs N] [--modes LIST] [--faults LIST] [--help]}.
+ * [--repeat N] [--connections N] [--points LIST] [--runs N] [--modes LIST] [--faults LIST] [--rate MBIT] [--help]}.
  *
  * @param scenario the scenario name, or {@code null} with {@code --help}
  * @param json     whether to print the JSON result as the last line of stdout
@@ -16,7 +16,7 @@ import java.util.Objects;
  * @param repeat   repetitions of each measurement
  * @param help     whether {@code --help} was given
  * @param options  the scenario-specific sizes ({@code --connections}, {@code --points},
- *                 {@code --runs}, {@code --modes}, {@code --faults})
+ *                 {@code --runs}, {@code --modes}, {@code --faults}, {@code --rate})
  */
 public record Arguments(String scenario, boolean json, Path outDir, int seconds, int repeat, boolean help,
                         ScenarioOptions options) {
@@ -33,6 +33,8 @@ public record Arguments(String scenario, boolean json, Path outDir, int seconds,
     public static final int MAX_CONNECTIONS = 10_000;
     /** Upper bound for {@code --runs}. */
     public static final int MAX_RUNS = 1_000;
+    /** Upper bound for {@code --rate}, in Mbit/s. */
+    public static final int MAX_RATE_MBIT = 10_000;
 
     /** Thrown for a malformed command line; the message names the argument. */
     public static final class UsageException extends Exception {
@@ -54,6 +56,7 @@ public record Arguments(String scenario, boolean json, Path outDir, int seconds,
         int repeat = DEFAULT_REPEAT;
         int connections = 0;
         int runs = 0;
+        int rate = 0;
         List<Integer> points = List.of();
         List<String> modes = List.of();
         List<String> faults = List.of();
@@ -70,6 +73,7 @@ public record Arguments(String scenario, boolean json, Path outDir, int seconds,
                 case "--points" -> points = percentages(value(args, ++i, a), a);
                 case "--modes" -> modes = names(value(args, ++i, a), a);
                 case "--faults" -> faults = names(value(args, ++i, a), a);
+                case "--rate" -> rate = integer(value(args, ++i, a), a, MAX_RATE_MBIT);
                 default -> {
                     if (a.startsWith("-")) {
                         throw new UsageException("unknown option '" + a + "'");
@@ -85,7 +89,7 @@ public record Arguments(String scenario, boolean json, Path outDir, int seconds,
             throw new UsageException("a scenario NAME is required");
         }
         return new Arguments(scenario, json, out, seconds, repeat, help,
-                new ScenarioOptions(connections, points, runs, modes, faults));
+                new ScenarioOptions(connections, points, runs, modes, faults, rate));
     }
 
     private static List<Integer> percentages(String s, String option) throws UsageException {

@@ -17,7 +17,7 @@ import java.util.function.Supplier;
 
 /**
  * {@code loadtest NAME [--json] [--out DIR] [--seconds N] [--repeat N] [--connections N]
- * [--points LIST] [--runs N] [--modes LIST] [--faults LIST] [--help]}: runs one
+ * [--points LIST] [--runs N] [--modes LIST] [--faults LIST] [--rate MBIT] [--help]}: runs one
  * scenario, prints progress lines to stderr, the result table to stdout and, with
  * {@code --json}, the result as one JSON object on the last line of stdout. Everything the
  * scenario set up is torn down at the end, after a failure, and on Ctrl-C (shutdown hook).
@@ -153,7 +153,7 @@ public final class Main {
         StringBuilder sb = new StringBuilder("""
                 Usage: loadtest NAME [--json] [--out DIR] [--seconds N] [--repeat N]
                                      [--connections N] [--points LIST] [--runs N] [--modes LIST]
-                                     [--faults LIST]
+                                     [--faults LIST] [--rate MBIT]
                        loadtest --help
 
                 Runs one load-test scenario and prints its results as a table (stdout);
@@ -173,6 +173,8 @@ public final class Main {
                                  pageload also direct-dsl,direct-lte); failover: path-manager
                                  policies, e.g. fullmesh,dsl-first,kernel
                   --faults LIST  faults to inject (failover, default link-down,blackhole)
+                  --rate MBIT    both WANs shaped to MBIT Mbit/s instead of the profile's rates, 1..10000
+                                 (pageload; the RTTs stay): how much of a page's time is the links' rate
                   -h, --help     this text
 
                 Scenarios:

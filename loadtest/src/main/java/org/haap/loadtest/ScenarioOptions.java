@@ -13,16 +13,20 @@ import java.util.Objects;
  * @param runs        runs per mode ({@code --runs}), 0 = default
  * @param modes       modes to measure ({@code --modes}), empty = default
  * @param faults      faults to inject ({@code --faults}), empty = default
+ * @param rateMbit    both WANs' shaped rate in Mbit/s instead of the profile's ({@code --rate}), 0 = the profile's
  */
 public record ScenarioOptions(int connections, List<Integer> points, int runs, List<String> modes,
-                              List<String> faults) {
+                              List<String> faults, int rateMbit) {
 
     /** Nothing given: every scenario uses its defaults. */
-    public static final ScenarioOptions DEFAULTS = new ScenarioOptions(0, List.of(), 0, List.of(), List.of());
+    public static final ScenarioOptions DEFAULTS = new ScenarioOptions(0, List.of(), 0, List.of(), List.of(), 0);
 
     public ScenarioOptions {
         if (connections < 0) {
             throw new IllegalArgumentException("connections: " + connections + " (expected: >= 0)");
+        }
+        if (rateMbit < 0) {
+            throw new IllegalArgumentException("rateMbit: " + rateMbit + " (expected: >= 0)");
         }
         if (runs < 0) {
             throw new IllegalArgumentException("runs: " + runs + " (expected: >= 0)");
@@ -32,9 +36,14 @@ public record ScenarioOptions(int connections, List<Integer> points, int runs, L
         faults = List.copyOf(Objects.requireNonNull(faults, "faults"));
     }
 
-    /** Options without {@code --faults}. */
+    /** Options without {@code --faults} and {@code --rate}. */
     public ScenarioOptions(int connections, List<Integer> points, int runs, List<String> modes) {
-        this(connections, points, runs, modes, List.of());
+        this(connections, points, runs, modes, List.of(), 0);
+    }
+
+    /** Options without {@code --rate}. */
+    public ScenarioOptions(int connections, List<Integer> points, int runs, List<String> modes, List<String> faults) {
+        this(connections, points, runs, modes, faults, 0);
     }
 
     /** {@link #connections} or {@code otherwise} when not given. */

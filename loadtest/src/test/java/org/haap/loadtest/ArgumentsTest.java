@@ -49,6 +49,17 @@ class ArgumentsTest {
     }
 
     @Test
+    void rateOption() throws Exception {
+        assertEquals(100, Arguments.parse("pageload", "--rate", "100").options().rateMbit());
+        assertEquals(0, Arguments.parse("pageload").options().rateMbit(), "not given: the profile's rates");
+        assertEquals("--rate: 0 (expected: an integer 1..10000)",
+                assertThrows(Arguments.UsageException.class, () -> Arguments.parse("x", "--rate", "0")).getMessage());
+        assertThrows(Arguments.UsageException.class, () -> Arguments.parse("x", "--rate", "2.5"));
+        assertThrows(Arguments.UsageException.class, () -> Arguments.parse("x", "--rate", "10001"));
+        assertThrows(Arguments.UsageException.class, () -> Arguments.parse("x", "--rate"));
+    }
+
+    @Test
     void faultsOption() throws Exception {
         Arguments a = Arguments.parse("failover", "--faults", "link-down, blackhole", "--modes", "kernel");
         assertEquals(java.util.List.of("link-down", "blackhole"), a.options().faults());

@@ -21,12 +21,14 @@ import org.haap.loadtest.plot.BarChart;
  * @param profile    the testbed profile
  * @param defaultWan the CPE's default WAN in the profile
  * @param rttMs      the RTT each WAN adds, by WAN name
+ * @param rateMbit   each WAN's shaped rate in Mbit/s per direction, by WAN name
  * @param page       the page loaded
  * @param runs       page loads per mode
  * @param results    one entry per mode, in the order measured
  */
-public record PageLoadResult(String profile, String defaultWan, Map<String, Object> rttMs, Page page, int runs,
-                             List<ModeResult> results) implements ScenarioResult {
+public record PageLoadResult(String profile, String defaultWan, Map<String, Object> rttMs,
+                             Map<String, Object> rateMbit, Page page, int runs, List<ModeResult> results)
+        implements ScenarioResult {
 
     /** The page loads of one mode and up to a few distinct failure messages. */
     public record ModeResult(LoadMode mode, Timings timings, List<String> errors) {
@@ -39,6 +41,7 @@ public record PageLoadResult(String profile, String defaultWan, Map<String, Obje
 
     public PageLoadResult {
         rttMs = new LinkedHashMap<>(rttMs);
+        rateMbit = new LinkedHashMap<>(rateMbit);
         results = List.copyOf(results);
     }
 
@@ -46,6 +49,16 @@ public record PageLoadResult(String profile, String defaultWan, Map<String, Obje
     double directDefaultMedian() {
         return results.stream().filter(r -> r.mode().direct() != null
                         && r.mode().direct().interfaceName().equals(defaultWan))
+                .mapToDouble(r -> r.timings().median()).findFirst().orElse(Double.NaN);
+    }
+
+    /** classic's median over sim+pool's, NaN unless both were measured. */
+    double poolSpeedup() {
+        return Stats.ratio(median("classic", false), median("sim", true));
+    }
+
+    private double median(String jsonMode, boolean pool) {
+        return results.stream().filter(r -> r.mode().jsonMode().equals(jsonMode) && r.mode().pool() == pool)
                 .mapToDouble(r -> r.timings().median()).findFirst().orElse(Double.NaN);
     }
 
@@ -63,10 +76,14 @@ public record PageLoadResult(String profile, String defaultWan, Map<String, Obje
         StringBuilder sb = new StringBuilder();
         sb.append(String.format(Locale.ROOT,
                 "pageload: %d objects (%d KiB) on %d hosts, <= %d connections per host; profile %s "
-                        + "(default route %s), RTT %s ms, %d runs per mode%n%n",
+                        + "(default route %s), RTT %s ms, rate %s Mbit/s, %d runs per mode%n%n",
                 page.count(), page.bytes() / 1024, page.hosts(), PageLoader.MAX_PER_HOST, profile, defaultWan, rttMs,
-                runs));
+                rateMbit, runs));
         sb.append(t.render());
+        double speedup = poolSpeedup();
+        if (!Double.isNaN(speedup)) {
+            sb.append(String.format(Locale.ROOT, "sim+pool loads the page %.2fx as fast as classic (medians)%n", speedup));
+        }
         for (ModeResult r : results) {
             for (String e : r.errors()) {
                 sb.append(String.format(Locale.ROOT, "  %s: %s%n", r.mode().label(), e));
@@ -82,6 +99,7 @@ public record PageLoadResult(String profile, String defaultWan, Map<String, Obje
         m.put("profile", profile);
         m.put("default_wan", defaultWan);
         m.put("rtt_ms", rttMs);
+        m.put("rate_mbit", rateMbit);
         m.put("runs", runs);
         Map<String, Object> p = new LinkedHashMap<>();
         p.put("objects", page.count());
@@ -99,6 +117,10 @@ public record PageLoadResult(String profile, String defaultWan, Map<String, Obje
             rs.add(e);
         }
         m.put("results", rs);
+        double speedup = poolSpeedup();
+        if (!Double.isNaN(speedup)) {
+            m.put("pool_speedup_vs_classic", Math.round(speedup * 100) / 100.0);
+        }
         return m;
     }
 

@@ -3,10 +3,14 @@ package org.haap.loadtest.pageload;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 
+import org.haap.deploy.testbed.LinkSpec;
 import org.haap.deploy.testbed.Profile;
+import org.haap.deploy.testbed.Wan;
 import org.haap.loadtest.Scenario;
 import org.haap.loadtest.ScenarioContext;
 import org.haap.loadtest.ScenarioResult;
@@ -62,10 +66,11 @@ public final class PageLoadScenario implements Scenario {
         List<LoadMode> modes = ctx.options().modesOr(DEFAULT_MODES).stream().map(LoadMode::parse).toList();
         int runs = ctx.options().runsOr(DEFAULT_RUNS);
         Page page = Page.synthetic(HOSTS, OBJECTS);
+        Profile profile = profile(ctx.options().rateMbit());
         ctx.progress(String.format(Locale.ROOT, "%d modes x %d page loads (%d objects, %d KiB): about %d min",
                 modes.size(), runs, page.count(), page.bytes() / 1024,
                 Math.max(1, modes.size() * (runs + WARM_UP) * 2 / 60 + 1)));
-        HybridBed bed = HybridBed.up(ctx, PROFILE, HOSTS);
+        HybridBed bed = HybridBed.up(ctx, profile, HOSTS);
         PageLoader loader = new PageLoader(bed.clientNamespace(), bed.servers());
         ctx.teardown().add("page loader", loader::close);
         // gateway modes first (default route as in the profile), then the direct fetches
@@ -87,14 +92,37 @@ public final class PageLoadScenario implements Scenario {
                     r.timings().median(), r.timings().percentile(99), r.timings().failures(), runs));
         }
         bed.stopGateway();
-        bed.setDefaultRoute(PROFILE.defaultWan());
+        bed.setDefaultRoute(profile.defaultWan());
         // report in the order asked for
         List<ModeResult> ordered = new ArrayList<>();
         for (LoadMode m : modes) {
             results.stream().filter(r -> r.mode().equals(m)).findFirst().ifPresent(ordered::add);
         }
-        return new PageLoadResult(PROFILE.name(), PROFILE.defaultWan().interfaceName(), bed.rttMs(), page, runs,
-                ordered);
+        return new PageLoadResult(profile.name(), profile.defaultWan().interfaceName(), bed.rttMs(),
+                rates(profile), page, runs, ordered);
+    }
+
+    /**
+     * {@link #PROFILE}, or with {@code --rate} both its WANs shaped to {@code rateMbit} and
+     * their delays kept: the same page and RTTs on faster or slower links.
+     */
+    static Profile profile(int rateMbit) {
+        if (rateMbit == 0) {
+            return PROFILE;
+        }
+        return PROFILE.withLink(Wan.DSL, rate(PROFILE.dsl(), rateMbit)).withLink(Wan.LTE, rate(PROFILE.lte(), rateMbit));
+    }
+
+    private static LinkSpec rate(LinkSpec link, int rateMbit) {
+        return new LinkSpec(rateMbit, link.oneWayDelayMs(), link.lossPct(), link.synLossPct());
+    }
+
+    /** Each WAN's shaped rate in Mbit/s, by WAN name. */
+    static Map<String, Object> rates(Profile profile) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put(Wan.DSL.interfaceName(), profile.dsl().rateMbit());
+        m.put(Wan.LTE.interfaceName(), profile.lte().rateMbit());
+        return m;
     }
 
     private static ModeResult measure(ScenarioContext ctx, PageLoader loader, Page page, LoadMode mode, int runs)

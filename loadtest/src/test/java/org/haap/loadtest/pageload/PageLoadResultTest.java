@@ -21,7 +21,8 @@ import org.junit.jupiter.api.Test;
 class PageLoadResultTest {
 
     private static PageLoadResult result() {
-        return new PageLoadResult("robe-paper", "lte", Map.of("dsl", 20.0, "lte", 40.0), Page.synthetic(6, 65), 2,
+        return new PageLoadResult("robe-paper", "lte", Map.of("dsl", 20.0, "lte", 40.0), Map.of("dsl", 100.0),
+                Page.synthetic(6, 65), 2,
                 List.of(new ModeResult(LoadMode.parse("classic"), new Timings(2, 0, List.of(900.0, 1000.0)), List.of()),
                         new ModeResult(LoadMode.parse("sim+pool"), new Timings(2, 1, List.of(600.0)),
                                 List.of("SocketTimeoutException: deadline passed")),
@@ -59,6 +60,20 @@ class PageLoadResultTest {
         assertTrue(t.contains("classic        2         0      950.0"), t);
         assertTrue(t.contains("0.79"), t); // 950 / 1200
         assertTrue(t.contains("sim+pool: SocketTimeoutException"), t);
+        assertTrue(t.contains("rate {dsl=100.0} Mbit/s"), t);
+        assertTrue(t.contains("sim+pool loads the page 1.58x as fast as classic (medians)"), t); // 950 / 600
+    }
+
+    @Test
+    void rateReplacesBothWansRatesAndKeepsTheirDelays() {
+        assertEquals(PageLoadScenario.PROFILE, PageLoadScenario.profile(0));
+        var p = PageLoadScenario.profile(100);
+        assertEquals(100.0, p.dsl().rateMbit());
+        assertEquals(100.0, p.lte().rateMbit());
+        assertEquals(PageLoadScenario.PROFILE.dsl().oneWayDelayMs(), p.dsl().oneWayDelayMs());
+        assertEquals(PageLoadScenario.PROFILE.lte().oneWayDelayMs(), p.lte().oneWayDelayMs());
+        assertEquals(PageLoadScenario.PROFILE.defaultWan(), p.defaultWan());
+        assertEquals(Map.of("dsl", 10.0, "lte", 10.0), PageLoadScenario.rates(PageLoadScenario.PROFILE));
     }
 
     @Test
@@ -66,6 +81,8 @@ class PageLoadResultTest {
         String line = Json.write(result().toJson());
         assertTrue(line.startsWith("{\"scenario\":\"pageload\""), line);
         assertTrue(line.contains("\"runs\":2,"), line);
+        assertTrue(line.contains("\"rate_mbit\":{\"dsl\":100"), line);
+        assertTrue(line.endsWith(",\"pool_speedup_vs_classic\":1.58}"), line);
         assertTrue(line.contains("{\"mode\":\"classic\",\"pool\":false,\"attempts\":2,\"failures\":0,\"median_ms\":950,"),
                 line);
         assertTrue(line.contains("{\"mode\":\"sim\",\"pool\":true,"), line);

@@ -13,15 +13,13 @@ import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import io.netty.util.concurrent.DefaultThreadFactory;
-import org.haap.ap.internal.PoolAdmission;
-import org.haap.ap.internal.SessionLimiter;
 import org.haap.config.ApConfig;
+import org.haap.config.HaapConfigLoader;
 import org.haap.core.convert.ConvertMessageDecoder;
 import org.haap.core.lifecycle.ServiceMain;
 import org.haap.core.mptcp.MptcpSockets;
 import org.haap.core.mptcp.Protocol;
 import org.haap.core.mptcp.ServerSocketOptions;
-import org.haap.core.relay.RelayConfig;
 
 import java.io.IOException;
 import java.lang.System.Logger;
@@ -30,45 +28,43 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.NetworkInterface;
 import java.net.SocketException;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The aggregation point server: one SO_REUSEPORT listener per configured address and per
  * event loop (so the kernel spreads accepts over the loops), each accepted client handled
  * on its listener's loop together with its upstream connection (which lets the relay
  * splice). {@link #close()} drains: it stops accepting, lets open sessions finish until
- * the drain deadline, then closes what is left.
+ * the drain deadline, then closes what is left. After {@link #reloadFrom} a
+ * {@link #reload()} (SIGHUP) re-reads the configuration file and applies its reloadable
+ * keys to new connections, probes and pool hellos; open sessions are not touched.
  */
-public final class AggregationPoint implements ServiceMain.Service {
+public final class AggregationPoint implements ServiceMain.Service, ServiceMain.Reloadable {
 
     private static final Logger LOG = System.getLogger(AggregationPoint.class.getName());
 
+    /** The configuration at start: what only start reads (listen, protocol, drain, probe, ...). */
     private final ApConfig config;
+    private final ApMetrics metrics;
     private final MultiThreadIoEventLoopGroup group;
     private final ApContext context;
     private final List<Channel> listeners = new ArrayList<>();
     private org.haap.ap.probe.ProbeResponder probes;
+    private volatile ConfigReloader reloader;
 
     private AggregationPoint(ApConfig config, ApMetrics metrics, MultiThreadIoEventLoopGroup group) {
         this.config = config;
+        this.metrics = metrics;
         this.group = group;
-        RelayConfig relay = new RelayConfig(config.relay().lowWatermark(), config.relay().highWatermark(),
-                config.timeouts().idle(), config.timeouts().halfClose(), config.relay().splice(),
-                RelayConfig.defaults().spliceChunk());
-        PoolAdmission pool = new PoolAdmission(config.cookies().accepted(), config.limits().maxPooledPerClient(),
-                System::currentTimeMillis);
-        metrics.pooledGauge(pool);
-        this.context = new ApContext(config, metrics,
-                new SessionLimiter(config.limits().maxSessions(), config.limits().maxSessionsPerClient()),
-                pool,
-                relay, ownAddresses(), new DefaultChannelGroup("haap-ap-clients", GlobalEventExecutor.INSTANCE),
-                new AtomicLong());
+        this.context = ApContext.create(config, metrics, ownAddresses(),
+                new DefaultChannelGroup("haap-ap-clients", GlobalEventExecutor.INSTANCE));
+        metrics.pooledGauge(context.pool());
     }
 
     /**
@@ -130,6 +126,41 @@ public final class AggregationPoint implements ServiceMain.Service {
                 settings.maxPerSecondPerSource(), config.cookies(), config.clientsAllow(), group,
                 new org.haap.ap.probe.ProbeMetrics(metrics.registry()));
         LOG.log(Level.INFO, "probe responder on " + probes.localAddresses() + " (udp)");
+    }
+
+    /** The configuration new connections use now. */
+    public ApConfig config() {
+        return context.config();
+    }
+
+    /**
+     * Makes {@code newConfig}'s reloadable keys ({@link org.haap.ap.internal.ReloadPlan}) the
+     * ones of every later connection, probe and pool hello. The caller passes a configuration
+     * whose other keys are the running ones.
+     */
+    void apply(ApConfig newConfig) {
+        context.apply(newConfig);
+        if (probes != null) {
+            probes.update(newConfig.cookies(), newConfig.clientsAllow());
+        }
+    }
+
+    /** Lets {@link #reload()} re-read {@code configFile}, the file this AP was started from. */
+    public void reloadFrom(Path configFile) {
+        reloader = new ConfigReloader(configFile,
+                f -> HaapConfigLoader.aggregationPoint(HaapConfigLoader.load(f)), this::config, this::apply, metrics);
+    }
+
+    /**
+     * Re-reads the configuration file given to {@link #reloadFrom} (nothing before that):
+     * an invalid file changes nothing (a warning, {@code haap_ap_config_reloads_total{result="invalid"}}).
+     */
+    @Override
+    public void reload() {
+        ConfigReloader r = reloader;
+        if (r != null) {
+            r.reload();
+        }
     }
 
     /** The addresses this AP listens on (one entry per configured address). */

@@ -9,20 +9,66 @@ import org.haap.core.relay.RelayConfig;
 import java.net.InetAddress;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * What every session of one aggregation point shares: its configuration, meters, limits,
- * warm-pool admission, the set of open client channels (for draining) and the AP's own
- * addresses (never a valid destination).
+ * What every session of one aggregation point shares: its current configuration (replaced
+ * as a whole by a reload, {@link #apply}), meters, limits, warm-pool admission, the set of
+ * open client channels (for draining) and the AP's own addresses (never a valid destination).
+ * A session takes one {@link Settings} snapshot when it is accepted and decides everything
+ * with it, so a reload never mixes old and new values within one session.
  */
-record ApContext(ApConfig config,
+record ApContext(AtomicReference<Settings> current,
                  ApMetrics metrics,
                  SessionLimiter limiter,
                  PoolAdmission pool,
-                 RelayConfig relayConfig,
                  Set<InetAddress> ownAddresses,
                  ChannelGroup clients,
                  AtomicLong sessionIds) {
+
+    /**
+     * One consistent view of the configuration.
+     *
+     * @param config the configuration
+     * @param relay  the relay settings derived from it
+     */
+    record Settings(ApConfig config, RelayConfig relay) {
+        static Settings of(ApConfig config) {
+            return new Settings(config, new RelayConfig(config.relay().lowWatermark(),
+                    config.relay().highWatermark(), config.timeouts().idle(), config.timeouts().halfClose(),
+                    config.relay().splice(), RelayConfig.defaults().spliceChunk()));
+        }
+    }
+
+    /** A context running {@code config}, with limits and pool admission set from it. */
+    static ApContext create(ApConfig config, ApMetrics metrics, Set<InetAddress> ownAddresses,
+                            ChannelGroup clients) {
+        return new ApContext(new AtomicReference<>(Settings.of(config)), metrics,
+                new SessionLimiter(config.limits().maxSessions(), config.limits().maxSessionsPerClient()),
+                new PoolAdmission(config.cookies().accepted(), config.limits().maxPooledPerClient(),
+                        System::currentTimeMillis),
+                ownAddresses, clients, new AtomicLong());
+    }
+
+    /** The configuration new sessions use now. */
+    Settings settings() {
+        return current.get();
+    }
+
+    /** The configuration new sessions use now. */
+    ApConfig config() {
+        return current.get().config();
+    }
+
+    /**
+     * Makes {@code config} the configuration of every later session and pool hello; open
+     * sessions keep theirs (and their limiter and pool slots).
+     */
+    void apply(ApConfig config) {
+        limiter.setLimits(config.limits().maxSessions(), config.limits().maxSessionsPerClient());
+        pool.update(config.cookies().accepted(), config.limits().maxPooledPerClient());
+        current.set(Settings.of(config));
+    }
 
     long nextSessionId() {
         return sessionIds.incrementAndGet();

@@ -45,6 +45,8 @@ public final class ApMetrics implements RelayListener {
     private final Map<UpstreamFailures, Counter> upstreamFailures = new EnumMap<>(UpstreamFailures.class);
     private final Timer upstreamConnect;
     private final Counter abandoned;
+    private final Counter reloadsOk;
+    private final Counter reloadsInvalid;
     private final Map<Direction, Counter> bytes = new EnumMap<>(Direction.class);
     private final Map<Direction, Counter> paused = new EnumMap<>(Direction.class);
     private final Map<Termination.Reason, Map<Termination.Phase, Counter>> ended =
@@ -100,6 +102,8 @@ public final class ApMetrics implements RelayListener {
                 .description("Connections closed or reset by the client before sending any byte "
                         + "(e.g. a gateway's losing RobE attempt); not errors, not in sessions_ended")
                 .register(registry);
+        reloadsOk = reloads(registry, "ok");
+        reloadsInvalid = reloads(registry, "invalid");
         upstreamConnect = Timer.builder("haap.ap.upstream.connect")
                 .description("Time to establish the upstream TCP connection")
                 .publishPercentileHistogram()
@@ -129,6 +133,22 @@ public final class ApMetrics implements RelayListener {
         return Counter.builder("haap.ap.connections.accepted")
                 .description("Client connections accepted, by transport (mptcp, or tcp for plain or fallback)")
                 .tag("protocol", protocol).register(registry);
+    }
+
+    private static Counter reloads(MeterRegistry registry, String result) {
+        return Counter.builder("haap.ap.config.reloads")
+                .description("Configuration re-reads on SIGHUP: ok (applied) or invalid (running configuration kept)")
+                .tag("result", result).register(registry);
+    }
+
+    /** A configuration re-read: {@code valid} when it loaded and was applied. */
+    void configReloaded(boolean valid) {
+        (valid ? reloadsOk : reloadsInvalid).increment();
+    }
+
+    /** Configuration re-reads so far that were applied ({@code true}) or rejected ({@code false}). */
+    double configReloads(boolean valid) {
+        return (valid ? reloadsOk : reloadsInvalid).count();
     }
 
     private static String lower(Enum<?> e) {

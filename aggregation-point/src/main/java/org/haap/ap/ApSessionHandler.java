@@ -84,6 +84,8 @@ final class ApSessionHandler extends ChannelInboundHandlerAdapter {
             new AdaptiveRecvByteBufAllocator(64, FIRST_READ_BYTES, 64 * 1024);
 
     private final ApContext ap;
+    /** The configuration this session was accepted under (a reload does not change it). */
+    private final ApContext.Settings settings;
     private final ArrayDeque<ByteBuf> pending = new ArrayDeque<>();
     private State state = State.HEADER;
     private SessionRecord session;
@@ -102,6 +104,7 @@ final class ApSessionHandler extends ChannelInboundHandlerAdapter {
 
     ApSessionHandler(ApContext ap) {
         this.ap = ap;
+        this.settings = ap.settings();
     }
 
     @Override
@@ -114,7 +117,7 @@ final class ApSessionHandler extends ChannelInboundHandlerAdapter {
         ap.clients().add(ch);
         ch.pipeline().addFirst(new FirstByte());
         ch.closeFuture().addListener(f -> onClientClosed());
-        if (!ap.config().clientsAllow().contains(client)) {
+        if (!settings.config().clientsAllow().contains(client)) {
             refuse(ctx, Rejection.AUTH, ConvertErrorCode.NOT_AUTHORIZED, Reason.DENIED);
             return;
         }
@@ -124,7 +127,7 @@ final class ApSessionHandler extends ChannelInboundHandlerAdapter {
         }
         admitted = true;
         headerTimer = ctx.executor().schedule(() -> onHeaderTimeout(ctx),
-                ap.config().timeouts().header().toNanos(), TimeUnit.NANOSECONDS);
+                settings.config().timeouts().header().toNanos(), TimeUnit.NANOSECONDS);
         ctx.fireChannelActive();
     }
 
@@ -213,7 +216,7 @@ final class ApSessionHandler extends ChannelInboundHandlerAdapter {
         if (!cookieAccepted(ctx, message)) {
             return;
         }
-        if (!ap.config().destinations().decide(destination.getAddress(), ap.ownAddresses())) {
+        if (!settings.config().destinations().decide(destination.getAddress(), ap.ownAddresses())) {
             refuse(ctx, Rejection.DESTINATION, ConvertErrorCode.NOT_AUTHORIZED, Reason.DENIED);
             return;
         }
@@ -245,7 +248,7 @@ final class ApSessionHandler extends ChannelInboundHandlerAdapter {
                 inPool = true;
                 state = State.POOLED;
                 ctx.pipeline().addBefore(ctx.name(), "convert-pooled", new ConvertMessageDecoder());
-                long idle = ap.config().timeouts().poolIdle().toMillis();
+                long idle = settings.config().timeouts().poolIdle().toMillis();
                 ctx.writeAndFlush(Unpooled.wrappedBuffer(ConvertCodec.encode(ConvertMessage.poolAck(idle))));
                 poolTimer = ctx.executor().schedule(() -> {
                     if (state == State.POOLED) {
@@ -288,7 +291,7 @@ final class ApSessionHandler extends ChannelInboundHandlerAdapter {
         if (pooled && cookie == null) {
             return true; // the pool hello proved the cookie without sending it
         }
-        if (ap.config().cookies().accepts(cookie)) {
+        if (settings.config().cookies().accepts(cookie)) {
             return true;
         }
         if (cookie == null) {
@@ -314,13 +317,13 @@ final class ApSessionHandler extends ChannelInboundHandlerAdapter {
                 .group(ctx.channel().eventLoop())
                 .channel(EpollSocketChannel.class)
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS,
-                        (int) Math.min(Integer.MAX_VALUE, ap.config().timeouts().connect().toMillis()))
+                        (int) Math.min(Integer.MAX_VALUE, settings.config().timeouts().connect().toMillis()))
                 .option(ChannelOption.ALLOW_HALF_CLOSURE, true)
                 .option(ChannelOption.AUTO_READ, false)
                 .option(ChannelOption.TCP_NODELAY, true)
                 .option(ChannelOption.RCVBUF_ALLOCATOR, UPSTREAM_READS)
                 .handler(new ChannelInboundHandlerAdapter());
-        if (ap.config().tcpFastOpenQueue() > 0) {
+        if (settings.config().tcpFastOpenQueue() > 0) {
             b.option(EpollChannelOption.TCP_FASTOPEN_CONNECT, false);
         }
         ChannelFuture f = b.connect(destination);
@@ -451,7 +454,7 @@ final class ApSessionHandler extends ChannelInboundHandlerAdapter {
         client.flush();
         sendPending(up); // client bytes that arrived while the reply was held
         ctx.pipeline().remove(this);
-        var relay = Relay.start(client, up, ap.relayConfig(), ap.metrics());
+        var relay = Relay.start(client, up, settings.relay(), ap.metrics());
         relay.result().addListener(f -> {
             if (f.isSuccess()) {
                 RelayResult r = (RelayResult) f.getNow();

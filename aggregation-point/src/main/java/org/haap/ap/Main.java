@@ -18,7 +18,7 @@ import static org.haap.core.lifecycle.ServiceMain.hostPort;
 
 /**
  * {@code haap ap --config FILE}: starts the aggregation point, prints where it listens,
- * and drains and stops on SIGTERM/SIGINT.
+ * re-reads FILE on SIGHUP, and drains and stops on SIGTERM/SIGINT.
  */
 public final class Main {
 
@@ -65,6 +65,7 @@ public final class Main {
             }
             return ServiceMain.EXIT_START_FAILED;
         }
+        ap.reloadFrom(arguments.configFile());
         out.println("haap ap: listening on "
                 + ap.listenAddresses().stream().map(ServiceMain::hostPort).collect(Collectors.joining(", "))
                 + " (" + config.protocol().name().toLowerCase() + ")"
@@ -87,6 +88,11 @@ public final class Main {
                   -h, --help          this text
 
                 Stops on SIGTERM/SIGINT after draining open sessions (timeouts.drain).
+                Re-reads FILE on SIGHUP (systemctl reload haap-ap): clients.allow, cookies,
+                require-cookie, destinations, limits and timeouts (but drain) apply to new
+                connections, probes and pool hellos; open sessions keep going unchanged. Other
+                changed keys are logged as needing a restart and keep their running values;
+                an invalid FILE is logged and the running configuration is kept.
                 Exit codes: 0 stopped, 64 usage, 69 no MPTCP in the kernel, 71 cannot start,
                 78 configuration error.
                 """;

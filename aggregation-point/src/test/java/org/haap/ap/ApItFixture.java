@@ -39,6 +39,7 @@ final class ApItFixture implements AutoCloseable {
     private final List<TestServer> servers = new ArrayList<>();
     private Process apProcess;
     private Path apLog;
+    private Path apConfig;
     private MptcpSockets sockets;
     private MultiThreadIoEventLoopGroup group;
 
@@ -77,6 +78,7 @@ final class ApItFixture implements AutoCloseable {
     void startAp(String maxHeap, String config) throws IOException {
         Path dir = Files.createTempDirectory("haap-ap-it");
         Path conf = Files.writeString(dir.resolve("ap.conf"), config);
+        apConfig = conf;
         apLog = dir.resolve("ap.log");
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         apProcess = ap.start(List.of(java, "-Xmx" + maxHeap, "-cp", System.getProperty("java.class.path"),
@@ -85,6 +87,26 @@ final class ApItFixture implements AutoCloseable {
         assertTrue(apProcess.isAlive(), () -> "AP did not start:\n" + log());
         sockets = MptcpSockets.open();
         group = new MultiThreadIoEventLoopGroup(2, EpollIoHandler.newFactory());
+    }
+
+    /** Replaces the AP's configuration file with {@code config} (the AP reads it again on SIGHUP). */
+    void rewriteApConfig(String config) throws IOException {
+        Files.writeString(apConfig, config);
+    }
+
+    /**
+     * Sends SIGHUP to the AP process ({@code ip netns exec} execs the JVM, so the process's
+     * pid is the JVM's) and waits until its log holds one more line containing {@code marker}
+     * than before.
+     */
+    void reloadAp(String marker) throws IOException, InterruptedException {
+        long before = log().lines().filter(l -> l.contains(marker)).count();
+        Process kill = new ProcessBuilder("kill", "-HUP", Long.toString(apProcess.pid()))
+                .redirectErrorStream(true).start();
+        assertTrue(kill.waitFor(10, TimeUnit.SECONDS) && kill.exitValue() == 0, "kill -HUP failed");
+        await().atMost(T).until(() -> log().lines().filter(l -> l.contains(marker)).count() > before
+                || !apProcess.isAlive());
+        assertTrue(apProcess.isAlive(), () -> "AP died on SIGHUP:\n" + log());
     }
 
     /** The AP process started by {@link #startAp}. */

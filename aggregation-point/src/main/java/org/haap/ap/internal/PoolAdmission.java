@@ -16,7 +16,9 @@ import org.haap.core.convert.PoolHelloTlv;
  * clock, its mac verifies under one of the accepted cookies, its nonce has not been seen in
  * the window (replay), and the client holds fewer than {@code maxPerClient} pooled
  * connections. The nonce cache holds at most {@link #MAX_NONCES} entries; when it is full of
- * live entries further hellos are refused as over the limit. Thread-safe.
+ * live entries further hellos are refused as over the limit. The cookies and the cap may be
+ * replaced while running ({@link #update}, a configuration reload): later hellos are checked
+ * against the new ones, connections already pooled keep their slots. Thread-safe.
  */
 public final class PoolAdmission {
 
@@ -28,7 +30,7 @@ public final class PoolAdmission {
     /** The decision on one hello. */
     public enum Verdict { ACCEPTED, NOT_AUTHORIZED, REPLAYED, OVER_LIMIT }
 
-    private final List<byte[]> keys;
+    private volatile List<byte[]> keys;
     private final LongSupplier wallClockMillis;
     private final ConcurrentHashMap<ByteBuffer, Long> nonces = new ConcurrentHashMap<>();
     /** The pooled connections, capped per client only (they count as sessions too, capped there). */
@@ -41,14 +43,28 @@ public final class PoolAdmission {
      * @param wallClockMillis Unix time in milliseconds ({@code System::currentTimeMillis})
      */
     public PoolAdmission(List<String> cookies, int maxPerClient, LongSupplier wallClockMillis) {
-        this.keys = cookies.stream().map(c -> c.getBytes(StandardCharsets.UTF_8)).toList();
+        this.keys = keys(cookies);
         this.slots = new SessionLimiter(Integer.MAX_VALUE, maxPerClient);
         this.wallClockMillis = wallClockMillis;
+    }
+
+    /**
+     * Checks later hellos against {@code cookies} and caps later admissions at
+     * {@code maxPerClient} (a configuration reload); pooled connections stay pooled.
+     */
+    public void update(List<String> cookies, int maxPerClient) {
+        this.keys = keys(cookies);
+        slots.setLimits(Integer.MAX_VALUE, maxPerClient);
+    }
+
+    private static List<byte[]> keys(List<String> cookies) {
+        return cookies.stream().map(c -> c.getBytes(StandardCharsets.UTF_8)).toList();
     }
 
     /** Checks {@code hello} from {@code client}; on {@link Verdict#ACCEPTED} a pool slot is taken. */
     public Verdict admit(InetAddress client, PoolHelloTlv hello) {
         long now = wallClockMillis.getAsLong();
+        List<byte[]> keys = this.keys;
         if (keys.isEmpty() || Math.abs(now - hello.timestampMillis()) > WINDOW.toMillis()) {
             return Verdict.NOT_AUTHORIZED;
         }

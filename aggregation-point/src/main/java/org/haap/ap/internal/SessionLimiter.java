@@ -6,12 +6,14 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Counts open sessions in total and per client address and refuses new ones over either
- * limit. Thread-safe: every event loop accepts connections.
+ * limit. The limits may be changed while running ({@link #setLimits}): slots already taken
+ * stay taken, and only later acquisitions see the new limits. Thread-safe: every event loop
+ * accepts connections.
  */
 public final class SessionLimiter {
 
-    private final int maxSessions;
-    private final int maxPerClient;
+    private volatile int maxSessions;
+    private volatile int maxPerClient;
     private final AtomicInteger total = new AtomicInteger();
     private final ConcurrentHashMap<InetAddress, AtomicInteger> perClient = new ConcurrentHashMap<>();
 
@@ -24,6 +26,17 @@ public final class SessionLimiter {
         this.maxPerClient = maxPerClient;
     }
 
+    /**
+     * Applies new limits to later {@link #tryAcquire} calls (a configuration reload).
+     *
+     * @param maxSessions  slots over all clients ({@link Integer#MAX_VALUE}: no total cap)
+     * @param maxPerClient slots one client address may hold, &gt;= 0
+     */
+    public void setLimits(int maxSessions, int maxPerClient) {
+        this.maxSessions = maxSessions;
+        this.maxPerClient = maxPerClient;
+    }
+
     /** Takes a slot for {@code client}; false (and nothing taken) when over a limit. */
     public boolean tryAcquire(InetAddress client) {
         if (total.incrementAndGet() > maxSessions) {
@@ -31,9 +44,10 @@ public final class SessionLimiter {
             return false;
         }
         boolean[] ok = {true};
+        int perClientCap = maxPerClient;
         perClient.compute(client, (k, n) -> {
             AtomicInteger count = n == null ? new AtomicInteger() : n;
-            if (count.get() >= maxPerClient) {
+            if (count.get() >= perClientCap) {
                 ok[0] = false;
             } else {
                 count.incrementAndGet();

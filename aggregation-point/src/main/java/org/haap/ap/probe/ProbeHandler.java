@@ -12,15 +12,16 @@ import org.haap.config.CidrSet;
  * Answers the probes arriving on one UDP socket: source in {@code clients.allow}, then the
  * per-source rate, then the MAC; the reply goes back to the sender. Everything dropped is
  * counted by reason, never answered. One instance per channel (its authenticator and rate
- * limiter are not thread-safe).
+ * limiter are not thread-safe); {@link #update} replaces the allow-list and the
+ * authenticator and must be called on the channel's event loop.
  */
 final class ProbeHandler extends SimpleChannelInboundHandler<DatagramPacket> {
 
     private static final Logger LOG = System.getLogger(ProbeHandler.class.getName());
 
-    private final CidrSet allow;
     private final SourceRateLimiter limiter;
-    private final ProbeAuthenticator authenticator;
+    private CidrSet allow;
+    private ProbeAuthenticator authenticator;
     private final ProbeMetrics metrics;
 
     ProbeHandler(CidrSet allow, SourceRateLimiter limiter, ProbeAuthenticator authenticator, ProbeMetrics metrics) {
@@ -28,6 +29,12 @@ final class ProbeHandler extends SimpleChannelInboundHandler<DatagramPacket> {
         this.limiter = limiter;
         this.authenticator = authenticator;
         this.metrics = metrics;
+    }
+
+    /** Checks later probes against {@code newAllow} and {@code newAuthenticator} (on the channel's event loop). */
+    void update(CidrSet newAllow, ProbeAuthenticator newAuthenticator) {
+        this.allow = newAllow;
+        this.authenticator = newAuthenticator;
     }
 
     @Override

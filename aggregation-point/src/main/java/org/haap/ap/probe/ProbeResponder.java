@@ -19,11 +19,13 @@ import org.haap.config.CookiePolicy;
  * The AP's probe responder: one Netty epoll UDP socket per address (IPv6 ones
  * {@code IPV6_V6ONLY}, so {@code 0.0.0.0:P} and {@code [::]:P} coexist, as the TCP
  * listeners do), each on one of the AP's event loops with its own {@link ProbeHandler}.
+ * {@link #update} applies reloaded cookies and {@code clients.allow} to later probes.
  */
 public final class ProbeResponder implements AutoCloseable {
 
     /** Sources whose rate is tracked per socket at most. */
     static final int MAX_SOURCES = 65_536;
+    private static final String HANDLER = "probe";
     private static final IntegerUnixChannelOption IPV6_V6ONLY =
             new IntegerUnixChannelOption("IPV6_V6ONLY", 41, 26);
 
@@ -56,7 +58,7 @@ public final class ProbeResponder implements AutoCloseable {
                     ch.config().setOption(IPV6_V6ONLY, 1);
                 }
                 EventLoop loop = group.next();
-                ch.pipeline().addLast(new ProbeHandler(allow, new SourceRateLimiter(perSecond, MAX_SOURCES,
+                ch.pipeline().addLast(HANDLER, new ProbeHandler(allow, new SourceRateLimiter(perSecond, MAX_SOURCES,
                         System::nanoTime), new ProbeAuthenticator(cookies), metrics));
                 loop.register(ch).syncUninterruptibly();
                 channels.add(ch);
@@ -82,6 +84,21 @@ public final class ProbeResponder implements AutoCloseable {
             out.add(ch.localAddress());
         }
         return out;
+    }
+
+    /**
+     * Answers later probes by {@code cookies} and from {@code allow} only (a configuration
+     * reload); each socket switches on its own event loop, so a probe is checked either
+     * wholly under the old or wholly under the new settings.
+     */
+    public void update(CookiePolicy cookies, CidrSet allow) {
+        for (EpollDatagramChannel ch : channels) {
+            ch.eventLoop().execute(() -> {
+                if (ch.pipeline().get(HANDLER) instanceof ProbeHandler handler) {
+                    handler.update(allow, new ProbeAuthenticator(cookies));
+                }
+            });
+        }
     }
 
     /** Closes every socket. */

@@ -72,4 +72,18 @@ class PoolAdmissionTest {
         assertEquals(Verdict.OVER_LIMIT, new PoolAdmission(List.of("c1"), 0, clock::get)
                 .admit(A, hello(COOKIE, clock.get())), "0 refuses every hello");
     }
+
+    @Test
+    void updatedCookiesAndCapApplyToLaterHellos() {
+        PoolAdmission p = new PoolAdmission(List.of("c1"), 4, clock::get);
+        assertEquals(Verdict.ACCEPTED, p.admit(A, hello(COOKIE, clock.get())));
+        assertEquals(Verdict.ACCEPTED, p.admit(A, hello(COOKIE, clock.get())));
+        byte[] c2 = "c2".getBytes(StandardCharsets.UTF_8);
+        p.update(List.of("c2"), 2);
+        assertEquals(Verdict.NOT_AUTHORIZED, p.admit(A, hello(COOKIE, clock.get())));
+        assertEquals(2, p.pooled(A), "pooled connections stay pooled");
+        assertEquals(Verdict.OVER_LIMIT, p.admit(A, hello(c2, clock.get())));
+        p.release(A);
+        assertEquals(Verdict.ACCEPTED, p.admit(A, hello(c2, clock.get())));
+    }
 }

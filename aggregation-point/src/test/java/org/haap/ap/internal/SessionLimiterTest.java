@@ -53,4 +53,21 @@ class SessionLimiterTest {
         assertFalse(none.tryAcquire(A));
         assertEquals(0, none.total());
     }
+
+    @Test
+    void newLimitsApplyToLaterSessionsAndKeepTakenSlots() throws Exception {
+        InetAddress a = InetAddress.getByName("192.0.2.1");
+        SessionLimiter l = new SessionLimiter(10, 3);
+        assertTrue(l.tryAcquire(a));
+        assertTrue(l.tryAcquire(a));
+        l.setLimits(10, 1);
+        assertEquals(2, l.held(a), "slots taken stay taken");
+        assertFalse(l.tryAcquire(a));
+        l.release(a);
+        l.release(a);
+        assertTrue(l.tryAcquire(a));
+        assertFalse(l.tryAcquire(a));
+        l.setLimits(1, 5);
+        assertFalse(l.tryAcquire(InetAddress.getByName("192.0.2.2")), "total cap lowered to 1");
+    }
 }

@@ -13,7 +13,8 @@ import java.util.concurrent.CountDownLatch;
 /**
  * What the two long-running commands ({@code haap ap}, {@code haap gateway}) share: the
  * process set-up, the {@code --config FILE | --help} command line, the meter registry with
- * the JVM and process binders, and running until SIGTERM/SIGINT, then draining.
+ * the JVM and process binders, and running until SIGTERM/SIGINT, then draining; a service
+ * that is {@link Reloadable} also reloads on SIGHUP meanwhile.
  */
 public final class ServiceMain {
 
@@ -34,6 +35,15 @@ public final class ServiceMain {
 
         /** Stops accepting, drains up to the configured deadline, releases everything. */
         void close();
+    }
+
+    /** A service that re-reads its configuration on SIGHUP ({@link Hangup}). */
+    public interface Reloadable {
+        /**
+         * Re-reads the configuration and applies what can change while running; on any
+         * problem keeps the running configuration. Called on the signal thread, one call at a time.
+         */
+        void reload();
     }
 
     /** The command line: a config file, or an exit code when there is nothing to run. */
@@ -99,12 +109,16 @@ public final class ServiceMain {
 
     /**
      * Blocks until SIGTERM or SIGINT, then drains {@code service} and the resources after it,
-     * printing progress. Returns 0 (a clean stop).
+     * printing progress. Returns 0 (a clean stop). If {@code service} is {@link Reloadable},
+     * each SIGHUP meanwhile calls its {@link Reloadable#reload()}.
      */
     public static int runUntilTerminated(String command, Service service, Duration drain, PrintStream out,
                                          AutoCloseable... alsoClose) {
         CountDownLatch stop = new CountDownLatch(1);
         Shutdown.onTerminate(stop::countDown);
+        if (service instanceof Reloadable reloadable) {
+            Hangup.onHangup(reloadable::reload);
+        }
         try {
             stop.await();
         } catch (InterruptedException e) {

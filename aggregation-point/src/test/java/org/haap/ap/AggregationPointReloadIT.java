@@ -66,15 +66,15 @@ class AggregationPointReloadIT {
     void setUp() throws Exception {
         bed = ApItFixture.create("reload");
         Netns client = bed.client;
-        Netns ap = bed.ap;
-        Netns server = bed.server;
-        Veth.link(client, "c1", "198.18.21.2/24", ap, "a1", "198.18.21.1/24");
-        Veth.link(client, "c2", "198.18.22.2/24", ap, "a2", "198.18.22.1/24");
-        Veth.link(ap, "a3", "198.18.23.1/24", server, "s3", "198.18.23.2/24");
+        for (int net : new int[] {21, 22}) {
+            Veth.link(client, "c" + (net - 20), "198.18." + net + ".2/24", bed.ap, "a" + (net - 20),
+                    "198.18." + net + ".1/24");
+        }
+        Veth.link(bed.ap, "a3", "198.18.23.1/24", bed.server, "s3", "198.18.23.2/24");
         client.exec("ip", "route", "add", "default", "via", "198.18.21.1");
         client.exec("ip", "rule", "add", "from", "198.18.22.2", "table", "122");
         client.exec("ip", "route", "add", "default", "via", "198.18.22.1", "dev", "c2", "table", "122");
-        server.exec("ip", "route", "add", "default", "via", "198.18.23.1");
+        bed.server.exec("ip", "route", "add", "default", "via", "198.18.23.1");
         bed.serve(ECHO, TestServer.Mode.ECHO);
         bed.startAp("256m", config("cookie-a", "\"198.18.21.0/24\", \"198.18.22.0/24\""));
     }
@@ -98,11 +98,19 @@ class AggregationPointReloadIT {
         return s.getBytes(StandardCharsets.US_ASCII);
     }
 
-    /** A fresh connection from {@code from} with {@code cookie}: echoed, or the AP's exact refusal. */
-    private String oneShot(InetSocketAddress from, String cookie) throws Exception {
+    /** A fresh connection from {@code from} with {@code cookie} that expects to be echoed. */
+    private String echoed(InetSocketAddress from, String cookie) throws Exception {
         try (TestClient c = tcp(from)) {
             c.write(concat(connect(cookie), ascii("ping")));
             c.shutdownOutput();
+            return HEX.formatHex(c.readToEnd(T));
+        }
+    }
+
+    /** A fresh connection from {@code from} with {@code cookie} that expects the AP's refusal and close. */
+    private String refused(InetSocketAddress from, String cookie) throws Exception {
+        try (TestClient c = tcp(from)) {
+            c.write(connect(cookie));
             return HEX.formatHex(c.readToEnd(T));
         }
     }
@@ -117,8 +125,8 @@ class AggregationPointReloadIT {
 
     @Test
     void sighupAppliesNewCookiesAndClientsToNewConnectionsOnlyAndSurvivesABrokenFile() throws Exception {
-        assertEquals(ECHOED, oneShot(FROM_1, "cookie-a"));
-        assertEquals(ECHOED, oneShot(FROM_2, "cookie-a"));
+        assertEquals(ECHOED, echoed(FROM_1, "cookie-a"));
+        assertEquals(ECHOED, echoed(FROM_2, "cookie-a"));
         assertEquals(0.0, reloads("ok"));
         assertEquals(0.0, reloads("invalid"));
 
@@ -132,9 +140,9 @@ class AggregationPointReloadIT {
             assertTrue(bed.log().contains("applied clients.allow, cookies to new connections"), bed::log);
             assertEquals(1.0, reloads("ok"));
 
-            assertEquals(ECHOED, oneShot(FROM_1, "cookie-b"));
-            assertEquals(NOT_AUTHORIZED, oneShot(FROM_1, "cookie-a"));
-            assertEquals(NOT_AUTHORIZED, oneShot(FROM_2, "cookie-b"), "client network removed");
+            assertEquals(ECHOED, echoed(FROM_1, "cookie-b"));
+            assertEquals(NOT_AUTHORIZED, refused(FROM_1, "cookie-a"));
+            assertEquals(NOT_AUTHORIZED, refused(FROM_2, "cookie-b"), "client network removed");
 
             // the session opened under cookie A keeps relaying
             open.write(ascii("after"));
@@ -146,8 +154,8 @@ class AggregationPointReloadIT {
             assertTrue(bed.log().contains("haap.aggregation-point.timeouts.header"), bed::log);
             await().atMost(T).until(() -> reloads("invalid") == 1.0);
             assertEquals(1.0, reloads("ok"));
-            assertEquals(ECHOED, oneShot(FROM_1, "cookie-b"));
-            assertEquals(NOT_AUTHORIZED, oneShot(FROM_1, "cookie-c"));
+            assertEquals(ECHOED, echoed(FROM_1, "cookie-b"));
+            assertEquals(NOT_AUTHORIZED, refused(FROM_1, "cookie-c"));
 
             open.write(ascii("still"));
             assertArrayEquals(ascii("still"), open.readExactly(5, T));

@@ -80,10 +80,12 @@ class SystemdUnitsTest {
             assertEquals(List.of("strict"), unit.get("ProtectSystem"));
             assertEquals(List.of("native"), unit.get("SystemCallArchitectures"));
             assertEquals(Set.of("AF_UNIX", "AF_INET", "AF_INET6", "AF_NETLINK"), words(unit, "RestrictAddressFamilies"));
-            assertFalse(unit.containsKey("ExecReload"), "neither application reloads on SIGHUP");
             assertTrue(unit.get("ExecStart").get(0).startsWith(INSTALL_DIR + "bin/"), "runs the package's launcher");
             assertTrue(unit.get("ExecStart").get(0).contains("--config %d/haap.conf"), "config from the credential");
         }
+        // the AP re-reads its configuration on SIGHUP; the gateway does not reload
+        assertEquals(List.of("/bin/kill -HUP $MAINPID"), ap.get("ExecReload"));
+        assertFalse(gw.containsKey("ExecReload"), "the gateway does not reload on SIGHUP");
         // the only writable sysctls are the MPTCP ones the gateway manages
         assertEquals(List.of("/proc/sys/net/mptcp"), gw.get("ReadWritePaths"));
         assertFalse(ap.containsKey("ReadWritePaths"));

@@ -88,7 +88,7 @@ public final class Main {
                   -h, --help          this text
 
                 Stops on SIGTERM/SIGINT after draining open sessions (timeouts.drain).
-                Re-reads FILE on SIGHUP (systemctl reload haap-ap): clients.allow, cookies,
+                Re-reads FILE on SIGHUP (kill -HUP PID): clients.allow, cookies,
                 require-cookie, destinations, limits and timeouts (but drain) apply to new
                 connections, probes and pool hellos; open sessions keep going unchanged. Other
                 changed keys are logged as needing a restart and keep their running values;

@@ -31,7 +31,10 @@ import org.haap.loadtest.hybrid.Timings;
  * the LAN namespace calls {@code connect()} to the object server, asks for a
  * {@value #ANSWER_BYTES}-byte answer and stops the clock at its first byte. A connection
  * that does not get its answer within {@value #TIMEOUT_MS} ms, or is reset, is a failure.
- * Up to {@value #PARALLEL} connections are in flight at once. The gateway is restarted for
+ * A measured connection starts every {@link #SPACING} (open loop: it does not wait for the
+ * earlier ones), so one that finishes within that time runs alone, as in the paper's
+ * one-connection-at-a-time measurement, and the set-up time is not inflated by the scenario's
+ * own simultaneous starts; slow ones (classic's SYN back-off) overlap. The gateway is restarted for
  * every point, so what it learns about the WANs at one loss does not carry over to the
  * next, and then carries {@value #WARM_UP} unmeasured connections at 0 % loss before the
  * point is measured: a freshly started gateway JVM compiles its connection path during its
@@ -48,8 +51,10 @@ public final class RobeLossScenario implements Scenario {
     public static final int DEFAULT_CONNECTIONS = 50;
     /** Per-connection timeout: connect to first answer byte. */
     public static final long TIMEOUT_MS = 10_000;
-    /** Connections in flight at once. */
+    /** Warm-up connections in flight at once. */
     public static final int PARALLEL = 5;
+    /** A measured connection starts this long after the previous one. */
+    public static final Duration SPACING = Duration.ofMillis(100);
     static final int ANSWER_BYTES = 100;
     static final int WARM_UP = 200;
     static final Duration POOL_FILL = Duration.ofSeconds(2);
@@ -85,9 +90,18 @@ public final class RobeLossScenario implements Scenario {
             t.setDaemon(true);
             return t;
         });
+        // every measured connection may still be waiting for its answer when the next starts
+        ExecutorService measured = Executors.newFixedThreadPool(
+                (int) Math.min(n, TIMEOUT_MS / SPACING.toMillis() + 2), r -> {
+                    Thread t = new Thread(r, "robe-loss-measured");
+                    t.setDaemon(true);
+                    return t;
+                });
         ctx.teardown().add("client threads", () -> {
             pool.shutdownNow();
+            measured.shutdownNow();
             pool.awaitTermination(TIMEOUT_MS + 5_000, TimeUnit.MILLISECONDS);
+            measured.awaitTermination(TIMEOUT_MS + 5_000, TimeUnit.MILLISECONDS);
         });
         List<LossPoint> results = new ArrayList<>();
         for (GatewayMode mode : modes) {
@@ -103,7 +117,7 @@ public final class RobeLossScenario implements Scenario {
                     Thread.sleep(POOL_FILL.toMillis()); // give the warm pool time to refill before measuring
                 }
                 bed.setSynLoss(lossy, loss);
-                LossPoint p = measure(ctx, pool, bed, server, mode, loss, n);
+                LossPoint p = measure(ctx, measured, bed, server, mode, loss, n);
                 results.add(p);
                 ctx.progress(String.format(Locale.ROOT,
                         "%s at %d %% SYN loss: median %.1f ms, p90 %.1f ms, %d/%d failed%s",
@@ -122,7 +136,12 @@ public final class RobeLossScenario implements Scenario {
         long hitsBefore = mode.pool() ? bed.gatewayPoolHits() : -1;
         AtomicInteger done = new AtomicInteger();
         List<Future<Attempt>> futures = new ArrayList<>();
+        long start = System.nanoTime();
         for (int i = 0; i < n; i++) {
+            long wait = start + i * SPACING.toNanos() - System.nanoTime();
+            if (wait > 0) {
+                TimeUnit.NANOSECONDS.sleep(wait);
+            }
             futures.add(pool.submit(() -> {
                 Attempt a = attempt(bed.clientNamespace(), server);
                 int d = done.incrementAndGet();
@@ -188,18 +207,19 @@ public final class RobeLossScenario implements Scenario {
 
     /** A progress line with the run's size and an upper bound on its duration. */
     static String estimate(int modes, List<Integer> points, int n) {
-        long rounds = (long) Math.ceil(n / (double) PARALLEL);
+        double arrivals = n * SPACING.toMillis() / 1000.0;
         long typical = 0;
         for (int loss : points) {
-            // a lost SYN costs about 1 s (initial RTO), 100 % loss up to the gateway's connect timeout
-            double perConnection = loss >= 100 ? HybridConfigs.CONNECT_TIMEOUT_SECONDS : 0.2 + 2.0 * loss / 100;
+            // the starts, then the last connection: a lost SYN costs about 1 s (initial RTO),
+            // 100 % loss up to the gateway's connect timeout
+            double last = loss >= 100 ? HybridConfigs.CONNECT_TIMEOUT_SECONDS : 0.2 + 2.0 * loss / 100;
             // + gateway restart and the warm-up (WARM_UP connections at 0 % loss, about 0.1 s a round)
-            typical += (long) Math.ceil(rounds * perConnection) + 4 + WARM_UP / PARALLEL / 10;
+            typical += (long) Math.ceil(arrivals + last) + 4 + WARM_UP / PARALLEL / 10;
         }
-        long worst = rounds * points.size() * TIMEOUT_MS / 1000;
-        return String.format(Locale.ROOT, "%d modes x %d points x %d connections (%d in flight): "
+        long worst = (long) Math.ceil(arrivals + TIMEOUT_MS / 1000.0) * points.size();
+        return String.format(Locale.ROOT, "%d modes x %d points x %d connections (one every %d ms): "
                         + "about %d min for classic-like modes, at most %d min",
-                modes, points.size(), n, PARALLEL, Math.max(1, (typical * modes + 30 * modes) / 60),
+                modes, points.size(), n, SPACING.toMillis(), Math.max(1, (typical * modes + 30 * modes) / 60),
                 Math.max(1, (worst * modes + 30 * modes) / 60));
     }
 }

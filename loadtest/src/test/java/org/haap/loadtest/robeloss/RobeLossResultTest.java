@@ -67,6 +67,6 @@ class RobeLossResultTest {
         assertEquals(List.of(GatewayMode.parse("ips")), RobeLossScenario.modes(List.of("ips")));
         assertThrows(IllegalArgumentException.class, () -> RobeLossScenario.modes(List.of("direct-dsl")));
         String e = RobeLossScenario.estimate(4, RobeLossScenario.DEFAULT_POINTS, 50);
-        assertTrue(e.startsWith("4 modes x 6 points x 50 connections"), e);
+        assertTrue(e.startsWith("4 modes x 6 points x 50 connections (one every 100 ms)"), e);
     }
 }

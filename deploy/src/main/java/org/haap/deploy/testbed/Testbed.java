@@ -20,6 +20,7 @@ import java.util.function.Consumer;
 
 import org.haap.deploy.testbed.internal.Commands;
 import org.haap.deploy.testbed.internal.DeployFiles;
+import org.haap.deploy.testbed.internal.OldLogs;
 
 /**
  * The network-namespace testbed: a LAN client, the home router (CPE) with two WAN links
@@ -49,6 +50,8 @@ public final class Testbed {
     public static final String PREFIX_ENV = "HAAP_TESTBED_PREFIX";
     /** The default directory for state and logs. */
     public static final String DEFAULT_RUN_DIR = "/run/haap-testbed";
+    /** Logs of other testbeds in the run directory older than this are removed by {@link #up}. */
+    public static final java.time.Duration LOG_RETENTION = java.time.Duration.ofDays(1);
     /** The environment variable that overrides {@link #DEFAULT_RUN_DIR}. */
     public static final String RUN_DIR_ENV = "HAAP_TESTBED_RUN_DIR";
     /** The JVM property that tags every process the testbed starts with its namespace. */
@@ -772,6 +775,7 @@ public final class Testbed {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+        OldLogs.prune(runDir, prefix, LOG_RETENTION, java.time.Instant.now());
     }
 
     private Path stateFile() {

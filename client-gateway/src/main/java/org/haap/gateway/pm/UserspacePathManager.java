@@ -181,13 +181,16 @@ public final class UserspacePathManager implements AutoCloseable, PmNetwork {
 
     /** {@code CLOSED}: connection {@code token} is gone. */
     public void connectionClosed(long token) {
-        run(() -> {
-            ignored.remove(token);
-            ManagedConnection c = connections.remove(token);
-            if (c != null) {
-                policy.connectionClosed(c);
-            }
-        });
+        run(() -> forget(token));
+    }
+
+    /** Drops connection {@code token} from the tables and tells the policy, once. */
+    private void forget(long token) {
+        ignored.remove(token);
+        ManagedConnection c = connections.remove(token);
+        if (c != null) {
+            policy.connectionClosed(c);
+        }
     }
 
     // ---- link monitor and samples ----
@@ -362,8 +365,7 @@ public final class UserspacePathManager implements AutoCloseable, PmNetwork {
         c.reconcile(commands, meters);
         if (c.gone()) {
             // the kernel no longer knows the token: as if its CLOSED event had come (it still will)
-            connections.remove(c.token());
-            policy.connectionClosed(c);
+            forget(c.token());
         }
     }
 

@@ -208,15 +208,16 @@ public final class RobeLossScenario implements Scenario {
     /** A progress line with the run's size and an upper bound on its duration. */
     static String estimate(int modes, List<Integer> points, int n) {
         double arrivals = n * SPACING.toMillis() / 1000.0;
+        // per point: gateway restart and the warm-up (WARM_UP connections at 0 % loss, about 0.1 s a round)
+        long setUp = 4 + WARM_UP / PARALLEL / 10;
         long typical = 0;
         for (int loss : points) {
             // the starts, then the last connection: a lost SYN costs about 1 s (initial RTO),
             // 100 % loss up to the gateway's connect timeout
             double last = loss >= 100 ? HybridConfigs.CONNECT_TIMEOUT_SECONDS : 0.2 + 2.0 * loss / 100;
-            // + gateway restart and the warm-up (WARM_UP connections at 0 % loss, about 0.1 s a round)
-            typical += (long) Math.ceil(arrivals + last) + 4 + WARM_UP / PARALLEL / 10;
+            typical += (long) Math.ceil(arrivals + last) + setUp;
         }
-        long worst = (long) Math.ceil(arrivals + TIMEOUT_MS / 1000.0) * points.size();
+        long worst = ((long) Math.ceil(arrivals + TIMEOUT_MS / 1000.0) + setUp) * points.size();
         return String.format(Locale.ROOT, "%d modes x %d points x %d connections (one every %d ms): "
                         + "about %d min for classic-like modes, at most %d min",
                 modes, points.size(), n, SPACING.toMillis(), Math.max(1, (typical * modes + 30 * modes) / 60),

@@ -81,7 +81,7 @@ public final class RobeLossScenario implements Scenario {
         List<GatewayMode> modes = modes(ctx.options().modesOr(List.of()));
         List<Integer> points = ctx.options().pointsOr(DEFAULT_POINTS);
         int n = ctx.options().connectionsOr(DEFAULT_CONNECTIONS);
-        ctx.progress(estimate(modes.size(), points, n));
+        ctx.progress(estimate(modes, points, n));
         HybridBed bed = HybridBed.up(ctx, PROFILE, 1);
         Wan lossy = PROFILE.defaultWan();
         InetSocketAddress server = bed.servers().get(0);
@@ -205,22 +205,32 @@ public final class RobeLossScenario implements Scenario {
         return names.stream().map(GatewayMode::parse).toList();
     }
 
-    /** A progress line with the run's size and an upper bound on its duration. */
-    static String estimate(int modes, List<Integer> points, int n) {
+    /**
+     * A progress line with the run's size, its expected duration and an upper bound. Per
+     * point: the arrivals ({@code n} x {@link #SPACING}), the set-up (gateway restart, about
+     * 1 s, and the warm-up, about 0.1 s per round of {@link #PARALLEL}) and the wait for the
+     * last connection: for {@code classic} about 1 s per expected lost SYN (the initial RTO),
+     * the gateway's connect timeout at 100 % loss; the RobE modes do not wait on the lossy
+     * WAN. The bound has every point wait the client's whole timeout.
+     */
+    static String estimate(List<GatewayMode> modes, List<Integer> points, int n) {
         double arrivals = n * SPACING.toMillis() / 1000.0;
-        // per point: gateway restart and the warm-up (WARM_UP connections at 0 % loss, about 0.1 s a round)
-        long setUp = 4 + WARM_UP / PARALLEL / 10;
-        long typical = 0;
-        for (int loss : points) {
-            // the starts, then the last connection: a lost SYN costs about 1 s (initial RTO),
-            // 100 % loss up to the gateway's connect timeout
-            double last = loss >= 100 ? HybridConfigs.CONNECT_TIMEOUT_SECONDS : 0.2 + 2.0 * loss / 100;
-            typical += (long) Math.ceil(arrivals + last) + setUp;
+        double setUp = 1 + WARM_UP / PARALLEL / 10.0;
+        double expected = 0;
+        for (GatewayMode mode : modes) {
+            for (int loss : points) {
+                double last = !mode.robe().equals("classic") ? 0.2
+                        : loss >= 100 ? HybridConfigs.CONNECT_TIMEOUT_SECONDS : 0.2 + 2.0 * loss / 100;
+                expected += arrivals + setUp + last;
+            }
         }
-        long worst = ((long) Math.ceil(arrivals + TIMEOUT_MS / 1000.0) + setUp) * points.size();
+        double worst = (arrivals + setUp + TIMEOUT_MS / 1000.0) * points.size() * modes.size();
         return String.format(Locale.ROOT, "%d modes x %d points x %d connections (one every %d ms): "
-                        + "about %d min for classic-like modes, at most %d min",
-                modes, points.size(), n, SPACING.toMillis(), Math.max(1, (typical * modes + 30 * modes) / 60),
-                Math.max(1, (worst * modes + 30 * modes) / 60));
+                        + "about %d min, at most %d min",
+                modes.size(), points.size(), n, SPACING.toMillis(), minutes(expected), minutes(worst));
+    }
+
+    private static long minutes(double seconds) {
+        return Math.max(1, Math.round(seconds / 60));
     }
 }

@@ -66,7 +66,11 @@ class RobeLossResultTest {
         assertEquals(GatewayMode.PAPER, RobeLossScenario.modes(List.of()));
         assertEquals(List.of(GatewayMode.parse("ips")), RobeLossScenario.modes(List.of("ips")));
         assertThrows(IllegalArgumentException.class, () -> RobeLossScenario.modes(List.of("direct-dsl")));
-        String e = RobeLossScenario.estimate(4, RobeLossScenario.DEFAULT_POINTS, 50);
-        assertTrue(e.startsWith("4 modes x 6 points x 50 connections (one every 100 ms)"), e);
+        String e = RobeLossScenario.estimate(GatewayMode.PAPER, RobeLossScenario.DEFAULT_POINTS, 50);
+        // 24 points x (5 s arrivals + 5 s set-up), classic's lost SYNs 14 s more: 4.2 min
+        // (the run with these parameters took 4.5 min); the bound waits 10 s at every point
+        assertTrue(e.equals("4 modes x 6 points x 50 connections (one every 100 ms): about 4 min, at most 8 min"), e);
+        String sim = RobeLossScenario.estimate(List.of(GatewayMode.parse("sim")), List.of(100), 600);
+        assertTrue(sim.endsWith("about 1 min, at most 1 min"), sim); // 60 + 5 + 0.2 s; bound 75 s
     }
 }

@@ -15,8 +15,9 @@ import org.haap.loadtest.plot.BarChart;
 
 /**
  * The result of {@code pageload}: page-load times per {@link LoadMode}, as a table
- * (median, p90, p99, failures, median relative to the direct fetch over the default WAN),
- * as JSON and as a PNG bar chart of the medians with p99 marks.
+ * (median, p90, p99, failures, median relative to the direct fetch over the default WAN,
+ * the bytes each WAN carried downstream per page and the time the busiest WAN needs for
+ * its share at its rate), as JSON and as a PNG bar chart of the medians with p99 marks.
  *
  * @param profile    the testbed profile
  * @param defaultWan the CPE's default WAN in the profile
@@ -30,12 +31,39 @@ public record PageLoadResult(String profile, String defaultWan, Map<String, Obje
                              Map<String, Object> rateMbit, Page page, int runs, List<ModeResult> results)
         implements ScenarioResult {
 
-    /** The page loads of one mode and up to a few distinct failure messages. */
-    public record ModeResult(LoadMode mode, Timings timings, List<String> errors) {
+    /**
+     * The page loads of one mode.
+     *
+     * @param mode        the mode
+     * @param timings     the page-load times
+     * @param errors      up to a few distinct failure messages
+     * @param downPerPage by WAN name, the bytes the CPE received on it per page load (its
+     *                    interface counter over the measured loads and the pauses between
+     *                    them, divided by the loads): payload, headers, retransmissions and
+     *                    the little control traffic of the pauses
+     */
+    public record ModeResult(LoadMode mode, Timings timings, List<String> errors, Map<String, Long> downPerPage) {
         public ModeResult {
             Objects.requireNonNull(mode, "mode");
             Objects.requireNonNull(timings, "timings");
             errors = List.copyOf(errors);
+            downPerPage = new LinkedHashMap<>(downPerPage);
+        }
+
+        /**
+         * The shortest time the busiest WAN needs for its share of a page at its rate
+         * ({@code max over WANs of bytes x 8 / rate}): no split of these bytes over the
+         * links loads the page faster. NaN without counters or rates.
+         */
+        double floorMs(Map<String, Object> rateMbit) {
+            double floor = Double.NaN;
+            for (Map.Entry<String, Long> e : downPerPage.entrySet()) {
+                if (rateMbit.get(e.getKey()) instanceof Number rate && rate.doubleValue() > 0) {
+                    double ms = e.getValue() * 8 / (rate.doubleValue() * 1e3);
+                    floor = Double.isNaN(floor) ? ms : Math.max(floor, ms);
+                }
+            }
+            return floor;
         }
     }
 
@@ -65,13 +93,23 @@ public record PageLoadResult(String profile, String defaultWan, Map<String, Obje
     @Override
     public String table() {
         double base = directDefaultMedian();
-        Table t = new Table("mode", "runs", "failures", "median ms", "p90 ms", "p99 ms", "mean ms",
-                "vs direct-" + defaultWan);
+        List<String> header = new ArrayList<>(List.of("mode", "runs", "failures", "median ms", "p90 ms", "p99 ms",
+                "mean ms", "vs direct-" + defaultWan));
+        rateMbit.keySet().forEach(w -> header.add(w + " KiB/page"));
+        header.add("floor ms");
+        Table t = new Table(header.toArray(String[]::new));
         for (ModeResult r : results) {
-            t.row(r.mode().label(), Integer.toString(r.timings().attempts()), Integer.toString(r.timings().failures()),
+            List<String> row = new ArrayList<>(List.of(r.mode().label(), Integer.toString(r.timings().attempts()),
+                    Integer.toString(r.timings().failures()),
                     Table.number(r.timings().median(), 1), Table.number(r.timings().percentile(90), 1),
                     Table.number(r.timings().percentile(99), 1), Table.number(r.timings().mean(), 1),
-                    Table.number(Stats.ratio(r.timings().median(), base), 2));
+                    Table.number(Stats.ratio(r.timings().median(), base), 2)));
+            for (String w : rateMbit.keySet()) {
+                Long bytes = r.downPerPage().get(w);
+                row.add(bytes == null ? "-" : Table.number(bytes / 1024.0, 0));
+            }
+            row.add(Table.number(r.floorMs(rateMbit), 0));
+            t.row(row.toArray(String[]::new));
         }
         StringBuilder sb = new StringBuilder();
         sb.append(String.format(Locale.ROOT,
@@ -80,6 +118,8 @@ public record PageLoadResult(String profile, String defaultWan, Map<String, Obje
                 page.count(), page.bytes() / 1024, page.hosts(), PageLoader.MAX_PER_HOST, profile, defaultWan, rttMs,
                 rateMbit, runs));
         sb.append(t.render());
+        sb.append(String.format(Locale.ROOT, "KiB/page: received by the CPE on each WAN per page load; floor: "
+                + "the busiest WAN's share at its rate, the fastest the page can load with that split%n"));
         double speedup = poolSpeedup();
         if (!Double.isNaN(speedup)) {
             sb.append(String.format(Locale.ROOT, "sim+pool loads the page %.2fx as fast as classic (medians)%n", speedup));
@@ -113,6 +153,11 @@ public record PageLoadResult(String profile, String defaultWan, Map<String, Obje
             e.put("mode", r.mode().jsonMode());
             e.put("pool", r.mode().pool());
             e.putAll(r.timings().toJson());
+            e.put("down_bytes_per_page", r.downPerPage());
+            double floor = r.floorMs(rateMbit);
+            if (!Double.isNaN(floor)) {
+                e.put("floor_ms", Math.round(floor * 10) / 10.0);
+            }
             e.put("errors", r.errors());
             rs.add(e);
         }

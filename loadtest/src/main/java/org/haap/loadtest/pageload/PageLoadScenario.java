@@ -11,6 +11,7 @@ import java.util.Map;
 import org.haap.deploy.testbed.LinkSpec;
 import org.haap.deploy.testbed.Profile;
 import org.haap.deploy.testbed.Wan;
+import org.haap.deploy.testbed.WanCounters;
 import org.haap.loadtest.Scenario;
 import org.haap.loadtest.ScenarioContext;
 import org.haap.loadtest.ScenarioResult;
@@ -86,7 +87,7 @@ public final class PageLoadScenario implements Scenario {
                 bed.stopGateway();
                 bed.setDefaultRoute(mode.direct());
             }
-            results.add(measure(ctx, loader, page, mode, runs));
+            results.add(measure(ctx, bed, loader, page, mode, runs));
             ModeResult r = results.get(results.size() - 1);
             ctx.progress(String.format(Locale.ROOT, "%s: median %.0f ms, p99 %.0f ms, %d/%d failed", mode,
                     r.timings().median(), r.timings().percentile(99), r.timings().failures(), runs));
@@ -125,8 +126,8 @@ public final class PageLoadScenario implements Scenario {
         return m;
     }
 
-    private static ModeResult measure(ScenarioContext ctx, PageLoader loader, Page page, LoadMode mode, int runs)
-            throws InterruptedException {
+    private static ModeResult measure(ScenarioContext ctx, HybridBed bed, PageLoader loader, Page page, LoadMode mode,
+                                      int runs) throws InterruptedException {
         Duration pause = mode.pool() ? POOL_PAUSE : PAUSE;
         for (int i = 0; i < WARM_UP; i++) {
             try {
@@ -139,6 +140,7 @@ public final class PageLoadScenario implements Scenario {
         List<Double> ok = new ArrayList<>();
         List<String> errors = new ArrayList<>();
         int failures = 0;
+        Map<Wan, WanCounters> before = wanCounters(bed);
         for (int run = 1; run <= runs; run++) {
             try {
                 double ms = loader.load(page, PAGE_TIMEOUT_MS);
@@ -155,7 +157,17 @@ public final class PageLoadScenario implements Scenario {
             // connections of the last load close, the warm pool refills (a page is "read" between loads)
             Thread.sleep(pause.toMillis());
         }
-        return new ModeResult(mode, new Timings(runs, failures, ok), errors);
+        Map<String, Long> downPerPage = new LinkedHashMap<>();
+        wanCounters(bed).forEach((w, c) -> downPerPage.put(w.interfaceName(), c.minus(before.get(w)).rxBytes() / runs));
+        return new ModeResult(mode, new Timings(runs, failures, ok), errors, downPerPage);
+    }
+
+    private static Map<Wan, WanCounters> wanCounters(HybridBed bed) {
+        Map<Wan, WanCounters> m = new LinkedHashMap<>();
+        for (Wan w : List.of(Wan.DSL, Wan.LTE)) {
+            m.put(w, bed.testbed().wanBytes(w));
+        }
+        return m;
     }
 
     /** The modes the scenario measures by default. */

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 import org.haap.core.testing.Prerequisites;
 import org.haap.loadtest.Json;
@@ -40,6 +41,14 @@ class PageLoadIT {
             assertEquals(0, r.timings().failures(), result.table());
             assertTrue(r.timings().median() > 0, result.table());
         }
+        // the WAN counters: every page crossed the WANs; direct over LTE left DSL idle
+        long pageBytes = result.page().bytes();
+        Map<String, Long> sim = result.results().get(0).downPerPage();
+        assertTrue(sim.get("dsl") + sim.get("lte") >= pageBytes, result.table());
+        Map<String, Long> direct = result.results().get(1).downPerPage();
+        assertTrue(direct.get("lte") >= pageBytes, result.table());
+        assertTrue(direct.get("dsl") < pageBytes / 10, result.table());
+        assertTrue(result.results().get(1).floorMs(result.rateMbit()) >= pageBytes * 8 / 10e3, result.table());
         String line = Json.write(result.toJson());
         for (String f : List.of("\"scenario\":\"pageload\"", "\"runs\":2,", "\"results\":[",
                 "{\"mode\":\"sim\",\"pool\":false,", "{\"mode\":\"direct-lte\",\"pool\":false,", "\"median_ms\":",

@@ -23,10 +23,12 @@ class PageLoadResultTest {
     private static PageLoadResult result() {
         return new PageLoadResult("robe-paper", "lte", Map.of("dsl", 20.0, "lte", 40.0), Map.of("dsl", 100.0),
                 Page.synthetic(6, 65), 2,
-                List.of(new ModeResult(LoadMode.parse("classic"), new Timings(2, 0, List.of(900.0, 1000.0)), List.of()),
+                List.of(new ModeResult(LoadMode.parse("classic"), new Timings(2, 0, List.of(900.0, 1000.0)), List.of(),
+                                Map.of("dsl", 512_000L)),
                         new ModeResult(LoadMode.parse("sim+pool"), new Timings(2, 1, List.of(600.0)),
-                                List.of("SocketTimeoutException: deadline passed")),
-                        new ModeResult(LoadMode.parse("direct-lte"), new Timings(2, 0, List.of(1200.0, 1200.0)), List.of())));
+                                List.of("SocketTimeoutException: deadline passed"), Map.of()),
+                        new ModeResult(LoadMode.parse("direct-lte"), new Timings(2, 0, List.of(1200.0, 1200.0)), List.of(),
+                                Map.of("dsl", 0L))));
     }
 
     @Test
@@ -62,6 +64,20 @@ class PageLoadResultTest {
         assertTrue(t.contains("sim+pool: SocketTimeoutException"), t);
         assertTrue(t.contains("rate {dsl=100.0} Mbit/s"), t);
         assertTrue(t.contains("sim+pool loads the page 1.58x as fast as classic (medians)"), t); // 950 / 600
+        assertTrue(t.contains("dsl KiB/page  floor ms"), t);
+        // 512000 B = 500 KiB; at 100 Mbit/s 40.96 ms
+        assertTrue(t.matches("(?s).*\\nclassic .* 0\\.79 +500 +41\\n.*"), t);
+        assertTrue(t.matches("(?s).*\\nsim\\+pool .* +- +-\\n.*"), t);
+    }
+
+    @Test
+    void floorIsTheBusiestWansShareAtItsRate() {
+        var rates = Map.<String, Object>of("dsl", 10.0, "lte", 10.0);
+        var r = new ModeResult(LoadMode.parse("sim+pool"), new Timings(1, 0, List.of(600.0)), List.of(),
+                Map.of("dsl", 625_000L, "lte", 1_250_000L));
+        assertEquals(1000.0, r.floorMs(rates), 1e-9); // LTE: 1.25 MB at 10 Mbit/s
+        assertEquals(500.0, r.floorMs(Map.of("dsl", 10.0)), 1e-9, "a WAN without a rate is left out");
+        assertTrue(Double.isNaN(r.floorMs(Map.of())));
     }
 
     @Test
@@ -89,6 +105,8 @@ class PageLoadResultTest {
         assertTrue(line.contains("{\"mode\":\"direct-lte\",\"pool\":false,"), line);
         assertTrue(line.contains("\"p99_ms\":"), line);
         assertTrue(line.contains("\"objects\":66,\"hosts\":6,"), line);
+        assertTrue(line.contains("\"down_bytes_per_page\":{\"dsl\":512000},\"floor_ms\":41,"), line);
+        assertTrue(line.contains("\"down_bytes_per_page\":{},\"errors\""), line);
     }
 
     @Test

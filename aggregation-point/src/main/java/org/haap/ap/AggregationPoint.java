@@ -13,8 +13,10 @@ import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import io.netty.util.concurrent.DefaultThreadFactory;
+import org.haap.ap.internal.ReloadPlan;
 import org.haap.config.ApConfig;
 import org.haap.config.HaapConfigLoader;
+import org.haap.config.reload.ConfigReloader;
 import org.haap.core.convert.ConvertMessageDecoder;
 import org.haap.core.lifecycle.ServiceMain;
 import org.haap.core.mptcp.MptcpSockets;
@@ -35,6 +37,8 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
 
 /**
  * The aggregation point server: one SO_REUSEPORT listener per configured address and per
@@ -56,7 +60,7 @@ public final class AggregationPoint implements ServiceMain.Service, ServiceMain.
     private final ApContext context;
     private final List<Channel> listeners = new ArrayList<>();
     private org.haap.ap.probe.ProbeResponder probes;
-    private volatile ConfigReloader reloader;
+    private volatile ConfigReloader<ApConfig> reloader;
 
     private AggregationPoint(ApConfig config, ApMetrics metrics, MultiThreadIoEventLoopGroup group) {
         this.config = config;
@@ -147,8 +151,17 @@ public final class AggregationPoint implements ServiceMain.Service, ServiceMain.
 
     /** Lets {@link #reload()} re-read {@code configFile}, the file this AP was started from. */
     public void reloadFrom(Path configFile) {
-        reloader = new ConfigReloader(configFile,
-                f -> HaapConfigLoader.aggregationPoint(HaapConfigLoader.load(f)), this::config, this::apply, metrics);
+        reloader = reloader(configFile, this::config, this::apply, metrics);
+    }
+
+    /**
+     * The AP's reloader of {@code file}: the AP's loader and {@link ReloadPlan}, counted in
+     * {@code haap_ap_config_reloads_total}.
+     */
+    static ConfigReloader<ApConfig> reloader(Path file, Supplier<ApConfig> running, Consumer<ApConfig> apply,
+            ApMetrics metrics) {
+        return new ConfigReloader<>(file, f -> HaapConfigLoader.aggregationPoint(HaapConfigLoader.load(f)),
+                running, ReloadPlan::between, apply, metrics::configReloaded);
     }
 
     /**
@@ -157,7 +170,7 @@ public final class AggregationPoint implements ServiceMain.Service, ServiceMain.
      */
     @Override
     public void reload() {
-        ConfigReloader r = reloader;
+        ConfigReloader<ApConfig> r = reloader;
         if (r != null) {
             r.reload();
         }

@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Objects;
 import org.haap.config.ApConfig;
 import org.haap.config.ApTimeouts;
+import org.haap.config.reload.ConfigReloader;
 
 /**
  * What a configuration re-read on SIGHUP changes in a running aggregation point. The
@@ -22,7 +23,8 @@ import org.haap.config.ApTimeouts;
  *                    {@code haap.aggregation-point}), in file order
  * @param needRestart the keys that changed but only take effect after a restart
  */
-public record ReloadPlan(ApConfig applied, List<String> changed, List<String> needRestart) {
+public record ReloadPlan(ApConfig applied, List<String> changed, List<String> needRestart)
+        implements ConfigReloader.Plan<ApConfig> {
 
     public ReloadPlan {
         Objects.requireNonNull(applied, "applied");

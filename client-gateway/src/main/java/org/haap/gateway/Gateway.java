@@ -15,15 +15,19 @@ import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.lang.System.Logger;
 import java.net.InetSocketAddress;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
 import org.haap.config.GatewayConfig;
+import org.haap.config.HaapConfigLoader;
 import org.haap.config.PathManagerMode;
-import org.haap.config.RobeMode;
 import org.haap.config.WanConfig;
+import org.haap.config.reload.ConfigReloader;
 import org.haap.core.lifecycle.ServiceMain;
 import org.haap.core.mptcp.MptcpSockets;
 import org.haap.core.mptcp.Protocol;
@@ -33,6 +37,7 @@ import org.haap.core.sys.NetlinkException;
 import org.haap.gateway.internal.Interfaces;
 import org.haap.gateway.internal.LoopGuard;
 import org.haap.gateway.internal.PoolHello;
+import org.haap.gateway.internal.ReloadPlan;
 import org.haap.gateway.link.LinkListener;
 import org.haap.gateway.link.LinkMonitor;
 import org.haap.gateway.link.LinkState;
@@ -41,13 +46,9 @@ import org.haap.gateway.pm.PmWan;
 import org.haap.gateway.pm.UserspacePathManager;
 import org.haap.gateway.pm.internal.NetlinkBridge;
 import org.haap.gateway.pm.policy.Policies;
-import org.haap.robe.Classic;
-import org.haap.robe.Connector;
 import org.haap.robe.Establisher;
 import org.haap.robe.PathHistory;
-import org.haap.robe.RobeIps;
 import org.haap.robe.RobeSim;
-import org.haap.robe.RobeTimer;
 import org.haap.robe.WanPath;
 import org.haap.robe.WanState;
 import org.haap.robe.pool.PoolSettings;
@@ -59,12 +60,15 @@ import org.haap.robe.pool.WarmPool;
  * manager ({@code path-manager.mode}), starts the link monitor, and opens the TPROXY listeners;
  * {@link #close()} stops accepting, drains open sessions for up to {@code timeouts.drain},
  * closes the rest and removes the endpoints it added. Call both from the process's own
- * network namespace (sysctls, netlink and sockets are per namespace).
+ * network namespace (sysctls, netlink and sockets are per namespace). After
+ * {@link #reloadFrom} a {@link #reload()} (SIGHUP) re-reads the configuration file and applies
+ * its reloadable keys ({@link ReloadPlan}) to new LAN connections; open sessions are not touched.
  */
-public final class Gateway implements ServiceMain.Service {
+public final class Gateway implements ServiceMain.Service, ServiceMain.Reloadable {
 
     private static final Logger LOG = System.getLogger(Gateway.class.getName());
 
+    /** The configuration at start: what only start reads (listen, WANs, pool, drain, ...). */
     private final GatewayConfig config;
     private final GatewayContext context;
     private final EventLoopGroup group;
@@ -76,6 +80,7 @@ public final class Gateway implements ServiceMain.Service {
     private NetlinkBridge bridge;
     private UserspacePathManager userspace;
     private boolean closed;
+    private volatile ConfigReloader<GatewayConfig> reloader;
 
     private Gateway(GatewayConfig config, GatewayContext context, EventLoopGroup group, List<Channel> listeners,
             MptcpPmClient pm, KernelEndpoints endpoints) {
@@ -94,18 +99,6 @@ public final class Gateway implements ServiceMain.Service {
             paths.add(new WanPath(w.name(), w.interfaceName(), w.source(), w.source6()));
         }
         return List.copyOf(paths);
-    }
-
-    /** The establishment strategy {@code haap.gateway.robe.mode} names. */
-    static Establisher establisher(GatewayConfig config, Connector connector, WanState state, PathHistory history) {
-        RobeMode mode = config.robe().mode();
-        return switch (mode) {
-            case SIM -> new RobeSim(connector, state, history);
-            case TIMER -> new RobeTimer(connector, state, history, config.robe().timerSynTimeout());
-            case IPS -> new RobeIps(history,
-                    new RobeTimer(connector, state, history, config.robe().timerSynTimeout()));
-            case CLASSIC -> new Classic(connector, state, history);
-        };
     }
 
     /**
@@ -159,17 +152,16 @@ public final class Gateway implements ServiceMain.Service {
                             + "); polling the interfaces' operstate instead");
                 }
             }
-            Connector connector = Connector.of(sockets, config.timeouts().connect());
             PathHistory history = PathHistory.withDefaults();
-            Establisher establisher = establisher(config, connector, wanState, history);
             LoopGuard guard = new LoopGuard(config.aggregationPoint(), Interfaces::localAddresses,
                     Duration.ofSeconds(10), System::nanoTime);
-            GatewayContext context = new GatewayContext(config, sockets, establisher, wanState, metrics, guard);
+            GatewayContext context = new GatewayContext(config, sockets, wanState, history, metrics, guard);
             group = new MultiThreadIoEventLoopGroup(config.effectiveEventLoops(),
                     new DefaultThreadFactory("haap-gw"), EpollIoHandler.newFactory());
             // The pool is refilled with RobE_SIM whatever robe.mode says: off the critical path,
             // a SYN on every WAN at once costs nothing and always finds the fastest live WAN.
-            startPools(config, context, new RobeSim(connector, wanState, history), wanState, group, metrics);
+            startPools(config, context, new RobeSim(context.currentConnector(), wanState, history), wanState, group,
+                    metrics);
             metrics.wanAccounting().start(group);
             for (InetSocketAddress address : config.listen()) {
                 EpollServerSocketChannel server = sockets.openServer(address, ServerSocketOptions.defaults()
@@ -209,7 +201,8 @@ public final class Gateway implements ServiceMain.Service {
 
     /**
      * One warm pool per event loop when {@code robe.pool.enabled} (needs {@code cookie}),
-     * refilled with {@code establisher} (RobE_SIM).
+     * refilled with {@code establisher} (RobE_SIM); its hellos wait for the current
+     * {@code timeouts.convert-reply}.
      */
     private static void startPools(GatewayConfig config, GatewayContext context, Establisher establisher,
             WanState wanState, EventLoopGroup group, GatewayMetrics metrics) {
@@ -225,7 +218,7 @@ public final class Gateway implements ServiceMain.Service {
         var total = new PoolSettings(pool.min(), pool.max(), pool.maxIdle());
         List<EventLoop> loops = new ArrayList<>();
         group.forEach(e -> loops.add((EventLoop) e));
-        var handshake = new PoolHello(context.cookie(), config.timeouts().convertReply());
+        var handshake = new PoolHello(context.cookie(), () -> context.config().timeouts().convertReply());
         for (int i = 0; i < loops.size(); i++) {
             var share = total.share(i, loops.size());
             if (share.max() == 0) {
@@ -256,9 +249,36 @@ public final class Gateway implements ServiceMain.Service {
         return context.sessions().size();
     }
 
-    /** The configuration this gateway runs with. */
+    /** The configuration new LAN connections use now (the start configuration until a reload). */
     public GatewayConfig config() {
-        return config;
+        return context.config();
+    }
+
+    /** Lets {@link #reload()} re-read {@code configFile}, the file this gateway was started from. */
+    public void reloadFrom(Path configFile) {
+        reloader = reloader(configFile, context::config, context::apply, context.metrics());
+    }
+
+    /**
+     * The gateway's reloader of {@code file}: the gateway's loader and {@link ReloadPlan},
+     * counted in {@code haap_gateway_config_reloads_total}.
+     */
+    static ConfigReloader<GatewayConfig> reloader(Path file, Supplier<GatewayConfig> running,
+            Consumer<GatewayConfig> apply, GatewayMetrics metrics) {
+        return new ConfigReloader<>(file, f -> HaapConfigLoader.gateway(HaapConfigLoader.load(f)), running,
+                ReloadPlan::between, apply, metrics::configReloaded);
+    }
+
+    /**
+     * Re-reads the configuration file given to {@link #reloadFrom} (nothing before that): an
+     * invalid file changes nothing (a warning, {@code haap_gateway_config_reloads_total{result="invalid"}}).
+     */
+    @Override
+    public void reload() {
+        ConfigReloader<GatewayConfig> r = reloader;
+        if (r != null) {
+            r.reload();
+        }
     }
 
     /** Stops accepting, drains, closes the rest, removes the endpoints. Idempotent. */

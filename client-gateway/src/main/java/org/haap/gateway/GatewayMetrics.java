@@ -10,6 +10,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.haap.core.convert.ConvertErrorCode;
 import org.haap.core.relay.Direction;
@@ -53,9 +54,10 @@ public final class GatewayMetrics implements RelayListener {
     private final AtomicInteger active = new AtomicInteger();
     private final Map<ConvertErrorCode, Counter> convertErrors = new EnumMap<>(ConvertErrorCode.class);
     private final Counter fallbacks;
-    private final Map<String, Map<Outcome, Counter>> attempts = new HashMap<>();
-    private final Map<String, Counter> winners = new HashMap<>();
-    private final Timer setup;
+    private final List<WanPath> paths;
+    private final Map<String, Establishment> establishments = new ConcurrentHashMap<>();
+    private final Counter reloadsOk;
+    private final Counter reloadsInvalid;
     private final Map<Direction, Counter> bytes = new EnumMap<>(Direction.class);
     private final Map<Direction, Counter> paused = new EnumMap<>(Direction.class);
     private final WanAccounting wanAccounting;
@@ -73,6 +75,7 @@ public final class GatewayMetrics implements RelayListener {
     public GatewayMetrics(MeterRegistry registry, List<WanPath> paths, String mode) {
         wanAccounting = new WanAccounting(registry, paths);
         this.registry = registry;
+        this.paths = List.copyOf(paths);
         poolHits = Counter.builder("haap.gateway.pool.takes").description(
                 "LAN connections that looked for a warm-pool connection, by result").tag("result", "hit")
                 .register(registry);
@@ -100,24 +103,9 @@ public final class GatewayMetrics implements RelayListener {
         fallbacks = Counter.builder("haap.gateway.mptcp.fallbacks")
                 .description("Connections to the aggregation point that fell back to plain TCP")
                 .register(registry);
-        for (WanPath p : paths) {
-            Map<Outcome, Counter> byOutcome = new EnumMap<>(Outcome.class);
-            for (Outcome o : Outcome.values()) {
-                byOutcome.put(o, Counter.builder("haap.gateway.establish.attempts")
-                        .description("MPTCP connect attempts to the aggregation point, by strategy, WAN and result")
-                        .tag("mode", mode).tag("wan", p.name()).tag("result", lower(o)).register(registry));
-            }
-            attempts.put(p.name(), byOutcome);
-            winners.put(p.name(), Counter.builder("haap.gateway.establish.winners")
-                    .description("Established connections to the aggregation point, by strategy and the WAN of "
-                            + "the initial subflow")
-                    .tag("mode", mode).tag("wan", p.name()).register(registry));
-        }
-        setup = Timer.builder("haap.gateway.establish.setup")
-                .description("Time to establish the MPTCP connection to the aggregation point (all attempts)")
-                .tag("mode", mode)
-                .publishPercentileHistogram()
-                .register(registry);
+        establishment(mode);
+        reloadsOk = reloads(registry, "ok");
+        reloadsInvalid = reloads(registry, "invalid");
         for (Direction d : Direction.values()) {
             bytes.put(d, Counter.builder("haap.gateway.relay.bytes")
                     .description("Bytes relayed, by direction (upstream = LAN client to server)")
@@ -197,21 +185,76 @@ public final class GatewayMetrics implements RelayListener {
         fallbacks.increment();
     }
 
-    void attempts(List<Attempt> list) {
-        for (Attempt a : list) {
-            Map<Outcome, Counter> byOutcome = attempts.get(a.path().name());
-            if (byOutcome != null) {
-                byOutcome.get(a.outcome()).increment();
-            }
-        }
+    /**
+     * The establishment meters of strategy {@code mode} (label {@code mode}), registered the
+     * first time a mode is asked for: at start for {@code robe.mode}, on a reload for a new one.
+     */
+    Establishment establishment(String mode) {
+        return establishments.computeIfAbsent(mode, m -> new Establishment(registry, paths, m));
     }
 
-    void established(WanPath winner, Duration setupTime) {
-        Counter c = winners.get(winner.name());
-        if (c != null) {
-            c.increment();
+    private static Counter reloads(MeterRegistry registry, String result) {
+        return Counter.builder("haap.gateway.config.reloads")
+                .description("Configuration re-reads on SIGHUP: ok (applied) or invalid (running configuration kept)")
+                .tag("result", result).register(registry);
+    }
+
+    /** A configuration re-read: {@code valid} when it loaded and was applied. */
+    void configReloaded(boolean valid) {
+        (valid ? reloadsOk : reloadsInvalid).increment();
+    }
+
+    /** Configuration re-reads so far that were applied ({@code true}) or rejected ({@code false}). */
+    double configReloads(boolean valid) {
+        return (valid ? reloadsOk : reloadsInvalid).count();
+    }
+
+    /**
+     * The meters of one establishment strategy: attempts by WAN and outcome, winners by WAN,
+     * setup time. A session counts into those of the strategy it was set up with.
+     */
+    static final class Establishment {
+        private final Map<String, Map<Outcome, Counter>> attempts = new HashMap<>();
+        private final Map<String, Counter> winners = new HashMap<>();
+        private final Timer setup;
+
+        private Establishment(MeterRegistry registry, List<WanPath> paths, String mode) {
+            for (WanPath p : paths) {
+                Map<Outcome, Counter> byOutcome = new EnumMap<>(Outcome.class);
+                for (Outcome o : Outcome.values()) {
+                    byOutcome.put(o, Counter.builder("haap.gateway.establish.attempts")
+                            .description("MPTCP connect attempts to the aggregation point, by strategy, WAN and result")
+                            .tag("mode", mode).tag("wan", p.name()).tag("result", lower(o)).register(registry));
+                }
+                attempts.put(p.name(), byOutcome);
+                winners.put(p.name(), Counter.builder("haap.gateway.establish.winners")
+                        .description("Established connections to the aggregation point, by strategy and the WAN of "
+                                + "the initial subflow")
+                        .tag("mode", mode).tag("wan", p.name()).register(registry));
+            }
+            setup = Timer.builder("haap.gateway.establish.setup")
+                    .description("Time to establish the MPTCP connection to the aggregation point (all attempts)")
+                    .tag("mode", mode)
+                    .publishPercentileHistogram()
+                    .register(registry);
         }
-        setup.record(setupTime);
+
+        void attempts(List<Attempt> list) {
+            for (Attempt a : list) {
+                Map<Outcome, Counter> byOutcome = attempts.get(a.path().name());
+                if (byOutcome != null) {
+                    byOutcome.get(a.outcome()).increment();
+                }
+            }
+        }
+
+        void established(WanPath winner, Duration setupTime) {
+            Counter c = winners.get(winner.name());
+            if (c != null) {
+                c.increment();
+            }
+            setup.record(setupTime);
+        }
     }
 
     /** Bytes written before the relay took over (the AP's first bytes after its reply). */

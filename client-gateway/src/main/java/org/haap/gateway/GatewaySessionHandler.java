@@ -18,6 +18,7 @@ import java.lang.System.Logger.Level;
 import java.lang.System.Logger;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.haap.config.ApUnreachable;
@@ -76,6 +77,8 @@ final class GatewaySessionHandler extends ChannelInboundHandlerAdapter {
     static final long CONNECT_HOLD_MILLIS = 10;
 
     private final GatewayContext gw;
+    /** The configuration this session was accepted under; a reload meanwhile does not change it. */
+    private GatewayContext.Settings settings;
     private Channel lan;
     private Channel upstream;
     private InetSocketAddress destination;
@@ -103,6 +106,7 @@ final class GatewaySessionHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelActive(ChannelHandlerContext ctx) {
+        settings = gw.settings();
         lan = ctx.channel();
         destination = (InetSocketAddress) lan.localAddress();
         record = new SessionRecord(gw.nextId(), (InetSocketAddress) lan.remoteAddress(), destination);
@@ -120,14 +124,14 @@ final class GatewaySessionHandler extends ChannelInboundHandlerAdapter {
             finish(Result.LOOP, new Termination(Side.PROXY, Reason.DENIED, Phase.CONNECT), false);
             return;
         }
-        if (gw.config().bypassDestinations().contains(destination.getAddress())) {
+        if (settings.config().bypassDestinations().contains(destination.getAddress())) {
             record.note("bypass destination");
             connectDirect();
         } else if (takeFromPool()) {
             // a warm-pool connection: the Convert message is already on its way
         } else {
             state = State.ESTABLISHING;
-            establishing = gw.establisher().establish(lan.eventLoop(), gw.config().aggregationPoint(),
+            establishing = settings.establisher().establish(lan.eventLoop(), settings.config().aggregationPoint(),
                     gw.wanState().candidates());
             establishing.addListener(f -> onEstablished(establishing));
         }
@@ -215,12 +219,12 @@ final class GatewaySessionHandler extends ChannelInboundHandlerAdapter {
         if (!f.isSuccess()) {
             record.note(f.cause().getMessage());
             if (f.cause() instanceof org.haap.robe.EstablishException ee) {
-                gw.metrics().attempts(ee.attempts());
+                settings.meters().attempts(ee.attempts());
             }
             if (state != State.ESTABLISHING) {
                 return;
             }
-            if (gw.config().onApUnreachable() == ApUnreachable.BYPASS) {
+            if (settings.config().onApUnreachable() == ApUnreachable.BYPASS) {
                 connectDirect();
             } else {
                 finish(Result.AP_UNREACHABLE, new Termination(Side.PROXY, Reason.CONNECT_FAILED, Phase.CONNECT), true);
@@ -228,8 +232,8 @@ final class GatewaySessionHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         Established e = f.getNow();
-        gw.metrics().attempts(e.attempts());
-        gw.metrics().established(e.path(), e.setupTime());
+        settings.meters().attempts(e.attempts());
+        settings.meters().established(e.path(), e.setupTime());
         if (state != State.ESTABLISHING) {
             e.channel().close();
             return;
@@ -297,7 +301,7 @@ final class GatewaySessionHandler extends ChannelInboundHandlerAdapter {
         upstreamInputShut = false;
         dead.close();
         state = State.ESTABLISHING;
-        establishing = gw.establisher().establish(lan.eventLoop(), gw.config().aggregationPoint(),
+        establishing = settings.establisher().establish(lan.eventLoop(), settings.config().aggregationPoint(),
                 gw.wanState().candidates());
         establishing.addListener(f -> onEstablished(establishing));
         if (!lanInputShut) {
@@ -338,12 +342,13 @@ final class GatewaySessionHandler extends ChannelInboundHandlerAdapter {
             retryAfterDeadPooled(channel, "closed");
             return;
         }
+        Duration replyTimeout = settings.config().timeouts().convertReply();
         replyTimer = lan.eventLoop().schedule(() -> {
             if (state == State.AWAIT_REPLY) {
-                record.note("no Convert reply within " + gw.config().timeouts().convertReply().toMillis() + " ms");
+                record.note("no Convert reply within " + replyTimeout.toMillis() + " ms");
                 finish(Result.AP_PROTOCOL_ERROR, new Termination(Side.SERVER, Reason.TIMEOUT, Phase.CONNECT), true);
             }
-        }, gw.config().timeouts().convertReply().toNanos(), TimeUnit.NANOSECONDS);
+        }, replyTimeout.toNanos(), TimeUnit.NANOSECONDS);
     }
 
     /** Reads the AP's Convert reply and any bytes that came with it. */
@@ -458,7 +463,7 @@ final class GatewaySessionHandler extends ChannelInboundHandlerAdapter {
         Bootstrap b = new Bootstrap().group(lan.eventLoop())
                 .option(ChannelOption.AUTO_READ, false)
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS,
-                        (int) Math.min(Integer.MAX_VALUE, gw.config().timeouts().connect().toMillis()))
+                        (int) Math.min(Integer.MAX_VALUE, settings.config().timeouts().connect().toMillis()))
                 .handler(new ChannelInitializer<Channel>() {
                     @Override
                     protected void initChannel(Channel ch) {
@@ -500,7 +505,7 @@ final class GatewaySessionHandler extends ChannelInboundHandlerAdapter {
         state = State.RELAYING;
         gw.metrics().intercepted(result);
         lan.pipeline().remove(this);
-        RelaySession session = Relay.start(lan, upstream, gw.relayConfig(), gw.metrics());
+        RelaySession session = Relay.start(lan, upstream, settings.relay(), gw.metrics());
         relay = session;
         if (lanInputShut) {
             lan.pipeline().fireUserEventTriggered(ChannelInputShutdownEvent.INSTANCE);

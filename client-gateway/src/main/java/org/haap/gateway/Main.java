@@ -3,6 +3,7 @@ package org.haap.gateway;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.stream.Collectors;
 import org.haap.config.ConfigError;
@@ -18,7 +19,7 @@ import static org.haap.core.lifecycle.ServiceMain.hostPort;
 
 /**
  * {@code haap gateway --config FILE}: starts the client gateway, prints where it listens,
- * and drains and stops on SIGTERM/SIGINT.
+ * re-reads FILE on SIGHUP ({@link Gateway#reload()}), and drains and stops on SIGTERM/SIGINT.
  */
 public final class Main {
 
@@ -58,10 +59,11 @@ public final class Main {
             err.println("haap gateway: " + e.getMessage());
             return EXIT_UNAVAILABLE;
         }
-        return serve(config, sockets, out, err);
+        return serve(arguments.configFile(), config, sockets, out, err);
     }
 
-    private static int serve(GatewayConfig config, MptcpSockets sockets, PrintStream out, PrintStream err) {
+    private static int serve(Path configFile, GatewayConfig config, MptcpSockets sockets, PrintStream out,
+            PrintStream err) {
         PrometheusMeterRegistry registry = ServiceMain.newRegistry();
         List<WanPath> paths = Gateway.wanPaths(config.wans());
         GatewayMetrics metrics = new GatewayMetrics(registry, paths,
@@ -86,6 +88,7 @@ public final class Main {
             gateway.close();
             return EXIT_START_FAILED;
         }
+        gateway.reloadFrom(configFile);
         out.println("haap gateway: listening on "
                 + gateway.listenAddresses().stream().map(ServiceMain::hostPort).collect(Collectors.joining(", "))
                 + " (tproxy), aggregation point " + hostPort(config.aggregationPoint())
@@ -110,6 +113,11 @@ public final class Main {
 
                 Needs CAP_NET_ADMIN (TPROXY listeners, MPTCP endpoints, sysctls). Stops on
                 SIGTERM/SIGINT after draining open sessions (timeouts.drain).
+                Re-reads FILE on SIGHUP (kill -HUP PID): on-ap-unreachable, robe.mode,
+                robe.timer.syn-timeout, bypass.destinations and timeouts (but drain) apply to
+                new LAN connections; open sessions keep going unchanged. Other changed keys
+                are logged as needing a restart and keep their running values; an invalid
+                FILE is logged and the running configuration is kept.
                 Exit codes: 0 stopped, 64 usage, 69 no MPTCP in the kernel, 71 cannot start,
                 78 configuration error or kernel settings that differ from it.
                 """;

@@ -1,11 +1,11 @@
 package org.haap.ap.internal;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import org.haap.config.ApConfig;
 import org.haap.config.ApTimeouts;
 import org.haap.config.reload.ConfigReloader;
+import org.haap.config.reload.KeyChanges;
 
 /**
  * What a configuration re-read on SIGHUP changes in a running aggregation point. The
@@ -34,41 +34,34 @@ public record ReloadPlan(ApConfig applied, List<String> changed, List<String> ne
 
     /** The plan that turns {@code running} into as much of {@code loaded} as can change while running. */
     public static ReloadPlan between(ApConfig running, ApConfig loaded) {
-        List<String> changed = new ArrayList<>();
-        List<String> restart = new ArrayList<>();
-        compare("listen", running.listen(), loaded.listen(), restart);
-        compare("protocol", running.protocol(), loaded.protocol(), restart);
-        compare("event-loops", running.eventLoops(), loaded.eventLoops(), restart);
-        compare("backlog", running.backlog(), loaded.backlog(), restart);
-        compare("tcp-fast-open-queue", running.tcpFastOpenQueue(), loaded.tcpFastOpenQueue(), restart);
         ApTimeouts was = running.timeouts();
         ApTimeouts now = loaded.timeouts();
-        compare("timeouts.header", was.header(), now.header(), changed);
-        compare("timeouts.connect", was.connect(), now.connect(), changed);
-        compare("timeouts.idle", was.idle(), now.idle(), changed);
-        compare("timeouts.half-close", was.halfClose(), now.halfClose(), changed);
-        compare("timeouts.drain", was.drain(), now.drain(), restart);
-        compare("timeouts.pool-idle", was.poolIdle(), now.poolIdle(), changed);
-        compare("clients.allow", running.clientsAllow(), loaded.clientsAllow(), changed);
-        compare("destinations", running.destinations(), loaded.destinations(), changed);
-        compare("limits", running.limits(), loaded.limits(), changed);
-        compare("relay", running.relay(), loaded.relay(), restart);
-        compare("metrics", running.metrics(), loaded.metrics(), restart);
-        compare("cookies", running.cookies().accepted(), loaded.cookies().accepted(), changed);
-        compare("require-cookie", running.cookies().required(), loaded.cookies().required(), changed);
-        compare("probe", running.probe(), loaded.probe(), restart);
+        KeyChanges keys = new KeyChanges()
+                .startOnly("listen", running.listen(), loaded.listen())
+                .startOnly("protocol", running.protocol(), loaded.protocol())
+                .startOnly("event-loops", running.eventLoops(), loaded.eventLoops())
+                .startOnly("backlog", running.backlog(), loaded.backlog())
+                .startOnly("tcp-fast-open-queue", running.tcpFastOpenQueue(), loaded.tcpFastOpenQueue())
+                .reloadable("timeouts.header", was.header(), now.header())
+                .reloadable("timeouts.connect", was.connect(), now.connect())
+                .reloadable("timeouts.idle", was.idle(), now.idle())
+                .reloadable("timeouts.half-close", was.halfClose(), now.halfClose())
+                .startOnly("timeouts.drain", was.drain(), now.drain())
+                .reloadable("timeouts.pool-idle", was.poolIdle(), now.poolIdle())
+                .reloadable("clients.allow", running.clientsAllow(), loaded.clientsAllow())
+                .reloadable("destinations", running.destinations(), loaded.destinations())
+                .reloadable("limits", running.limits(), loaded.limits())
+                .startOnly("relay", running.relay(), loaded.relay())
+                .startOnly("metrics", running.metrics(), loaded.metrics())
+                .reloadable("cookies", running.cookies().accepted(), loaded.cookies().accepted())
+                .reloadable("require-cookie", running.cookies().required(), loaded.cookies().required())
+                .startOnly("probe", running.probe(), loaded.probe());
         ApTimeouts timeouts = new ApTimeouts(now.header(), now.connect(), now.idle(), now.halfClose(), was.drain(),
                 now.poolIdle());
         ApConfig applied = new ApConfig(running.listen(), running.protocol(), running.eventLoops(),
                 running.backlog(), running.tcpFastOpenQueue(), timeouts, loaded.clientsAllow(),
                 loaded.destinations(), loaded.limits(), running.relay(), running.metrics(), loaded.cookies(),
                 running.probe());
-        return new ReloadPlan(applied, changed, restart);
-    }
-
-    private static void compare(String key, Object running, Object loaded, List<String> into) {
-        if (!running.equals(loaded)) {
-            into.add(key);
-        }
+        return new ReloadPlan(applied, keys.changed(), keys.needRestart());
     }
 }

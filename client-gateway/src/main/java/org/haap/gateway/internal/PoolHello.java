@@ -10,6 +10,7 @@ import io.netty.util.concurrent.ScheduledFuture;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import org.haap.core.convert.ConvertCodec;
 import org.haap.core.convert.ConvertMessage;
 import org.haap.core.convert.ConvertMessageDecoder;
@@ -24,10 +25,14 @@ import org.haap.robe.pool.PoolHandshake;
 public final class PoolHello implements PoolHandshake {
 
     private final byte[] cookie;
-    private final Duration timeout;
+    private final Supplier<Duration> timeout;
     private final SecureRandom random = new SecureRandom();
 
-    public PoolHello(byte[] cookie, Duration timeout) {
+    /**
+     * @param cookie  the gateway's cookie, which signs each hello
+     * @param timeout how long each hello waits for the ack, read for every hello
+     */
+    public PoolHello(byte[] cookie, Supplier<Duration> timeout) {
         this.cookie = cookie.clone();
         this.timeout = timeout;
     }
@@ -66,6 +71,7 @@ public final class PoolHello implements PoolHandshake {
             }
         };
         ch.pipeline().addLast(decoder, reader);
+        Duration timeout = this.timeout.get();
         ScheduledFuture<?> timer = ch.eventLoop().schedule(
                 () -> promise.tryFailure(new IllegalStateException("no pool ack within " + timeout.toMillis() + " ms")),
                 timeout.toNanos(), TimeUnit.NANOSECONDS);

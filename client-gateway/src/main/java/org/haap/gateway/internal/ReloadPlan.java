@@ -1,0 +1,75 @@
+package org.haap.gateway.internal;
+
+import java.util.List;
+import java.util.Objects;
+import org.haap.config.GatewayConfig;
+import org.haap.config.GatewayTimeouts;
+import org.haap.config.RobeSettings;
+import org.haap.config.reload.ConfigReloader;
+import org.haap.config.reload.KeyChanges;
+
+/**
+ * What a configuration re-read on SIGHUP changes in a running client gateway. The reloadable
+ * keys, applied to new LAN connections (the warm pools' connect attempts and hellos follow
+ * {@code timeouts.connect} and {@code timeouts.convert-reply} too), are
+ * {@code on-ap-unreachable}, {@code robe.mode}, {@code robe.timer.syn-timeout},
+ * {@code bypass.destinations} and every {@code timeouts} key but {@code drain}. Every other
+ * key is only read at start: {@code listen}, {@code aggregation-point}, {@code wan} (listeners,
+ * endpoints, WAN state and meters are built from them), {@code cookie} (the pooled connections
+ * and the link monitor's probe key were made with it), {@code robe.pool} (the pools are sized
+ * at start), {@code path-manager}, {@code timeouts.drain}, {@code relay}, {@code metrics},
+ * {@code sysctl}, {@code event-loops} and {@code link-monitor}. A change to one of those is
+ * listed in {@link #needRestart()} and not applied, so {@link #applied()} keeps the running value.
+ *
+ * @param applied     the configuration to run with from now on: the loaded reloadable keys,
+ *                    the running values of the others
+ * @param changed     the reloadable keys whose value changed (relative to {@code haap.gateway}),
+ *                    in file order
+ * @param needRestart the keys that changed but only take effect after a restart
+ */
+public record ReloadPlan(GatewayConfig applied, List<String> changed, List<String> needRestart)
+        implements ConfigReloader.Plan<GatewayConfig> {
+
+    public ReloadPlan {
+        Objects.requireNonNull(applied, "applied");
+        changed = List.copyOf(changed);
+        needRestart = List.copyOf(needRestart);
+    }
+
+    /** The plan that turns {@code running} into as much of {@code loaded} as can change while running. */
+    public static ReloadPlan between(GatewayConfig running, GatewayConfig loaded) {
+        RobeSettings robeWas = running.robe();
+        RobeSettings robeNow = loaded.robe();
+        GatewayTimeouts was = running.timeouts();
+        GatewayTimeouts now = loaded.timeouts();
+        KeyChanges keys = new KeyChanges()
+                .startOnly("listen", running.listen(), loaded.listen())
+                .startOnly("aggregation-point", running.aggregationPoint(), loaded.aggregationPoint())
+                .startOnly("wan", running.wans(), loaded.wans())
+                .startOnly("cookie", running.cookie(), loaded.cookie())
+                .reloadable("on-ap-unreachable", running.onApUnreachable(), loaded.onApUnreachable())
+                .reloadable("robe.mode", robeWas.mode(), robeNow.mode())
+                .reloadable("robe.timer.syn-timeout", robeWas.timerSynTimeout(), robeNow.timerSynTimeout())
+                .startOnly("robe.pool", robeWas.pool(), robeNow.pool())
+                .startOnly("path-manager", running.pathManager(), loaded.pathManager())
+                .reloadable("timeouts.connect", was.connect(), now.connect())
+                .reloadable("timeouts.convert-reply", was.convertReply(), now.convertReply())
+                .reloadable("timeouts.idle", was.idle(), now.idle())
+                .reloadable("timeouts.half-close", was.halfClose(), now.halfClose())
+                .startOnly("timeouts.drain", was.drain(), now.drain())
+                .startOnly("relay", running.relay(), loaded.relay())
+                .startOnly("metrics", running.metrics(), loaded.metrics())
+                .startOnly("sysctl", running.sysctl(), loaded.sysctl())
+                .startOnly("event-loops", running.eventLoops(), loaded.eventLoops())
+                .reloadable("bypass.destinations", running.bypassDestinations(), loaded.bypassDestinations())
+                .startOnly("link-monitor", running.linkMonitor(), loaded.linkMonitor());
+        RobeSettings robe = new RobeSettings(robeNow.mode(), robeNow.timerSynTimeout(), robeWas.pool());
+        GatewayTimeouts timeouts = new GatewayTimeouts(now.connect(), now.convertReply(), now.idle(),
+                now.halfClose(), was.drain());
+        GatewayConfig applied = new GatewayConfig(running.listen(), running.aggregationPoint(), running.wans(),
+                running.cookie(), loaded.onApUnreachable(), robe, running.pathManager(), timeouts, running.relay(),
+                running.metrics(), running.sysctl(), running.eventLoops(), loaded.bypassDestinations(),
+                running.linkMonitor());
+        return new ReloadPlan(applied, keys.changed(), keys.needRestart());
+    }
+}

@@ -3,9 +3,11 @@ package org.haap.gateway;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
@@ -17,6 +19,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.haap.core.testing.Netns;
@@ -181,6 +184,22 @@ final class GatewayItFixture implements AutoCloseable {
     /** The gateway process started by {@link #startGateway}. */
     Process gateway() {
         return gateway;
+    }
+
+    /** Sends SIGHUP to the gateway process, which re-reads its configuration file. */
+    void hangUpGateway() throws IOException, InterruptedException {
+        Process kill = new ProcessBuilder("kill", "-HUP", String.valueOf(gateway.pid())).inheritIO().start();
+        assertTrue(kill.waitFor(10, TimeUnit.SECONDS), "kill -HUP still running");
+        assertEquals(0, kill.exitValue(), "kill -HUP " + gateway.pid());
+    }
+
+    /** The gateway's output so far (log lines included). */
+    String gatewayLog() {
+        try {
+            return Files.readString(gatewayLog);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     /** The gateway's Prometheus exposition. */

@@ -83,10 +83,10 @@ class SystemdUnitsTest {
             assertTrue(unit.get("ExecStart").get(0).startsWith(INSTALL_DIR + "bin/"), "runs the package's launcher");
             assertTrue(unit.get("ExecStart").get(0).contains("--config %d/haap.conf"), "config from the credential");
         }
-        // the AP re-reads its --config on SIGHUP, but under these units that is the credential
+        // both re-read their --config on SIGHUP, but under these units that is the credential
         // copy, which systemd does not refresh while the service runs: no reload action
         assertFalse(ap.containsKey("ExecReload"), "a reload would re-read the unchanged credential copy");
-        assertFalse(gw.containsKey("ExecReload"), "the gateway does not reload on SIGHUP");
+        assertFalse(gw.containsKey("ExecReload"), "a reload would re-read the unchanged credential copy");
         // the only writable sysctls are the MPTCP ones the gateway manages
         assertEquals(List.of("/proc/sys/net/mptcp"), gw.get("ReadWritePaths"));
         assertFalse(ap.containsKey("ReadWritePaths"));

@@ -161,7 +161,7 @@ public final class AggregationPoint implements ServiceMain.Service, ServiceMain.
     static ConfigReloader<ApConfig> reloader(Path file, Supplier<ApConfig> running, Consumer<ApConfig> apply,
             ApMetrics metrics) {
         return new ConfigReloader<>(file, f -> HaapConfigLoader.aggregationPoint(HaapConfigLoader.load(f)),
-                running, ReloadPlan::between, apply, metrics::configReloaded);
+                running, ReloadPlan::between, apply, metrics.configReloads()::reloaded);
     }
 
     /**

@@ -7,6 +7,7 @@ import io.micrometer.core.instrument.Timer;
 import org.haap.ap.internal.PoolAdmission;
 import org.haap.ap.internal.UpstreamFailures;
 import org.haap.core.convert.ConvertErrorCode;
+import org.haap.core.metrics.ConfigReloads;
 import org.haap.core.relay.Direction;
 import org.haap.core.relay.RelayListener;
 import org.haap.core.session.Termination;
@@ -45,8 +46,7 @@ public final class ApMetrics implements RelayListener {
     private final Map<UpstreamFailures, Counter> upstreamFailures = new EnumMap<>(UpstreamFailures.class);
     private final Timer upstreamConnect;
     private final Counter abandoned;
-    private final Counter reloadsOk;
-    private final Counter reloadsInvalid;
+    private final ConfigReloads reloads;
     private final Map<Direction, Counter> bytes = new EnumMap<>(Direction.class);
     private final Map<Direction, Counter> paused = new EnumMap<>(Direction.class);
     private final Map<Termination.Reason, Map<Termination.Phase, Counter>> ended =
@@ -102,8 +102,7 @@ public final class ApMetrics implements RelayListener {
                 .description("Connections closed or reset by the client before sending any byte "
                         + "(e.g. a gateway's losing RobE attempt); not errors, not in sessions_ended")
                 .register(registry);
-        reloadsOk = reloads(registry, "ok");
-        reloadsInvalid = reloads(registry, "invalid");
+        reloads = new ConfigReloads(registry, "haap.ap.config.reloads");
         upstreamConnect = Timer.builder("haap.ap.upstream.connect")
                 .description("Time to establish the upstream TCP connection")
                 .publishPercentileHistogram()
@@ -135,20 +134,9 @@ public final class ApMetrics implements RelayListener {
                 .tag("protocol", protocol).register(registry);
     }
 
-    private static Counter reloads(MeterRegistry registry, String result) {
-        return Counter.builder("haap.ap.config.reloads")
-                .description("Configuration re-reads on SIGHUP: ok (applied) or invalid (running configuration kept)")
-                .tag("result", result).register(registry);
-    }
-
-    /** A configuration re-read: {@code valid} when it loaded and was applied. */
-    void configReloaded(boolean valid) {
-        (valid ? reloadsOk : reloadsInvalid).increment();
-    }
-
-    /** Configuration re-reads so far that were applied ({@code true}) or rejected ({@code false}). */
-    double configReloads(boolean valid) {
-        return (valid ? reloadsOk : reloadsInvalid).count();
+    /** Configuration re-reads on SIGHUP ({@code haap_ap_config_reloads_total}). */
+    ConfigReloads configReloads() {
+        return reloads;
     }
 
     private static String lower(Enum<?> e) {

@@ -46,15 +46,15 @@ class AggregationPointReloadTest {
         assertFalse(running.get().cookies().accepts("cookie-a".getBytes(StandardCharsets.UTF_8)));
         assertEquals(5124, running.get().listen().get(0).getPort());
         assertTrue(running.get().relay().splice());
-        assertEquals(1.0, metrics.configReloads(true));
-        assertEquals(0.0, metrics.configReloads(false));
+        assertEquals(1.0, metrics.configReloads().count(true));
+        assertEquals(0.0, metrics.configReloads().count(false));
 
         ApConfig before = running.get();
         write(file, "cookies = [\"cookie-c\"], timeouts.header = -1s");
         assertTrue(reloader.reload().isEmpty());
         assertSame(before, running.get());
-        assertEquals(1.0, metrics.configReloads(false));
-        assertEquals(1.0, metrics.configReloads(true));
+        assertEquals(1.0, metrics.configReloads().count(false));
+        assertEquals(1.0, metrics.configReloads().count(true));
     }
 
     private static void write(Path file, String body) throws IOException {

@@ -266,7 +266,7 @@ public final class Gateway implements ServiceMain.Service, ServiceMain.Reloadabl
     static ConfigReloader<GatewayConfig> reloader(Path file, Supplier<GatewayConfig> running,
             Consumer<GatewayConfig> apply, GatewayMetrics metrics) {
         return new ConfigReloader<>(file, f -> HaapConfigLoader.gateway(HaapConfigLoader.load(f)), running,
-                ReloadPlan::between, apply, metrics::configReloaded);
+                ReloadPlan::between, apply, metrics.configReloads()::reloaded);
     }
 
     /**

@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.haap.core.convert.ConvertErrorCode;
+import org.haap.core.metrics.ConfigReloads;
 import org.haap.core.relay.Direction;
 import org.haap.core.relay.RelayListener;
 import org.haap.gateway.accounting.WanAccounting;
@@ -56,8 +57,7 @@ public final class GatewayMetrics implements RelayListener {
     private final Counter fallbacks;
     private final List<WanPath> paths;
     private final Map<String, Establishment> establishments = new ConcurrentHashMap<>();
-    private final Counter reloadsOk;
-    private final Counter reloadsInvalid;
+    private final ConfigReloads reloads;
     private final Map<Direction, Counter> bytes = new EnumMap<>(Direction.class);
     private final Map<Direction, Counter> paused = new EnumMap<>(Direction.class);
     private final WanAccounting wanAccounting;
@@ -104,8 +104,7 @@ public final class GatewayMetrics implements RelayListener {
                 .description("Connections to the aggregation point that fell back to plain TCP")
                 .register(registry);
         establishment(mode);
-        reloadsOk = reloads(registry, "ok");
-        reloadsInvalid = reloads(registry, "invalid");
+        reloads = new ConfigReloads(registry, "haap.gateway.config.reloads");
         for (Direction d : Direction.values()) {
             bytes.put(d, Counter.builder("haap.gateway.relay.bytes")
                     .description("Bytes relayed, by direction (upstream = LAN client to server)")
@@ -193,20 +192,9 @@ public final class GatewayMetrics implements RelayListener {
         return establishments.computeIfAbsent(mode, m -> new Establishment(registry, paths, m));
     }
 
-    private static Counter reloads(MeterRegistry registry, String result) {
-        return Counter.builder("haap.gateway.config.reloads")
-                .description("Configuration re-reads on SIGHUP: ok (applied) or invalid (running configuration kept)")
-                .tag("result", result).register(registry);
-    }
-
-    /** A configuration re-read: {@code valid} when it loaded and was applied. */
-    void configReloaded(boolean valid) {
-        (valid ? reloadsOk : reloadsInvalid).increment();
-    }
-
-    /** Configuration re-reads so far that were applied ({@code true}) or rejected ({@code false}). */
-    double configReloads(boolean valid) {
-        return (valid ? reloadsOk : reloadsInvalid).count();
+    /** Configuration re-reads on SIGHUP ({@code haap_gateway_config_reloads_total}). */
+    ConfigReloads configReloads() {
+        return reloads;
     }
 
     /**

@@ -1,7 +1,5 @@
 package org.haap.ap.internal;
 
-import java.util.List;
-import java.util.Objects;
 import org.haap.config.ApConfig;
 import org.haap.config.ApTimeouts;
 import org.haap.config.reload.ConfigReloader;
@@ -14,26 +12,19 @@ import org.haap.config.reload.KeyChanges;
  * {@code limits} and every {@code timeouts} key but {@code drain}. Every other key
  * ({@code listen}, {@code protocol}, {@code event-loops}, {@code backlog},
  * {@code tcp-fast-open-queue}, {@code timeouts.drain}, {@code relay}, {@code metrics},
- * {@code probe}) is only read at start: a change to it is listed in {@link #needRestart()}
- * and not applied, so {@link #applied()} keeps the running value.
+ * {@code probe}) is only read at start: a change to it is listed among the keys that need a
+ * restart and not applied: the plan keeps the running value.
  *
- * @param applied     the configuration to run with from now on: the loaded reloadable keys,
- *                    the running values of the others
- * @param changed     the reloadable keys whose value changed (relative to
- *                    {@code haap.aggregation-point}), in file order
- * @param needRestart the keys that changed but only take effect after a restart
+ * <p>{@link #between} returns the {@link ConfigReloader.Plan}: {@code applied} holds the loaded
+ * reloadable keys and the running values of the others.
  */
-public record ReloadPlan(ApConfig applied, List<String> changed, List<String> needRestart)
-        implements ConfigReloader.Plan<ApConfig> {
+public final class ReloadPlan {
 
-    public ReloadPlan {
-        Objects.requireNonNull(applied, "applied");
-        changed = List.copyOf(changed);
-        needRestart = List.copyOf(needRestart);
+    private ReloadPlan() {
     }
 
     /** The plan that turns {@code running} into as much of {@code loaded} as can change while running. */
-    public static ReloadPlan between(ApConfig running, ApConfig loaded) {
+    public static ConfigReloader.Plan<ApConfig> between(ApConfig running, ApConfig loaded) {
         ApTimeouts was = running.timeouts();
         ApTimeouts now = loaded.timeouts();
         KeyChanges keys = new KeyChanges()
@@ -62,6 +53,6 @@ public record ReloadPlan(ApConfig applied, List<String> changed, List<String> ne
                 running.backlog(), running.tcpFastOpenQueue(), timeouts, loaded.clientsAllow(),
                 loaded.destinations(), loaded.limits(), running.relay(), running.metrics(), loaded.cookies(),
                 running.probe());
-        return new ReloadPlan(applied, keys.changed(), keys.needRestart());
+        return keys.plan(applied);
     }
 }

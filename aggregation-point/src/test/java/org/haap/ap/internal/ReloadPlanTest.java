@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.util.List;
 import org.haap.config.ApConfig;
 import org.haap.config.HaapConfigLoader;
+import org.haap.config.reload.ConfigReloader;
 import org.junit.jupiter.api.Test;
 
 class ReloadPlanTest {
@@ -28,7 +29,7 @@ class ReloadPlanTest {
                 cookies = ["a"]
                 clients.allow = ["198.18.1.0/24"]
                 """);
-        assertEquals(new ReloadPlan(RUNNING, List.of(), List.of()), ReloadPlan.between(RUNNING, same));
+        assertEquals(new ConfigReloader.Plan<>(RUNNING, List.of(), List.of()), ReloadPlan.between(RUNNING, same));
     }
 
     @Test
@@ -45,7 +46,7 @@ class ReloadPlanTest {
         List<String> reloadable = List.of("timeouts.header", "timeouts.connect", "timeouts.idle",
                 "timeouts.half-close", "timeouts.pool-idle", "clients.allow", "destinations", "limits", "cookies",
                 "require-cookie");
-        assertEquals(new ReloadPlan(loaded, reloadable, List.of()), ReloadPlan.between(RUNNING, loaded));
+        assertEquals(new ConfigReloader.Plan<>(loaded, reloadable, List.of()), ReloadPlan.between(RUNNING, loaded));
     }
 
     @Test
@@ -63,7 +64,7 @@ class ReloadPlanTest {
                 cookies = ["a"]
                 clients.allow = ["198.18.1.0/24"]
                 """);
-        ReloadPlan plan = ReloadPlan.between(RUNNING, loaded);
+        ConfigReloader.Plan<ApConfig> plan = ReloadPlan.between(RUNNING, loaded);
         assertEquals(List.of("listen", "protocol", "event-loops", "backlog", "tcp-fast-open-queue", "timeouts.drain",
                 "relay", "metrics", "probe"), plan.needRestart());
         assertEquals(List.of("timeouts.header"), plan.changed());

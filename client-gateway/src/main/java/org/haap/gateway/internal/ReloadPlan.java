@@ -1,7 +1,5 @@
 package org.haap.gateway.internal;
 
-import java.util.List;
-import java.util.Objects;
 import org.haap.config.GatewayConfig;
 import org.haap.config.GatewayTimeouts;
 import org.haap.config.RobeSettings;
@@ -19,25 +17,18 @@ import org.haap.config.reload.KeyChanges;
  * and the link monitor's probe key were made with it), {@code robe.pool} (the pools are sized
  * at start), {@code path-manager}, {@code timeouts.drain}, {@code relay}, {@code metrics},
  * {@code sysctl}, {@code event-loops} and {@code link-monitor}. A change to one of those is
- * listed in {@link #needRestart()} and not applied, so {@link #applied()} keeps the running value.
+ * listed as needing a restart and not applied: the plan keeps the running value.
  *
- * @param applied     the configuration to run with from now on: the loaded reloadable keys,
- *                    the running values of the others
- * @param changed     the reloadable keys whose value changed (relative to {@code haap.gateway}),
- *                    in file order
- * @param needRestart the keys that changed but only take effect after a restart
+ * <p>{@link #between} returns the {@link ConfigReloader.Plan}: {@code applied} holds the loaded
+ * reloadable keys and the running values of the others.
  */
-public record ReloadPlan(GatewayConfig applied, List<String> changed, List<String> needRestart)
-        implements ConfigReloader.Plan<GatewayConfig> {
+public final class ReloadPlan {
 
-    public ReloadPlan {
-        Objects.requireNonNull(applied, "applied");
-        changed = List.copyOf(changed);
-        needRestart = List.copyOf(needRestart);
+    private ReloadPlan() {
     }
 
     /** The plan that turns {@code running} into as much of {@code loaded} as can change while running. */
-    public static ReloadPlan between(GatewayConfig running, GatewayConfig loaded) {
+    public static ConfigReloader.Plan<GatewayConfig> between(GatewayConfig running, GatewayConfig loaded) {
         RobeSettings robeWas = running.robe();
         RobeSettings robeNow = loaded.robe();
         GatewayTimeouts was = running.timeouts();
@@ -70,6 +61,6 @@ public record ReloadPlan(GatewayConfig applied, List<String> changed, List<Strin
                 running.cookie(), loaded.onApUnreachable(), robe, running.pathManager(), timeouts, running.relay(),
                 running.metrics(), running.sysctl(), running.eventLoops(), loaded.bypassDestinations(),
                 running.linkMonitor());
-        return new ReloadPlan(applied, keys.changed(), keys.needRestart());
+        return keys.plan(applied);
     }
 }

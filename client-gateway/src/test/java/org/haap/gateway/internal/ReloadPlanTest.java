@@ -12,6 +12,7 @@ import org.haap.config.GatewayTimeouts;
 import org.haap.config.HaapConfigLoader;
 import org.haap.config.RobeMode;
 import org.haap.config.RobeSettings;
+import org.haap.config.reload.ConfigReloader;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -33,7 +34,7 @@ class ReloadPlanTest {
 
     @Test
     void theSameFileChangesNothing() {
-        ReloadPlan plan = ReloadPlan.between(RUNNING, load(""));
+        ConfigReloader.Plan<GatewayConfig> plan = ReloadPlan.between(RUNNING, load(""));
         assertEquals(List.of(), plan.changed());
         assertEquals(List.of(), plan.needRestart());
         assertEquals(RUNNING, plan.applied());
@@ -52,7 +53,7 @@ class ReloadPlanTest {
             """)
     void aReloadableKeyIsAppliedAndNamed(String key, String change) {
         GatewayConfig loaded = load(change);
-        ReloadPlan plan = ReloadPlan.between(RUNNING, loaded);
+        ConfigReloader.Plan<GatewayConfig> plan = ReloadPlan.between(RUNNING, loaded);
         assertEquals(List.of(key), plan.changed());
         assertEquals(List.of(), plan.needRestart());
         assertEquals(loaded, plan.applied(), "the loaded value is the one applied");
@@ -74,7 +75,7 @@ class ReloadPlanTest {
             link-monitor      | link-monitor.enabled = false
             """)
     void aStartOnlyKeyIsNamedAndKeepsItsRunningValue(String key, String change) {
-        ReloadPlan plan = ReloadPlan.between(RUNNING, load(change));
+        ConfigReloader.Plan<GatewayConfig> plan = ReloadPlan.between(RUNNING, load(change));
         assertEquals(List.of(key), plan.needRestart());
         assertEquals(List.of(), plan.changed());
         assertEquals(RUNNING, plan.applied(), "every running value kept");
@@ -82,7 +83,7 @@ class ReloadPlanTest {
 
     @Test
     void reloadableAndStartOnlyKeysOfOneSectionAreSeparated() {
-        ReloadPlan plan = ReloadPlan.between(RUNNING, load("""
+        ConfigReloader.Plan<GatewayConfig> plan = ReloadPlan.between(RUNNING, load("""
                 robe { mode = ips, timer.syn-timeout = 300ms, pool { enabled = true, min = 2 } }
                 timeouts { connect = 4s, drain = 1s }
                 listen = ["0.0.0.0:16000"]

@@ -29,19 +29,20 @@ public final class ConfigReloader<C> {
     private static final Logger LOG = System.getLogger(ConfigReloader.class.getName());
 
     /**
-     * What one re-read changes in a running service.
+     * What one re-read changes in a running service ({@link KeyChanges#plan} builds one).
      *
-     * @param <C> the service's configuration record
+     * @param applied     the configuration to run with from now on: the loaded reloadable keys,
+     *                    the running values of the others
+     * @param changed     the reloadable keys whose value changed, in file order
+     * @param needRestart the keys that changed but only take effect after a restart
+     * @param <C>         the service's configuration record
      */
-    public interface Plan<C> {
-        /** The configuration to run with from now on: the loaded reloadable keys, the running values of the others. */
-        C applied();
-
-        /** The reloadable keys whose value changed, in file order. */
-        List<String> changed();
-
-        /** The keys that changed but only take effect after a restart. */
-        List<String> needRestart();
+    public record Plan<C>(C applied, List<String> changed, List<String> needRestart) {
+        public Plan {
+            Objects.requireNonNull(applied, "applied");
+            changed = List.copyOf(changed);
+            needRestart = List.copyOf(needRestart);
+        }
     }
 
     /** Where the outcome of each re-read is counted (a service's {@code ..._config_reloads_total}). */
@@ -54,7 +55,7 @@ public final class ConfigReloader<C> {
     private final Path file;
     private final Function<Path, C> loader;
     private final Supplier<C> running;
-    private final BiFunction<C, C, ? extends Plan<C>> planner;
+    private final BiFunction<C, C, Plan<C>> planner;
     private final Consumer<C> apply;
     private final Counter counter;
 
@@ -67,7 +68,7 @@ public final class ConfigReloader<C> {
      * @param counter where re-reads are counted
      */
     public ConfigReloader(Path file, Function<Path, C> loader, Supplier<C> running,
-            BiFunction<C, C, ? extends Plan<C>> planner, Consumer<C> apply, Counter counter) {
+            BiFunction<C, C, Plan<C>> planner, Consumer<C> apply, Counter counter) {
         this.file = Objects.requireNonNull(file, "file");
         this.loader = Objects.requireNonNull(loader, "loader");
         this.running = Objects.requireNonNull(running, "running");

@@ -8,7 +8,7 @@ import java.util.Objects;
  * The keys a re-read configuration changes, sorted into those a service applies while running
  * ({@link #reloadable}) and those it reads at start only ({@link #startOnly}), in the order
  * they are compared. A plan function compares every key once, then builds its
- * {@link ConfigReloader.Plan} from {@link #changed()} and {@link #needRestart()}.
+ * {@link ConfigReloader.Plan} with {@link #plan}.
  */
 public final class KeyChanges {
 
@@ -29,6 +29,11 @@ public final class KeyChanges {
             needRestart.add(key);
         }
         return this;
+    }
+
+    /** The plan that applies {@code applied}, naming the keys noted so far. */
+    public <C> ConfigReloader.Plan<C> plan(C applied) {
+        return new ConfigReloader.Plan<>(applied, changed, needRestart);
     }
 
     /** The reloadable keys that changed. */

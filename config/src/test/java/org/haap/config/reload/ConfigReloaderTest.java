@@ -9,7 +9,6 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicReference;
@@ -54,19 +53,11 @@ class ConfigReloaderTest {
     private ConfigReloader<ApConfig> reloader;
 
     /** Cookies apply; a changed listen needs a restart, so the running configuration is kept whole. */
-    private record TestPlan(ApConfig applied, List<String> changed, List<String> needRestart)
-            implements ConfigReloader.Plan<ApConfig> {
-        static TestPlan between(ApConfig was, ApConfig now) {
-            List<String> changed = new ArrayList<>();
-            List<String> restart = new ArrayList<>();
-            if (!was.cookies().equals(now.cookies())) {
-                changed.add("cookies");
-            }
-            if (!was.listen().equals(now.listen())) {
-                restart.add("listen");
-            }
-            return new TestPlan(restart.isEmpty() ? now : was, changed, restart);
-        }
+    private static ConfigReloader.Plan<ApConfig> plan(ApConfig was, ApConfig now) {
+        KeyChanges keys = new KeyChanges()
+                .reloadable("cookies", was.cookies(), now.cookies())
+                .startOnly("listen", was.listen(), now.listen());
+        return keys.plan(keys.needRestart().isEmpty() ? now : was);
     }
 
     @BeforeEach
@@ -75,7 +66,7 @@ class ConfigReloaderTest {
         file = dir.resolve("ap.conf");
         write("cookies = [\"cookie-a\"], listen = [\"0.0.0.0:5124\"]");
         running.set(load(file));
-        reloader = new ConfigReloader<>(file, ConfigReloaderTest::load, running::get, TestPlan::between,
+        reloader = new ConfigReloader<>(file, ConfigReloaderTest::load, running::get, ConfigReloaderTest::plan,
                 running::set, counted::add);
     }
 

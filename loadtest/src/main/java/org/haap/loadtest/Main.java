@@ -37,15 +37,16 @@ public final class Main {
     }
 
     public static void main(String[] args) {
-        System.exit(run(args, System.out, System.err, Scenarios::all, CpuSteal::sample));
+        System.exit(run(args, System.out, System.err, Scenarios::all, CpuSteal::sample, Main::hostCongestionControl));
     }
 
     /**
      * Runs the command line with the given streams and scenarios, sampling the CPU steal with
-     * {@code steal} before and after the scenario; returns the exit code.
+     * {@code steal} before and after the scenario and recording the TCP congestion control
+     * {@code congestion} names; returns the exit code.
      */
     static int run(String[] args, PrintStream out, PrintStream err, Supplier<List<Scenario>> scenarios,
-                   Supplier<CpuSteal.Sample> steal) {
+                   Supplier<CpuSteal.Sample> steal, Supplier<Optional<String>> congestion) {
         Arguments a;
         try {
             a = Arguments.parse(args);
@@ -64,11 +65,24 @@ public final class Main {
             err.print(usage(scenarios.get()));
             return EXIT_USAGE;
         }
-        return runScenario(found.get(), a, out, err, steal);
+        return runScenario(found.get(), a, out, err, steal, congestion.get());
+    }
+
+    /**
+     * The host's default TCP congestion control, which every network namespace created on it
+     * starts with (the testbed's too), or empty where it cannot be read.
+     */
+    static Optional<String> hostCongestionControl() {
+        try {
+            return Optional.of(Files.readString(Path.of("/proc/sys/net/ipv4/tcp_congestion_control")).strip())
+                    .filter(s -> !s.isEmpty());
+        } catch (IOException | RuntimeException e) {
+            return Optional.empty();
+        }
     }
 
     private static int runScenario(Scenario scenario, Arguments a, PrintStream out, PrintStream err,
-                                   Supplier<CpuSteal.Sample> stealSampler) {
+                                   Supplier<CpuSteal.Sample> stealSampler, Optional<String> congestion) {
         Teardown teardown = new Teardown();
         Thread hook = new Thread(() -> reportTeardown(teardown.runAll(), err), "loadtest-teardown");
         Runtime.getRuntime().addShutdownHook(hook);
@@ -99,11 +113,14 @@ public final class Main {
             }
         }
         OptionalDouble steal = CpuSteal.percent(stealBefore, stealSampler.get());
-        String table = result.table() + stealLine(steal);
+        String table = result.table() + stealLine(steal) + congestion.map(cc -> String.format(Locale.ROOT,
+                "tcp congestion control: %s (the host's default, which the testbed's namespaces inherit)%n", cc))
+                .orElse("");
         Map<String, Object> json = new LinkedHashMap<>(result.toJson());
         if (steal.isPresent()) {
             json.put("cpu_steal_pct", Math.round(steal.getAsDouble() * 10) / 10.0);
         }
+        congestion.ifPresent(cc -> json.put("tcp_congestion_control", cc));
         String jsonLine = Json.write(json);
         if (outDir != null) {
             try {

@@ -11,9 +11,11 @@ import java.nio.file.Path;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Optional;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -77,7 +79,7 @@ class MainTest {
                 .iterator();
         return Main.run(args, new PrintStream(out, true, StandardCharsets.UTF_8),
                 new PrintStream(err, true, StandardCharsets.UTF_8), () -> List.of(new Fake(false), new Fake(true)),
-                () -> steal.hasNext() ? steal.next() : null);
+                () -> steal.hasNext() ? steal.next() : null, () -> Optional.of("cubic"));
     }
 
     private String stdout() {
@@ -96,8 +98,10 @@ class MainTest {
         assertEquals(0, run("fake", "--json", "--seconds", "3"));
         String[] lines = stdout().split("\n");
         assertEquals("the table", lines[0]);
-        assertEquals("{\"scenario\":\"fake\",\"seconds\":3,\"connections\":50,\"cpu_steal_pct\":12.5}",
-                lines[lines.length - 1]);
+        assertEquals("{\"scenario\":\"fake\",\"seconds\":3,\"connections\":50,\"cpu_steal_pct\":12.5,"
+                + "\"tcp_congestion_control\":\"cubic\"}", lines[lines.length - 1]);
+        assertEquals("tcp congestion control: cubic (the host's default, which the testbed's namespaces inherit)",
+                lines[2]);
         assertEquals("cpu steal during the run: 12.5 % of the machine's CPU time"
                 + " (a busy host: latency figures are higher than on a quiet machine)", lines[1]);
         assertTrue(err.toString(StandardCharsets.UTF_8).contains("] working 3"));
@@ -125,7 +129,8 @@ class MainTest {
         try (var files = Files.list(dir)) {
             List<String> names = files.map(p -> p.getFileName().toString()).sorted().toList();
             assertEquals(List.of("fake.json", "fake.png", "fake.txt"), names);
-            assertEquals("{\"scenario\":\"fake\",\"seconds\":5,\"connections\":7,\"cpu_steal_pct\":12.5}\n",
+            assertEquals("{\"scenario\":\"fake\",\"seconds\":5,\"connections\":7,\"cpu_steal_pct\":12.5,"
+                    + "\"tcp_congestion_control\":\"cubic\"}\n",
                     Files.readString(dir.resolve("fake.json")));
             assertTrue(Files.readString(dir.resolve("fake.txt")).startsWith("the table\ncpu steal during the run: 12.5 %"));
             assertEquals(3, Files.size(dir.resolve("fake.png")));
@@ -138,5 +143,13 @@ class MainTest {
         assertTrue(Scenarios.byName("robe-loss").isPresent());
         assertTrue(Scenarios.byName("pageload").isPresent());
         assertEquals(Path.of("loadtest", "results"), Scenarios.byName("pageload").get().defaultOutDir());
+    }
+
+    @Test
+    void hostCongestionControlIsOneTheKernelHas() throws Exception {
+        Path available = Path.of("/proc/sys/net/ipv4/tcp_available_congestion_control");
+        Assumptions.assumeTrue(Files.isReadable(available) || "true".equals(System.getenv("CI")), "not Linux");
+        String cc = Main.hostCongestionControl().orElseThrow();
+        assertTrue(List.of(Files.readString(available).strip().split("\\s+")).contains(cc), cc);
     }
 }

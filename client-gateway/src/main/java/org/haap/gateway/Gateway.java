@@ -27,6 +27,7 @@ import org.haap.config.GatewayConfig;
 import org.haap.config.HaapConfigLoader;
 import org.haap.config.PathManagerMode;
 import org.haap.config.WanConfig;
+import org.haap.config.WarmPoolSettings;
 import org.haap.config.reload.ConfigReloader;
 import org.haap.core.lifecycle.ServiceMain;
 import org.haap.core.mptcp.MptcpSockets;
@@ -81,6 +82,8 @@ public final class Gateway implements ServiceMain.Service, ServiceMain.Reloadabl
     private UserspacePathManager userspace;
     private boolean closed;
     private volatile ConfigReloader<GatewayConfig> reloader;
+    /** Sizes the warm pools to a {@code robe.pool}; {@code null} when no pool runs. */
+    private Consumer<WarmPoolSettings> poolSizer;
 
     private Gateway(GatewayConfig config, GatewayContext context, EventLoopGroup group, List<Channel> listeners,
             MptcpPmClient pm, KernelEndpoints endpoints) {
@@ -160,8 +163,8 @@ public final class Gateway implements ServiceMain.Service, ServiceMain.Reloadabl
                     new DefaultThreadFactory("haap-gw"), EpollIoHandler.newFactory());
             // The pool is refilled with RobE_SIM whatever robe.mode says: off the critical path,
             // a SYN on every WAN at once costs nothing and always finds the fastest live WAN.
-            startPools(config, context, new RobeSim(context.currentConnector(), wanState, history), wanState, group,
-                    metrics);
+            Consumer<WarmPoolSettings> poolSizer = startPools(config, context,
+                    new RobeSim(context.currentConnector(), wanState, history), wanState, group, metrics);
             metrics.wanAccounting().start(group);
             for (InetSocketAddress address : config.listen()) {
                 EpollServerSocketChannel server = sockets.openServer(address, ServerSocketOptions.defaults()
@@ -185,6 +188,7 @@ public final class Gateway implements ServiceMain.Service, ServiceMain.Reloadabl
             gateway.rtnl = rtnl;
             gateway.bridge = bridge;
             gateway.userspace = userspace;
+            gateway.poolSizer = poolSizer;
             return gateway;
         } catch (IOException | RuntimeException e) {
             closeAll(rtnl, linkMonitor, userspace, bridge);
@@ -202,36 +206,42 @@ public final class Gateway implements ServiceMain.Service, ServiceMain.Reloadabl
     /**
      * One warm pool per event loop when {@code robe.pool.enabled} (needs {@code cookie}),
      * refilled with {@code establisher} (RobE_SIM); its hellos wait for the current
-     * {@code timeouts.convert-reply}.
+     * {@code timeouts.convert-reply}. Returns what sizes the pools to a configuration's
+     * {@code robe.pool} (used at start and by a reload), or {@code null} when no pool runs.
      */
-    private static void startPools(GatewayConfig config, GatewayContext context, Establisher establisher,
-            WanState wanState, EventLoopGroup group, GatewayMetrics metrics) {
-        var pool = config.robe().pool();
-        if (!pool.enabled()) {
-            return;
+    private static Consumer<WarmPoolSettings> startPools(GatewayConfig config, GatewayContext context,
+            Establisher establisher, WanState wanState, EventLoopGroup group, GatewayMetrics metrics) {
+        if (!config.robe().pool().enabled()) {
+            return null;
         }
         if (context.cookie() == null) {
             LOG.log(Level.WARNING, "robe.pool.enabled needs haap.gateway.cookie (the pool hello is signed with it);"
                     + " running without a pool");
-            return;
+            return null;
         }
-        var total = new PoolSettings(pool.min(), pool.max(), pool.maxIdle());
         List<EventLoop> loops = new ArrayList<>();
         group.forEach(e -> loops.add((EventLoop) e));
         var handshake = new PoolHello(context.cookie(), () -> context.config().timeouts().convertReply());
-        for (int i = 0; i < loops.size(); i++) {
-            var share = total.share(i, loops.size());
-            if (share.max() == 0) {
-                continue;
+        Consumer<WarmPoolSettings> sizer = pool -> {
+            var total = new PoolSettings(pool.min(), pool.max(), pool.maxIdle());
+            for (int i = 0; i < loops.size(); i++) {
+                var share = total.share(i, loops.size());
+                WarmPool running = context.pools().get(loops.get(i));
+                if (running != null) {
+                    running.resize(share);
+                } else if (share.max() > 0) {
+                    var wp = new WarmPool(loops.get(i), share, establisher, wanState,
+                            config.aggregationPoint(), handshake, metrics.poolListener(), System::nanoTime);
+                    context.pools().put(loops.get(i), wp);
+                    wp.start();
+                }
             }
-            var wp = new WarmPool(loops.get(i), share, establisher, wanState,
-                    config.aggregationPoint(), handshake, metrics.poolListener(), System::nanoTime);
-            context.pools().put(loops.get(i), wp);
-            wp.start();
-        }
+        };
+        sizer.accept(config.robe().pool());
         group.next().scheduleAtFixedRate(() -> metrics.poolIdle(
                 context.pools().values().stream().mapToInt(WarmPool::idle).sum()),
                 1, 1, TimeUnit.SECONDS);
+        return sizer;
     }
 
     /** The bound listener addresses. */
@@ -256,7 +266,21 @@ public final class Gateway implements ServiceMain.Service, ServiceMain.Reloadabl
 
     /** Lets {@link #reload()} re-read {@code configFile}, the file this gateway was started from. */
     public void reloadFrom(Path configFile) {
-        reloader = reloader(configFile, context::config, context::apply, context.metrics());
+        reloader = reloader(configFile, context::config, this::apply, context.metrics());
+    }
+
+    /**
+     * Makes {@code newConfig} (a reload plan's, whose start-only keys are the running ones) the
+     * configuration of new LAN connections and sizes the warm pools to its {@code robe.pool}.
+     */
+    private synchronized void apply(GatewayConfig newConfig) {
+        if (closed) {
+            return;
+        }
+        context.apply(newConfig);
+        if (poolSizer != null) {
+            poolSizer.accept(newConfig.robe().pool());
+        }
     }
 
     /**

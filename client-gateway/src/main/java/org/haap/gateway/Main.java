@@ -115,7 +115,8 @@ public final class Main {
                 SIGTERM/SIGINT after draining open sessions (timeouts.drain).
                 Re-reads FILE on SIGHUP (kill -HUP PID): on-ap-unreachable, robe.mode,
                 robe.timer.syn-timeout, bypass.destinations and timeouts (but drain) apply to
-                new LAN connections; open sessions keep going unchanged. Other changed keys
+                new LAN connections; open sessions keep going unchanged; a running warm pool
+                takes robe.pool.min, max and max-idle at once. Other changed keys
                 are logged as needing a restart and keep their running values; an invalid
                 FILE is logged and the running configuration is kept.
                 Exit codes: 0 stopped, 64 usage, 69 no MPTCP in the kernel, 71 cannot start,

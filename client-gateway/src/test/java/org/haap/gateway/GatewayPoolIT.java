@@ -24,7 +24,8 @@ import org.junit.jupiter.api.Timeout;
  * gateway process with {@code robe.pool} on, TPROXY, two WANs) → ap (the real aggregation point
  * with a cookie, metrics on) → srv (an echo server). While every SYN from the gateway to the
  * AP is dropped, LAN connections still complete: they ride pooled connections, so none costs
- * a WAN handshake, and the AP accepts no connection meanwhile.
+ * a WAN handshake, and the AP accepts no connection meanwhile. A SIGHUP with new pool sizes
+ * resizes the running pool on both sides.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 @Timeout(180)
@@ -124,6 +125,29 @@ class GatewayPoolIT {
 
     @Test
     @Order(3)
+    void aReloadResizesTheRunningPoolOnBothSides() throws Exception {
+        resizeTo(3);
+        assertTrue(bed.gatewayLog().contains("applied robe.pool.min, robe.pool.max"), bed::gatewayLog);
+        await().atMost(T).until(() -> apMetric("haap_ap_pool_connections") == 3);
+        resizeTo(POOL_MAX + 2);
+        await().atMost(T).until(() -> apMetric("haap_ap_pool_connections") == POOL_MAX + 2);
+        exchange(200); // still serving, from the resized pool
+    }
+
+    /** Rewrites the file with pool min = max = {@code size}, sends SIGHUP, waits for the pool. */
+    private static void resizeTo(int size) throws Exception {
+        double ok = gwMetric("haap_gateway_config_reloads_total{result=\"ok\"}");
+        bed.writeFile("gateway.conf", GatewayItFixture.gatewayConfig("""
+                  listen = ["0.0.0.0:15124"]
+                  robe { mode = sim, pool { enabled = true, min = %d, max = %d, max-idle = 60s } }
+                """.formatted(size, size)));
+        bed.hangUpGateway();
+        await().atMost(T).until(() -> gwMetric("haap_gateway_config_reloads_total{result=\"ok\"}") == ok + 1);
+        await().atMost(T).until(() -> gwMetric("haap_gateway_pool_connections") == size);
+    }
+
+    @Test
+    @Order(4)
     void stoppingTheGatewayLeavesNoPooledOrHalfOpenConnectionOnTheAp() throws Exception {
         gateway.destroy();
         assertTrue(gateway.waitFor(30, TimeUnit.SECONDS), "gateway did not stop on SIGTERM");

@@ -12,6 +12,7 @@ import org.haap.config.GatewayTimeouts;
 import org.haap.config.HaapConfigLoader;
 import org.haap.config.RobeMode;
 import org.haap.config.RobeSettings;
+import org.haap.config.WarmPoolSettings;
 import org.haap.config.reload.ConfigReloader;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -65,7 +66,7 @@ class ReloadPlanTest {
             aggregation-point | aggregation-point = "192.0.2.11:5124"
             wan               | wan = [{ name = dsl, interface = dsl1, source = "198.51.100.2" }]
             cookie            | cookie = "c2"
-            robe.pool         | robe.pool.max = 4
+            robe.pool.enabled | robe.pool.enabled = true
             path-manager      | path-manager.mode = userspace
             timeouts.drain    | timeouts.drain = 3s
             relay             | relay.splice = false
@@ -89,7 +90,7 @@ class ReloadPlanTest {
                 listen = ["0.0.0.0:16000"]
                 """));
         assertEquals(List.of("robe.mode", "robe.timer.syn-timeout", "timeouts.connect"), plan.changed());
-        assertEquals(List.of("listen", "robe.pool", "timeouts.drain"), plan.needRestart());
+        assertEquals(List.of("listen", "robe.pool.enabled", "robe.pool.min", "timeouts.drain"), plan.needRestart());
         GatewayConfig applied = plan.applied();
         assertEquals(new RobeSettings(RobeMode.IPS, Optional.of(Duration.ofMillis(300)),
                 RUNNING.robe().pool()), applied.robe());
@@ -98,6 +99,27 @@ class ReloadPlanTest {
                 was.drain()), applied.timeouts());
         assertEquals(RUNNING.listen(), applied.listen());
         assertEquals(ApUnreachable.RESET, applied.onApUnreachable());
+    }
+
+    @Test
+    void aRunningPoolsSizesAreAppliedAndAStoppedPoolsNeedARestart() {
+        GatewayConfig pooled = load("robe.pool { enabled = true, min = 2, max = 8 }");
+        ConfigReloader.Plan<GatewayConfig> plan = ReloadPlan.between(pooled,
+                load("robe.pool { enabled = true, min = 4, max = 32, max-idle = 20s }"));
+        assertEquals(List.of("robe.pool.min", "robe.pool.max", "robe.pool.max-idle"), plan.changed());
+        assertEquals(List.of(), plan.needRestart());
+        assertEquals(new WarmPoolSettings(true, 4, 32, Duration.ofSeconds(20)), plan.applied().robe().pool());
+
+        // switching the pool off needs a restart; its sizes in the same file are not applied
+        plan = ReloadPlan.between(pooled, load("robe.pool { enabled = false, min = 0, max = 8 }"));
+        assertEquals(List.of("robe.pool.enabled"), plan.needRestart());
+        assertEquals(List.of("robe.pool.min"), plan.changed());
+        assertEquals(new WarmPoolSettings(true, 0, 8, pooled.robe().pool().maxIdle()), plan.applied().robe().pool());
+
+        // with the pool off its sizes only matter after a restart (that switches it on)
+        plan = ReloadPlan.between(RUNNING, load("robe.pool.max = 4"));
+        assertEquals(List.of("robe.pool.max"), plan.needRestart());
+        assertEquals(RUNNING, plan.applied());
     }
 
     @Test

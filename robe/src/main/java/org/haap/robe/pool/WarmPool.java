@@ -62,7 +62,7 @@ import org.haap.robe.WanState;
  *
  * <p>Thread model: all state belongs to the pool's event loop. {@link #take()} must be called
  * on it (a LAN channel registered on the same loop then relays with the pooled connection,
- * which allows splice); {@link #start()}, {@link #drain()} and {@link #close()} may be called
+ * which allows splice); {@link #start()}, {@link #resize}, {@link #drain()} and {@link #close()} may be called
  * from any thread; the size accessors are safe to read from any thread.
  */
 public final class WarmPool {
@@ -90,7 +90,8 @@ public final class WarmPool {
     private static final long MAX_BACKOFF_NANOS = TimeUnit.SECONDS.toNanos(30);
 
     private final EventLoop loop;
-    private final PoolSettings settings;
+    /** Replaced only on the loop ({@link #resize}); read on the loop. */
+    private PoolSettings settings;
     private final Establisher establisher;
     private final WanState wanState;
     private final InetSocketAddress ap;
@@ -311,8 +312,7 @@ public final class WarmPool {
         rate += GAIN * (demand / seconds - rate);
         peak = Math.max(demand, peak * Math.pow(0.5, seconds * 1e9 / PEAK_HALF_LIFE.toNanos()));
         demand = 0;
-        target = Math.max(targetSize(rate, settings.min(), settings.max()),
-                (int) Math.min(settings.max(), Math.ceil(peak - 0.1)));
+        retarget();
         checkWans();
         for (Iterator<Entry> it = idle.iterator(); it.hasNext();) {
             Entry e = it.next();
@@ -321,11 +321,41 @@ public final class WarmPool {
                 discard(e, CloseReason.EXPIRED);
             }
         }
+        trim();
+        refill();
+    }
+
+    /** The target from the recent rate and peak, within the current settings. */
+    private void retarget() {
+        target = Math.max(targetSize(rate, settings.min(), settings.max()),
+                (int) Math.min(settings.max(), Math.ceil(peak - 0.1)));
+    }
+
+    /** Closes the oldest idle connections while idle plus opening exceed the target. */
+    private void trim() {
         while (idle.size() + opening > target && !idle.isEmpty()) {
             discard(idle.pollFirst(), CloseReason.TRIMMED);
         }
         idleCount = idle.size();
-        refill();
+    }
+
+    /**
+     * Makes {@code newSettings} this pool's sizes and idle time (a configuration reload): the
+     * target is recomputed from the recent rate and peak at once, idle connections above it
+     * are closed (oldest first) and the pool is topped up to it. {@code maxIdle} applies to
+     * connections that enter the pool from then on. May be called from any thread.
+     */
+    public void resize(PoolSettings newSettings) {
+        Objects.requireNonNull(newSettings, "newSettings");
+        loop.execute(() -> {
+            settings = newSettings;
+            if (closed) {
+                return;
+            }
+            retarget();
+            trim();
+            refill();
+        });
     }
 
     private void checkWans() {

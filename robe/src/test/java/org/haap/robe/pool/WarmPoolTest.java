@@ -251,6 +251,36 @@ class WarmPoolTest {
     }
 
     @Test
+    void resizeRetargetsTrimsAndRefillsAtOnce() throws Exception {
+        WarmPool pool = pool(2, 8, Duration.ofSeconds(60));
+        pool.start();
+        await().until(() -> establisher.pending() == 2);
+        List<Channel> first = establisher.succeedAll();
+        await().until(() -> pool.idle() == 2);
+
+        pool.resize(new PoolSettings(5, 8, Duration.ofSeconds(10)));
+        await().until(() -> establisher.pending() == 3); // the new min, without waiting for a tick
+        assertEquals(5, pool.target());
+        List<Channel> more = establisher.succeedAll();
+        await().until(() -> pool.idle() == 5);
+
+        pool.resize(new PoolSettings(1, 2, Duration.ofSeconds(10)));
+        await().until(() -> pool.idle() == 1);
+        assertEquals(1, pool.target());
+        assertEquals(List.of(CloseReason.TRIMMED, CloseReason.TRIMMED, CloseReason.TRIMMED, CloseReason.TRIMMED),
+                closes);
+        assertFalse(first.get(0).isOpen(), "oldest closed first");
+        assertTrue(more.get(2).isOpen(), "the newest kept");
+        assertEquals(0, establisher.pending(), "nothing opened while shrinking");
+
+        // pooled after the first resize: 10 s of idle life instead of 60 s
+        tick(pool, Duration.ofSeconds(11));
+        assertFalse(more.get(2).isOpen());
+        assertEquals(CloseReason.EXPIRED, closes.get(closes.size() - 1));
+        pool.close().get(5, TimeUnit.SECONDS);
+    }
+
+    @Test
     void aWanChangeDrainsIdleAndDiscardsOpening() throws Exception {
         WarmPool pool = pool(2, 4, Duration.ofSeconds(60));
         pool.start();

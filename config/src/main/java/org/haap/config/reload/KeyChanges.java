@@ -36,11 +36,6 @@ public final class KeyChanges {
         return new ConfigReloader.Plan<>(applied, changed, needRestart);
     }
 
-    /** The reloadable keys that changed. */
-    public List<String> changed() {
-        return List.copyOf(changed);
-    }
-
     /** The start-only keys that changed. */
     public List<String> needRestart() {
         return List.copyOf(needRestart);

@@ -136,6 +136,15 @@ class WarmPoolTest {
                 clock::get);
     }
 
+    /** Starts {@code pool}, completes its first {@code n} establishments, waits until all are idle. */
+    private List<Channel> startFilled(WarmPool pool, int n) throws Exception {
+        pool.start();
+        await().until(() -> establisher.pending() == n);
+        List<Channel> made = establisher.succeedAll();
+        await().until(() -> pool.idle() == n);
+        return made;
+    }
+
     private void tick(WarmPool pool, Duration advance) throws Exception {
         clock.addAndGet(advance.toNanos());
         on(() -> {
@@ -147,10 +156,7 @@ class WarmPoolTest {
     @Test
     void fillsToMinThenTakeHitsAndRefills() throws Exception {
         WarmPool pool = pool(2, 8, Duration.ofSeconds(60));
-        pool.start();
-        await().until(() -> establisher.pending() == 2);
-        List<Channel> made = establisher.succeedAll();
-        await().until(() -> pool.idle() == 2);
+        List<Channel> made = startFilled(pool, 2);
         assertTrue(made.get(0).config().isAutoRead(), "idle connections are watched");
 
         PooledConnection c = on(pool::take);
@@ -237,10 +243,7 @@ class WarmPoolTest {
     @Test
     void idleConnectionsAreRecycledAfterMaxIdle() throws Exception {
         WarmPool pool = pool(1, 4, Duration.ofSeconds(10));
-        pool.start();
-        await().until(() -> establisher.pending() == 1);
-        Channel first = establisher.succeedAll().get(0);
-        await().until(() -> pool.idle() == 1);
+        Channel first = startFilled(pool, 1).get(0);
         tick(pool, Duration.ofSeconds(9));
         assertTrue(first.isOpen());
         tick(pool, Duration.ofSeconds(2));
@@ -253,10 +256,7 @@ class WarmPoolTest {
     @Test
     void resizeRetargetsTrimsAndRefillsAtOnce() throws Exception {
         WarmPool pool = pool(2, 8, Duration.ofSeconds(60));
-        pool.start();
-        await().until(() -> establisher.pending() == 2);
-        List<Channel> first = establisher.succeedAll();
-        await().until(() -> pool.idle() == 2);
+        List<Channel> first = startFilled(pool, 2);
 
         pool.resize(new PoolSettings(5, 8, Duration.ofSeconds(10)));
         await().until(() -> establisher.pending() == 3); // the new min, without waiting for a tick
@@ -283,10 +283,7 @@ class WarmPoolTest {
     @Test
     void aWanChangeDrainsIdleAndDiscardsOpening() throws Exception {
         WarmPool pool = pool(2, 4, Duration.ofSeconds(60));
-        pool.start();
-        await().until(() -> establisher.pending() == 2);
-        List<Channel> made = establisher.succeedAll();
-        await().until(() -> pool.idle() == 2);
+        List<Channel> made = startFilled(pool, 2);
         wans.linkChanged(b, false);
         tick(pool, Duration.ofMillis(250));
         assertFalse(made.get(0).isOpen());
@@ -305,10 +302,7 @@ class WarmPoolTest {
     @Test
     void peerCloseRemovesAnIdleConnectionAndUnexpectedBytesToo() throws Exception {
         WarmPool pool = pool(2, 4, Duration.ofSeconds(60));
-        pool.start();
-        await().until(() -> establisher.pending() == 2);
-        List<Channel> made = establisher.succeedAll();
-        await().until(() -> pool.idle() == 2);
+        List<Channel> made = startFilled(pool, 2);
         on(() -> made.get(0).close());
         await().until(() -> pool.idle() == 1);
         on(() -> ((EmbeddedChannel) made.get(1)).writeInbound(Unpooled.wrappedBuffer(new byte[] {1})));

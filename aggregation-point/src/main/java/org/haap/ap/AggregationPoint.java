@@ -3,7 +3,6 @@ package org.haap.ap;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
-import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
@@ -17,7 +16,6 @@ import org.haap.ap.internal.ReloadPlan;
 import org.haap.config.ApConfig;
 import org.haap.config.HaapConfigLoader;
 import org.haap.config.reload.ConfigReloader;
-import org.haap.core.convert.ConvertMessageDecoder;
 import org.haap.core.lifecycle.ServiceMain;
 import org.haap.core.mptcp.MptcpSockets;
 import org.haap.core.mptcp.Protocol;
@@ -44,8 +42,9 @@ import java.util.function.Supplier;
  * The aggregation point server: one SO_REUSEPORT listener per configured address and per
  * event loop (so the kernel spreads accepts over the loops), each accepted client handled
  * on its listener's loop together with its upstream connection (which lets the relay
- * splice). {@link #close()} drains: it stops accepting, lets open sessions finish until
- * the drain deadline, then closes what is left. After {@link #reloadFrom} a
+ * splice). {@link #close()} drains: it stops accepting, closes connections that have not
+ * started a session, lets open sessions finish until the drain deadline, then resets what
+ * is left. After {@link #reloadFrom} a
  * {@link #reload()} (SIGHUP) re-reads the configuration file and applies its reloadable
  * keys to new connections, probes and pool hellos; open sessions are not touched.
  */
@@ -61,6 +60,7 @@ public final class AggregationPoint implements ServiceMain.Service, ServiceMain.
     private final List<Channel> listeners = new ArrayList<>();
     private org.haap.ap.probe.ProbeResponder probes;
     private volatile ConfigReloader<ApConfig> reloader;
+    private final RejectionLog rejections;
 
     private AggregationPoint(ApConfig config, ApMetrics metrics, MultiThreadIoEventLoopGroup group) {
         this.config = config;
@@ -68,7 +68,8 @@ public final class AggregationPoint implements ServiceMain.Service, ServiceMain.
         this.group = group;
         this.context = ApContext.create(config, metrics, ownAddresses(),
                 new DefaultChannelGroup("haap-ap-clients", GlobalEventExecutor.INSTANCE));
-        metrics.pooledGauge(context.pool());
+        this.rejections = new RejectionLog(metrics);
+        metrics.budgetGauges(context.pool(), context.admission());
     }
 
     /**
@@ -82,9 +83,12 @@ public final class AggregationPoint implements ServiceMain.Service, ServiceMain.
         var group = new MultiThreadIoEventLoopGroup(loops, new DefaultThreadFactory("haap-ap"),
                 EpollIoHandler.newFactory());
         AggregationPoint ap = new AggregationPoint(config, metrics, group);
+        config.warnings().forEach(w -> LOG.log(Level.WARNING, w));
         try {
             ap.bind(sockets);
             ap.startProbes(metrics);
+            long every = RejectionLog.INTERVAL.toSeconds();
+            group.next().scheduleAtFixedRate(ap.rejections::flush, every, every, TimeUnit.SECONDS);
         } catch (IOException | RuntimeException e) {
             ap.listeners.forEach(Channel::close);
             ap.group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
@@ -106,13 +110,7 @@ public final class AggregationPoint implements ServiceMain.Service, ServiceMain.
                         .channelFactory(() -> server)
                         .childOption(ChannelOption.ALLOW_HALF_CLOSURE, true)
                         .childOption(ChannelOption.TCP_NODELAY, true)
-                        .childHandler(new ChannelInitializer<Channel>() {
-                            @Override
-                            protected void initChannel(Channel ch) {
-                                ch.pipeline().addLast("convert", new ConvertMessageDecoder());
-                                ch.pipeline().addLast("session", new ApSessionHandler(context));
-                            }
-                        })
+                        .childHandler(new ApChannelInitializer(context))
                         .register()
                         .syncUninterruptibly();
                 listeners.add(registered.channel());
@@ -192,11 +190,15 @@ public final class AggregationPoint implements ServiceMain.Service, ServiceMain.
     }
 
     /**
-     * Stops accepting, waits up to the configured drain timeout for open sessions to end,
-     * then closes the rest and stops the event loops.
+     * Drains and stops: stops accepting, closes every connection that has not started a
+     * session (header phase, idle in the warm pool), lets open sessions finish until the
+     * drain deadline ({@code timeouts.drain}), then resets both sides of what is left
+     * (recorded as {@code drain_aborted}, so no client takes a cut transfer for a complete
+     * one) and stops the event loops.
      */
     @Override
     public void close() {
+        context.draining().set(true);
         if (probes != null) {
             probes.close();
         }
@@ -204,20 +206,36 @@ public final class AggregationPoint implements ServiceMain.Service, ServiceMain.
             l.close().syncUninterruptibly();
         }
         long deadline = System.nanoTime() + config.timeouts().drain().toNanos();
+        sessions().forEach(ApSession::drainStart);
         while (!context.clients().isEmpty() && System.nanoTime() < deadline) {
             try {
-                Thread.sleep(50);
+                Thread.sleep(20);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 break;
             }
         }
-        int left = context.clients().size();
-        if (left > 0) {
-            LOG.log(Level.WARNING, "drain deadline reached, closing " + left + " open client connections");
-            context.clients().close().awaitUninterruptibly(5, TimeUnit.SECONDS);
+        List<ApSession> left = sessions();
+        if (!left.isEmpty()) {
+            LOG.log(Level.WARNING, "drain deadline reached: resetting both sides of " + left.size()
+                    + " sessions still open (haap_ap_sessions_ended_total{reason=\"drain_aborted\"})");
+            left.forEach(ApSession::drainDeadline);
+            context.clients().newCloseFuture().awaitUninterruptibly(500, TimeUnit.MILLISECONDS);
         }
-        group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+        rejections.flush();
+        group.shutdownGracefully(0, 500, TimeUnit.MILLISECONDS).syncUninterruptibly();
+    }
+
+    /** The sessions of the client channels open now. */
+    private List<ApSession> sessions() {
+        List<ApSession> sessions = new ArrayList<>();
+        for (Channel ch : context.clients()) {
+            ApSession s = ch.attr(ApSession.KEY).get();
+            if (s != null) {
+                sessions.add(s);
+            }
+        }
+        return sessions;
     }
 
     private static Set<InetAddress> ownAddresses() {

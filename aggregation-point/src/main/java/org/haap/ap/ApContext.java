@@ -1,6 +1,8 @@
 package org.haap.ap;
 
 import io.netty.channel.group.ChannelGroup;
+import org.haap.ap.internal.AdmissionBudget;
+import org.haap.ap.internal.ClientKey;
 import org.haap.ap.internal.PoolAdmission;
 import org.haap.ap.internal.SessionLimiter;
 import org.haap.config.ApConfig;
@@ -8,22 +10,26 @@ import org.haap.core.relay.RelayConfig;
 
 import java.net.InetAddress;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * What every session of one aggregation point shares: its current configuration (replaced
- * as a whole by a reload, {@link #apply}), meters, limits, warm-pool admission, the set of
- * open client channels (for draining) and the AP's own addresses (never a valid destination).
+ * as a whole by a reload, {@link #apply}), meters, the budgets (unauthenticated connections,
+ * authenticated sessions, warm-pool admission), the set of open client channels and whether
+ * the AP is draining (for the drain), and the AP's own addresses (never a valid destination).
  * A session takes one {@link Settings} snapshot when it is accepted and decides everything
  * with it, so a reload never mixes old and new values within one session.
  */
 record ApContext(AtomicReference<Settings> current,
                  ApMetrics metrics,
-                 SessionLimiter limiter,
+                 AdmissionBudget admission,
+                 SessionLimiter<ClientKey> limiter,
                  PoolAdmission pool,
                  Set<InetAddress> ownAddresses,
                  ChannelGroup clients,
+                 AtomicBoolean draining,
                  AtomicLong sessionIds) {
 
     /**
@@ -38,16 +44,23 @@ record ApContext(AtomicReference<Settings> current,
                     config.relay().highWatermark(), config.timeouts().idle(), config.timeouts().halfClose(),
                     config.relay().splice(), RelayConfig.defaults().spliceChunk()));
         }
+
+        /** Who {@code address} is for the limits. */
+        ClientKey clientKey(InetAddress address) {
+            return ClientKey.of(address, config.limits().ipv6ClientPrefix());
+        }
     }
 
-    /** A context running {@code config}, with limits and pool admission set from it. */
+    /** A context running {@code config}, with budgets and pool admission set from it. */
     static ApContext create(ApConfig config, ApMetrics metrics, Set<InetAddress> ownAddresses,
                             ChannelGroup clients) {
+        var limits = config.limits();
         return new ApContext(new AtomicReference<>(Settings.of(config)), metrics,
-                new SessionLimiter(config.limits().maxSessions(), config.limits().maxSessionsPerClient()),
-                new PoolAdmission(config.cookies().accepted(), config.limits().maxPooledPerClient(),
+                new AdmissionBudget(limits.maxUnauthenticated(), limits.maxUnauthenticatedPerClient()),
+                new SessionLimiter<>(limits.maxSessions(), limits.maxSessionsPerClient()),
+                new PoolAdmission(config.cookies().accepted(), limits.maxPooledPerClient(),
                         System::currentTimeMillis),
-                ownAddresses, clients, new AtomicLong());
+                ownAddresses, clients, new AtomicBoolean(), new AtomicLong());
     }
 
     /** The configuration new sessions use now. */
@@ -62,12 +75,19 @@ record ApContext(AtomicReference<Settings> current,
 
     /**
      * Makes {@code config} the configuration of every later session and pool hello; open
-     * sessions keep theirs (and their limiter and pool slots).
+     * sessions keep theirs (and their budget and pool slots).
      */
     void apply(ApConfig config) {
-        limiter.setLimits(config.limits().maxSessions(), config.limits().maxSessionsPerClient());
-        pool.update(config.cookies().accepted(), config.limits().maxPooledPerClient());
+        var limits = config.limits();
+        admission.setLimits(limits.maxUnauthenticated(), limits.maxUnauthenticatedPerClient());
+        limiter.setLimits(limits.maxSessions(), limits.maxSessionsPerClient());
+        pool.update(config.cookies().accepted(), limits.maxPooledPerClient());
         current.set(Settings.of(config));
+    }
+
+    /** Whether the AP is draining (a shutdown started): no new session starts. */
+    boolean isDraining() {
+        return draining.get();
     }
 
     long nextSessionId() {

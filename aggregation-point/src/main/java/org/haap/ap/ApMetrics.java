@@ -4,6 +4,7 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import org.haap.ap.internal.AdmissionBudget;
 import org.haap.ap.internal.PoolAdmission;
 import org.haap.ap.internal.UpstreamFailures;
 import org.haap.core.convert.ConvertErrorCode;
@@ -27,10 +28,16 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class ApMetrics implements RelayListener {
 
     /** Why a connection was refused before any upstream connect. */
-    public enum Rejection { AUTH, DESTINATION, LIMITS, HEADER_TIMEOUT, MALFORMED, MISSING_COOKIE }
+    public enum Rejection {
+        AUTH, DESTINATION, LIMITS, HEADER_TIMEOUT, MALFORMED, MISSING_COOKIE,
+        /** Over {@code limits.max-unauthenticated-per-client} at accept. */
+        UNAUTHENTICATED_LIMIT,
+        /** Reset for a newer connection while {@code limits.max-unauthenticated} was full. */
+        UNAUTHENTICATED_EVICTED
+    }
 
     /** Why a pooled connection closed without carrying a session. */
-    public enum PoolClose { IDLE_TIMEOUT, CLIENT }
+    public enum PoolClose { IDLE_TIMEOUT, CLIENT, DRAIN }
 
     private final MeterRegistry registry;
     private final Map<PoolAdmission.Verdict, Counter> poolHellos = new EnumMap<>(PoolAdmission.Verdict.class);
@@ -143,11 +150,19 @@ public final class ApMetrics implements RelayListener {
         return e.name().toLowerCase(Locale.ROOT);
     }
 
-    /** Registers the pooled-connections gauge over {@code pool}; once, at start-up. */
-    void pooledGauge(PoolAdmission pool) {
+    /** Registers the gauges over the AP's budgets; once, at start-up. */
+    void budgetGauges(PoolAdmission pool, AdmissionBudget admission) {
         Gauge.builder("haap.ap.pool.connections", pool, PoolAdmission::pooled)
                 .description("Idle warm-pool connections held for gateways")
                 .register(registry);
+        Gauge.builder("haap.ap.unauthenticated.connections", admission, AdmissionBudget::size)
+                .description("Connections that have not yet presented a valid Convert header or pool hello")
+                .register(registry);
+    }
+
+    /** Client connections refused before any upstream connect so far, for {@code reason}. */
+    long rejectedSoFar(Rejection reason) {
+        return (long) rejected.get(reason).count();
     }
 
     void poolHello(PoolAdmission.Verdict verdict) {

@@ -33,6 +33,10 @@ final class SessionRecord {
         this.mptcp = mptcp;
     }
 
+    boolean mptcp() {
+        return mptcp;
+    }
+
     InetSocketAddress client() {
         return client;
     }
@@ -84,15 +88,20 @@ final class SessionRecord {
         }
     }
 
-    /** Records the end once: metrics and one log line. */
-    void end(Termination t) {
+    /**
+     * Records the end once: metrics and one log line, at INFO for a session, at DEBUG for a
+     * {@code rejection} (refused before any upstream connect; {@link RejectionLog} sums those
+     * up at INFO, so a flood of bad connections does not flood the log).
+     */
+    void end(Termination t, boolean rejection) {
         if (ended) {
             return;
         }
         ended = true;
         ap.metrics().sessionEnded(t);
-        if (LOG.isLoggable(Level.INFO)) {
-            LOG.log(Level.INFO, toLine(t));
+        Level level = rejection ? Level.DEBUG : Level.INFO;
+        if (LOG.isLoggable(level)) {
+            LOG.log(level, toLine(t));
         }
     }
 

@@ -426,14 +426,8 @@ class AggregationPointIT {
         return (int) metricSum("haap_ap_sessions_active ");
     }
 
-    /** The sum of the AP's samples whose line starts with {@code prefix}; fails if there is none. */
     private double metricSum(String prefix) {
-        String metrics = bed.metrics();
-        List<String> lines = metrics.lines().filter(l -> l.startsWith(prefix)).toList();
-        if (lines.isEmpty()) {
-            throw new AssertionError("no " + prefix + " in\n" + metrics);
-        }
-        return lines.stream().mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
+        return bed.metricSum(prefix);
     }
 
     private static int openFds(long pid) throws IOException {

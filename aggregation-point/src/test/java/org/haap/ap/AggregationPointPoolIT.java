@@ -15,6 +15,7 @@ import java.time.Duration;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.haap.core.convert.ConvertCodec;
+import org.haap.core.convert.ConvertErrorCode;
 import org.haap.core.convert.ConvertMessage;
 import org.haap.core.convert.PoolHelloTlv;
 import org.haap.core.mptcp.ClientSocketOptions;
@@ -27,7 +28,7 @@ import org.junit.jupiter.api.TestInstance;
 
 /**
  * The AP's side of the warm pool (docs/warm-pool.md) on the real kernel: an AP process with
- * a cookie (not required, so plain RFC 8803 clients still work), {@code header = 1s},
+ * a cookie (so required by default), {@code header = 1s},
  * {@code pool-idle = 4s}, {@code max-pooled-per-client = 2}; a client namespace; an echo
  * server. Tests run one after another (the per-client cap is shared state).
  */
@@ -181,11 +182,12 @@ class AggregationPointPoolIT {
 
     @Test
     void connectWithoutCookieOnAFreshConnectionIsStillJudgedByTheCookiePolicy() throws Exception {
-        // cookies configured, not required: a fresh connection without a cookie is accepted
+        // cookies configured, so required: only a pooled connection may leave its cookie out
         try (TestClient c = mptcp()) {
             c.write(ConvertCodec.encode(ConvertMessage.connect(ECHO)));
             c.shutdownOutput();
-            assertArrayEquals(HEX.parseHex("01 01 22 63"), c.readToEnd(T));
+            assertArrayEquals(ConvertCodec.encode(ConvertMessage.error(ConvertErrorCode.MISSING_COOKIE)),
+                    c.readToEnd(T));
         }
     }
 }

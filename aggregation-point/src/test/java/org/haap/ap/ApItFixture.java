@@ -140,6 +140,16 @@ final class ApItFixture implements AutoCloseable {
         return ap.exec("curl", "-sf", "http://127.0.0.1:9124/metrics");
     }
 
+    /** The sum of the AP's samples whose line starts with {@code prefix}; fails if there is none. */
+    double metricSum(String prefix) {
+        String metrics = metrics();
+        List<String> lines = metrics.lines().filter(l -> l.startsWith(prefix)).toList();
+        if (lines.isEmpty()) {
+            throw new AssertionError("no " + prefix + " in\n" + metrics);
+        }
+        return lines.stream().mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
+    }
+
     /** Connects from the client namespace to the AP at {@code address}. */
     TestClient connect(InetSocketAddress address, ClientSocketOptions options) throws Exception {
         return client.call(() -> TestClient.connect(sockets, group, address, options));

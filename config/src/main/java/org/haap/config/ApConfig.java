@@ -55,6 +55,19 @@ public record ApConfig(
         Objects.requireNonNull(probe, "probe");
     }
 
+    /**
+     * Settings that are valid but leave the AP open in a way the operator probably did not
+     * mean, one message each, naming the key ({@code check-config} prints them, the AP logs
+     * them at start).
+     */
+    public List<String> warnings() {
+        if (cookies.optionalDespiteCookies()) {
+            return List.of(PATH + ".require-cookie: false while cookies are set: a client that sends no"
+                    + " cookie is served, so the cookies authenticate nothing (expected: unset or true)");
+        }
+        return List.of();
+    }
+
     /** {@link #eventLoops()}, with 0 replaced by the number of available CPUs. */
     public int effectiveEventLoops() {
         return eventLoops > 0 ? eventLoops : Runtime.getRuntime().availableProcessors();

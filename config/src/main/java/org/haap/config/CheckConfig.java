@@ -15,7 +15,9 @@ import org.haap.config.internal.Section;
  * {@code check-config FILE...}: validates every HAAP section present in each file, as the
  * applications would at start-up, without starting anything. Prints
  * {@code "FILE: ok (aggregation-point)"} (or {@code (gateway)}, or
- * {@code (aggregation-point, gateway)} for a file holding both) and exits 0, or prints each error to stderr as
+ * {@code (aggregation-point, gateway)} for a file holding both) and exits 0 (valid settings that
+ * are probably a mistake, {@link ApConfig#warnings()}, go to stderr as {@code "FILE: warning: ..."}),
+ * or prints each error to stderr as
  * {@code "FILE: key: value (expected: ...)"} and exits {@value ConfigError#EXIT_CODE}.
  */
 public final class CheckConfig {
@@ -77,11 +79,14 @@ public final class CheckConfig {
         List<ConfigError> errors = new ArrayList<>(
                 new Section(merged, ConfigFactory.defaultReference(), "haap").unknownChildren());
         List<String> checked = new ArrayList<>();
+        List<String> warnings = new ArrayList<>();
         for (SectionCheck section : SECTIONS) {
             if (ConfigFiles.isPresent(parsed, section.path())) {
                 checked.add(section.name());
                 try {
-                    section.reader().apply(merged);
+                    if (section.reader().apply(merged) instanceof ApConfig ap) {
+                        warnings.addAll(ap.warnings());
+                    }
                 } catch (ConfigError e) {
                     errors.addAll(e.all());
                 }
@@ -95,6 +100,7 @@ public final class CheckConfig {
             errors.forEach(e -> err.println(file + ": " + e.getMessage()));
             return ConfigError.EXIT_CODE;
         }
+        warnings.forEach(w -> err.println(file + ": warning: " + w));
         out.println(file + ": ok (" + String.join(", ", checked) + ')');
         return 0;
     }

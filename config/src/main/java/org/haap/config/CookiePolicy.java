@@ -12,7 +12,9 @@ import org.haap.config.internal.Section;
  * ({@code haap.aggregation-point.cookies} and {@code require-cookie}). A session without a
  * cookie is accepted unless {@code required}; a session with a cookie is accepted if no
  * cookies are configured or if its cookie is one of {@code accepted} (compared as UTF-8
- * bytes in constant time). {@link #toString()} never shows the cookies.
+ * bytes in constant time). Configured cookies are required unless {@code require-cookie}
+ * is set to {@code false} explicitly ({@link #optionalDespiteCookies()}, which
+ * {@code check-config} and the AP warn about). {@link #toString()} never shows the cookies.
  *
  * @param required whether a session must carry an accepted cookie
  * @param accepted the accepted cookies, each 1..{@value #MAX_COOKIE_BYTES} UTF-8 bytes;
@@ -46,6 +48,14 @@ public record CookiePolicy(boolean required, List<String> accepted) {
         return match;
     }
 
+    /**
+     * Whether cookies are configured but not required: then they authenticate nothing,
+     * since a client may simply leave its cookie out.
+     */
+    public boolean optionalDespiteCookies() {
+        return !required && !accepted.isEmpty();
+    }
+
     @Override
     public String toString() {
         return "CookiePolicy[required=" + required + ", accepted=" + accepted.size() + " cookie(s)]";
@@ -54,8 +64,12 @@ public record CookiePolicy(boolean required, List<String> accepted) {
     static CookiePolicy read(Section s) {
         Problems p = new Problems();
         List<String> cookies = p.read(() -> s.parseEach("cookies", CookiePolicy::checkCookie));
-        Boolean required = p.read(() -> s.bool("require-cookie"));
+        // unset (null): required exactly when cookies are configured
+        Boolean required = p.read(() -> s.isSet("require-cookie") ? s.bool("require-cookie") : null);
         p.throwIfAny();
+        if (required == null) {
+            required = !cookies.isEmpty();
+        }
         if (required && cookies.isEmpty()) {
             throw s.invalid("require-cookie", "false while cookies is empty");
         }

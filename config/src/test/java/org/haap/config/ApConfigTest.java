@@ -2,6 +2,7 @@ package org.haap.config;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.typesafe.config.ConfigFactory;
 import java.net.InetSocketAddress;
@@ -41,7 +42,7 @@ class ApConfigTest {
                         "0.0.0.0/8", "10.0.0.0/8", "100.64.0.0/10", "127.0.0.0/8", "169.254.0.0/16",
                         "172.16.0.0/12", "192.168.0.0/16", "224.0.0.0/4", "240.0.0.0/4",
                         "::/128", "::1/128", "fc00::/7", "fe80::/10", "ff00::/8"), true),
-                new ApLimits(10_000, 1_000, 64),
+                new ApLimits(10_000, 1_000, 64, 4096, 64, 64),
                 new RelaySettings(true, 32 * 1024, 64 * 1024),
                 new MetricsSettings(true, socket("127.0.0.1", 9124)),
                 new CookiePolicy(false, List.of()),
@@ -72,6 +73,17 @@ class ApConfigTest {
         assertEquals("CookiePolicy[required=true, accepted=2 cookie(s)]", ap.cookies().toString());
     }
 
+    @Test
+    void cookiesAreRequiredOnceSetUnlessExplicitlyNot() {
+        assertEquals(false, ap("").cookies().required());
+        assertEquals(true, ap("haap.aggregation-point.cookies = [fleet]").cookies().required());
+        ApConfig optional = ap("haap.aggregation-point { cookies = [fleet], require-cookie = false }");
+        assertEquals(false, optional.cookies().required());
+        assertEquals(1, optional.warnings().size());
+        assertTrue(optional.warnings().get(0).startsWith("haap.aggregation-point.require-cookie: false"));
+        assertEquals(List.of(), ap("haap.aggregation-point.cookies = [fleet]").warnings());
+    }
+
     @ParameterizedTest
     @CsvSource(delimiter = '|', quoteCharacter = '\'', value = {
         "timeouts.header = -1s          | timeouts.header: -1s (expected: > 0)",
@@ -87,6 +99,9 @@ class ApConfigTest {
         "tcp-fast-open-queue = -1       | tcp-fast-open-queue: -1 (expected: >= 0)",
         "limits.max-sessions = 0        | limits.max-sessions: 0 (expected: >= 1)",
         "limits.max-sessions-per-client = 0 | limits.max-sessions-per-client: 0 (expected: >= 1)",
+        "limits.max-unauthenticated = 0 | limits.max-unauthenticated: 0 (expected: >= 1)",
+        "limits.max-unauthenticated-per-client = 0 | limits.max-unauthenticated-per-client: 0 (expected: >= 1)",
+        "limits.ipv6-client-prefix = 0  | limits.ipv6-client-prefix: 0 (expected: 1..128)",
         "relay.low-watermark = 64KiB    | relay.low-watermark: 64KiB (expected: < high-watermark (65536 bytes))",
         "relay.high-watermark = 2GiB    | relay.high-watermark: 2GiB (expected: <= 1GiB)",
         "relay.high-watermark = -1KiB   | relay.high-watermark: -1KiB (expected: a size such as 64KiB)",

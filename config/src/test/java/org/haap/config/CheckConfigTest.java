@@ -46,6 +46,17 @@ class CheckConfigTest {
     }
 
     @Test
+    void optionalCookiesAreValidButWarnedAbout() throws IOException {
+        String optional = file("optional.conf",
+                "haap.aggregation-point { cookies = [fleet], require-cookie = false }\n");
+        assertEquals(0, run(optional));
+        assertEquals(optional + ": ok (aggregation-point)\n", out());
+        assertEquals(optional + ": warning: haap.aggregation-point.require-cookie: false while cookies are set:"
+                + " a client that sends no cookie is served, so the cookies authenticate nothing"
+                + " (expected: unset or true)\n", err());
+    }
+
+    @Test
     void exampleFileExitsZero() {
         assertEquals(0, run("examples/aggregation-point.conf"));
         assertEquals("examples/aggregation-point.conf: ok (aggregation-point)\n", out());

@@ -25,5 +25,8 @@ class CookiePolicyTest {
         assertTrue(required.accepts(good));
         assertFalse(required.accepts(bad));
         assertFalse(required.toString().contains("fleet"));
+        assertTrue(optional.optionalDespiteCookies());
+        assertFalse(none.optionalDespiteCookies());
+        assertFalse(required.optionalDespiteCookies());
     }
 }

@@ -2,7 +2,6 @@ package org.haap.ap.internal;
 
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.net.InetAddress;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
@@ -11,7 +10,7 @@ import org.haap.core.convert.PoolHelloTlv;
 
 /**
  * Decides whether a gateway's warm-pool hello ({@link PoolHelloTlv}) may turn its connection
- * into an idle pooled one, and counts pooled connections per client address. A hello is
+ * into an idle pooled one, and counts pooled connections per client ({@link ClientKey}). A hello is
  * admitted when cookies are configured, its timestamp is within {@link #WINDOW} of the AP's
  * clock, its mac verifies under one of the accepted cookies, its nonce has not been seen in
  * the window (replay), and the client holds fewer than {@code maxPerClient} pooled
@@ -34,17 +33,17 @@ public final class PoolAdmission {
     private final LongSupplier wallClockMillis;
     private final ConcurrentHashMap<ByteBuffer, Long> nonces = new ConcurrentHashMap<>();
     /** The pooled connections, capped per client only (they count as sessions too, capped there). */
-    private final SessionLimiter slots;
+    private final SessionLimiter<ClientKey> slots;
 
     /**
      * @param cookies         the accepted cookies (their UTF-8 bytes are the mac keys); empty
      *                        = pooling refused
-     * @param maxPerClient    pooled connections one client address may hold, &gt;= 0
+     * @param maxPerClient    pooled connections one client may hold, &gt;= 0
      * @param wallClockMillis Unix time in milliseconds ({@code System::currentTimeMillis})
      */
     public PoolAdmission(List<String> cookies, int maxPerClient, LongSupplier wallClockMillis) {
         this.keys = keys(cookies);
-        this.slots = new SessionLimiter(Integer.MAX_VALUE, maxPerClient);
+        this.slots = new SessionLimiter<>(Integer.MAX_VALUE, maxPerClient);
         this.wallClockMillis = wallClockMillis;
     }
 
@@ -62,7 +61,7 @@ public final class PoolAdmission {
     }
 
     /** Checks {@code hello} from {@code client}; on {@link Verdict#ACCEPTED} a pool slot is taken. */
-    public Verdict admit(InetAddress client, PoolHelloTlv hello) {
+    public Verdict admit(ClientKey client, PoolHelloTlv hello) {
         long now = wallClockMillis.getAsLong();
         List<byte[]> keys = this.keys;
         if (keys.isEmpty() || Math.abs(now - hello.timestampMillis()) > WINDOW.toMillis()) {
@@ -83,7 +82,7 @@ public final class PoolAdmission {
     }
 
     /** Returns a slot taken by an accepted hello (the connection left the pool). */
-    public void release(InetAddress client) {
+    public void release(ClientKey client) {
         slots.release(client);
     }
 
@@ -93,7 +92,7 @@ public final class PoolAdmission {
     }
 
     /** Pooled connections of {@code client} now. */
-    public int pooled(InetAddress client) {
+    public int pooled(ClientKey client) {
         return slots.held(client);
     }
 

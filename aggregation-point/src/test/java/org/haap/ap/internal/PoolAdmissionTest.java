@@ -12,7 +12,7 @@ import org.junit.jupiter.api.Test;
 
 class PoolAdmissionTest {
 
-    private static final InetAddress A = InetAddress.getLoopbackAddress();
+    private static final ClientKey A = ClientKey.of(InetAddress.getLoopbackAddress(), 64);
     private static final byte[] COOKIE = "c1".getBytes(StandardCharsets.UTF_8);
     private final AtomicLong clock = new AtomicLong(1_700_000_000_000L);
     private int nonceCounter;
@@ -61,7 +61,7 @@ class PoolAdmissionTest {
     @Test
     void perClientCapIsEnforcedAndFreedOnRelease() throws Exception {
         PoolAdmission p = new PoolAdmission(List.of("c1"), 2, clock::get);
-        InetAddress b = InetAddress.getByName("192.0.2.7");
+        ClientKey b = ClientKey.of(InetAddress.getByName("192.0.2.7"), 64);
         assertEquals(Verdict.ACCEPTED, p.admit(A, hello(COOKIE, clock.get())));
         assertEquals(Verdict.ACCEPTED, p.admit(A, hello(COOKIE, clock.get())));
         assertEquals(Verdict.OVER_LIMIT, p.admit(A, hello(COOKIE, clock.get())));

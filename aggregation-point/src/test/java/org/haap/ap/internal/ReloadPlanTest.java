@@ -37,7 +37,7 @@ class ReloadPlanTest {
         ApConfig loaded = ap("""
                 listen = ["0.0.0.0:5124"]
                 cookies = ["b"]
-                require-cookie = true
+                require-cookie = false
                 clients.allow = ["198.18.2.0/24"]
                 destinations.allow = ["10.0.0.0/8"]
                 limits { max-sessions = 7, max-sessions-per-client = 3, max-pooled-per-client = 1 }

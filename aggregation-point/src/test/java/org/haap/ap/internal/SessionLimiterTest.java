@@ -22,7 +22,7 @@ class SessionLimiterTest {
 
     @Test
     void capsPerClientAndInTotalAndGivesSlotsBack() {
-        SessionLimiter l = new SessionLimiter(3, 2);
+        SessionLimiter<InetAddress> l = new SessionLimiter<InetAddress>(3, 2);
         assertTrue(l.tryAcquire(A));
         assertTrue(l.tryAcquire(A));
         assertFalse(l.tryAcquire(A), "a third for one client");
@@ -43,13 +43,13 @@ class SessionLimiterTest {
 
     @Test
     void noTotalCapAndZeroPerClient() {
-        SessionLimiter unbounded = new SessionLimiter(Integer.MAX_VALUE, 1000);
+        SessionLimiter<InetAddress> unbounded = new SessionLimiter<InetAddress>(Integer.MAX_VALUE, 1000);
         for (int i = 0; i < 1000; i++) {
             assertTrue(unbounded.tryAcquire(A));
         }
         assertFalse(unbounded.tryAcquire(A));
         assertEquals(1000, unbounded.total());
-        SessionLimiter none = new SessionLimiter(10, 0);
+        SessionLimiter<InetAddress> none = new SessionLimiter<InetAddress>(10, 0);
         assertFalse(none.tryAcquire(A));
         assertEquals(0, none.total());
     }
@@ -57,7 +57,7 @@ class SessionLimiterTest {
     @Test
     void newLimitsApplyToLaterSessionsAndKeepTakenSlots() throws Exception {
         InetAddress a = InetAddress.getByName("192.0.2.1");
-        SessionLimiter l = new SessionLimiter(10, 3);
+        SessionLimiter<InetAddress> l = new SessionLimiter<InetAddress>(10, 3);
         assertTrue(l.tryAcquire(a));
         assertTrue(l.tryAcquire(a));
         l.setLimits(10, 1);

@@ -33,9 +33,10 @@ public interface RelaySession {
     void shutdownGracefully();
 
     /**
-     * Ends the session at once: both channels are closed abortively (SO_LINGER 0, so TCP
-     * peers see a reset); termination {@code PROXY/SHUTDOWN} unless the session had already
-     * ended.
+     * Ends the session at once, at a drain deadline: both channels are closed abortively
+     * (SO_LINGER 0, so TCP peers see a reset, never a clean end of a cut stream); termination
+     * {@code PROXY/DRAIN_ABORTED} unless the session had already ended (e.g. by
+     * {@link #shutdownGracefully()}).
      */
     void abort();
 }

@@ -53,6 +53,11 @@ public record Termination(Side by, Reason reason, Phase phase) {
         CONNECT_FAILED,
         /** The process is shutting down. */
         SHUTDOWN,
+        /**
+         * The drain deadline of a shutdown passed while the session was still open: both
+         * sides were reset, so neither takes a cut stream for a complete one.
+         */
+        DRAIN_ABORTED,
         /** An unexpected I/O error. */
         IO_ERROR
     }

@@ -253,14 +253,14 @@ class RelayTest {
     }
 
     @Test
-    void abortClosesBothOnceWithShutdown() {
+    void abortClosesBothOnceAsDrainAborted() {
         AtomicInteger notified = new AtomicInteger();
         session.result().addListener(f -> notified.incrementAndGet());
         session.abort();
         session.abort();
         assertFalse(down.isOpen());
         assertFalse(up.isOpen());
-        assertEquals(new Termination(Side.PROXY, Reason.SHUTDOWN, Phase.RELAY), termination());
+        assertEquals(new Termination(Side.PROXY, Reason.DRAIN_ABORTED, Phase.RELAY), termination());
         assertEquals(1, notified.get());
     }
 

@@ -180,7 +180,7 @@ public final class DefaultRelaySession implements RelaySession {
 
     @Override
     public void abort() {
-        terminate(Reason.SHUTDOWN, Side.PROXY);
+        terminate(Reason.DRAIN_ABORTED, Side.PROXY);
         Relay.abortiveClose(downstream);
         Relay.abortiveClose(upstream);
     }

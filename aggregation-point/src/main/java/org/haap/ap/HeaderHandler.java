@@ -1,0 +1,175 @@
+package org.haap.ap;
+
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.socket.ChannelInputShutdownEvent;
+import io.netty.util.ReferenceCountUtil;
+import io.netty.util.concurrent.ScheduledFuture;
+import org.haap.ap.ApMetrics.Rejection;
+import org.haap.ap.ApSession.Stage;
+import org.haap.core.convert.ConnectTlv;
+import org.haap.core.convert.ConvertErrorCode;
+import org.haap.core.convert.ConvertException;
+import org.haap.core.convert.ConvertMessage;
+import org.haap.core.session.Termination;
+import org.haap.core.session.Termination.Phase;
+import org.haap.core.session.Termination.Reason;
+import org.haap.core.session.Termination.Side;
+
+import java.net.InetSocketAddress;
+import java.util.Arrays;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The Convert header stage, after the {@code ConvertMessageDecoder}: waits for the client's
+ * Convert message under {@code timeouts.header} and checks it: a pool hello goes to the
+ * {@link PooledHandler}; a Connect needs an accepted cookie (unless the connection is
+ * pooled: its hello proved the cookie), an allowed destination and a session slot, and then
+ * the {@link UpstreamConnector} replaces this stage. Anything else is refused with its
+ * RFC 8803 Error TLV (Error 64 at the session limit). The refusals happen before any
+ * upstream connect.
+ */
+final class HeaderHandler extends ChannelInboundHandlerAdapter {
+
+    private final ApSession session;
+    /** The connection came from the warm pool: no header timer, no hello, cookie optional. */
+    private final boolean pooled;
+    private ScheduledFuture<?> timer;
+
+    HeaderHandler(ApSession session, boolean pooled) {
+        this.session = session;
+        this.pooled = pooled;
+    }
+
+    @Override
+    public void channelActive(ChannelHandlerContext ctx) {
+        if (!pooled) {
+            timer = ctx.executor().schedule(() -> onTimeout(ctx),
+                    session.settings.config().timeouts().header().toNanos(), TimeUnit.NANOSECONDS);
+        }
+        ctx.fireChannelActive();
+    }
+
+    @Override
+    public void handlerRemoved(ChannelHandlerContext ctx) {
+        cancelTimer();
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (msg instanceof ConvertMessage message && session.stage() == Stage.HEADER) {
+            cancelTimer();
+            session.ap.metrics().convertDecoded(true);
+            onHeader(ctx, message);
+        } else {
+            ReferenceCountUtil.release(msg); // bytes after a refusal
+        }
+    }
+
+    private void onHeader(ChannelHandlerContext ctx, ConvertMessage message) {
+        if (session.ap.isDraining()) {
+            session.end(new Termination(Side.PROXY, Reason.SHUTDOWN, Phase.HEADER), false);
+            ctx.close(); // no session starts during a drain
+            return;
+        }
+        if (message.poolHelloTlv().isPresent()) {
+            if (pooled || message.tlvs().size() != 1) {
+                session.record.note("pool hello with other TLVs or on a pooled connection");
+                session.refuse(ctx, Rejection.MALFORMED, ConvertErrorCode.UNSUPPORTED_MESSAGE, Reason.PROTOCOL_ERROR);
+                return;
+            }
+            PooledHandler.admit(ctx, session, message.poolHelloTlv().orElseThrow());
+            return;
+        }
+        ConnectTlv connect = message.connectTlv().orElse(null);
+        if (connect == null) {
+            session.record.note("convert message without Connect TLV");
+            session.refuse(ctx, Rejection.MALFORMED, ConvertErrorCode.UNSUPPORTED_MESSAGE, Reason.PROTOCOL_ERROR);
+            return;
+        }
+        InetSocketAddress destination = connect.destination();
+        session.record.destination(destination);
+        if (!cookieAccepted(ctx, message)) {
+            return;
+        }
+        if (!session.settings.config().destinations().decide(destination.getAddress(), session.ap.ownAddresses())) {
+            session.refuse(ctx, Rejection.DESTINATION, ConvertErrorCode.NOT_AUTHORIZED, Reason.DENIED);
+            return;
+        }
+        if (!session.authenticate()) {
+            session.refuse(ctx, Rejection.LIMITS, ConvertErrorCode.RESOURCE_EXCEEDED, Reason.LIMIT);
+            return;
+        }
+        session.stage(Stage.CONNECTING);
+        ctx.pipeline().replace(this, "connect", new UpstreamConnector(session, destination));
+    }
+
+    private boolean cookieAccepted(ChannelHandlerContext ctx, ConvertMessage message) {
+        byte[] cookie = message.cookieTlv().map(c -> withoutPadding(c.opaque())).orElse(null);
+        if (pooled && cookie == null) {
+            return true; // the pool hello proved the cookie without sending it
+        }
+        if (session.settings.config().cookies().accepts(cookie)) {
+            return true;
+        }
+        if (cookie == null) {
+            session.refuse(ctx, Rejection.MISSING_COOKIE, ConvertErrorCode.MISSING_COOKIE, Reason.DENIED);
+        } else {
+            session.refuse(ctx, Rejection.AUTH, ConvertErrorCode.NOT_AUTHORIZED, Reason.DENIED);
+        }
+        return false;
+    }
+
+    /** A Cookie TLV's value is zero-padded to a word boundary; configured cookies have no NULs. */
+    private static byte[] withoutPadding(byte[] opaque) {
+        int end = opaque.length;
+        while (end > 0 && opaque[end - 1] == 0) {
+            end--;
+        }
+        return Arrays.copyOf(opaque, end);
+    }
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+        if (evt instanceof ChannelInputShutdownEvent) {
+            if (session.stage() == Stage.HEADER) {
+                // Closed without a byte: a losing RobE attempt or a probe, not an error.
+                if (!session.abandonedBeforeAnyByte()) {
+                    session.end(new Termination(Side.CLIENT, Reason.PROTOCOL_ERROR, Phase.HEADER), true);
+                }
+                ctx.close();
+            }
+            return;
+        }
+        ctx.fireUserEventTriggered(evt);
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        if (cause instanceof ConvertException ce) {
+            if (session.stage() == Stage.HEADER) {
+                session.ap.metrics().convertDecoded(false);
+                session.record.note("convert: " + ce.getMessage());
+                session.refuse(ctx, Rejection.MALFORMED, ce.errorCode(), Reason.PROTOCOL_ERROR);
+            }
+            return;
+        }
+        session.clientFailed(cause);
+    }
+
+    private void onTimeout(ChannelHandlerContext ctx) {
+        if (session.stage() != Stage.HEADER) {
+            return;
+        }
+        session.ap.metrics().rejected(Rejection.HEADER_TIMEOUT);
+        session.end(new Termination(Side.PROXY, Reason.TIMEOUT, Phase.HEADER), true);
+        ctx.close();
+    }
+
+    private void cancelTimer() {
+        if (timer != null) {
+            timer.cancel(false);
+            timer = null;
+        }
+    }
+}

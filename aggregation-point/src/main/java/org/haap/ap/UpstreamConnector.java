@@ -1,0 +1,275 @@
+package org.haap.ap;
+
+import io.netty.bootstrap.Bootstrap;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.AdaptiveRecvByteBufAllocator;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.epoll.EpollChannelOption;
+import io.netty.channel.epoll.EpollSocketChannel;
+import io.netty.channel.socket.ChannelInputShutdownEvent;
+import io.netty.util.ReferenceCountUtil;
+import io.netty.util.concurrent.ScheduledFuture;
+import org.haap.ap.ApSession.Stage;
+import org.haap.ap.internal.UpstreamFailures;
+import org.haap.core.convert.ConvertCodec;
+import org.haap.core.convert.ConvertMessage;
+import org.haap.core.relay.Direction;
+import org.haap.core.relay.Relay;
+import org.haap.core.relay.RelayResult;
+import org.haap.core.session.Termination;
+import org.haap.core.session.Termination.Phase;
+import org.haap.core.session.Termination.Reason;
+import org.haap.core.session.Termination.Side;
+
+import java.net.InetSocketAddress;
+import java.util.ArrayDeque;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The upstream stage of an authenticated session: connects to the destination (plain TCP,
+ * on the client's event loop so the relay can splice, under {@code timeouts.connect}),
+ * holding the client's bytes that came with or after the Convert message (reading is
+ * paused, so at most one read's worth) to write them upstream first, exactly once. A failed
+ * connect is answered with its RFC 8803 Error TLV ({@link UpstreamFailures}). On success the
+ * reply waits up to {@link #REPLY_HOLD_MILLIS} ms for the server's first bytes and goes out in
+ * one write with them: two small writes in a row would be spread by the MPTCP scheduler over
+ * two subflows (the second avoids the one with unacknowledged data), so the answer would cross
+ * the slower WAN; one write crosses the fastest idle one. Then the stage removes itself and
+ * the {@link Relay} takes over.
+ */
+final class UpstreamConnector extends ChannelInboundHandlerAdapter {
+
+    /** How long the Convert success reply waits for the server's first bytes. */
+    static final long REPLY_HOLD_MILLIS = 10;
+    /**
+     * The first read from a server may take this many bytes (Netty's default guess is 2 KiB,
+     * and the upstream channel reads once per {@code read()}). The reply goes out with the
+     * server's first read in one write; a 2 KiB write leaves data queued on the fast subflow,
+     * so the kernel's scheduler sends the rest of the answer on the slow one. With 16 KiB the
+     * first write fills the fast subflow's initial window and the next write overflows onto the
+     * other. Later reads adapt as usual (64 B .. 64 KiB).
+     */
+    static final int FIRST_READ_BYTES = 16 * 1024;
+    /** Shared by every upstream channel: the allocator is stateless, each channel gets its own handle. */
+    private static final AdaptiveRecvByteBufAllocator UPSTREAM_READS =
+            new AdaptiveRecvByteBufAllocator(64, FIRST_READ_BYTES, 64 * 1024);
+
+    private final ApSession session;
+    private final InetSocketAddress destination;
+    private final ArrayDeque<ByteBuf> pending = new ArrayDeque<>();
+    /** Bytes sent before the relay, each way (the relay counts only its own). */
+    private long heldUp;
+    private long heldDown;
+
+    UpstreamConnector(ApSession session, InetSocketAddress destination) {
+        this.session = session;
+        this.destination = destination;
+    }
+
+    @Override
+    public void handlerAdded(ChannelHandlerContext ctx) {
+        ctx.channel().config().setAutoRead(false);
+        connect(ctx);
+    }
+
+    @Override
+    public void handlerRemoved(ChannelHandlerContext ctx) {
+        releasePending();
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (msg instanceof ByteBuf buf && session.stage() == Stage.CONNECTING) {
+            pending.add(buf);
+        } else {
+            ReferenceCountUtil.release(msg);
+        }
+    }
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+        if (evt instanceof ChannelInputShutdownEvent) {
+            // A client may send header, data and FIN at once: the relay sees the input
+            // already shut when it starts and forwards the FIN after the held data.
+            return;
+        }
+        ctx.fireUserEventTriggered(evt);
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        session.clientFailed(cause);
+    }
+
+    private void connect(ChannelHandlerContext ctx) {
+        long start = System.nanoTime();
+        var config = session.settings.config();
+        Bootstrap b = new Bootstrap()
+                .group(ctx.channel().eventLoop())
+                .channel(EpollSocketChannel.class)
+                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS,
+                        (int) Math.min(Integer.MAX_VALUE, config.timeouts().connect().toMillis()))
+                .option(ChannelOption.ALLOW_HALF_CLOSURE, true)
+                .option(ChannelOption.AUTO_READ, false)
+                .option(ChannelOption.TCP_NODELAY, true)
+                .option(ChannelOption.RCVBUF_ALLOCATOR, UPSTREAM_READS)
+                .handler(new ChannelInboundHandlerAdapter());
+        if (config.tcpFastOpenQueue() > 0) {
+            b.option(EpollChannelOption.TCP_FASTOPEN_CONNECT, false);
+        }
+        ChannelFuture f = b.connect(destination);
+        session.upstream(f.channel());
+        f.addListener((ChannelFutureListener) done -> {
+            if (session.stage() != Stage.CONNECTING) {
+                done.channel().close();
+                return;
+            }
+            if (!done.isSuccess()) {
+                UpstreamFailures failure = UpstreamFailures.classify(done.cause());
+                session.ap.metrics().upstreamFailed(failure);
+                session.record.note("upstream: " + done.cause().getMessage());
+                releasePending();
+                session.replyAndClose(ctx, failure.reply(),
+                        new Termination(Side.SERVER, Reason.CONNECT_FAILED, Phase.CONNECT), false);
+                return;
+            }
+            session.ap.metrics().upstreamConnected(System.nanoTime() - start);
+            holdReply(ctx, done.channel());
+        });
+    }
+
+    /**
+     * Sends the client's held bytes upstream, then reads once from the server for up to
+     * {@link #REPLY_HOLD_MILLIS} ms so that the success reply goes out with its first bytes;
+     * then the relay. The session stays {@code CONNECTING} meanwhile (a client close ends it).
+     */
+    private void holdReply(ChannelHandlerContext ctx, Channel up) {
+        sendPending(up);
+        ReplyHold hold = new ReplyHold(ctx, up);
+        up.pipeline().addLast(hold);
+        hold.timer = ctx.executor().schedule(hold::done, REPLY_HOLD_MILLIS, TimeUnit.MILLISECONDS);
+        up.read();
+    }
+
+    /** On the upstream channel while the reply is held: the server's first read goes with it. */
+    private final class ReplyHold extends ChannelInboundHandlerAdapter {
+        private final ChannelHandlerContext client;
+        private final Channel up;
+        private ScheduledFuture<?> timer;
+        private boolean replied;
+        private boolean done;
+
+        ReplyHold(ChannelHandlerContext client, Channel up) {
+            this.client = client;
+            this.up = up;
+        }
+
+        @Override
+        public void channelRead(ChannelHandlerContext ctx, Object msg) {
+            if (done || session.stage() != Stage.CONNECTING || !(msg instanceof ByteBuf buf)) {
+                ReferenceCountUtil.release(msg);
+                return;
+            }
+            if (!replied) {
+                replied = true;
+                client.write(Unpooled.wrappedBuffer(ConvertCodec.encode(ConvertMessage.success())));
+            }
+            heldDown += buf.readableBytes();
+            session.ap.metrics().onBytes(Direction.DOWNSTREAM, buf.readableBytes());
+            client.write(buf);
+        }
+
+        @Override
+        public void channelReadComplete(ChannelHandlerContext ctx) {
+            done();
+        }
+
+        @Override
+        public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+            if (evt instanceof ChannelInputShutdownEvent) {
+                done(); // the relay sees the input already shut when it starts
+                return;
+            }
+            ctx.fireUserEventTriggered(evt);
+        }
+
+        @Override
+        public void channelInactive(ChannelHandlerContext ctx) {
+            done();
+        }
+
+        @Override
+        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            session.record.note("upstream: " + cause.getMessage());
+            done();
+        }
+
+        void done() {
+            if (done) {
+                return;
+            }
+            done = true;
+            timer.cancel(false);
+            if (up.pipeline().context(this) != null) {
+                up.pipeline().remove(this);
+            }
+            if (session.stage() != Stage.CONNECTING) {
+                up.close();
+                return;
+            }
+            startRelay(client, up, replied);
+        }
+    }
+
+    /**
+     * Writes the client bytes held before the relay (those that came with the Convert message
+     * or during the reply hold) to {@code up}; they bypass the relay, so they are counted here.
+     */
+    private void sendPending(Channel up) {
+        long n = 0;
+        while (!pending.isEmpty()) {
+            ByteBuf b = pending.poll();
+            n += b.readableBytes();
+            up.write(b);
+        }
+        up.flush();
+        if (n > 0) {
+            heldUp += n;
+            session.ap.metrics().onBytes(Direction.UPSTREAM, n);
+        }
+    }
+
+    private void startRelay(ChannelHandlerContext ctx, Channel up, boolean replied) {
+        Channel client = ctx.channel();
+        if (!replied) {
+            client.write(Unpooled.wrappedBuffer(ConvertCodec.encode(ConvertMessage.success())));
+        }
+        client.flush();
+        sendPending(up); // client bytes that arrived while the reply was held
+        ctx.pipeline().remove(this);
+        var relay = Relay.start(client, up, session.settings.relay(), session.ap.metrics());
+        session.relaying(relay);
+        relay.result().addListener(f -> {
+            if (f.isSuccess()) {
+                RelayResult r = (RelayResult) f.getNow();
+                session.record.bytes(heldUp + r.bytesUpstream(), r.bytesDownstream() + heldDown);
+                session.end(r.termination(), false);
+            } else {
+                session.end(new Termination(Side.PROXY, Reason.IO_ERROR, Phase.RELAY), false);
+            }
+        });
+    }
+
+    private void releasePending() {
+        ByteBuf b;
+        while ((b = pending.poll()) != null) {
+            b.release();
+        }
+    }
+}

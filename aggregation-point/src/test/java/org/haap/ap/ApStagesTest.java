@@ -1,0 +1,303 @@
+package org.haap.ap;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.typesafe.config.ConfigFactory;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.embedded.EmbeddedChannel;
+import io.netty.channel.group.DefaultChannelGroup;
+import io.netty.util.ResourceLeakDetector;
+import io.netty.util.concurrent.GlobalEventExecutor;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import org.haap.config.ApConfig;
+import org.haap.config.HaapConfigLoader;
+import org.haap.core.convert.ConvertCodec;
+import org.haap.core.convert.ConvertErrorCode;
+import org.haap.core.convert.ConvertMessage;
+import org.haap.core.convert.PoolHelloTlv;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The AP session's stages before any upstream connect (admission, header, warm pool, drain)
+ * on {@link EmbeddedChannel}s with a real {@link ApContext}: what each connection is answered,
+ * which budget slot it holds, what is counted. The upstream connect and the relay need real
+ * sockets: {@code AggregationPointIT}.
+ */
+class ApStagesTest {
+
+    private static final byte[] COOKIE = "fleet".getBytes(StandardCharsets.UTF_8);
+    private static final InetSocketAddress DENIED = new InetSocketAddress("127.0.0.1", 80);
+
+    private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
+    private final List<EmbeddedChannel> channels = new ArrayList<>();
+    private ApContext ap;
+
+    @BeforeAll
+    static void paranoid() {
+        ResourceLeakDetector.setLevel(ResourceLeakDetector.Level.PARANOID);
+    }
+
+    /**
+     * A client connection from {@code address} that reports it as its remote address, and
+     * becomes active only when told (so its clock can be frozen before the stages start).
+     */
+    private static final class Client extends EmbeddedChannel {
+        private final InetSocketAddress remote;
+        private boolean up;
+
+        Client(InetSocketAddress remote) {
+            super(false, false);
+            this.remote = remote;
+        }
+
+        @Override
+        protected SocketAddress remoteAddress0() {
+            return remote;
+        }
+
+        @Override
+        public boolean isActive() {
+            return up && super.isActive();
+        }
+
+        void activate() {
+            up = true;
+            pipeline().fireChannelActive();
+        }
+    }
+
+    private void start(String settings) {
+        ApConfig config = HaapConfigLoader.aggregationPoint(ConfigFactory.parseString(
+                "haap.aggregation-point { cookies = [fleet], clients.allow = [\"192.0.2.0/24\", \"2001:db8::/32\"], "
+                        + settings + " }").withFallback(ConfigFactory.defaultReference()).resolve());
+        ap = ApContext.create(config, new ApMetrics(registry), Set.of(),
+                new DefaultChannelGroup(GlobalEventExecutor.INSTANCE));
+    }
+
+    private EmbeddedChannel connect(String address) throws Exception {
+        Client ch = new Client(new InetSocketAddress(address, 40000 + channels.size()));
+        channels.add(ch);
+        ch.pipeline().addLast(new ApChannelInitializer(ap));
+        ch.register();
+        ch.freezeTime();
+        ch.activate();
+        return ch;
+    }
+
+    @AfterEach
+    void closeAll() {
+        for (EmbeddedChannel ch : channels) {
+            ch.finishAndReleaseAll();
+        }
+        if (ap != null) {
+            assertEquals(0, ap.admission().size(), "every unauthenticated ticket returned");
+            assertEquals(0, ap.limiter().total(), "every session slot returned");
+            assertEquals(0, ap.pool().pooled(), "every pool slot returned");
+        }
+    }
+
+    private double count(String name, String tag, String value) {
+        return registry.get(name).tag(tag, value).counter().count();
+    }
+
+    private double ended(String reason, String phase) {
+        return registry.get("haap.ap.sessions.ended").tag("reason", reason).tag("phase", phase).counter().count();
+    }
+
+    private static byte[] reply(EmbeddedChannel ch) {
+        ByteBuf out = ch.readOutbound();
+        assertNotNull(out, "a reply");
+        try {
+            return ByteBufUtil.getBytes(out);
+        } finally {
+            out.release();
+        }
+    }
+
+    private static byte[] error(ConvertErrorCode code) {
+        return ConvertCodec.encode(ConvertMessage.error(code));
+    }
+
+    private static ByteBuf message(ConvertMessage m) {
+        return Unpooled.wrappedBuffer(ConvertCodec.encode(m));
+    }
+
+    private static ByteBuf hello() {
+        byte[] nonce = new byte[PoolHelloTlv.NONCE_BYTES];
+        nonce[0] = (byte) System.nanoTime();
+        nonce[1] = (byte) (System.nanoTime() >> 8);
+        nonce[2] = (byte) (System.nanoTime() >> 16);
+        return message(ConvertMessage.poolHello(PoolHelloTlv.sign(COOKIE, System.currentTimeMillis(), nonce)));
+    }
+
+    @Test
+    void aClientOutsideTheAllowListIsNotAuthorizedAndHoldsNothing() throws Exception {
+        start("");
+        EmbeddedChannel ch = connect("198.51.100.7");
+        assertArrayEquals(error(ConvertErrorCode.NOT_AUTHORIZED), reply(ch));
+        assertFalse(ch.isOpen());
+        assertEquals(1, count("haap.ap.rejected", "reason", "auth"));
+        assertEquals(0, ap.admission().size());
+    }
+
+    @Test
+    void unauthenticatedConnectionsAreCountedPerIpv6Slash64() throws Exception {
+        start("limits { max-unauthenticated-per-client = 2 }");
+        EmbeddedChannel a = connect("2001:db8:1:1::1");
+        EmbeddedChannel b = connect("2001:db8:1:1::2");
+        EmbeddedChannel c = connect("2001:db8:1:1:ffff::3");
+        assertNull(a.readOutbound());
+        assertNull(b.readOutbound());
+        assertArrayEquals(error(ConvertErrorCode.RESOURCE_EXCEEDED), reply(c), "third of one /64");
+        assertFalse(c.isOpen());
+        EmbeddedChannel other = connect("2001:db8:1:2::1");
+        assertTrue(other.isOpen(), "another /64 is another client");
+        assertEquals(3, ap.admission().size());
+        assertEquals(1, count("haap.ap.rejected", "reason", "unauthenticated_limit"));
+        assertEquals(0, ap.limiter().total(), "no session slot before a valid header");
+    }
+
+    @Test
+    void aFullUnauthenticatedBudgetResetsTheOldestForTheNewest() throws Exception {
+        start("limits { max-unauthenticated = 2 }");
+        EmbeddedChannel oldest = connect("192.0.2.1");
+        connect("192.0.2.2");
+        EmbeddedChannel newest = connect("192.0.2.3");
+        oldest.runPendingTasks();
+        assertFalse(oldest.isOpen(), "evicted");
+        assertNull(oldest.readOutbound(), "with a reset, no reply");
+        assertTrue(newest.isOpen());
+        assertEquals(1, count("haap.ap.rejected", "reason", "unauthenticated_evicted"));
+        assertEquals(1, ended("limit", "header"));
+    }
+
+    @Test
+    void aDeniedDestinationIsRefusedBeforeTakingASessionSlot() throws Exception {
+        start("");
+        EmbeddedChannel ch = connect("192.0.2.1");
+        ch.writeInbound(message(ConvertMessage.connect(DENIED, COOKIE)));
+        assertArrayEquals(error(ConvertErrorCode.NOT_AUTHORIZED), reply(ch));
+        assertFalse(ch.isOpen());
+        assertEquals(1, count("haap.ap.rejected", "reason", "destination"));
+        assertEquals(0, ap.limiter().total());
+    }
+
+    @Test
+    void cookiesConfiguredMeanCookieRequired() throws Exception {
+        start("");
+        EmbeddedChannel none = connect("192.0.2.1");
+        none.writeInbound(message(ConvertMessage.connect(DENIED)));
+        assertArrayEquals(error(ConvertErrorCode.MISSING_COOKIE), reply(none));
+        EmbeddedChannel wrong = connect("192.0.2.1");
+        wrong.writeInbound(message(ConvertMessage.connect(DENIED, "other".getBytes(StandardCharsets.UTF_8))));
+        assertArrayEquals(error(ConvertErrorCode.NOT_AUTHORIZED), reply(wrong));
+        assertEquals(1, count("haap.ap.rejected", "reason", "missing_cookie"));
+        assertEquals(1, count("haap.ap.rejected", "reason", "auth"));
+    }
+
+    @Test
+    void aSilentConnectionEndsAtTheHeaderTimeout() throws Exception {
+        start("timeouts.header = 2s");
+        EmbeddedChannel ch = connect("192.0.2.1");
+        ch.writeInbound(Unpooled.wrappedBuffer(new byte[] {1}));
+        ch.advanceTimeBy(1999, TimeUnit.MILLISECONDS);
+        ch.runScheduledPendingTasks();
+        assertTrue(ch.isOpen());
+        ch.advanceTimeBy(1, TimeUnit.MILLISECONDS);
+        ch.runScheduledPendingTasks();
+        assertFalse(ch.isOpen());
+        assertEquals(1, count("haap.ap.rejected", "reason", "header_timeout"));
+        assertEquals(1, ended("timeout", "header"));
+    }
+
+    @Test
+    void aConnectionClosedBeforeAnyByteIsAbandoned() throws Exception {
+        start("");
+        EmbeddedChannel ch = connect("192.0.2.1");
+        ch.close();
+        assertEquals(1, registry.get("haap.ap.sessions.abandoned").counter().count());
+        assertEquals(0, ap.metrics().activeSessions());
+    }
+
+    @Test
+    void aPoolHelloAuthenticatesAndTakesASessionSlotTheNextOneOverTheLimitIsRefused() throws Exception {
+        start("limits { max-sessions = 1 }");
+        EmbeddedChannel pooled = connect("192.0.2.1");
+        pooled.writeInbound(hello());
+        assertEquals(ConvertMessage.poolAck(120_000), ConvertCodec.decode(Unpooled.wrappedBuffer(reply(pooled)), 1020));
+        assertTrue(pooled.isOpen());
+        assertEquals(1, ap.limiter().total());
+        assertEquals(1, ap.pool().pooled());
+        assertEquals(0, ap.admission().size(), "authenticated: no longer unauthenticated");
+
+        EmbeddedChannel second = connect("192.0.2.2");
+        second.writeInbound(hello());
+        assertArrayEquals(error(ConvertErrorCode.RESOURCE_EXCEEDED), reply(second));
+        assertEquals(1, ap.pool().pooled(), "the refused hello's pool slot is returned");
+    }
+
+    @Test
+    void aMalformedMessageOnAPooledConnectionIsAHeaderPhaseRefusal() throws Exception {
+        start("");
+        EmbeddedChannel ch = connect("192.0.2.1");
+        ch.writeInbound(hello());
+        reply(ch);
+        ch.writeInbound(Unpooled.wrappedBuffer(new byte[] {9, 1, 0, 0}));
+        assertArrayEquals(error(ConvertErrorCode.UNSUPPORTED_VERSION), reply(ch));
+        assertFalse(ch.isOpen());
+        assertEquals(1, ended("protocol_error", "header"));
+    }
+
+    @Test
+    void aPooledConnectionIsJudgedAsAFreshOneButMayOmitItsCookie() throws Exception {
+        start("");
+        EmbeddedChannel ch = connect("192.0.2.1");
+        ch.writeInbound(hello());
+        reply(ch);
+        ch.writeInbound(message(ConvertMessage.connect(DENIED)));
+        assertArrayEquals(error(ConvertErrorCode.NOT_AUTHORIZED), reply(ch), "no cookie needed, destination denied");
+        assertEquals(1, count("haap.ap.rejected", "reason", "destination"));
+        assertEquals(1, registry.get("haap.ap.pool.used").counter().count());
+    }
+
+    @Test
+    void drainClosesPooledAndHeaderPhaseConnectionsAndAdmitsNoNewSession() throws Exception {
+        start("");
+        EmbeddedChannel pooled = connect("192.0.2.1");
+        pooled.writeInbound(hello());
+        reply(pooled);
+        EmbeddedChannel header = connect("192.0.2.2");
+        header.writeInbound(Unpooled.wrappedBuffer(new byte[] {1, 2}));
+        EmbeddedChannel late = connect("192.0.2.3");
+
+        ap.draining().set(true);
+        for (EmbeddedChannel ch : List.of(pooled, header)) {
+            ch.attr(ApSession.KEY).get().drainStart();
+            ch.runPendingTasks();
+            assertFalse(ch.isOpen());
+        }
+        assertEquals(1, count("haap.ap.pool.closed", "reason", "drain"));
+        assertEquals(1, ended("shutdown", "header"));
+
+        late.writeInbound(message(ConvertMessage.connect(DENIED, COOKIE)));
+        assertFalse(late.isOpen(), "a header that arrives during the drain starts no session");
+        assertNull(late.readOutbound());
+        assertEquals(0, ap.limiter().total());
+    }
+}

@@ -68,8 +68,8 @@ class RobeIT {
         dir = Files.createDirectories(testbed.runDir().resolve("robe-it"));
         Path file = Files.write(dir.resolve("small.bin"), new byte[4096]);
         http = new FileHttpServer(testbed.namespace(Node.SERVER), new InetSocketAddress("::", HTTP_PORT), file);
-        // the cookie lets the pool case's gateway sign its pool hellos; gateways without a
-        // cookie are served as before (require-cookie stays false)
+        // the AP requires the cookie (cookies set); the pool case's gateway also signs its
+        // pool hellos with it
         Path apConf = Files.writeString(dir.resolve("ap.conf"), DemoConfigs.aggregationPoint()
                 + "\nhaap.aggregation-point.cookies = [\"" + COOKIE + "\"]\n");
         ap = testbed.startService(Node.AP, testbed.logFile(Node.AP, "robe-it-ap"), "haap ap: listening on",
@@ -126,7 +126,7 @@ class RobeIT {
     @Test
     @Order(3)
     void warmPoolLeavesNothingOnTheApBeyondThePoolSize() throws Exception {
-        String conf = gatewayConfig("sim") + "haap.gateway.cookie = \"" + COOKIE + "\"\n"
+        String conf = gatewayConfig("sim")
                 + "haap.gateway.robe.pool { enabled = true, min = " + POOL_MIN + ", max = " + POOL_MAX + " }\n";
         Process gw = startGateway("sim-pool", conf);
         try {
@@ -238,7 +238,8 @@ class RobeIT {
         String t = lines[dsl];
         lines[dsl] = lines[lte];
         lines[lte] = t;
-        return String.join("\n", lines) + "\nhaap.gateway.robe.mode = " + mode + "\n";
+        return String.join("\n", lines) + "\nhaap.gateway.robe.mode = " + mode + "\n"
+                + "haap.gateway.cookie = \"" + COOKIE + "\"\n";
     }
 
     private double apSample(String name) {

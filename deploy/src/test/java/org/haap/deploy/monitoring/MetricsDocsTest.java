@@ -24,8 +24,8 @@ import org.junit.jupiter.api.Test;
 class MetricsDocsTest {
 
     /** Registered by {@code AggregationPoint.start}, not by the {@link ApMetrics} constructor. */
-    private static final List<String> REGISTERED_AT_START = List.of("haap_ap_pool_connections",
-            "haap_ap_probes_answered_total", "haap_ap_probes_rejected_total");
+    private static final List<String> REGISTERED_AT_START = List.of(
+            "haap_ap_unauthenticated_connections", "haap_ap_pool_connections", "haap_ap_probes_answered_total", "haap_ap_probes_rejected_total");
     /**
      * Registered by {@code Gateway.start} (link monitor, userspace path manager), not by the
      * {@link GatewayMetrics} constructor.

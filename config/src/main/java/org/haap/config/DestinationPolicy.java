@@ -120,14 +120,6 @@ public record DestinationPolicy(AllowList allow, CidrSet deny, List<CidrRange> n
         return verdict(destination, ownAddresses).allowed();
     }
 
-    /**
-     * Whether the AP may connect to {@code destination} on a port not known here: only
-     * {@code allow} rules for every port apply. Prefer {@link #decide(InetSocketAddress, Set)}.
-     */
-    public boolean decide(InetAddress destination, Set<InetAddress> ownAddresses) {
-        return verdict(destination, -1, ownAddresses).allowed();
-    }
-
     /** The decision for {@code destination} and its reason. */
     public Verdict verdict(InetSocketAddress destination, Set<InetAddress> ownAddresses) {
         if (destination.isUnresolved()) {

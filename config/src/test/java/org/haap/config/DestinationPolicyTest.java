@@ -392,11 +392,11 @@ class DestinationPolicyTest {
     }
 
     @Test
-    void theOldAddressOnlyDecisionOnlyUsesRulesForEveryPort() {
+    void anUnknownPortOnlyMatchesRulesForEveryPort() {
         DestinationPolicy p = policy("allow = [\"10.1.2.3:443\", \"10.9.0.0/16\"]");
-        assertFalse(p.decide(ip("10.1.2.3"), OWN), "port unknown: a port rule does not apply");
+        assertFalse(p.verdict(ip("10.1.2.3"), -1, OWN).allowed(), "port unknown: a port rule does not apply");
         assertTrue(p.decide(new InetSocketAddress(ip("10.1.2.3"), 443), OWN));
-        assertTrue(p.decide(ip("10.9.1.1"), OWN));
+        assertTrue(p.verdict(ip("10.9.1.1"), -1, OWN).allowed());
         assertTrue(p.allow().contains(ip("10.9.1.1")));
         assertFalse(p.allow().contains(ip("10.1.2.3")));
     }

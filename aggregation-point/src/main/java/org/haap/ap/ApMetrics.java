@@ -52,6 +52,7 @@ public final class ApMetrics implements RelayListener {
     private final Map<Rejection, Counter> rejected = new EnumMap<>(Rejection.class);
     private final Map<UpstreamFailures, Counter> upstreamFailures = new EnumMap<>(UpstreamFailures.class);
     private final Timer upstreamConnect;
+    private final Counter upstreamAttempts;
     private final Counter abandoned;
     private final ConfigReloads reloads;
     private final Map<Direction, Counter> bytes = new EnumMap<>(Direction.class);
@@ -110,6 +111,9 @@ public final class ApMetrics implements RelayListener {
                         + "(e.g. a gateway's losing RobE attempt); not errors, not in sessions_ended")
                 .register(registry);
         reloads = new ConfigReloads(registry, "haap.ap.config.reloads");
+        upstreamAttempts = Counter.builder("haap.ap.upstream.connect.attempts")
+                .description("Upstream TCP connects started (each ends in haap.ap.upstream.connect or a failure)")
+                .register(registry);
         upstreamConnect = Timer.builder("haap.ap.upstream.connect")
                 .description("Time to establish the upstream TCP connection")
                 .publishPercentileHistogram()
@@ -205,6 +209,10 @@ public final class ApMetrics implements RelayListener {
 
     void rejected(Rejection reason) {
         rejected.get(reason).increment();
+    }
+
+    void upstreamConnecting() {
+        upstreamAttempts.increment();
     }
 
     void upstreamFailed(UpstreamFailures failure) {

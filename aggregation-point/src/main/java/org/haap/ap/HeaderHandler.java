@@ -7,6 +7,7 @@ import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.ScheduledFuture;
 import org.haap.ap.ApMetrics.Rejection;
 import org.haap.ap.ApSession.Stage;
+import org.haap.config.DestinationPolicy.Verdict;
 import org.haap.core.convert.ConnectTlv;
 import org.haap.core.convert.ConvertErrorCode;
 import org.haap.core.convert.ConvertException;
@@ -24,7 +25,8 @@ import java.util.concurrent.TimeUnit;
  * The Convert header stage, after the {@code ConvertMessageDecoder}: waits for the client's
  * Convert message under {@code timeouts.header} and checks it: a pool hello goes to the
  * {@link PooledHandler}; a Connect needs an accepted cookie (unless the connection is
- * pooled: its hello proved the cookie), an allowed destination and a session slot, and then
+ * pooled: its hello proved the cookie), a destination its {@code DestinationPolicy} allows
+ * (address and port; the verdict's reason goes to the session record) and a session slot, and then
  * the {@link UpstreamConnector} replaces this stage. Anything else is refused with its
  * RFC 8803 Error TLV (Error 64 at the session limit). The refusals happen before any
  * upstream connect.
@@ -92,7 +94,9 @@ final class HeaderHandler extends ChannelInboundHandlerAdapter {
         if (!cookieAccepted(ctx, message)) {
             return;
         }
-        if (!session.settings.config().destinations().decide(destination.getAddress(), session.ap.ownAddresses())) {
+        Verdict verdict = session.settings.config().destinations().verdict(destination, session.ap.ownAddresses());
+        if (!verdict.allowed()) {
+            session.record.note("destination " + verdict);
             session.refuse(ctx, Rejection.DESTINATION, ConvertErrorCode.NOT_AUTHORIZED, Reason.DENIED);
             return;
         }

@@ -123,6 +123,7 @@ final class UpstreamConnector extends ChannelInboundHandlerAdapter {
         if (config.tcpFastOpenQueue() > 0) {
             b.option(EpollChannelOption.TCP_FASTOPEN_CONNECT, false);
         }
+        session.ap.metrics().upstreamConnecting();
         ChannelFuture f = b.connect(destination);
         session.upstream(f.channel());
         f.addListener((ChannelFutureListener) done -> {

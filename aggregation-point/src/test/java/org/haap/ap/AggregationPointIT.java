@@ -106,6 +106,9 @@ class AggregationPointIT {
                   listen = ["0.0.0.0:5124", "[::]:5124"]
                   event-loops = 2
                   clients.allow = ["198.18.1.0/24", "2001:db8::/32"]
+                  # the test servers and the unroutable and silent destinations: all in
+                  # special-purpose blocks the default policy denies
+                  destinations.allow = ["198.18.3.0/24", "198.18.8.0/24", "203.0.113.0/24", "2001:db8:3::/64"]
                   timeouts { header = 1s, connect = 1s, drain = 5s }
                   limits { max-sessions = 5000, max-sessions-per-client = 2000 }
                   metrics.listen = "127.0.0.1:9124"

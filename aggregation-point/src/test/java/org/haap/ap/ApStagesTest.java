@@ -199,6 +199,21 @@ class ApStagesTest {
     }
 
     @Test
+    void anAllowRuleWithAPortAllowsOnlyThatPortAndAnEmbeddedDeniedAddressStaysDenied() throws Exception {
+        start("destinations.allow = [\"203.0.113.0/24:443\", \"64:ff9b::/96\"]");
+        for (InetSocketAddress denied : List.of(new InetSocketAddress("203.0.113.5", 80),
+                new InetSocketAddress("64:ff9b::a9fe:a9fe", 80), new InetSocketAddress("64:ff9b::7f00:1", 443))) {
+            EmbeddedChannel ch = connect("192.0.2.1");
+            ch.writeInbound(message(ConvertMessage.connect(denied, COOKIE)));
+            assertArrayEquals(error(ConvertErrorCode.NOT_AUTHORIZED), reply(ch), denied::toString);
+            assertFalse(ch.isOpen());
+        }
+        assertEquals(3, count("haap.ap.rejected", "reason", "destination"));
+        assertEquals(0, registry.get("haap.ap.upstream.connect.attempts").counter().count());
+        assertEquals(0, ap.limiter().total());
+    }
+
+    @Test
     void cookiesConfiguredMeanCookieRequired() throws Exception {
         start("");
         EmbeddedChannel none = connect("192.0.2.1");

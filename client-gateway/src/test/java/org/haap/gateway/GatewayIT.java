@@ -41,7 +41,8 @@ import org.junit.jupiter.api.Timeout;
  * The gateway end to end on a real kernel: namespaces lan (an unmodified client) → gw (the
  * gateway process, TPROXY, two WAN links {@code wa}/{@code wb} with their own source
  * addresses and policy routing tables) → ap (the real aggregation point process) → srv (an
- * echo server on 198.18.1.2 / 2001:db8:1::2, addresses the AP's default deny list allows).
+ * echo server on 198.18.1.2 / 2001:db8:1::2, which the AP's configuration allows: the default
+ * destination policy denies both special-purpose blocks).
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 @Timeout(120)

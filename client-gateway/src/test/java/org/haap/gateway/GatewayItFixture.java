@@ -31,7 +31,8 @@ import org.haap.core.testing.Veth;
  * 192.168.7.2) → gw (the gateway's host: TPROXY from the deploy module's nftables files, two
  * WAN links {@code wa} 10.1.0.1 and {@code wb} 10.2.0.1 with their own policy routing tables
  * 101 and 102) → ap (the aggregation point's host, 198.18.0.1) → srv (an echo server on
- * port {@value #ECHO_PORT} at 198.18.1.2, an address the AP's default deny list allows).
+ * port {@value #ECHO_PORT} at 198.18.1.2, which the AP's configuration allows: the default
+ * policy denies the benchmarking block 198.18.0.0/15).
  * It starts the AP and gateway processes from the test class path, reads the gateway's
  * Prometheus endpoint, and {@link #close() tears everything down}.
  */
@@ -142,6 +143,7 @@ final class GatewayItFixture implements AutoCloseable {
                   timeouts.connect = 2s
                   cookies = ["%s"]
                   require-cookie = true
+                  destinations.allow = ["198.18.1.0/24", "2001:db8:1::/64"]
                 %s
                 }
                 """.formatted(COOKIE, extraKeys));

@@ -15,9 +15,10 @@ import org.haap.config.internal.Section;
  * {@code check-config FILE...}: validates every HAAP section present in each file, as the
  * applications would at start-up, without starting anything. Prints
  * {@code "FILE: ok (aggregation-point)"} (or {@code (gateway)}, or
- * {@code (aggregation-point, gateway)} for a file holding both) and exits 0 (valid settings that
- * are probably a mistake, {@link ApConfig#warnings()}, go to stderr as {@code "FILE: warning: ..."}),
- * or prints each error to stderr as
+ * {@code (aggregation-point, gateway)} for a file holding both), then for an aggregation point the
+ * effective destination policy ({@link DestinationPolicy#describe()}), and exits 0 (valid settings
+ * that are probably a mistake, {@link ApConfig#warnings()}, go to stderr as
+ * {@code "FILE: warning: ..."}), or prints each error to stderr as
  * {@code "FILE: key: value (expected: ...)"} and exits {@value ConfigError#EXIT_CODE}.
  */
 public final class CheckConfig {
@@ -36,7 +37,8 @@ public final class CheckConfig {
             "usage: check-config FILE...",
             "Validates HAAP config files (HOCON) against reference.conf: every section present",
             "(" + SECTIONS.stream().map(SectionCheck::path).collect(Collectors.joining(", "))
-                    + ") is read with all range checks; unknown keys are errors.",
+                    + ") is read with all range checks; unknown keys are errors. For an",
+            "aggregation point it then prints the effective destination policy.",
             "Exit status: 0 all files valid, " + ConfigError.EXIT_CODE + " a config error, "
                     + USAGE_EXIT_CODE + " bad arguments.");
 
@@ -80,12 +82,14 @@ public final class CheckConfig {
                 new Section(merged, ConfigFactory.defaultReference(), "haap").unknownChildren());
         List<String> checked = new ArrayList<>();
         List<String> warnings = new ArrayList<>();
+        List<String> details = new ArrayList<>();
         for (SectionCheck section : SECTIONS) {
             if (ConfigFiles.isPresent(parsed, section.path())) {
                 checked.add(section.name());
                 try {
                     if (section.reader().apply(merged) instanceof ApConfig ap) {
                         warnings.addAll(ap.warnings());
+                        details.addAll(ap.destinations().describe());
                     }
                 } catch (ConfigError e) {
                     errors.addAll(e.all());
@@ -102,6 +106,7 @@ public final class CheckConfig {
         }
         warnings.forEach(w -> err.println(file + ": warning: " + w));
         out.println(file + ": ok (" + String.join(", ", checked) + ')');
+        details.forEach(out::println);
         return 0;
     }
 }

@@ -38,10 +38,7 @@ class ApConfigTest {
                 new ApTimeouts(Duration.ofSeconds(10), Duration.ofSeconds(5), Duration.ofMinutes(5),
                         Duration.ofSeconds(60), Duration.ofSeconds(30), Duration.ofSeconds(120)),
                 CidrSet.of("0.0.0.0/0", "::/0"),
-                new DestinationPolicy(CidrSet.EMPTY, CidrSet.of(
-                        "0.0.0.0/8", "10.0.0.0/8", "100.64.0.0/10", "127.0.0.0/8", "169.254.0.0/16",
-                        "172.16.0.0/12", "192.168.0.0/16", "224.0.0.0/4", "240.0.0.0/4",
-                        "::/128", "::1/128", "fc00::/7", "fe80::/10", "ff00::/8"), true),
+                new DestinationPolicy(AllowList.EMPTY, CidrSet.EMPTY, List.of(), true),
                 new ApLimits(10_000, 1_000, 64, 4096, 64, 64),
                 new RelaySettings(true, 32 * 1024, 64 * 1024),
                 new MetricsSettings(true, socket("127.0.0.1", 9124)),
@@ -55,7 +52,8 @@ class ApConfigTest {
     void exampleFileIsValid() {
         ApConfig ap = HaapConfigLoader.aggregationPoint(HaapConfigLoader.load(Path.of("examples/aggregation-point.conf")));
         assertEquals(List.of(socket("0.0.0.0", 5124), socket("::", 5124)), ap.listen());
-        assertEquals(16, ap.destinations().deny().ranges().size(), "reference deny list + 2 own prefixes");
+        assertEquals(CidrSet.of("192.0.2.0/24", "2001:db8:100::/48"), ap.destinations().deny(), "the DC's own prefixes");
+        assertEquals(List.of(CidrRange.parse("2001:db8:64::/96")), ap.destinations().nat64Prefixes());
         assertEquals(true, ap.cookies().required());
         assertEquals(new MetricsSettings(true, socket("127.0.0.1", 9124)), ap.metrics());
     }
@@ -119,8 +117,23 @@ class ApConfigTest {
         "listen = [\"localhost:5124\"]  | listen: localhost:5124 (expected: a literal IP address, not a host name)",
         "metrics.listen = \"db.internal:9124\" | metrics.listen: db.internal:9124 (expected: a literal IP address, not a host name)",
         "clients.allow = [\"10.0.0.0/33\"] | clients.allow: 10.0.0.0/33 (expected: a prefix length in 0..32)",
-        "destinations.deny = [\"fc00::/129\"] | destinations.deny: fc00::/129 (expected: a prefix length in 0..128)",
-        "destinations.allow = [\"lab.example\"] | destinations.allow: lab.example (expected: a CIDR range such as 10.0.0.0/8 or fc00::/7 with a literal IP address, not a host name)",
+        "destinations.deny = [\"fc00::/129\"] | destinations.deny[0]: fc00::/129 (expected: a prefix length in 0..128)",
+        "destinations.allow = [\"lab.example\"] | destinations.allow[0]: lab.example (expected: a CIDR range such as 10.0.0.0/8 or fc00::/7 with a literal IP address, not a host name)",
+        "destinations.allow = [\"10.0.0.0/8\", \"10.1.2.3/32:0\"] | destinations.allow[1]: 10.1.2.3/32:0 (expected: ports in 1..65535)",
+        "destinations.allow = [\"10.0.0.0/8:65536\"] | destinations.allow[0]: 10.0.0.0/8:65536 (expected: ports in 1..65535)",
+        "destinations.allow = [\"10.0.0.0/8:443-80\"] | destinations.allow[0]: 10.0.0.0/8:443-80 (expected: a port range low-high with low <= high)",
+        "destinations.allow = [\"10.0.0.0/8:https\"] | destinations.allow[0]: 10.0.0.0/8:https (expected: a port 1..65535 or a port range such as 8000-8999 after the address range)",
+        "destinations.allow = [\"10.0.0.0/8:\"] | destinations.allow[0]: 10.0.0.0/8: (expected: a port 1..65535 or a port range such as 8000-8999 after the address range)",
+        "destinations.allow = [\"[10.0.0.0/8]:443\"] | destinations.allow[0]: [10.0.0.0/8]:443 (expected: an IPv6 range inside brackets, e.g. [fd00::/8]:443 (IPv4: 10.0.0.0/8:443))",
+        "destinations.allow = [\"[fd00::/8]443\"] | destinations.allow[0]: [fd00::/8]443 (expected: a CIDR range, optionally with ports: 10.0.0.0/8, 10.1.2.3/32:443, 10.0.0.0/8:8000-8999, fd00::/8 or [fd00::/8]:80-443)",
+        "destinations.allow = [\"[fd00::/8:443\"] | destinations.allow[0]: [fd00::/8:443 (expected: a CIDR range, optionally with ports: 10.0.0.0/8, 10.1.2.3/32:443, 10.0.0.0/8:8000-8999, fd00::/8 or [fd00::/8]:80-443)",
+        "destinations.allow = [\"[fd00::/129]:443\"] | destinations.allow[0]: [fd00::/129]:443 (expected: a prefix length in 0..128)",
+        "destinations.nat64-prefixes = [\"2001:db8:64::/80\"] | destinations.nat64-prefixes[0]: 2001:db8:64::/80 (expected: a prefix length of 32, 40, 48, 56, 64 or 96 (RFC 6052 section 2.2))",
+        "destinations.nat64-prefixes = [\"2001:db8:64:0:ff00::/96\"] | destinations.nat64-prefixes[0]: 2001:db8:64:0:ff00::/96 (expected: bits 64..71 (the u octet) zero (RFC 6052 section 2.2))",
+        "destinations.nat64-prefixes = [\"10.64.0.0/16\"] | destinations.nat64-prefixes[0]: 10.64.0.0/16 (expected: an IPv6 prefix)",
+        "destinations.nat64-prefixes = [\"2001:db8:64::\"] | destinations.nat64-prefixes[0]: 2001:db8:64:: (expected: an IPv6 prefix with its length, e.g. 2001:db8:64::/96)",
+        "destinations.nat64-prefixes = [\"fe80::/64\"] | destinations.nat64-prefixes[0]: fe80::/64 (expected: a prefix in 64:ff9b::/96, 64:ff9b:1::/48 (RFC 8215), fc00::/7 or 2000::/3)",
+        "destinations.nat64-prefixes = [\"64:ff9b::/32\"] | destinations.nat64-prefixes[0]: 64:ff9b::/32 (expected: a prefix in 64:ff9b::/96, 64:ff9b:1::/48 (RFC 8215), fc00::/7 or 2000::/3)",
         "destinations.deny-own-addresses = 1 | destinations.deny-own-addresses: 1 (expected: true or false)",
         "require-cookie = true          | require-cookie: true (expected: false while cookies is empty)",
         "cookies = [\"\"]               | cookies: <cookie of 0 bytes> (expected: 1..1016 bytes)",

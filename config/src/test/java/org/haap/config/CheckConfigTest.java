@@ -41,7 +41,7 @@ class CheckConfigTest {
     void goodFileExitsZero() throws IOException {
         String good = file("good.conf", "haap.aggregation-point { timeouts.header = 3s }\n");
         assertEquals(0, run(good));
-        assertEquals(good + ": ok (aggregation-point)\n", out());
+        assertTrue(out().startsWith(good + ": ok (aggregation-point)\ndestinations, in the order applied"), out());
         assertEquals("", err());
     }
 
@@ -50,7 +50,7 @@ class CheckConfigTest {
         String optional = file("optional.conf",
                 "haap.aggregation-point { cookies = [fleet], require-cookie = false }\n");
         assertEquals(0, run(optional));
-        assertEquals(optional + ": ok (aggregation-point)\n", out());
+        assertTrue(out().startsWith(optional + ": ok (aggregation-point)\ndestinations, in the order applied"), out());
         assertEquals(optional + ": warning: haap.aggregation-point.require-cookie: false while cookies are set:"
                 + " a client that sends no cookie is served, so the cookies authenticate nothing"
                 + " (expected: unset or true)\n", err());
@@ -59,14 +59,15 @@ class CheckConfigTest {
     @Test
     void exampleFileExitsZero() {
         assertEquals(0, run("examples/aggregation-point.conf"));
-        assertEquals("examples/aggregation-point.conf: ok (aggregation-point)\n", out());
+        assertTrue(out().startsWith("examples/aggregation-point.conf: ok (aggregation-point)\n"), out());
+        assertTrue(out().contains("\n  nat64  2001:db8:64::/96 "), out());
     }
 
     @Test
     void gatewayExampleExitsZero() {
         assertEquals(0, run("examples/gateway.conf", "examples/aggregation-point.conf"));
-        assertEquals("examples/gateway.conf: ok (gateway)\n"
-                + "examples/aggregation-point.conf: ok (aggregation-point)\n", out());
+        assertTrue(out().startsWith("examples/gateway.conf: ok (gateway)\n"
+                + "examples/aggregation-point.conf: ok (aggregation-point)\n"), out());
         assertEquals("", err());
     }
 
@@ -75,7 +76,7 @@ class CheckConfigTest {
         String gw = file("gw.conf", "haap.gateway {\n  aggregation-point = \"192.0.2.10:5124\"\n"
                 + "  wan = [{ name = dsl, interface = dsl0, source = \"198.51.100.2\" }]\n}\n");
         assertEquals(0, run(gw));
-        assertEquals(gw + ": ok (gateway)\n", out());
+        assertEquals(gw + ": ok (gateway)\n", out(), "no destination policy for a gateway");
     }
 
     @Test
@@ -84,7 +85,41 @@ class CheckConfigTest {
                 + "haap.gateway {\n  aggregation-point = \"127.0.0.1:5124\"\n"
                 + "  wan = [{ name = lo, interface = veth0, source = \"10.0.0.2\" }]\n}\n");
         assertEquals(0, run(both));
-        assertEquals(both + ": ok (aggregation-point, gateway)\n", out());
+        assertTrue(out().startsWith(both + ": ok (aggregation-point, gateway)\n"), out());
+    }
+
+    @Test
+    void printsTheEffectiveDestinationPolicy() throws IOException {
+        String ap = file("policy.conf", """
+                haap.aggregation-point.destinations {
+                  allow = ["10.9.0.0/16", "[fd00::/8]:80-443", "10.1.2.3:443"]
+                  deny = ["93.184.216.0/24"]
+                  nat64-prefixes = ["2001:db8:64::/96"]
+                  deny-own-addresses = false
+                }
+                """);
+        assertEquals(0, run(ap));
+        List<String> lines = out().lines().toList();
+        assertEquals(ap + ": ok (aggregation-point)", lines.get(0));
+        assertEquals(List.of(
+                "  allow  10.9.0.0/16            allow[0]",
+                "  allow  [fd00::/8]:80-443      allow[1]",
+                "  allow  10.1.2.3/32:443        allow[2]",
+                "  deny   93.184.216.0/24        deny[0]",
+                "  nat64  2001:db8:64::/96       nat64-prefixes[0]: judged by the embedded IPv4 address,"
+                        + " not by the blocks below"), lines.subList(2, 7));
+        assertTrue(lines.contains("  deny   169.254.0.0/16         Link Local, RFC 3927 [IPv4 special-purpose, not global]"),
+                out());
+        assertTrue(lines.contains("  deny   192.0.0.9/32           Port Control Protocol Anycast, RFC 7723"
+                + " [IPv4 special-purpose, global; anycast: may reach the AP's own network]"), out());
+        assertTrue(lines.contains("  nat64  64:ff9b::/96           IPv4-IPv6 Translat., RFC 6052"
+                + " [IPv6 special-purpose, global; judged by the embedded IPv4 address]"), out());
+        assertTrue(lines.contains("  deny   fec0::/10              Site-Local Unicast (deprecated), RFC 3879"
+                + " [IPv6 address space, not global unicast]"), out());
+        assertEquals(2 + 5 + SpecialPurposeBlocks.all().size() + 3, lines.size(), out());
+        assertEquals("  own    deny-own-addresses     false: the AP's own addresses are not denied",
+                lines.get(lines.size() - 2));
+        assertEquals("  allow  everything else", lines.get(lines.size() - 1));
     }
 
     @Test
@@ -142,7 +177,7 @@ class CheckConfigTest {
         String good = file("good.conf", "haap.aggregation-point.backlog = 10\n");
         String bad = file("bad.conf", "haap.aggregation-point.backlog = 0\n");
         assertEquals(78, run(good, bad));
-        assertEquals(good + ": ok (aggregation-point)\n", out());
+        assertTrue(out().startsWith(good + ": ok (aggregation-point)\n"), out());
         assertEquals(bad + ": haap.aggregation-point.backlog: 0 (expected: >= 1)\n", err());
     }
 

@@ -253,6 +253,29 @@ public final class Section {
         return List.copyOf(values);
     }
 
+    /**
+     * Like {@link #parseEach}, but an error names the element by position,
+     * {@code haap.aggregation-point.destinations.allow[2]: ...}.
+     */
+    public <T> List<T> parseEachIndexed(String name, Function<String, T> parser) {
+        List<String> texts = strings(name);
+        Problems problems = new Problems();
+        List<T> values = new ArrayList<>(texts.size());
+        for (int i = 0; i < texts.size(); i++) {
+            String text = texts.get(i);
+            String key = key(name) + '[' + i + ']';
+            values.add(problems.read(() -> {
+                try {
+                    return parser.apply(text);
+                } catch (BadValue e) {
+                    throw ConfigError.invalid(key, e.value(), e.expected());
+                }
+            }));
+        }
+        problems.throwIfAny();
+        return List.copyOf(values);
+    }
+
     /** Errors for every key of this subtree (at any depth) that {@code reference.conf} does not define. */
     public List<ConfigError> unknownKeys() {
         return unknownKeys(true);

@@ -3,8 +3,8 @@ package org.haap.deploy.testbed;
 /**
  * The testbed's addresses: all from the benchmarking range 198.18.0.0/15 (RFC 2544) and
  * the documentation prefix 2001:db8::/32 (RFC 3849), so nothing collides with a real
- * network and the AP's default destination deny list (RFC 1918, loopback, link-local,
- * ULA) does not block the server. Subnet {@code 198.18.N.0/24} pairs with
+ * network; the AP's default destination policy denies both blocks, so the testbed's AP
+ * configuration allows the server explicitly. Subnet {@code 198.18.N.0/24} pairs with
  * {@code 2001:db8:N::/64}; see {@code deploy/README.md} for the full table.
  */
 public final class AddressPlan {

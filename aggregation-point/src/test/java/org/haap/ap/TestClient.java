@@ -16,6 +16,7 @@ import org.haap.core.mptcp.MptcpSockets;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.nio.channels.ClosedChannelException;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -89,12 +90,20 @@ final class TestClient implements AutoCloseable {
         channel.writeAndFlush(Unpooled.wrappedBuffer(data)).syncUninterruptibly();
     }
 
-    /** Writes without waiting for the flush, respecting writability (bounded memory). */
+    /**
+     * Writes without waiting for the flush, respecting writability (bounded memory). A write
+     * that fails (a reset arriving while writing closes the channel without an exception
+     * event) is queued like a read error, so the reader sees it before the end of stream.
+     */
     void writeAsync(byte[] data) throws InterruptedException {
         while (!channel.isWritable() && channel.isActive()) {
             Thread.sleep(1);
         }
-        channel.writeAndFlush(Unpooled.wrappedBuffer(data));
+        channel.writeAndFlush(Unpooled.wrappedBuffer(data)).addListener(f -> {
+            if (!f.isSuccess() && !(f.cause() instanceof ClosedChannelException)) {
+                inbox.add(f.cause());
+            }
+        });
     }
 
     void shutdownOutput() {
@@ -157,9 +166,14 @@ final class TestClient implements AutoCloseable {
         return (byte[]) o;
     }
 
-    /** True when the connection ended with a reset (ECONNRESET) rather than a FIN. */
+    /**
+     * True when the connection ended with a reset rather than a FIN: ECONNRESET, or EPIPE on
+     * a write (the reset's error already taken by an earlier call; this client never shuts
+     * its own output down while writing, and a FIN alone never fails a write).
+     */
     boolean wasReset() {
-        return error instanceof Errors.NativeIoException e && e.expectedErr() == Errors.ERRNO_ECONNRESET_NEGATIVE
+        return error instanceof Errors.NativeIoException e && (e.expectedErr() == Errors.ERRNO_ECONNRESET_NEGATIVE
+                || e.expectedErr() == Errors.ERRNO_EPIPE_NEGATIVE)
                 || error != null && String.valueOf(error.getMessage()).contains("reset");
     }
 

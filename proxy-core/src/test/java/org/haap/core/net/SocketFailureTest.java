@@ -24,14 +24,13 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ConnectTimeoutException;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.epoll.Epoll;
 import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.channel.epoll.EpollSocketChannel;
 import io.netty.channel.unix.Errors;
 
 import org.haap.core.sys.internal.Errno;
 import org.haap.core.sys.internal.ErrnoException;
-import org.junit.jupiter.api.Assumptions;
+import org.haap.core.testing.Prerequisites;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -41,15 +40,6 @@ import org.junit.jupiter.api.Test;
  */
 class SocketFailureTest {
 
-    private static void requireEpoll() {
-        if (!Epoll.isAvailable()) {
-            if ("true".equals(System.getenv("CI"))) {
-                throw new AssertionError("epoll unavailable", Epoll.unavailabilityCause());
-            }
-            Assumptions.abort("epoll unavailable: " + Epoll.unavailabilityCause());
-        }
-    }
-
     /** What Netty's connect path throws for {@code negativeErrno} (its own translation). */
     private static IOException nettyConnectError(int negativeErrno) {
         return assertThrows(IOException.class, () -> Errors.handleConnectErrno("finishConnect", negativeErrno));
@@ -57,7 +47,7 @@ class SocketFailureTest {
 
     @Test
     void hardCodedErrnosAreTheNativeOnes() {
-        requireEpoll();
+        Prerequisites.requireEpoll();
         assertEquals(-Errors.ERRNO_ECONNRESET_NEGATIVE, Errno.ECONNRESET);
         assertEquals(-Errors.ERRNO_EPIPE_NEGATIVE, SocketFailure.EPIPE);
         assertEquals(-Errors.ERROR_ECONNREFUSED_NEGATIVE, Errno.ECONNREFUSED);
@@ -68,7 +58,7 @@ class SocketFailureTest {
 
     @Test
     void nativeIoExceptionsByErrno() {
-        requireEpoll();
+        Prerequisites.requireEpoll();
         assertEquals(SocketFailure.RESET, SocketFailure.classify(
                 Errors.newConnectionResetException("syscall:read", Errors.ERRNO_ECONNRESET_NEGATIVE)));
         assertEquals(SocketFailure.RESET, SocketFailure.classify(Errors.newIOException("splice", -104)));
@@ -85,7 +75,7 @@ class SocketFailureTest {
 
     @Test
     void nettyConnectErrorsByTheErrnoInTheirFixedMessage() {
-        requireEpoll();
+        Prerequisites.requireEpoll();
         assertEquals(SocketFailure.REFUSED, SocketFailure.classify(nettyConnectError(-111)));
         assertEquals(SocketFailure.TIMEOUT, SocketFailure.classify(nettyConnectError(-110)));
         assertEquals(SocketFailure.PROHIBITED, SocketFailure.classify(nettyConnectError(-13)));
@@ -100,7 +90,7 @@ class SocketFailureTest {
      */
     @Test
     void nettyNoRouteToHostByWhereItWasRaised() {
-        requireEpoll();
+        Prerequisites.requireEpoll();
         IOException bare = nettyConnectError(Errors.ERROR_EHOSTUNREACH_NEGATIVE);
         assertTrue(bare instanceof NoRouteToHostException && bare.getMessage() == null, bare.toString());
         assertEquals(nettyConnectError(Errors.ERROR_ENETUNREACH_NEGATIVE).getClass(), bare.getClass());
@@ -129,7 +119,7 @@ class SocketFailureTest {
 
     @Test
     void refusedConnectOnLoopback() throws Exception {
-        requireEpoll();
+        Prerequisites.requireEpoll();
         int port;
         try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             port = s.getLocalPort(); // closed again: nobody listens there
@@ -171,7 +161,7 @@ class SocketFailureTest {
 
     @Test
     void causeChains() {
-        requireEpoll();
+        Prerequisites.requireEpoll();
         // Netty fails queued writes of a channel closed by an error with a ClosedChannelException caused by it.
         Throwable closedByReset = new ClosedChannelException().initCause(Errors.newIOException("writev", -104));
         assertEquals(SocketFailure.RESET, SocketFailure.classify(closedByReset));

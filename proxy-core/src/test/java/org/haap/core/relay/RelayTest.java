@@ -23,6 +23,7 @@ import org.haap.core.session.Termination;
 import org.haap.core.session.Termination.Phase;
 import org.haap.core.session.Termination.Reason;
 import org.haap.core.session.Termination.Side;
+import org.haap.core.testing.Prerequisites;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -197,7 +198,7 @@ class RelayTest {
 
     @Test
     void brokenPipeOnClientSideResetsServerSide() {
-        org.junit.jupiter.api.Assumptions.assumeTrue(io.netty.channel.epoll.Epoll.isAvailable());
+        Prerequisites.requireEpoll();
         down.pipeline().fireExceptionCaught(Errors.newIOException("writev", Errors.ERRNO_EPIPE_NEGATIVE));
         assertFalse(up.isOpen());
         assertFalse(down.isOpen());
@@ -207,7 +208,7 @@ class RelayTest {
     @Test
     void nativeResetByServerResetsClientSide() {
         // Errors needs the native transport library loaded, as it is wherever such errors occur.
-        org.junit.jupiter.api.Assumptions.assumeTrue(io.netty.channel.epoll.Epoll.isAvailable());
+        Prerequisites.requireEpoll();
         up.pipeline().fireExceptionCaught(
                 Errors.newConnectionResetException("syscall:read", Errors.ERRNO_ECONNRESET_NEGATIVE));
         assertFalse(down.isOpen());
@@ -237,7 +238,7 @@ class RelayTest {
     /** A timeout is a socket error with a known cause: an I/O error, logged at debug only. */
     @Test
     void nativeTimeoutIsIoErrorLoggedAtDebug() {
-        org.junit.jupiter.api.Assumptions.assumeTrue(io.netty.channel.epoll.Epoll.isAvailable());
+        Prerequisites.requireEpoll();
         try (LogCapture logs = new LogCapture("org.haap.core.relay")) {
             up.pipeline().fireExceptionCaught(Errors.newIOException("read", -110)); // ETIMEDOUT
             assertEquals(new Termination(Side.SERVER, Reason.IO_ERROR, Phase.RELAY), termination());

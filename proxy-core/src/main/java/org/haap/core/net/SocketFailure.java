@@ -172,9 +172,10 @@ public enum SocketFailure {
         if (t instanceof NoRouteToHostException) {
             return raisedByConnectCall(t) ? NETWORK_UNREACHABLE : HOST_UNREACHABLE;
         }
-        if (t instanceof PortUnreachableException || t instanceof ConnectException) {
+        if (t instanceof PortUnreachableException || t instanceof ConnectException && ownErrno(t).isEmpty()) {
             // The JDK raises ConnectException for ECONNREFUSED (and ETIMEDOUT, which its own
-            // connect timeouts make rare); Netty's carry their errno and are handled above.
+            // connect timeouts make rare); Netty's carry their errno, read above: one that
+            // is not listed (EIO, say) is not a refusal.
             return REFUSED;
         }
         if (t instanceof ClosedChannelException) {

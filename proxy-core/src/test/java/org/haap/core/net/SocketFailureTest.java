@@ -81,6 +81,7 @@ class SocketFailureTest {
         assertEquals(SocketFailure.PROHIBITED, SocketFailure.classify(nettyConnectError(-13)));
         assertEquals(SocketFailure.PROHIBITED, SocketFailure.classify(nettyConnectError(-1)));
         assertEquals(SocketFailure.LOCAL, SocketFailure.classify(nettyConnectError(-99)));
+        assertEquals(SocketFailure.OTHER, SocketFailure.classify(nettyConnectError(-5))); // EIO: no refusal
         assertEquals(OptionalInt.of(13), SocketFailure.errno(nettyConnectError(-13)));
     }
 

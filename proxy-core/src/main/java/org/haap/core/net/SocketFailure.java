@@ -39,7 +39,9 @@ import org.haap.core.sys.internal.ErrnoException;
  *       {@code SO_ERROR} read after the SYN went out, where it is EHOSTUNREACH (the on-link
  *       neighbour did not answer ARP/ND, or an ICMP host unreachable came back; an ICMP net
  *       unreachable from a remote router is reported as host unreachable too). A
- *       NoRouteToHostException from the JDK means EHOSTUNREACH.</li>
+ *       NoRouteToHostException from the JDK, or one without a stack trace, means
+ *       EHOSTUNREACH. {@code SocketFailureIT} pins this on the real kernel, so a Netty
+ *       upgrade that moves these frames fails it.</li>
  * </ul>
  * The errno values are Linux's (asm-generic), the only platform HAAP runs on.
  */

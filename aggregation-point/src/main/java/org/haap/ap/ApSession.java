@@ -12,6 +12,7 @@ import org.haap.ap.internal.ClientKey;
 import org.haap.core.convert.ConvertCodec;
 import org.haap.core.convert.ConvertErrorCode;
 import org.haap.core.convert.ConvertMessage;
+import org.haap.core.net.SocketFailure;
 import org.haap.core.relay.Relay;
 import org.haap.core.relay.RelaySession;
 import org.haap.core.session.Termination;
@@ -19,7 +20,6 @@ import org.haap.core.session.Termination.Phase;
 import org.haap.core.session.Termination.Reason;
 import org.haap.core.session.Termination.Side;
 
-import java.io.IOException;
 import java.net.InetSocketAddress;
 
 /**
@@ -229,7 +229,7 @@ final class ApSession {
     }
 
     private static boolean isReset(Throwable cause) {
-        return cause instanceof IOException && String.valueOf(cause.getMessage()).contains("reset");
+        return SocketFailure.classify(cause).peerReset();
     }
 
     /**

@@ -134,7 +134,8 @@ final class UpstreamConnector extends ChannelInboundHandlerAdapter {
             if (!done.isSuccess()) {
                 UpstreamFailures failure = UpstreamFailures.classify(done.cause());
                 session.ap.metrics().upstreamFailed(failure);
-                session.record.note("upstream: " + done.cause().getMessage());
+                session.record.note("upstream: " + failure.label()
+                        + (failure == UpstreamFailures.OTHER ? " (" + done.cause() + ")" : ""));
                 releasePending();
                 session.replyAndClose(ctx, failure.reply(),
                         new Termination(Side.SERVER, Reason.CONNECT_FAILED, Phase.CONNECT), false);

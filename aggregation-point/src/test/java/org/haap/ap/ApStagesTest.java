@@ -14,8 +14,10 @@ import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.channel.group.DefaultChannelGroup;
+import io.netty.channel.unix.Errors;
 import io.netty.util.ResourceLeakDetector;
 import io.netty.util.concurrent.GlobalEventExecutor;
+import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.nio.charset.StandardCharsets;
@@ -29,6 +31,7 @@ import org.haap.core.convert.ConvertCodec;
 import org.haap.core.convert.ConvertErrorCode;
 import org.haap.core.convert.ConvertMessage;
 import org.haap.core.convert.PoolHelloTlv;
+import org.haap.core.testing.Prerequisites;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -314,5 +317,28 @@ class ApStagesTest {
         assertFalse(late.isOpen(), "a header that arrives during the drain starts no session");
         assertNull(late.readOutbound());
         assertEquals(0, ap.limiter().total());
+    }
+
+    /**
+     * A client's failure in the header phase ends the session as a reset only when its errno
+     * says so (ECONNRESET); an I/O error whose text merely mentions a reset is an I/O error.
+     */
+    @Test
+    void aClientFailureIsAResetByItsErrnoNotItsMessage() throws Exception {
+        Prerequisites.requireEpoll(); // Netty's Errors needs the native transport
+        start("");
+        EmbeddedChannel reset = connect("192.0.2.1");
+        reset.writeInbound(Unpooled.wrappedBuffer(new byte[] {1}));
+        reset.pipeline().fireExceptionCaught(
+                Errors.newConnectionResetException("syscall:read", Errors.ERRNO_ECONNRESET_NEGATIVE));
+        assertFalse(reset.isOpen());
+        assertEquals(1, ended("reset", "header"));
+
+        EmbeddedChannel other = connect("192.0.2.2");
+        other.writeInbound(Unpooled.wrappedBuffer(new byte[] {1}));
+        other.pipeline().fireExceptionCaught(new IOException("Connection reset by peer"));
+        assertFalse(other.isOpen());
+        assertEquals(1, ended("io_error", "header"));
+        assertEquals(1, ended("reset", "header"));
     }
 }

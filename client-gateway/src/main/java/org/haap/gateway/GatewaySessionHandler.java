@@ -28,6 +28,7 @@ import org.haap.core.convert.ConvertMessageDecoder;
 import org.haap.core.convert.ErrorTlv;
 import org.haap.core.mptcp.ClientSocketOptions;
 import org.haap.core.mptcp.MptcpInfoReader;
+import org.haap.core.net.SocketFailure;
 import org.haap.core.relay.Direction;
 import org.haap.core.relay.Relay;
 import org.haap.core.relay.RelayResult;
@@ -206,7 +207,8 @@ final class GatewaySessionHandler extends ChannelInboundHandlerAdapter {
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
         if (state != State.DONE) {
             record.note("client: " + cause.getMessage());
-            finish(Result.CLIENT_GONE, new Termination(Side.CLIENT, Reason.RESET, Phase.CONNECT), true);
+            Reason reason = SocketFailure.classify(cause).peerReset() ? Reason.RESET : Reason.IO_ERROR;
+            finish(Result.CLIENT_GONE, new Termination(Side.CLIENT, reason, Phase.CONNECT), true);
         }
     }
 
@@ -482,10 +484,10 @@ final class GatewaySessionHandler extends ChannelInboundHandlerAdapter {
         }
         if (!cf.isSuccess()) {
             cf.channel().close();
-            record.note("direct connect: " + cf.cause().getMessage());
-            boolean refused = String.valueOf(cf.cause().getMessage()).contains("refused");
-            finish(Result.BYPASS_FAILED, new Termination(refused ? Side.SERVER : Side.PROXY,
-                    refused ? Reason.RESET : Reason.CONNECT_FAILED, Phase.CONNECT), true);
+            SocketFailure failure = SocketFailure.classify(cf.cause());
+            record.note("direct connect: " + failure.label()
+                    + (failure == SocketFailure.OTHER ? " (" + cf.cause() + ")" : ""));
+            finish(Result.BYPASS_FAILED, directConnectFailed(failure), true);
             return;
         }
         upstream = cf.channel();
@@ -495,6 +497,17 @@ final class GatewaySessionHandler extends ChannelInboundHandlerAdapter {
             early = null;
         }
         startRelay(Result.BYPASSED);
+    }
+
+    /**
+     * How a failed direct connect ends the session: the server's refusal (or reset) is the
+     * server's reset, which the LAN client sees as it would without the gateway; anything
+     * else is the gateway's failed connect.
+     */
+    static Termination directConnectFailed(SocketFailure failure) {
+        return failure == SocketFailure.REFUSED || failure == SocketFailure.RESET
+                ? new Termination(Side.SERVER, Reason.RESET, Phase.CONNECT)
+                : new Termination(Side.PROXY, Reason.CONNECT_FAILED, Phase.CONNECT);
     }
 
     // --- hand-over and end

@@ -8,7 +8,10 @@ public enum Outcome {
     REFUSED,
     /** No answer within the attempt's timeout. */
     TIMEOUT,
-    /** No route to the aggregation point on this link (EHOSTUNREACH, ENETUNREACH). */
+    /**
+     * No route to the aggregation point on this link (EHOSTUNREACH, ENETUNREACH), or refused
+     * by local policy (EACCES, EPERM: a {@code prohibit} route, a firewall rule).
+     */
     UNREACHABLE,
     /** The link has no address of the aggregation point's family. */
     NO_SOURCE_ADDRESS,

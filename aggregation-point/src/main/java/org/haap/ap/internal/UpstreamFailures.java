@@ -1,11 +1,10 @@
 package org.haap.ap.internal;
 
-import io.netty.channel.ConnectTimeoutException;
+import java.util.Locale;
+
 import org.haap.core.convert.ConvertErrorCode;
 import org.haap.core.convert.ConvertMessage;
-
-import java.net.NoRouteToHostException;
-import java.util.Locale;
+import org.haap.core.net.SocketFailure;
 
 /**
  * Maps why an upstream (plain TCP) connect failed to the RFC 8803 Error TLV the AP sends
@@ -16,6 +15,14 @@ import java.util.Locale;
  * "no route") was received, its value being the ICMP code when known; 65 Network Failure
  * when the converter's own network cannot reach the server (here: no answer at all
  * before the connect timeout).
+ *
+ * <p>The kernel reports the ICMP message as an errno, which {@link SocketFailure} reads;
+ * the value sent is the ICMPv4 code of that errno's category for both address families
+ * (0 net, 1 host, 13 administratively prohibited), so a client reads one set of values.
+ * No route in the AP's own table ({@code ENETUNREACH} from {@code connect(2)}) is value 0;
+ * an on-link neighbour that does not answer ARP or neighbour discovery ({@code
+ * EHOSTUNREACH}) is value 1; an ICMP net unreachable from a remote router cannot be told
+ * from a host unreachable through Netty and is value 1 too (see {@link SocketFailure}).
  */
 public enum UpstreamFailures {
     /** The server answered the SYN with a RST. */
@@ -54,32 +61,23 @@ public enum UpstreamFailures {
         return name().toLowerCase(Locale.ROOT);
     }
 
-    /** Classifies a failed connect's cause. */
+    /** Classifies a failed connect's cause, by its errno ({@link SocketFailure}). */
     public static UpstreamFailures classify(Throwable cause) {
-        if (cause instanceof ConnectTimeoutException) {
-            return TIMEOUT;
-        }
-        String msg = String.valueOf(cause.getMessage()).toLowerCase(Locale.ROOT);
-        if (msg.contains("refused") || msg.contains("reset")) {
-            return REFUSED;
-        }
-        if (msg.contains("network is unreachable")) {
-            return NETWORK_UNREACHABLE;
-        }
-        if (msg.contains("no route to host") || msg.contains("host is unreachable")) {
-            return HOST_UNREACHABLE;
-        }
-        if (msg.contains("permission denied") || msg.contains("not permitted")) {
-            return PROHIBITED;
-        }
-        if (msg.contains("timed out")) {
-            return TIMEOUT;
-        }
-        if (cause instanceof NoRouteToHostException) {
-            // Netty's epoll transport throws a bare NoRouteToHostException for ENETUNREACH
-            // and a ConnectException "... No route to host" for EHOSTUNREACH.
-            return NETWORK_UNREACHABLE;
-        }
-        return OTHER;
+        return of(SocketFailure.classify(cause));
+    }
+
+    /**
+     * The failure for a socket failure category: a reset during the handshake counts as
+     * refused (Connection Reset); a local or unknown error as other (Network Failure).
+     */
+    public static UpstreamFailures of(SocketFailure failure) {
+        return switch (failure) {
+            case REFUSED, RESET -> REFUSED;
+            case NETWORK_UNREACHABLE -> NETWORK_UNREACHABLE;
+            case HOST_UNREACHABLE -> HOST_UNREACHABLE;
+            case PROHIBITED -> PROHIBITED;
+            case TIMEOUT -> TIMEOUT;
+            case BROKEN_PIPE, CLOSED, LOCAL, OTHER -> OTHER;
+        };
     }
 }

@@ -53,12 +53,13 @@ import io.netty.util.concurrent.GlobalEventExecutor;
  *       ETIMEDOUT} after the kernel's SYN retries): a {@link java.net.ConnectException} whose
  *       message contains {@code "error(-ERRNO)"} and the strerror text;</li>
  *   <li>{@code EHOSTUNREACH} and {@code ENETUNREACH}: a {@link java.net.NoRouteToHostException}
- *       (Netty does not tell the two apart);</li>
+ *       (Netty does not tell the two apart; {@link org.haap.core.net.SocketFailure} does);</li>
  *   <li>{@code CONNECT_TIMEOUT_MILLIS} expired: {@link io.netty.channel.ConnectTimeoutException};</li>
  *   <li>socket creation or a pre-connect option failed: a {@link BindException} for an
  *       unusable source address, otherwise an {@link IOException} whose message names the call
  *       and the errno symbol ({@code "setsockopt(SO_BINDTODEVICE wan0) failed: ENODEV (...)"}).</li>
  * </ul>
+ * {@link org.haap.core.net.SocketFailure#classify} says which of these a failure is.
  */
 public final class MptcpSockets {
 

@@ -20,12 +20,15 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.logging.Level;
+import java.util.logging.LogRecord;
 
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBuf;
@@ -394,5 +397,71 @@ class RelayEpollSocketTest {
         assertEquals(Side.SERVER, r.termination().by());
         assertEquals(Reason.RESET, r.termination().reason());
         assertEquals(expectSplice(splice), r.spliced());
+    }
+
+    /**
+     * The server resets while the client is still uploading: the session ends with reason
+     * reset, the client sees the reset, and nothing is logged at WARNING or above (Netty's
+     * "Failed to mark a promise as failure ... splice(..) failed with error(-104)" was).
+     * The event loops are stopped before the log is read, so no late record is missed.
+     */
+    @ParameterizedTest(name = "splice={0}")
+    @ValueSource(booleans = {true, false})
+    void serverResetMidUploadIsLoggedAtDebugOnly(boolean splice) throws Exception {
+        try (LogCapture logs = new LogCapture("io.netty", "org.haap")) {
+            InetSocketAddress addr = startProxy(splice);
+            threads.submit(() -> {
+                Socket s = server.accept();
+                s.getInputStream().readNBytes(4 << 20);
+                s.setSoLinger(true, 0);
+                s.close(); // RST while the client still sends
+                return null;
+            });
+            try (Socket client = new Socket(addr.getAddress(), addr.getPort())) {
+                assertThrows(IOException.class, () -> send(client.getOutputStream(), data(3, 1 << 16), 1L << 34));
+            }
+            RelayResult r = result();
+            assertEquals(expectSplice(splice), r.spliced());
+            assertEquals(new Termination(Side.SERVER, Reason.RESET, Phase.RELAY), r.termination());
+            assertResetLoggedAtDebugOnly(logs);
+        }
+    }
+
+    /** The mirror case: the client resets while the server is still sending. */
+    @ParameterizedTest(name = "splice={0}")
+    @ValueSource(booleans = {true, false})
+    void clientResetMidDownloadIsLoggedAtDebugOnly(boolean splice) throws Exception {
+        try (LogCapture logs = new LogCapture("io.netty", "org.haap")) {
+            InetSocketAddress addr = startProxy(splice);
+            Future<?> sender = threads.submit(() -> {
+                try (Socket s = server.accept()) {
+                    return send(s.getOutputStream(), data(5, 1 << 16), 1L << 34);
+                }
+            });
+            try (Socket client = new Socket(addr.getAddress(), addr.getPort())) {
+                client.getInputStream().readNBytes(4 << 20);
+                client.setSoLinger(true, 0);
+            } // RST while the server still sends
+            RelayResult r = result();
+            assertEquals(expectSplice(splice), r.spliced());
+            assertEquals(new Termination(Side.CLIENT, Reason.RESET, Phase.RELAY), r.termination());
+            ExecutionException e = assertThrows(ExecutionException.class,
+                    () -> sender.get(TIMEOUT_S, TimeUnit.SECONDS));
+            assertTrue(e.getCause() instanceof IOException, String.valueOf(e.getCause()));
+            assertResetLoggedAtDebugOnly(logs);
+        }
+    }
+
+    private void assertResetLoggedAtDebugOnly(LogCapture logs) throws InterruptedException {
+        proxy.close().sync();
+        proxy = null;
+        group.shutdownGracefully(0, 5, TimeUnit.SECONDS).sync();
+        List<LogRecord> warnings = logs.atLeast(Level.WARNING);
+        assertTrue(warnings.isEmpty(), () -> "logged:\n" + LogCapture.describe(warnings));
+        assertTrue(logs.below(Level.INFO).stream()
+                        .anyMatch(r -> r.getLoggerName().startsWith("org.haap.core.relay")
+                                && String.valueOf(r.getMessage()).contains("reset")
+                                && r.getThrown() == null),
+                () -> "no debug record of the reset:\n" + LogCapture.describe(logs.below(Level.INFO)));
     }
 }

@@ -8,8 +8,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.logging.Level;
+import java.util.logging.LogRecord;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
@@ -20,6 +23,7 @@ import org.haap.core.session.Termination;
 import org.haap.core.session.Termination.Phase;
 import org.haap.core.session.Termination.Reason;
 import org.haap.core.session.Termination.Side;
+import org.haap.core.testing.Prerequisites;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -193,8 +197,9 @@ class RelayTest {
     }
 
     @Test
-    void connectionResetByClientResetsServerSide() {
-        down.pipeline().fireExceptionCaught(new IOException("Connection reset by peer"));
+    void brokenPipeOnClientSideResetsServerSide() {
+        Prerequisites.requireEpoll();
+        down.pipeline().fireExceptionCaught(Errors.newIOException("writev", Errors.ERRNO_EPIPE_NEGATIVE));
         assertFalse(up.isOpen());
         assertFalse(down.isOpen());
         assertEquals(new Termination(Side.CLIENT, Reason.RESET, Phase.RELAY), termination());
@@ -203,20 +208,58 @@ class RelayTest {
     @Test
     void nativeResetByServerResetsClientSide() {
         // Errors needs the native transport library loaded, as it is wherever such errors occur.
-        org.junit.jupiter.api.Assumptions.assumeTrue(io.netty.channel.epoll.Epoll.isAvailable());
+        Prerequisites.requireEpoll();
         up.pipeline().fireExceptionCaught(
                 Errors.newConnectionResetException("syscall:read", Errors.ERRNO_ECONNRESET_NEGATIVE));
         assertFalse(down.isOpen());
         assertEquals(new Termination(Side.SERVER, Reason.RESET, Phase.RELAY), termination());
     }
 
+    /**
+     * Any other I/O error ends the session as an I/O error; an unknown one (no errno) is a
+     * warning without a stack trace.
+     */
     @Test
     void otherErrorIsIoError() {
-        up.pipeline().fireUserEventTriggered(ChannelInputShutdownEvent.INSTANCE);
-        down.pipeline().fireExceptionCaught(new IOException("No route to host"));
-        assertFalse(down.isOpen());
-        assertFalse(up.isOpen());
-        assertEquals(new Termination(Side.CLIENT, Reason.IO_ERROR, Phase.HALF_CLOSE), termination());
+        try (LogCapture logs = new LogCapture("org.haap.core.relay")) {
+            up.pipeline().fireUserEventTriggered(ChannelInputShutdownEvent.INSTANCE);
+            down.pipeline().fireExceptionCaught(new IOException("No route to host"));
+            assertFalse(down.isOpen());
+            assertFalse(up.isOpen());
+            assertEquals(new Termination(Side.CLIENT, Reason.IO_ERROR, Phase.HALF_CLOSE), termination());
+            List<LogRecord> warnings = logs.atLeast(Level.WARNING);
+            assertEquals(1, warnings.size(), () -> LogCapture.describe(warnings));
+            assertTrue(String.valueOf(warnings.get(0).getMessage()).contains("I/O error on the client side"),
+                    () -> LogCapture.describe(warnings));
+            assertNull(warnings.get(0).getThrown());
+        }
+    }
+
+    /** A timeout is a socket error with a known cause: an I/O error, logged at debug only. */
+    @Test
+    void nativeTimeoutIsIoErrorLoggedAtDebug() {
+        Prerequisites.requireEpoll();
+        try (LogCapture logs = new LogCapture("org.haap.core.relay")) {
+            up.pipeline().fireExceptionCaught(Errors.newIOException("read", -110)); // ETIMEDOUT
+            assertEquals(new Termination(Side.SERVER, Reason.IO_ERROR, Phase.RELAY), termination());
+            assertEquals(List.of(), logs.atLeast(Level.INFO));
+            assertTrue(logs.below(Level.INFO).stream().anyMatch(r -> r.getThrown() == null
+                    && String.valueOf(r.getMessage()).contains("timeout on the server side")),
+                    () -> LogCapture.describe(logs.below(Level.INFO)));
+        }
+    }
+
+    /** An exception that is not an I/O error is a bug: a warning with its stack trace. */
+    @Test
+    void unexpectedExceptionIsAWarningWithItsStackTrace() {
+        try (LogCapture logs = new LogCapture("org.haap.core.relay")) {
+            IllegalStateException bug = new IllegalStateException("bug");
+            up.pipeline().fireExceptionCaught(bug);
+            assertEquals(new Termination(Side.SERVER, Reason.IO_ERROR, Phase.RELAY), termination());
+            List<LogRecord> warnings = logs.atLeast(Level.WARNING);
+            assertEquals(1, warnings.size(), () -> LogCapture.describe(warnings));
+            assertEquals(bug, warnings.get(0).getThrown());
+        }
     }
 
     @Test

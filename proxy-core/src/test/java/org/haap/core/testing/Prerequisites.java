@@ -7,6 +7,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
+import io.netty.channel.epoll.Epoll;
+
 import org.haap.core.mptcp.MptcpSockets;
 import org.junit.jupiter.api.Assertions;
 import org.junit.jupiter.api.Assumptions;
@@ -32,6 +34,14 @@ public final class Prerequisites {
     public static void requireMptcp() {
         require(MptcpSockets.kernelSupportsMptcp(),
                 "the test needs kernel Multipath TCP (CONFIG_MPTCP, sysctl net.mptcp.enabled=1)");
+    }
+
+    /**
+     * Netty's epoll transport and its native library are loaded: needed, besides epoll
+     * channels, by Netty's native error factories ({@code io.netty.channel.unix.Errors}).
+     */
+    public static void requireEpoll() {
+        require(Epoll.isAvailable(), "the test needs Netty's epoll transport (" + Epoll.unavailabilityCause() + ")");
     }
 
     /** Each command is an executable on {@code PATH} (or in an sbin directory). */

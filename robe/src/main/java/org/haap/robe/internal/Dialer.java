@@ -5,18 +5,14 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
-import io.netty.channel.ConnectTimeoutException;
 import io.netty.channel.EventLoop;
-import java.io.IOException;
-import java.net.BindException;
-import java.net.ConnectException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.NoRouteToHostException;
 import java.time.Duration;
 import java.util.Objects;
 import org.haap.core.mptcp.ClientSocketOptions;
 import org.haap.core.mptcp.MptcpSockets;
+import org.haap.core.net.SocketFailure;
 import org.haap.robe.Connector;
 import org.haap.robe.Outcome;
 import org.haap.robe.WanPath;
@@ -74,33 +70,20 @@ public final class Dialer implements Connector {
                 });
     }
 
-    /** Maps a connect failure to an {@link Outcome}. */
+    /**
+     * Maps a connect failure to an {@link Outcome} by its errno ({@link SocketFailure}): a
+     * refusal or a reset during the handshake is {@link Outcome#REFUSED}; no route, an
+     * unreachable host and a refusal by local policy (a {@code prohibit} route, a firewall
+     * rule) are {@link Outcome#UNREACHABLE}; a socket that could not be set up on the link
+     * (source address, device) is {@link Outcome#LOCAL_ERROR}.
+     */
     public static Outcome classify(Throwable cause) {
-        if (cause instanceof ConnectTimeoutException) {
-            return Outcome.TIMEOUT;
-        }
-        if (cause instanceof NoRouteToHostException) {
-            return Outcome.UNREACHABLE;
-        }
-        if (cause instanceof BindException) {
-            return Outcome.LOCAL_ERROR;
-        }
-        if (cause instanceof ConnectException) {
-            String m = String.valueOf(cause.getMessage());
-            if (m.contains("refused")) {
-                return Outcome.REFUSED;
-            }
-            if (m.contains("timed out")) {
-                return Outcome.TIMEOUT;
-            }
-            if (m.contains("unreachable")) {
-                return Outcome.UNREACHABLE;
-            }
-            return Outcome.ERROR;
-        }
-        if (cause instanceof IOException && String.valueOf(cause.getMessage()).contains("setsockopt")) {
-            return Outcome.LOCAL_ERROR;
-        }
-        return Outcome.ERROR;
+        return switch (SocketFailure.classify(cause)) {
+            case TIMEOUT -> Outcome.TIMEOUT;
+            case REFUSED, RESET -> Outcome.REFUSED;
+            case NETWORK_UNREACHABLE, HOST_UNREACHABLE, PROHIBITED -> Outcome.UNREACHABLE;
+            case LOCAL -> Outcome.LOCAL_ERROR;
+            case BROKEN_PIPE, CLOSED, OTHER -> Outcome.ERROR;
+        };
     }
 }

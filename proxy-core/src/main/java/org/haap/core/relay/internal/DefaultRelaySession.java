@@ -1,5 +1,8 @@
 package org.haap.core.relay.internal;
 
+import java.io.IOException;
+import java.util.Locale;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 
 import io.netty.buffer.Unpooled;
@@ -15,6 +18,7 @@ import io.netty.util.concurrent.ScheduledFuture;
 import io.netty.util.internal.logging.InternalLogger;
 import io.netty.util.internal.logging.InternalLoggerFactory;
 
+import org.haap.core.net.SocketFailure;
 import org.haap.core.relay.Direction;
 import org.haap.core.relay.Relay;
 import org.haap.core.relay.RelayConfig;
@@ -100,8 +104,8 @@ public final class DefaultRelaySession implements RelaySession {
         }
         downstream.pipeline().addLast(down);
         upstream.pipeline().addLast(up);
-        downstream.closeFuture().addListener(f -> onClosed(down));
-        upstream.closeFuture().addListener(f -> onClosed(up));
+        downstream.closeFuture().addListener(f -> afterClose(down));
+        upstream.closeFuture().addListener(f -> afterClose(up));
         touch();
         if (!downstream.isActive() || !upstream.isActive()) {
             onInactive(downstream.isActive() ? up : down);
@@ -258,15 +262,32 @@ public final class DefaultRelaySession implements RelaySession {
     }
 
     void onError(RelayHandler side, Throwable cause) {
-        boolean reset = Failures.isReset(cause);
-        if (terminate(reset ? Reason.RESET : Reason.IO_ERROR, side.side())) {
-            if (reset) {
-                logger.debug("{} reset by {}", side.channel(), side.side(), cause);
-            } else {
-                logger.debug("{} I/O error on {} side", side.channel(), side.side(), cause);
-            }
+        SocketFailure failure = SocketFailure.classify(cause);
+        if (terminate(failure.peerReset() ? Reason.RESET : Reason.IO_ERROR, side.side())) {
+            logError(side, failure, cause);
             Relay.abortiveClose(side.peer().channel());
             Relay.abortiveClose(side.channel());
+        }
+    }
+
+    /**
+     * Logs the error that ended the session, once. A socket error with a known cause (a
+     * peer's reset, a timeout, an unreachable peer: the ordinary weather of the internet,
+     * counted by the termination reason) is logged at debug level; any other I/O error is
+     * a warning, both without a stack trace. Anything else is a bug: a warning with its
+     * stack trace.
+     */
+    private static void logError(RelayHandler side, SocketFailure failure, Throwable cause) {
+        String by = side.side().name().toLowerCase(Locale.ROOT);
+        if (failure != SocketFailure.OTHER) {
+            if (logger.isDebugEnabled()) {
+                String what = failure.peerReset() ? "reset" : failure.label();
+                logger.debug("{} relay ended: {} on the {} side ({})", side.channel(), what, by, cause.toString());
+            }
+        } else if (cause instanceof IOException) {
+            logger.warn("{} relay ended: I/O error on the {} side ({})", side.channel(), by, cause.toString());
+        } else {
+            logger.warn("{} relay ended: unexpected error on the {} side", side.channel(), by, cause);
         }
     }
 
@@ -327,6 +348,21 @@ public final class DefaultRelaySession implements RelaySession {
         upstream.close();
     }
 
+
+    /**
+     * Handles a channel's closure once Netty's close has finished. The close future completes
+     * inside the close, before the channel's queued writes are failed; closing the peer from
+     * there would fail, first and with a {@code ClosedChannelException}, a splice request that
+     * one of those writes still carries, and Netty would log its real cause (the peer's reset)
+     * as a warning with a stack trace ("Failed to mark a promise as failure").
+     */
+    private void afterClose(RelayHandler side) {
+        try {
+            side.channel().eventLoop().execute(() -> onClosed(side));
+        } catch (RejectedExecutionException e) {
+            onClosed(side); // the event loop is shutting down
+        }
+    }
 
     private void onClosed(RelayHandler side) {
         // The close future completes before channelInactive is fired: act on whichever comes first.

@@ -45,23 +45,68 @@ public final class ProbeAuthenticator {
     }
 
     /**
+     * The outcome of {@link #verify}: authentic (then {@link #writeReply} answers it) or
+     * {@link #rejection() why not}.
+     */
+    public static final class Verdict {
+        private static final Verdict MALFORMED = new Verdict(Rejection.MALFORMED, null, null);
+        private static final Verdict UNAUTHENTIC = new Verdict(Rejection.AUTH, null, null);
+
+        private final Rejection rejection;
+        private final byte[] header;
+        private final Mac mac;
+
+        private Verdict(Rejection rejection, byte[] header, Mac mac) {
+            this.rejection = rejection;
+            this.header = header;
+            this.mac = mac;
+        }
+
+        /** Null for an authentic probe, otherwise why it gets no reply. */
+        public Rejection rejection() {
+            return rejection;
+        }
+
+        /** Writes the reply to the authentic probe: its header with type 2, MAC'd under the same key. */
+        public void writeReply(ByteBuf reply) {
+            if (rejection != null) {
+                throw new IllegalStateException("no reply to a rejected probe (" + rejection + ")");
+            }
+            byte[] h = header.clone();
+            h[5] = ProbeFormat.TYPE_REPLY;
+            ProbeFormat.write(reply, h, mac);
+        }
+    }
+
+    /**
+     * Checks the probe in {@code in}'s readable bytes without moving its indexes: format,
+     * then the MAC under each accepted key. Constant work per datagram (one HMAC per key);
+     * a rejection allocates nothing but the header copy.
+     */
+    public Verdict verify(ByteBuf in) {
+        byte[] header = ProbeFormat.wellFormedHeader(in, ProbeFormat.TYPE_PROBE);
+        if (header == null) {
+            return Verdict.MALFORMED;
+        }
+        for (Mac mac : macs) {
+            if (ProbeFormat.verifies(in, header, mac)) {
+                return new Verdict(null, header, mac);
+            }
+        }
+        return Verdict.UNAUTHENTIC;
+    }
+
+    /**
      * Checks the probe in {@code in}'s readable bytes (not moving its indexes) and, when it
      * is good, writes the reply to {@code reply}.
      *
      * @return null when answered, otherwise why not ({@code reply} untouched)
      */
     public Rejection answer(ByteBuf in, ByteBuf reply) {
-        byte[] header = ProbeFormat.wellFormedHeader(in, ProbeFormat.TYPE_PROBE);
-        if (header == null) {
-            return Rejection.MALFORMED;
+        Verdict v = verify(in);
+        if (v.rejection() == null) {
+            v.writeReply(reply);
         }
-        for (Mac mac : macs) {
-            if (ProbeFormat.verifies(in, header, mac)) {
-                header[5] = ProbeFormat.TYPE_REPLY;
-                ProbeFormat.write(reply, header, mac);
-                return null;
-            }
-        }
-        return Rejection.AUTH;
+        return v.rejection();
     }
 }

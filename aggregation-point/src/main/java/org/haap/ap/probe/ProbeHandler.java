@@ -10,8 +10,10 @@ import org.haap.config.CidrSet;
 
 /**
  * Answers the probes arriving on one UDP socket: source in {@code clients.allow}, then the
- * per-source rate, then the MAC; the reply goes back to the sender. Everything dropped is
- * counted by reason, never answered. One instance per channel (its authenticator and rate
+ * format and MAC, then the per-source rate; the reply goes back to the sender. Only
+ * authenticated probes are charged to their source's rate, so junk spoofed from a
+ * gateway's address costs one MAC check per key and never spends that gateway's tokens.
+ * Everything dropped is counted by reason, never answered. One instance per channel (its authenticator and rate
  * limiter are not thread-safe); {@link #update} replaces the allow-list and the
  * authenticator and must be called on the channel's event loop.
  */
@@ -44,17 +46,17 @@ final class ProbeHandler extends SimpleChannelInboundHandler<DatagramPacket> {
             metrics.rejected(ProbeAuthenticator.Rejection.CLIENT);
             return;
         }
+        ProbeAuthenticator.Verdict verdict = authenticator.verify(packet.content());
+        if (verdict.rejection() != null) {
+            metrics.rejected(verdict.rejection());
+            return;
+        }
         if (!limiter.tryAcquire(sender.getAddress())) {
             metrics.rejected(ProbeAuthenticator.Rejection.RATE);
             return;
         }
         ByteBuf reply = ctx.alloc().buffer(ProbeAuthenticator.LENGTH);
-        ProbeAuthenticator.Rejection why = authenticator.answer(packet.content(), reply);
-        if (why != null) {
-            reply.release();
-            metrics.rejected(why);
-            return;
-        }
+        verdict.writeReply(reply);
         metrics.answered();
         ctx.writeAndFlush(new DatagramPacket(reply, sender));
     }

@@ -1,23 +1,46 @@
 package org.haap.ap.probe;
 
 import java.net.InetAddress;
-import java.util.HashMap;
 import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.LongSupplier;
 
 /**
  * A token bucket per source address: {@code perSecond} tokens a second, at most
- * {@code perSecond} saved up. At most {@code maxSources} addresses are tracked; when full,
- * buckets unused for 2 s (so full again) are forgotten, and if there are none, a new
- * source is refused (a flood of spoofed sources cannot grow memory). Not thread-safe.
+ * {@code perSecond} saved up. At most {@code maxSources} addresses are tracked, in order of
+ * last use; each call forgets up to {@value #EVICTIONS_PER_CALL} of the least recently used
+ * buckets that have been unused for {@value #IDLE_SECONDS} s (so full again, forgetting them
+ * changes nothing), and when the table is still full a new source is refused (a flood of
+ * spoofed sources cannot grow memory). Constant work per call: no scan of the table. Not
+ * thread-safe.
  */
 public final class SourceRateLimiter {
+
+    /** A bucket unused this long is full again and may be forgotten. */
+    static final int IDLE_SECONDS = 2;
+    /** Idle buckets forgotten per call at most. */
+    static final int EVICTIONS_PER_CALL = 2;
+
+    private static final long TOKEN = 1_000_000_000L;
+    private static final long IDLE_NANOS = IDLE_SECONDS * 1_000_000_000L;
 
     private final int perSecond;
     private final int maxSources;
     private final LongSupplier nanoClock;
-    private final Map<InetAddress, long[]> buckets = new HashMap<>();
+    /** Access-ordered: the eldest entry is the least recently used bucket. */
+    private final LinkedHashMap<InetAddress, Bucket> buckets = new LinkedHashMap<>(16, 0.75f, true);
+
+    /** Tokens scaled by 1e9 (so refills need no fractions) and the last use. */
+    private static final class Bucket {
+        long tokens;
+        long lastNanos;
+
+        Bucket(long tokens, long lastNanos) {
+            this.tokens = tokens;
+            this.lastNanos = lastNanos;
+        }
+    }
 
     /**
      * @param perSecond  tokens per second and bucket size, &gt;= 1
@@ -36,25 +59,26 @@ public final class SourceRateLimiter {
         this.nanoClock = nanoClock;
     }
 
-    /** Takes a token for {@code source}; false when its bucket is empty. */
+    /** Takes a token for {@code source}; false when its bucket is empty or the table is full. */
     public boolean tryAcquire(InetAddress source) {
         long now = nanoClock.getAsLong();
-        long[] b = buckets.get(source); // {tokens x 1e9, last refill ns}
+        evictIdle(now);
+        long cap = perSecond * TOKEN;
+        Bucket b = buckets.get(source);
         if (b == null) {
-            if (buckets.size() >= maxSources && !evictIdle(now)) {
+            if (buckets.size() >= maxSources) {
                 return false;
             }
-            b = new long[] {perSecond * 1_000_000_000L, now};
+            b = new Bucket(cap, now);
             buckets.put(source, b);
         }
-        long cap = perSecond * 1_000_000_000L;
-        long elapsed = Math.max(0, now - b[1]);
-        b[0] = elapsed >= 1_000_000_000L ? cap : Math.min(cap, b[0] + elapsed * perSecond);
-        b[1] = now;
-        if (b[0] < 1_000_000_000L) {
+        long elapsed = Math.max(0, now - b.lastNanos);
+        b.tokens = elapsed >= TOKEN ? cap : Math.min(cap, b.tokens + elapsed * perSecond);
+        b.lastNanos = now;
+        if (b.tokens < TOKEN) {
             return false;
         }
-        b[0] -= 1_000_000_000L;
+        b.tokens -= TOKEN;
         return true;
     }
 
@@ -63,14 +87,14 @@ public final class SourceRateLimiter {
         return buckets.size();
     }
 
-    private boolean evictIdle(long now) {
-        boolean any = false;
-        for (Iterator<long[]> it = buckets.values().iterator(); it.hasNext(); ) {
-            if (now - it.next()[1] >= 2_000_000_000L) {
-                it.remove();
-                any = true;
+    /** Forgets up to {@link #EVICTIONS_PER_CALL} idle buckets from the least recently used end. */
+    private void evictIdle(long now) {
+        Iterator<Map.Entry<InetAddress, Bucket>> it = buckets.entrySet().iterator();
+        for (int i = 0; i < EVICTIONS_PER_CALL && it.hasNext(); i++) {
+            if (now - it.next().getValue().lastNanos < IDLE_NANOS) {
+                return;
             }
+            it.remove();
         }
-        return any;
     }
 }

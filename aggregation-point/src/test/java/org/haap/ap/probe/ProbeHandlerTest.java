@@ -149,4 +149,37 @@ class ProbeHandlerTest {
         assertEquals(4.0, metrics.rejectedCount(Rejection.RATE));
         assertTrue(metrics.answeredCount() == 6.0);
     }
+
+    @Test
+    void junkFromAGatewaysAddressDoesNotSpendItsRate() throws Exception {
+        channel(new CookiePolicy(true, List.of(COOKIE)), CidrSet.of("0.0.0.0/0"), 5);
+        for (int i = 0; i < 100; i++) {
+            send(probe("guess", i, 1, b -> { }));               // spoofed, wrong key
+            send(probe(COOKIE, i, 1, b -> b[30] ^= 1));         // spoofed, MAC garbled
+            send(Unpooled.wrappedBuffer(new byte[] {1, 2, 3})); // not a probe at all
+        }
+        assertEquals(200.0, metrics.rejectedCount(Rejection.AUTH));
+        assertEquals(100.0, metrics.rejectedCount(Rejection.MALFORMED));
+        assertEquals(0.0, metrics.rejectedCount(Rejection.RATE), "junk is never charged to the source's rate");
+        for (int i = 0; i < 5; i++) {
+            send(probe(COOKIE, 1000 + i, 1, b -> { }));
+            DatagramPacket reply = channel.readOutbound();
+            assertEquals(1000 + i, reply.content().getLong(8), "every probe of the burst answered");
+            reply.release();
+        }
+        assertNull(channel.readOutbound());
+        assertEquals(5.0, metrics.answeredCount());
+    }
+
+    @Test
+    void aSourceOverItsRateStillHasItsJunkCountedAsJunk() throws Exception {
+        channel(new CookiePolicy(true, List.of(COOKIE)), CidrSet.of("0.0.0.0/0"), 1);
+        send(probe(COOKIE, 1, 1, b -> { }));
+        ((DatagramPacket) channel.readOutbound()).release();
+        send(probe(COOKIE, 2, 1, b -> { }));
+        send(probe("guess", 3, 1, b -> { }));
+        assertNull(channel.readOutbound());
+        assertEquals(1.0, metrics.rejectedCount(Rejection.RATE));
+        assertEquals(1.0, metrics.rejectedCount(Rejection.AUTH), "the MAC is checked before the rate");
+    }
 }

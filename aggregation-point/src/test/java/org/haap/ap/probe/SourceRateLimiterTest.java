@@ -44,4 +44,36 @@ class SourceRateLimiterTest {
         assertTrue(l.tryAcquire(ip(3)), "idle sources forgotten");
         assertEquals(1, l.tracked());
     }
+
+    @Test
+    void theLeastRecentlyUsedIdleSourcesGoFirstAndOnlyAFewPerCall() throws Exception {
+        SourceRateLimiter l = new SourceRateLimiter(1, 10, clock::get);
+        for (int i = 1; i <= 10; i++) {
+            assertTrue(l.tryAcquire(ip(i)));
+        }
+        clock.addAndGet(1_000_000_000L);
+        assertTrue(l.tryAcquire(ip(1)), "ip 1 used again: now the most recent");
+        clock.addAndGet(1_000_000_000L); // 2..10 idle for 2 s, 1 for 1 s
+        assertTrue(l.tryAcquire(ip(11)), "room made by forgetting idle sources");
+        assertEquals(10 - SourceRateLimiter.EVICTIONS_PER_CALL + 1, l.tracked(),
+                "a bounded number forgotten per call, not the whole table scanned");
+        for (int i = 0; i < 10; i++) {
+            l.tryAcquire(ip(11));
+        }
+        assertEquals(2, l.tracked(), "the other idle ones forgotten over later calls; 1 (used 1 s ago) and 11 stay");
+    }
+
+    @Test
+    void aFullTableOfBusySourcesRefusesNewOnesWithoutForgettingAnyone() throws Exception {
+        SourceRateLimiter l = new SourceRateLimiter(1, 3, clock::get);
+        for (int i = 1; i <= 3; i++) {
+            assertTrue(l.tryAcquire(ip(i)));
+        }
+        clock.addAndGet(1_900_000_000L);
+        for (int i = 4; i < 100; i++) {
+            assertFalse(l.tryAcquire(ip(i)));
+        }
+        assertEquals(3, l.tracked());
+        assertTrue(l.tryAcquire(ip(1)), "a tracked source keeps its bucket (refilled after 1.9 s)");
+    }
 }

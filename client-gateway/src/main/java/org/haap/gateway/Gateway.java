@@ -126,7 +126,7 @@ public final class Gateway implements ServiceMain.Service, ServiceMain.Reloadabl
             if (config.pathManager().mode() == PathManagerMode.USERSPACE) {
                 // The event subscription must be open before the first connection: the
                 // kernel's userspace path manager refuses joins without a subscriber.
-                bridge = NetlinkBridge.open();
+                bridge = NetlinkBridge.open(metrics.mptcpEventStats());
                 List<PmWan> pmWans = PmWan.of(config.wans());
                 userspace = UserspacePathManager.start(pmWans,
                         Policies.create(config.pathManager(), pmWans, Clock.systemDefaultZone()), bridge,
@@ -149,7 +149,7 @@ public final class Gateway implements ServiceMain.Service, ServiceMain.Reloadabl
             });
             if (linkMonitor != null) {
                 try {
-                    rtnl = RtnlFeed.start(linkMonitor);
+                    rtnl = RtnlFeed.start(linkMonitor, metrics.rtnlEventStats());
                 } catch (NetlinkException e) {
                     LOG.log(Level.WARNING, "link monitor: no rtnetlink subscription (" + e.getMessage()
                             + "); polling the interfaces' operstate instead");

@@ -1,6 +1,7 @@
 package org.haap.gateway;
 
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -16,6 +17,7 @@ import org.haap.core.convert.ConvertErrorCode;
 import org.haap.core.metrics.ConfigReloads;
 import org.haap.core.relay.Direction;
 import org.haap.core.relay.RelayListener;
+import org.haap.core.sys.NetlinkEventStats;
 import org.haap.gateway.accounting.WanAccounting;
 import org.haap.robe.Attempt;
 import org.haap.robe.Outcome;
@@ -66,6 +68,8 @@ public final class GatewayMetrics implements RelayListener {
     private final Counter poolDead;
     private final AtomicInteger poolIdle = new AtomicInteger();
     private final MeterRegistry registry;
+    private final NetlinkEventStats mptcpEvents = new NetlinkEventStats();
+    private final NetlinkEventStats rtnlEvents = new NetlinkEventStats();
 
     /**
      * @param registry where the meters are registered
@@ -105,6 +109,8 @@ public final class GatewayMetrics implements RelayListener {
                 .register(registry);
         establishment(mode);
         reloads = new ConfigReloads(registry, "haap.gateway.config.reloads");
+        netlink(registry, "mptcp_pm_events", mptcpEvents);
+        netlink(registry, "rtnetlink", rtnlEvents);
         for (Direction d : Direction.values()) {
             bytes.put(d, Counter.builder("haap.gateway.relay.bytes")
                     .description("Bytes relayed, by direction (upstream = LAN client to server)")
@@ -118,6 +124,32 @@ public final class GatewayMetrics implements RelayListener {
     /** Bytes per WAN from the subflows of the connections to the aggregation point. */
     public WanAccounting wanAccounting() {
         return wanAccounting;
+    }
+
+    /** Counts of the path manager's {@code mptcp_pm_events} subscription ({@code subscription="mptcp_pm_events"}). */
+    public NetlinkEventStats mptcpEventStats() {
+        return mptcpEvents;
+    }
+
+    /** Counts of the link monitor's rtnetlink subscription ({@code subscription="rtnetlink"}). */
+    public NetlinkEventStats rtnlEventStats() {
+        return rtnlEvents;
+    }
+
+    private static void netlink(MeterRegistry registry, String subscription, NetlinkEventStats stats) {
+        for (NetlinkEventStats.Drop d : NetlinkEventStats.Drop.values()) {
+            FunctionCounter.builder("haap.gateway.netlink.messages.dropped", stats, s -> s.dropped(d))
+                    .description("Kernel netlink messages dropped by the gateway's event subscriptions, by reason:"
+                            + " unknown type, malformed, decoder or listener failed, not sent by the kernel")
+                    .tag("subscription", subscription).tag("reason", lower(d)).register(registry);
+        }
+        FunctionCounter.builder("haap.gateway.netlink.overruns", stats, NetlinkEventStats::overruns)
+                .description("Receive-queue overruns (ENOBUFS) of the gateway's netlink event subscriptions;"
+                        + " each lost events")
+                .tag("subscription", subscription).register(registry);
+        FunctionCounter.builder("haap.gateway.netlink.errors", stats, NetlinkEventStats::errors)
+                .description("Socket errors that ended a netlink event subscription's receive loop")
+                .tag("subscription", subscription).register(registry);
     }
 
     /** The registry the meters are in (the link monitor registers its own there). */

@@ -8,7 +8,9 @@ import org.haap.core.rtnl.Link;
 import org.haap.core.rtnl.LinkAddress;
 import org.haap.core.rtnl.RtnlEvent;
 import org.haap.core.rtnl.RtnlListener;
+import org.haap.core.sys.NetlinkEventStats;
 import org.haap.core.sys.NetlinkException;
+import org.haap.core.sys.NetlinkMessageException;
 
 /**
  * Feeds a {@link LinkMonitor} with the kernel's link and address notifications (rtnetlink,
@@ -31,7 +33,12 @@ public final class RtnlFeed implements RtnlListener, AutoCloseable {
 
     /** Subscribes in the calling thread's namespace and starts feeding {@code target}. */
     public static RtnlFeed start(LinkMonitor target) throws NetlinkException {
-        RtnlFeed feed = new RtnlFeed(target, org.haap.core.rtnl.LinkMonitor.open());
+        return start(target, new NetlinkEventStats());
+    }
+
+    /** As {@link #start(LinkMonitor)}, counting what the subscription drops or loses into {@code stats}. */
+    public static RtnlFeed start(LinkMonitor target, NetlinkEventStats stats) throws NetlinkException {
+        RtnlFeed feed = new RtnlFeed(target, org.haap.core.rtnl.LinkMonitor.open(stats));
         for (Link l : feed.source.initialLinks()) {
             feed.link(l);
         }
@@ -72,6 +79,10 @@ public final class RtnlFeed implements RtnlListener, AutoCloseable {
 
     @Override
     public void onFailure(NetlinkException cause) {
+        if (cause instanceof NetlinkMessageException) {
+            LOG.log(Level.WARNING, "link monitor: an rtnetlink notification was dropped: " + cause.getMessage());
+            return;
+        }
         LOG.log(Level.ERROR, "link monitor: the rtnetlink subscription failed: " + cause.getMessage());
     }
 

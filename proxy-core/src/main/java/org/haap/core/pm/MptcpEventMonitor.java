@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 import org.haap.core.pm.internal.PmEvents;
 import org.haap.core.pm.internal.PmMessages;
+import org.haap.core.sys.NetlinkEventStats;
 import org.haap.core.sys.NetlinkEventStream;
 import org.haap.core.sys.NetlinkException;
 import org.haap.core.sys.NetlinkSocket;
@@ -29,7 +30,8 @@ public final class MptcpEventMonitor implements Closeable {
         this.stream = stream;
     }
 
-    static MptcpEventMonitor open(int familyId, Map<String, Integer> groups) throws NetlinkException {
+    static MptcpEventMonitor open(int familyId, Map<String, Integer> groups, NetlinkEventStats stats)
+            throws NetlinkException {
         Integer group = groups.get(PmMessages.EVENTS_GROUP);
         if (group == null) {
             throw new NetlinkException("mptcp_pm has no multicast group " + PmMessages.EVENTS_GROUP + ": " + groups,
@@ -44,7 +46,7 @@ public final class MptcpEventMonitor implements Closeable {
             throw e;
         }
         return new MptcpEventMonitor(new NetlinkEventStream<>("haap-mptcp-events", socket,
-                (m, out) -> PmEvents.decode(familyId, m).ifPresent(out), List.of()));
+                (m, out) -> PmEvents.decode(familyId, m).ifPresent(out), List.of(), stats));
     }
 
     /**
@@ -62,9 +64,19 @@ public final class MptcpEventMonitor implements Closeable {
         stream.start(listener);
     }
 
-    /** Messages skipped so far (unknown event types, malformed messages). */
+    /** Messages skipped so far (unknown event types, malformed messages, other senders). */
     public long skipped() {
         return stream.skipped();
+    }
+
+    /** What the monitor dropped or lost, by reason. */
+    public NetlinkEventStats stats() {
+        return stream.stats();
+    }
+
+    /** The port id of the subscribed socket (where the kernel sends the events). */
+    public int portId() {
+        return stream.portId();
     }
 
     /** Stops the receive loop and unsubscribes (closes the socket). Idempotent. */

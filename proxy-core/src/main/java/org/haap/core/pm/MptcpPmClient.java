@@ -12,6 +12,7 @@ import java.util.Objects;
 import java.util.Set;
 import org.haap.core.pm.internal.GenericNetlink;
 import org.haap.core.pm.internal.PmMessages;
+import org.haap.core.sys.NetlinkEventStats;
 import org.haap.core.sys.NetlinkException;
 import org.haap.core.sys.NetlinkMessage;
 import org.haap.core.sys.NetlinkSocket;
@@ -251,7 +252,12 @@ public final class MptcpPmClient implements Closeable {
      * manager, a subscriber must exist for the kernel to accept joins and announcements.
      */
     public MptcpEventMonitor openEventMonitor() throws NetlinkException {
-        return MptcpEventMonitor.open(family.id(), family.groups());
+        return openEventMonitor(new NetlinkEventStats());
+    }
+
+    /** As {@link #openEventMonitor()}, counting what the monitor drops or loses into {@code stats}. */
+    public MptcpEventMonitor openEventMonitor(NetlinkEventStats stats) throws NetlinkException {
+        return MptcpEventMonitor.open(family.id(), family.groups(), stats);
     }
 
     @Override

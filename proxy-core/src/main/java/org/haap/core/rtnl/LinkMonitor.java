@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.haap.core.rtnl.internal.RtnlMessages;
+import org.haap.core.sys.NetlinkEventStats;
 import org.haap.core.sys.NetlinkEventStream;
 import org.haap.core.sys.NetlinkException;
 import org.haap.core.sys.NetlinkMessage;
@@ -44,6 +45,11 @@ public final class LinkMonitor implements Closeable {
      * @throws NetlinkException if the socket cannot be opened or the dump fails
      */
     public static LinkMonitor open() throws NetlinkException {
+        return open(new NetlinkEventStats());
+    }
+
+    /** As {@link #open()}, counting what the monitor drops or loses into {@code stats}. */
+    public static LinkMonitor open(NetlinkEventStats stats) throws NetlinkException {
         NetlinkSocket socket = NetlinkSocket.open(NetlinkSocket.NETLINK_ROUTE);
         try {
             socket.setReceiveBufferSize(RECEIVE_BUFFER);
@@ -52,15 +58,15 @@ public final class LinkMonitor implements Closeable {
             socket.joinGroup(RtnlMessages.RTNLGRP_IPV6_IFADDR);
             List<RtnlEvent> early = new ArrayList<>();
             List<Link> links = new ArrayList<>();
-            for (NetlinkMessage m : dump(socket, true, early)) {
+            for (NetlinkMessage m : dump(socket, true, early, stats)) {
                 links.add(RtnlMessages.link(m));
             }
             List<LinkAddress> addresses = new ArrayList<>();
-            for (NetlinkMessage m : dump(socket, false, early)) {
+            for (NetlinkMessage m : dump(socket, false, early, stats)) {
                 addresses.add(RtnlMessages.address(m));
             }
             NetlinkEventStream<RtnlEvent> stream = new NetlinkEventStream<>("haap-rtnl-monitor", socket,
-                    (m, out) -> RtnlMessages.decode(m).ifPresent(out), early);
+                    (m, out) -> RtnlMessages.decode(m).ifPresent(out), early, stats);
             return new LinkMonitor(List.copyOf(links), List.copyOf(addresses), stream);
         } catch (NetlinkException | RuntimeException e) {
             socket.close();
@@ -93,9 +99,19 @@ public final class LinkMonitor implements Closeable {
         stream.start(listener);
     }
 
-    /** Messages skipped so far (other message types, malformed messages). */
+    /** Messages skipped so far (other message types, malformed messages, other senders). */
     public long skipped() {
         return stream.skipped();
+    }
+
+    /** What the monitor dropped or lost, by reason. */
+    public NetlinkEventStats stats() {
+        return stream.stats();
+    }
+
+    /** The port id of the subscribed socket (where the kernel sends the notifications). */
+    public int portId() {
+        return stream.portId();
     }
 
     /** Stops the receive loop and closes the socket. Idempotent. */
@@ -108,8 +124,8 @@ public final class LinkMonitor implements Closeable {
      * Runs one dump and returns its messages (copied); notifications received meanwhile go to
      * {@code early}. Repeats the dump when the kernel flags it as interrupted.
      */
-    private static List<NetlinkMessage> dump(NetlinkSocket socket, boolean links, List<RtnlEvent> early)
-            throws NetlinkException {
+    private static List<NetlinkMessage> dump(NetlinkSocket socket, boolean links, List<RtnlEvent> early,
+            NetlinkEventStats stats) throws NetlinkException {
         ByteBuffer rx = ByteBuffer.allocate(256 * 1024).order(ByteOrder.LITTLE_ENDIAN);
         for (int attempt = 1; ; attempt++) {
             int seq = socket.nextSequence();
@@ -130,7 +146,11 @@ public final class LinkMonitor implements Closeable {
                 for (NetlinkMessage m : NetlinkMessage.parseAll(rx)) {
                     boolean mine = m.sequence() == seq && m.portId() == socket.portId();
                     if (!mine) {
-                        RtnlMessages.decode(m).ifPresent(early::add);
+                        try {
+                            RtnlMessages.decode(m).ifPresent(early::add);
+                        } catch (IllegalArgumentException e) {
+                            stats.drop(NetlinkEventStats.Drop.MALFORMED, 1);
+                        }
                         continue;
                     }
                     if ((m.flags() & RtnlMessages.NLM_F_DUMP_INTR) != 0) {

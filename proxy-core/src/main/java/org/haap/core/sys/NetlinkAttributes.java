@@ -14,6 +14,10 @@ import java.util.Optional;
  * accessor says which order it reads the value in (nfnetlink values are mostly network
  * order, generic-netlink values mostly host order). The {@link #NLA_F_NESTED} and
  * {@link #NLA_F_NET_BYTEORDER} bits are removed from the types.
+ *
+ * <p>Every accessor is bounds-checked: an absent attribute, or a fixed-width value whose
+ * length is not exactly its width (shorter or longer), throws {@link NetlinkFormatException}
+ * naming the attribute, never an index or buffer exception.
  */
 public final class NetlinkAttributes {
 
@@ -43,7 +47,7 @@ public final class NetlinkAttributes {
      * Parses the attributes between {@code region}'s position and limit. Values are views
      * of {@code region}.
      *
-     * @throws IllegalArgumentException if an attribute header is truncated or invalid
+     * @throws NetlinkFormatException if an attribute header is truncated or its length invalid
      */
     public static NetlinkAttributes parse(ByteBuffer region) {
         ByteBuffer in = region.duplicate().order(ByteOrder.LITTLE_ENDIAN);
@@ -53,7 +57,7 @@ public final class NetlinkAttributes {
             int length = in.getShort(start) & 0xffff;
             int type = in.getShort(start + 2) & TYPE_MASK;
             if (length < 4 || length > in.remaining()) {
-                throw new IllegalArgumentException("nla_len: " + length
+                throw new NetlinkFormatException("nla_len: " + length
                         + " (expected: 4.." + in.remaining() + ")");
             }
             ByteBuffer value = in.duplicate();
@@ -84,46 +88,49 @@ public final class NetlinkAttributes {
         return find(type).isPresent();
     }
 
-    /** The value of the first attribute of this type as a little-endian view. */
+    /**
+     * The value of the first attribute of this type as a little-endian view (position 0, limit
+     * its length). A caller that reads it directly checks {@code remaining()} first.
+     */
     public ByteBuffer value(int type) {
         return require(type).value().duplicate().order(ByteOrder.LITTLE_ENDIAN);
     }
 
-    /** A u8 value. */
+    /** A u8 value (exactly 1 byte). */
     public int u8(int type) {
-        return value(type).get(0) & 0xff;
+        return fixed(type, 1).get(0) & 0xff;
     }
 
-    /** A u16 value in host order. */
+    /** A u16 value in host order (exactly 2 bytes). */
     public int u16(int type) {
-        return value(type).getShort(0) & 0xffff;
+        return fixed(type, 2).getShort(0) & 0xffff;
     }
 
-    /** A u16 value in network order. */
+    /** A u16 value in network order (exactly 2 bytes). */
     public int u16BE(int type) {
-        return Short.reverseBytes(value(type).getShort(0)) & 0xffff;
+        return Short.reverseBytes(fixed(type, 2).getShort(0)) & 0xffff;
     }
 
-    /** A u32 value in host order. */
+    /** A u32 value in host order (exactly 4 bytes). */
     public int u32(int type) {
-        return value(type).getInt(0);
+        return fixed(type, 4).getInt(0);
     }
 
-    /** A u32 value in network order. */
+    /** A u32 value in network order (exactly 4 bytes). */
     public int u32BE(int type) {
-        return Integer.reverseBytes(value(type).getInt(0));
+        return Integer.reverseBytes(fixed(type, 4).getInt(0));
     }
 
-    /** A u64 value in network order. */
+    /** A u64 value in network order (exactly 8 bytes). */
     public long u64BE(int type) {
-        return Long.reverseBytes(value(type).getLong(0));
+        return Long.reverseBytes(fixed(type, 8).getLong(0));
     }
 
     /**
      * An unsigned value in host order whose width is the value's length (1, 2, 4 or 8 bytes),
      * for attributes whose declared width has changed between kernel versions.
      *
-     * @throws IllegalArgumentException if the attribute is absent or of another length
+     * @throws NetlinkFormatException if the attribute is absent or of another length
      */
     public long unsigned(int type) {
         ByteBuffer v = value(type);
@@ -132,7 +139,7 @@ public final class NetlinkAttributes {
             case 2 -> v.getShort(0) & 0xffffL;
             case 4 -> v.getInt(0) & 0xffffffffL;
             case 8 -> v.getLong(0);
-            default -> throw new IllegalArgumentException("attribute " + type + ": " + v.remaining()
+            default -> throw new NetlinkFormatException("attribute " + type + ": " + v.remaining()
                     + " bytes (expected: 1, 2, 4 or 8)");
         };
     }
@@ -153,7 +160,16 @@ public final class NetlinkAttributes {
     }
 
     private Attribute require(int type) {
-        return find(type).orElseThrow(() -> new IllegalArgumentException("attribute " + type + " absent"));
+        return find(type).orElseThrow(() -> new NetlinkFormatException("attribute " + type + " absent"));
+    }
+
+    private ByteBuffer fixed(int type, int width) {
+        ByteBuffer v = value(type);
+        if (v.remaining() != width) {
+            throw new NetlinkFormatException("attribute " + type + ": " + v.remaining() + " bytes (expected: "
+                    + width + ")");
+        }
+        return v;
     }
 
     @Override

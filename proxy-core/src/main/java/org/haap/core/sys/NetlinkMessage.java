@@ -99,10 +99,10 @@ public final class NetlinkMessage {
     public NetlinkAttributes attributes(int familyHeaderLength) {
         ByteBuffer p = payload();
         if (familyHeaderLength > p.remaining()) {
-            throw new IllegalArgumentException("familyHeaderLength: " + familyHeaderLength
+            throw new NetlinkFormatException("familyHeaderLength: " + familyHeaderLength
                     + " (expected: <= " + p.remaining() + ")");
         }
-        p.position(align(familyHeaderLength));
+        p.position(Math.min(p.limit(), align(familyHeaderLength)));
         return NetlinkAttributes.parse(p.slice());
     }
 
@@ -165,7 +165,7 @@ public final class NetlinkMessage {
      * Splits the datagram between {@code datagram}'s position and limit into messages. The
      * payloads are views of {@code datagram}: copy them before reusing the buffer.
      *
-     * @throws IllegalArgumentException if a header is truncated or its length is invalid
+     * @throws NetlinkFormatException if a header is truncated or its length is invalid
      */
     public static List<NetlinkMessage> parseAll(ByteBuffer datagram) {
         ByteBuffer in = datagram.duplicate().order(ByteOrder.LITTLE_ENDIAN);
@@ -174,7 +174,7 @@ public final class NetlinkMessage {
             int start = in.position();
             int length = in.getInt(start);
             if (length < HEADER_LENGTH || length > in.remaining()) {
-                throw new IllegalArgumentException("nlmsg_len: " + length
+                throw new NetlinkFormatException("nlmsg_len: " + length
                         + " (expected: " + HEADER_LENGTH + ".." + in.remaining() + ")");
             }
             int type = in.getShort(start + 4) & 0xffff;
@@ -187,7 +187,7 @@ public final class NetlinkMessage {
             in.position(Math.min(in.limit(), start + align(length)));
         }
         if (in.hasRemaining()) {
-            throw new IllegalArgumentException("trailing bytes: " + in.remaining()
+            throw new NetlinkFormatException("trailing bytes: " + in.remaining()
                     + " (expected: a whole nlmsghdr)");
         }
         return messages;

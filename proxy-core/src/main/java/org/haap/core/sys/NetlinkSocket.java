@@ -5,6 +5,7 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 
 import jnr.ffi.LastError;
 import jnr.ffi.Memory;
@@ -21,6 +22,11 @@ import org.haap.core.sys.internal.NetlinkLibC;
  *
  * <p>One thread may {@link #receive} while others {@link #send}: sends are serialised, and
  * receiving is meant for a single thread at a time.
+ *
+ * <p>Only the kernel is listened to: a datagram whose sender ({@code recvfrom}'s
+ * {@code sockaddr_nl}, which the sender cannot forge, unlike {@code nlmsg_pid}) has a port id
+ * other than 0 comes from another process's socket and is dropped and counted
+ * ({@link #foreignDropped()}).
  */
 public final class NetlinkSocket implements Closeable {
 
@@ -66,6 +72,9 @@ public final class NetlinkSocket implements Closeable {
     private final int portId;
     private final Pointer rx = Memory.allocateDirect(Holder.RUNTIME, MAX_DATAGRAM);
     private final Pointer pollFd = Memory.allocateDirect(Holder.RUNTIME, 8);
+    private final Pointer srcAddr = Memory.allocateDirect(Holder.RUNTIME, SOCKADDR_NL_LEN);
+    private final Pointer srcLen = Memory.allocateDirect(Holder.RUNTIME, 4);
+    private final AtomicLong foreignDropped = new AtomicLong();
     private final Pointer kernelAddr;
     private final Object sendLock = new Object();
     private final AtomicInteger sequence = new AtomicInteger(1);
@@ -151,6 +160,16 @@ public final class NetlinkSocket implements Closeable {
      * limit to the kernel; the position is not changed.
      */
     public void send(ByteBuffer message) throws NetlinkException {
+        sendTo(message, 0);
+    }
+
+    /**
+     * Sends one datagram like {@link #send} to port id {@code portId}: 0 is the kernel, any
+     * other another process's socket (a unicast between sockets of one namespace, which needs
+     * CAP_NET_ADMIN for most protocols; the receiver sees a sender other than the kernel).
+     */
+    public void sendTo(ByteBuffer message, int portId) throws NetlinkException {
+        Pointer destination = portId == 0 ? kernelAddr : sockaddrNl(portId);
         int n = message.remaining();
         synchronized (sendLock) {
             ensureOpen();
@@ -161,7 +180,7 @@ public final class NetlinkSocket implements Closeable {
             message.duplicate().get(bytes);
             tx.put(0, bytes, 0, n);
             while (true) {
-                long sent = libc.sendto(fd, tx, n, 0, kernelAddr, SOCKADDR_NL_LEN);
+                long sent = libc.sendto(fd, tx, n, 0, destination, SOCKADDR_NL_LEN);
                 if (sent >= 0) {
                     return;
                 }
@@ -174,15 +193,52 @@ public final class NetlinkSocket implements Closeable {
     }
 
     /**
-     * Waits up to {@code timeout} (null: forever) for a datagram and copies it into
-     * {@code dst} (cleared first; position 0, limit the datagram's length).
+     * Waits up to {@code timeout} (null: forever) for a datagram from the kernel and copies it
+     * into {@code dst} (cleared first; position 0, limit the datagram's length). Datagrams
+     * from other senders are dropped and counted meanwhile.
      *
      * @return the datagram's length, or 0 when the timeout passed first
      * @throws NetlinkException on a socket error, for example ENOBUFS after an overrun
      */
     public int receive(ByteBuffer dst, Duration timeout) throws NetlinkException {
         ensureOpen();
-        int timeoutMs = timeout == null ? -1 : (int) Math.min(Integer.MAX_VALUE, Math.max(0, timeout.toMillis()));
+        long deadline = timeout == null ? Long.MAX_VALUE : System.nanoTime() + Math.max(0, timeout.toNanos());
+        while (true) {
+            long leftMs = timeout == null ? -1
+                    : Math.min(Integer.MAX_VALUE, Math.max(0, (deadline - System.nanoTime() + 999_999) / 1_000_000));
+            if (!awaitReadable((int) leftMs)) {
+                return 0;
+            }
+            srcLen.putInt(0, SOCKADDR_NL_LEN);
+            srcAddr.putInt(4, -1);
+            long n = libc.recvfrom(fd, rx, Math.min(MAX_DATAGRAM, dst.capacity()), MSG_DONTWAIT, srcAddr, srcLen);
+            if (n < 0) {
+                int errno = LastError.getLastError(runtime);
+                if (errno != EAGAIN && errno != EINTR) {
+                    throw new NetlinkException("recvfrom(AF_NETLINK): " + libc.strerror(errno), errno);
+                }
+            } else if (srcAddr.getInt(4) != 0) {
+                foreignDropped.incrementAndGet();
+            } else {
+                copyTo(dst, (int) n);
+                return (int) n;
+            }
+            if (timeout != null && deadline - System.nanoTime() <= 0) {
+                return 0;
+            }
+        }
+    }
+
+    /**
+     * Datagrams dropped so far because they did not come from the kernel (sender port id not
+     * 0): another process's netlink socket in the same namespace sent them.
+     */
+    public long foreignDropped() {
+        return foreignDropped.get();
+    }
+
+    /** poll(2) for POLLIN: false when {@code timeoutMs} passed (or a signal interrupted). */
+    private boolean awaitReadable(int timeoutMs) throws NetlinkException {
         pollFd.putInt(0, fd);
         pollFd.putShort(4, (short) POLLIN);
         pollFd.putShort(6, (short) 0);
@@ -190,31 +246,23 @@ public final class NetlinkSocket implements Closeable {
         if (ready < 0) {
             int errno = LastError.getLastError(runtime);
             if (errno == EINTR) {
-                return 0;
+                return false;
             }
             throw new NetlinkException("poll(AF_NETLINK): " + libc.strerror(errno), errno);
         }
-        if (ready == 0) {
-            return 0;
-        }
-        long n = libc.recv(fd, rx, Math.min(MAX_DATAGRAM, dst.capacity()), MSG_DONTWAIT);
-        if (n < 0) {
-            int errno = LastError.getLastError(runtime);
-            if (errno == EAGAIN || errno == EINTR) {
-                return 0;
-            }
-            throw new NetlinkException("recv(AF_NETLINK): " + libc.strerror(errno), errno);
-        }
+        return ready > 0;
+    }
+
+    private void copyTo(ByteBuffer dst, int n) {
         dst.clear();
         if (dst.hasArray()) {
-            rx.get(0, dst.array(), dst.arrayOffset(), (int) n);
-            dst.limit((int) n);
+            rx.get(0, dst.array(), dst.arrayOffset(), n);
+            dst.limit(n);
         } else {
-            byte[] bytes = new byte[(int) n];
-            rx.get(0, bytes, 0, (int) n);
+            byte[] bytes = new byte[n];
+            rx.get(0, bytes, 0, n);
             dst.put(bytes).flip();
         }
-        return (int) n;
     }
 
     /**

@@ -10,6 +10,7 @@ import java.nio.ByteOrder;
 import java.util.HexFormat;
 import java.util.Optional;
 import org.haap.core.pm.internal.PmEvents;
+import org.haap.core.sys.NetlinkFormatException;
 import org.haap.core.sys.NetlinkMessage;
 import org.junit.jupiter.api.Test;
 
@@ -126,6 +127,27 @@ class PmEventsTest {
     void knownEventWithoutItsTokenIsMalformed() {
         ByteBuffer m = NetlinkMessage.builder(FAMILY, 0).putU8(3).putU8(1).putU16(0).build();
         assertThrows(IllegalArgumentException.class, () -> PmEvents.decode(FAMILY, NetlinkMessage.parseAll(m).get(0)));
+    }
+
+    @Test
+    void truncatedAndOverlongAttributesAreFormatExceptionsNotIndexErrors() {
+        // a CREATED event whose sport is 1 byte (truncated), then 4 bytes (overlong), then a 3-byte token
+        for (byte[] sport : new byte[][] {{1}, {0, 0, 0, 80}}) {
+            ByteBuffer m = NetlinkMessage.builder(FAMILY, 0).putU8(1).putU8(1).putU16(0)
+                    .attrU32(PmEvents.ATTR_TOKEN, 7)
+                    .attr(PmEvents.ATTR_SADDR4, new byte[] {10, 0, 0, 1}).attr(PmEvents.ATTR_SPORT, sport)
+                    .attr(PmEvents.ATTR_DADDR4, new byte[] {10, 0, 0, 2}).attrU16BE(PmEvents.ATTR_DPORT, 443)
+                    .build();
+            assertThrows(NetlinkFormatException.class, () -> PmEvents.decode(FAMILY, NetlinkMessage.parseAll(m).get(0)),
+                    "sport of " + sport.length + " bytes");
+        }
+        ByteBuffer token = NetlinkMessage.builder(FAMILY, 0).putU8(3).putU8(1).putU16(0)
+                .attr(PmEvents.ATTR_TOKEN, new byte[3]).build();
+        assertThrows(NetlinkFormatException.class, () -> PmEvents.decode(FAMILY, NetlinkMessage.parseAll(token).get(0)));
+        ByteBuffer address = NetlinkMessage.builder(FAMILY, 0).putU8(15).putU8(1).putU16(0)
+                .attr(PmEvents.ATTR_SADDR4, new byte[3]).build();
+        assertThrows(NetlinkFormatException.class,
+                () -> PmEvents.decode(FAMILY, NetlinkMessage.parseAll(address).get(0)), "a 3-byte address");
     }
 
     @Test

@@ -11,6 +11,7 @@ import java.nio.ByteOrder;
 import java.util.HexFormat;
 import java.util.Optional;
 import org.haap.core.rtnl.internal.RtnlMessages;
+import org.haap.core.sys.NetlinkFormatException;
 import org.haap.core.sys.NetlinkMessage;
 import org.junit.jupiter.api.Test;
 
@@ -91,6 +92,25 @@ class RtnlMessagesTest {
         ByteBuffer shortLink = NetlinkMessage.builder(RtnlMessages.RTM_NEWLINK, 0).putU32(0).build();
         assertThrows(IllegalArgumentException.class,
                 () -> RtnlMessages.decode(NetlinkMessage.parseAll(shortLink).get(0)));
+    }
+
+    @Test
+    void truncatedAndOverlongAttributesAreFormatExceptionsNotIndexErrors() {
+        ByteBuffer emptyOperState = NetlinkMessage.builder(RtnlMessages.RTM_NEWLINK, 0)
+                .putU32(0).putU32(2).putU32(1).putU32(0)
+                .attrString(RtnlMessages.IFLA_IFNAME, "dsl0").attr(RtnlMessages.IFLA_OPERSTATE, new byte[0]).build();
+        assertThrows(NetlinkFormatException.class,
+                () -> RtnlMessages.decode(NetlinkMessage.parseAll(emptyOperState).get(0)));
+        ByteBuffer longFlags = NetlinkMessage.builder(RtnlMessages.RTM_NEWADDR, 0)
+                .putU8(2).putU8(24).putU8(0).putU8(0).putU32(2)
+                .attr(RtnlMessages.IFA_ADDRESS, new byte[] {10, 0, 0, 1}).attr(RtnlMessages.IFA_FLAGS, new byte[6])
+                .build();
+        assertThrows(NetlinkFormatException.class, () -> RtnlMessages.decode(NetlinkMessage.parseAll(longFlags).get(0)));
+        ByteBuffer shortAddress = NetlinkMessage.builder(RtnlMessages.RTM_NEWADDR, 0)
+                .putU8(2).putU8(24).putU8(0).putU8(0).putU32(2)
+                .attr(RtnlMessages.IFA_ADDRESS, new byte[] {10, 0}).build();
+        assertThrows(NetlinkFormatException.class,
+                () -> RtnlMessages.decode(NetlinkMessage.parseAll(shortAddress).get(0)));
     }
 
     @Test

@@ -157,4 +157,50 @@ class NetlinkMessageTest {
         assertEquals(0xfffffffdL, a.unsigned(3));
         assertThrows(IllegalArgumentException.class, () -> a.unsigned(4));
     }
+
+    @Test
+    void fixedWidthAccessorsRejectShortAndOverlongValuesWithAFormatException() {
+        ByteBuffer msg = NetlinkMessage.builder(0x20, 0)
+                .attr(1, new byte[0]).attr(2, new byte[1]).attr(3, new byte[3]).attr(4, new byte[5])
+                .attr(5, new byte[8]).attr(6, new byte[9]).build();
+        NetlinkAttributes a = NetlinkMessage.parseAll(msg).get(0).attributes(0);
+        record Reader(String name, int width, java.util.function.IntConsumer read) { }
+        List<Reader> readers = List.of(new Reader("u8", 1, a::u8), new Reader("u16", 2, a::u16),
+                new Reader("u16BE", 2, a::u16BE), new Reader("u32", 4, a::u32), new Reader("u32BE", 4, a::u32BE),
+                new Reader("u64BE", 8, t -> a.u64BE(t)));
+        int[] lengths = {0, 1, 3, 5, 8, 9};
+        for (Reader r : readers) {
+            for (int type = 1; type <= 6; type++) {
+                int t = type;
+                if (lengths[type - 1] == r.width()) {
+                    r.read().accept(t);
+                    continue;
+                }
+                NetlinkFormatException e = assertThrows(NetlinkFormatException.class, () -> r.read().accept(t),
+                        r.name() + " of " + lengths[type - 1] + " bytes");
+                assertTrue(e.getMessage().contains("expected: " + r.width()), e.getMessage());
+            }
+            assertThrows(NetlinkFormatException.class, () -> r.read().accept(7), r.name() + " of an absent attribute");
+        }
+        assertThrows(NetlinkFormatException.class, () -> a.unsigned(3));
+        assertThrows(NetlinkFormatException.class, () -> a.nested(4), "nla_len 0 inside");
+    }
+
+    @Test
+    void truncatedOrOverrunningHeadersAreFormatExceptions() {
+        ByteBuffer overrun = ByteBuffer.wrap(new byte[] {12, 0, 1, 0, 0, 0, 0, 0});
+        assertThrows(NetlinkFormatException.class, () -> NetlinkAttributes.parse(overrun));
+        ByteBuffer shortLen = ByteBuffer.wrap(new byte[] {2, 0, 1, 0, 0, 0, 0, 0});
+        assertThrows(NetlinkFormatException.class, () -> NetlinkAttributes.parse(shortLen));
+        ByteBuffer msg = NetlinkMessage.builder(1, 0).attrU32(1, 5).build();
+        ByteBuffer cut = msg.duplicate();
+        cut.limit(msg.limit() - 4);
+        assertThrows(NetlinkFormatException.class, () -> NetlinkMessage.parseAll(cut));
+        ByteBuffer tail = ByteBuffer.allocate(20).order(ByteOrder.LITTLE_ENDIAN).putInt(16).position(0);
+        assertThrows(NetlinkFormatException.class, () -> NetlinkMessage.parseAll(tail), "4 trailing bytes");
+        NetlinkMessage three = NetlinkMessage.parseAll(NetlinkMessage.builder(1, 0).putU8(1).putU8(2).putU8(3)
+                .build()).get(0);
+        assertTrue(three.attributes(3).all().isEmpty(), "a family header and its padding, nothing after");
+        assertThrows(NetlinkFormatException.class, () -> three.attributes(8));
+    }
 }

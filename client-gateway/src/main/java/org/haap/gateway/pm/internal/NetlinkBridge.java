@@ -17,7 +17,9 @@ import org.haap.core.pm.MptcpEventMonitor;
 import org.haap.core.pm.MptcpEventType;
 import org.haap.core.pm.MptcpSubflow;
 import org.haap.core.pm.MptcpPmClient;
+import org.haap.core.sys.NetlinkEventStats;
 import org.haap.core.sys.NetlinkException;
+import org.haap.core.sys.NetlinkMessageException;
 import org.haap.gateway.internal.Interfaces;
 import org.haap.gateway.pm.PmCommands;
 import org.haap.gateway.pm.PmWan;
@@ -48,9 +50,14 @@ public final class NetlinkBridge implements PmCommands, MptcpEventListener, Auto
 
     /** Opens the command socket and subscribes to the events of the calling thread's namespace. */
     public static NetlinkBridge open() throws NetlinkException {
+        return open(new NetlinkEventStats());
+    }
+
+    /** As {@link #open()}, counting what the event subscription drops or loses into {@code stats}. */
+    public static NetlinkBridge open(NetlinkEventStats stats) throws NetlinkException {
         MptcpPmClient client = MptcpPmClient.open();
         try {
-            return new NetlinkBridge(client, client.openEventMonitor());
+            return new NetlinkBridge(client, client.openEventMonitor(stats));
         } catch (NetlinkException | RuntimeException e) {
             client.close();
             throw e;
@@ -152,6 +159,11 @@ public final class NetlinkBridge implements PmCommands, MptcpEventListener, Auto
 
     @Override
     public void onFailure(NetlinkException cause) {
+        if (cause instanceof NetlinkMessageException) {
+            // one event dropped (counted); like an overrun, the periodic samples heal it
+            LOG.log(Level.WARNING, "path manager: a kernel event was dropped: " + cause.getMessage());
+            return;
+        }
         LOG.log(Level.ERROR, "path manager: the kernel event subscription failed: " + cause.getMessage());
     }
 

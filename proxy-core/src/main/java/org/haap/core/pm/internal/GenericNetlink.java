@@ -4,6 +4,7 @@ import java.nio.ByteBuffer;
 import java.util.HashMap;
 import java.util.Map;
 import org.haap.core.sys.NetlinkAttributes;
+import org.haap.core.sys.NetlinkFormatException;
 import org.haap.core.sys.NetlinkMessage;
 
 /**
@@ -56,9 +57,18 @@ public final class GenericNetlink {
                 .build();
     }
 
-    /** The generic-netlink command of a message. */
+    /**
+     * The generic-netlink command of a message.
+     *
+     * @throws NetlinkFormatException if the payload is shorter than a {@code genlmsghdr}
+     */
     public static int command(NetlinkMessage message) {
-        return message.payload().get(0) & 0xff;
+        ByteBuffer p = message.payload();
+        if (p.remaining() < HEADER_LENGTH) {
+            throw new NetlinkFormatException("genlmsghdr: " + p.remaining() + " bytes (expected: >= "
+                    + HEADER_LENGTH + ")");
+        }
+        return p.get(0) & 0xff;
     }
 
     /** Decodes the controller's reply to {@link #getFamily}. */

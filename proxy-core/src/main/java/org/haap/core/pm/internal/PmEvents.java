@@ -8,6 +8,7 @@ import org.haap.core.pm.MptcpEvent;
 import org.haap.core.pm.MptcpEventType;
 import org.haap.core.pm.MptcpSubflow;
 import org.haap.core.sys.NetlinkAttributes;
+import org.haap.core.sys.NetlinkFormatException;
 import org.haap.core.sys.NetlinkMessage;
 
 /**
@@ -95,13 +96,13 @@ public final class PmEvents {
         } else if (a.has(v6)) {
             raw = a.find(v6).orElseThrow().bytes();
         } else {
-            throw new IllegalArgumentException("attribute " + v4 + " or " + v6 + " absent");
+            throw new NetlinkFormatException("attribute " + v4 + " or " + v6 + " absent");
         }
         try {
             InetAddress address = InetAddress.getByAddress(raw);
             return new InetSocketAddress(address, a.has(port) ? a.u16BE(port) : 0);
         } catch (UnknownHostException e) {
-            throw new IllegalArgumentException("address of " + raw.length + " bytes (expected: 4 or 16)", e);
+            throw new NetlinkFormatException("address of " + raw.length + " bytes (expected: 4 or 16)", e);
         }
     }
 

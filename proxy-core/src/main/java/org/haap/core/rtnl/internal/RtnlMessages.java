@@ -9,6 +9,7 @@ import org.haap.core.rtnl.LinkAddress;
 import org.haap.core.rtnl.OperState;
 import org.haap.core.rtnl.RtnlEvent;
 import org.haap.core.sys.NetlinkAttributes;
+import org.haap.core.sys.NetlinkFormatException;
 import org.haap.core.sys.NetlinkMessage;
 
 /**
@@ -81,7 +82,7 @@ public final class RtnlMessages {
     public static Link link(NetlinkMessage m) {
         ByteBuffer p = m.payload();
         if (p.remaining() < IFINFOMSG_LENGTH) {
-            throw new IllegalArgumentException("ifinfomsg: " + p.remaining() + " bytes (expected: >= 16)");
+            throw new NetlinkFormatException("ifinfomsg: " + p.remaining() + " bytes (expected: >= 16)");
         }
         int index = p.getInt(4);
         int flags = p.getInt(8);
@@ -95,7 +96,7 @@ public final class RtnlMessages {
     public static LinkAddress address(NetlinkMessage m) {
         ByteBuffer p = m.payload();
         if (p.remaining() < IFADDRMSG_LENGTH) {
-            throw new IllegalArgumentException("ifaddrmsg: " + p.remaining() + " bytes (expected: >= 8)");
+            throw new NetlinkFormatException("ifaddrmsg: " + p.remaining() + " bytes (expected: >= 8)");
         }
         int prefix = p.get(1) & 0xff;
         int flags = p.get(2) & 0xff;
@@ -108,11 +109,11 @@ public final class RtnlMessages {
         // IFA_LOCAL, when present, is the interface's own address (IFA_ADDRESS is then the peer
         // of a point-to-point link); IPv6 usually sends IFA_ADDRESS only.
         int attr = a.has(IFA_LOCAL) ? IFA_LOCAL : IFA_ADDRESS;
-        byte[] raw = a.find(attr).orElseThrow(() -> new IllegalArgumentException("IFA_ADDRESS absent")).bytes();
+        byte[] raw = a.find(attr).orElseThrow(() -> new NetlinkFormatException("IFA_ADDRESS absent")).bytes();
         try {
             return new LinkAddress(index, InetAddress.getByAddress(raw), prefix, scope, flags);
         } catch (UnknownHostException e) {
-            throw new IllegalArgumentException("address of " + raw.length + " bytes (expected: 4 or 16)", e);
+            throw new NetlinkFormatException("address of " + raw.length + " bytes (expected: 4 or 16)", e);
         }
     }
 }

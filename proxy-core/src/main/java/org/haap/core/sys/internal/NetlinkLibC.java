@@ -29,8 +29,11 @@ public interface NetlinkLibC {
     /** {@code sendto(2)}. */
     @ssize_t long sendto(int fd, @In Pointer buf, @size_t long len, int flags, @In Pointer dest, int destLen);
 
-    /** {@code recv(2)}. */
-    @ssize_t long recv(int fd, @Out Pointer buf, @size_t long len, int flags);
+    /**
+     * {@code recvfrom(2)}: the sender's {@code struct sockaddr_nl} goes to {@code src};
+     * {@code srcLen} points to an in/out {@code socklen_t}.
+     */
+    @ssize_t long recvfrom(int fd, @Out Pointer buf, @size_t long len, int flags, @Out Pointer src, Pointer srcLen);
 
     /** {@code poll(2)} on an array of {@code struct pollfd}. */
     int poll(Pointer fds, long nfds, int timeoutMillis);

@@ -2,10 +2,12 @@ package org.haap.core.metrics;
 
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import org.haap.core.metrics.internal.ScrapeMeters;
 
 /**
  * The one place where an application's Prometheus registry is made: the naming filter
- * first, then the {@link ProcessMetrics} and the {@link BuildInfo} gauge. Application
+ * first, then the {@link ProcessMetrics}, the {@link BuildInfo} gauge and the counters of the
+ * {@link MetricsServer} that will serve it. Application
  * meters ({@code haap_ap_...}, {@code haap_gateway_...}) are registered on it afterwards
  * by their owners.
  */
@@ -26,6 +28,7 @@ public final class MetricsRegistries {
         registry.config().meterFilter(new PrometheusNaming());
         new ProcessMetrics().bindTo(registry);
         buildInfo.bindTo(registry);
+        ScrapeMeters.of(registry); // the endpoint's own counters, zero until it serves
         return registry;
     }
 }

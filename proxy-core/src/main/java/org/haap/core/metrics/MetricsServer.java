@@ -1,82 +1,126 @@
 package org.haap.core.metrics;
 
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.util.concurrent.DefaultThreadFactory;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
-import java.util.concurrent.Executors;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.concurrent.TimeUnit;
+import org.haap.core.metrics.internal.Connections;
+import org.haap.core.metrics.internal.ScrapeInitializer;
+import org.haap.core.metrics.internal.ScrapeMeters;
 
 /**
- * Serves a {@link PrometheusMeterRegistry} over HTTP in the Prometheus text format on
- * {@code /metrics}. It runs on its own single thread, away from the data path's event
- * loops, and binds to a management address chosen by configuration (loopback by default).
+ * Serves a {@link PrometheusMeterRegistry} over HTTP/1.1 in the Prometheus text format on
+ * {@code /metrics} ({@code GET} and {@code HEAD}; 404 elsewhere, 405 for other methods). It
+ * runs on its own single Netty event loop, away from the data path's event loops, binds to
+ * a management address chosen by configuration (loopback by default), and cannot be tied
+ * up by its clients: a request must arrive whole within {@link Limits#readTimeout()} (a
+ * client that connects and trickles or sends nothing is closed), a kept-alive connection
+ * waits at most {@link Limits#idleTimeout()} for its next request, requests are small (4 KiB
+ * line, 8 KiB headers, 4 KiB body), and at most {@link Limits#maxConnections()} connections
+ * are open (a new one replaces the longest-idle kept-alive connection, or is refused when
+ * all are busy). Every connection it closes itself is counted in
+ * {@code haap_metrics_http_connections_closed_total{reason}}.
  */
 public final class MetricsServer implements AutoCloseable {
 
-    private static final String CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8";
+    private static final int BACKLOG = 16;
 
-    private final HttpServer server;
+    /**
+     * How much the endpoint's clients may take.
+     *
+     * @param readTimeout    time to receive a whole request, from the connection's opening or
+     *                       from the first byte of a kept-alive connection's next request
+     * @param idleTimeout    time a kept-alive connection may wait for its next request
+     * @param maxConnections connections open at once, &gt;= 1
+     */
+    public record Limits(Duration readTimeout, Duration idleTimeout, int maxConnections) {
 
-    private MetricsServer(HttpServer server) {
+        /** 5 s to send a request, 30 s between kept-alive requests, 16 connections. */
+        public static final Limits DEFAULTS = new Limits(Duration.ofSeconds(5), Duration.ofSeconds(30), 16);
+
+        public Limits {
+            positive(readTimeout, "readTimeout");
+            positive(idleTimeout, "idleTimeout");
+            if (maxConnections < 1) {
+                throw new IllegalArgumentException("maxConnections: " + maxConnections + " (expected: >= 1)");
+            }
+        }
+
+        private static void positive(Duration d, String name) {
+            Objects.requireNonNull(d, name);
+            if (d.isNegative() || d.isZero()) {
+                throw new IllegalArgumentException(name + ": " + d + " (expected: > 0)");
+            }
+        }
+    }
+
+    private final EventLoopGroup group;
+    private final Channel server;
+
+    private MetricsServer(EventLoopGroup group, Channel server) {
+        this.group = group;
         this.server = server;
     }
 
     /**
-     * Starts serving {@code registry} on {@code listen}.
+     * Starts serving {@code registry} on {@code listen} with {@link Limits#DEFAULTS}.
      *
      * @throws IOException when the address cannot be bound
      */
-    public static MetricsServer start(InetSocketAddress listen, PrometheusMeterRegistry registry)
+    public static MetricsServer start(InetSocketAddress listen, PrometheusMeterRegistry registry) throws IOException {
+        return start(listen, registry, Limits.DEFAULTS);
+    }
+
+    /**
+     * Starts serving {@code registry} on {@code listen} within {@code limits}.
+     *
+     * @throws IOException when the address cannot be bound
+     */
+    public static MetricsServer start(InetSocketAddress listen, PrometheusMeterRegistry registry, Limits limits)
             throws IOException {
-        HttpServer server = HttpServer.create(listen, 16);
-        server.createContext("/metrics", exchange -> serve(exchange, registry));
-        server.createContext("/", MetricsServer::notFound);
-        server.setExecutor(Executors.newSingleThreadExecutor(r -> {
-            Thread t = new Thread(r, "haap-metrics-http");
-            t.setDaemon(true);
-            return t;
-        }));
-        server.start();
-        return new MetricsServer(server);
+        Objects.requireNonNull(registry, "registry");
+        Objects.requireNonNull(limits, "limits");
+        ScrapeMeters meters = ScrapeMeters.of(registry);
+        EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("haap-metrics-http", true),
+                NioIoHandler.newFactory());
+        Connections connections = new Connections(limits.maxConnections(), meters);
+        long readNanos = limits.readTimeout().toNanos();
+        long idleNanos = limits.idleTimeout().toNanos();
+        ChannelFuture bound = new ServerBootstrap().group(group)
+                .channel(NioServerSocketChannel.class)
+                .option(ChannelOption.SO_BACKLOG, BACKLOG)
+                .option(ChannelOption.SO_REUSEADDR, true)
+                .childOption(ChannelOption.TCP_NODELAY, true)
+                .childHandler(new ScrapeInitializer(registry, meters, connections, readNanos, idleNanos))
+                .bind(listen).awaitUninterruptibly();
+        if (!bound.isSuccess()) {
+            group.shutdownGracefully(0, 0, TimeUnit.SECONDS).awaitUninterruptibly(2, TimeUnit.SECONDS);
+            Throwable cause = bound.cause();
+            throw cause instanceof IOException io ? io : new IOException("cannot bind " + listen + ": " + cause, cause);
+        }
+        return new MetricsServer(group, bound.channel());
     }
 
     /** The address actually bound (useful with port 0). */
     public InetSocketAddress address() {
-        return server.getAddress();
+        return (InetSocketAddress) server.localAddress();
     }
 
-    private static void serve(HttpExchange exchange, PrometheusMeterRegistry registry) throws IOException {
-        try (exchange) {
-            if (!"GET".equals(exchange.getRequestMethod()) && !"HEAD".equals(exchange.getRequestMethod())) {
-                exchange.sendResponseHeaders(405, -1);
-                return;
-            }
-            byte[] body = registry.scrape().getBytes(StandardCharsets.UTF_8);
-            exchange.getResponseHeaders().set("Content-Type", CONTENT_TYPE);
-            if ("HEAD".equals(exchange.getRequestMethod())) {
-                exchange.sendResponseHeaders(200, -1);
-                return;
-            }
-            exchange.sendResponseHeaders(200, body.length);
-            try (OutputStream out = exchange.getResponseBody()) {
-                out.write(body);
-            }
-        }
-    }
-
-    private static void notFound(HttpExchange exchange) throws IOException {
-        try (exchange) {
-            exchange.sendResponseHeaders(404, -1);
-        }
-    }
-
+    /** Stops listening and closes every open connection. */
     @Override
     public void close() {
-        server.stop(0);
-        ((java.util.concurrent.ExecutorService) server.getExecutor()).shutdownNow();
+        server.close().awaitUninterruptibly(2, TimeUnit.SECONDS);
+        group.shutdownGracefully(0, 0, TimeUnit.SECONDS).awaitUninterruptibly(2, TimeUnit.SECONDS);
     }
 }

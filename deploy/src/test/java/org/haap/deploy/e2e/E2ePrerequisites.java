@@ -18,6 +18,10 @@ import org.haap.core.mptcp.MptcpSockets;
  */
 final class E2ePrerequisites {
 
+    /** What the testbed, the proxy pair and its metrics need. */
+    private static final List<String> PAIR_TOOLS =
+            List.of("ip", "tc", "nft", "iptables", "ip6tables", "sysctl", "curl");
+    /** ... and the unmodified clients. */
     private static final List<String> TOOLS =
             List.of("ip", "tc", "nft", "iptables", "ip6tables", "sysctl", "curl", "iperf3");
 
@@ -25,6 +29,15 @@ final class E2ePrerequisites {
     }
 
     static void require() {
+        require(TOOLS);
+    }
+
+    /** For a test that runs only the testbed and the proxy pair (no unmodified clients but curl). */
+    static void requirePair() {
+        require(PAIR_TOOLS);
+    }
+
+    private static void require(List<String> tools) {
         List<String> missing = new ArrayList<>();
         if (!"root".equals(System.getProperty("user.name"))) {
             missing.add("root");
@@ -32,7 +45,7 @@ final class E2ePrerequisites {
         if (!MptcpSockets.kernelSupportsMptcp()) {
             missing.add("kernel MPTCP");
         }
-        for (String tool : TOOLS) {
+        for (String tool : tools) {
             if (!onPath(tool)) {
                 missing.add(tool);
             }

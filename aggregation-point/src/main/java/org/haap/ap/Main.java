@@ -55,7 +55,9 @@ public final class Main {
         AggregationPoint ap;
         try {
             if (config.metrics().enabled()) {
-                metricsServer = MetricsServer.start(config.metrics().listen(), registry);
+                var m = config.metrics();
+                metricsServer = MetricsServer.start(m.listen(), registry,
+                        new MetricsServer.Limits(m.readTimeout(), m.idleTimeout(), m.maxConnections()));
             }
             ap = AggregationPoint.start(config, metrics, sockets);
         } catch (IOException | RuntimeException e) {

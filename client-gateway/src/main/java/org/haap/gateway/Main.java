@@ -81,7 +81,9 @@ public final class Main {
         }
         try {
             if (config.metrics().enabled()) {
-                metricsServer = MetricsServer.start(config.metrics().listen(), registry);
+                var m = config.metrics();
+                metricsServer = MetricsServer.start(m.listen(), registry,
+                        new MetricsServer.Limits(m.readTimeout(), m.idleTimeout(), m.maxConnections()));
             }
         } catch (IOException | RuntimeException e) {
             err.println("haap gateway: cannot start the metrics endpoint: " + e.getMessage());

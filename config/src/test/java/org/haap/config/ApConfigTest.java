@@ -49,6 +49,13 @@ class ApConfigTest {
     }
 
     @Test
+    void metricsEndpointLimitsAreRead() {
+        assertEquals(new MetricsSettings(true, socket("127.0.0.1", 9124), Duration.ofSeconds(2), Duration.ofMinutes(1),
+                4), ap("haap.aggregation-point.metrics { read-timeout = 2s, idle-timeout = 1m, max-connections = 4 }")
+                .metrics());
+    }
+
+    @Test
     void exampleFileIsValid() {
         ApConfig ap = HaapConfigLoader.aggregationPoint(HaapConfigLoader.load(Path.of("examples/aggregation-point.conf")));
         assertEquals(List.of(socket("0.0.0.0", 5124), socket("::", 5124)), ap.listen());
@@ -116,6 +123,9 @@ class ApConfigTest {
         "listen = [\"example.com:5124\"] | listen: example.com:5124 (expected: a literal IP address, not a host name)",
         "listen = [\"localhost:5124\"]  | listen: localhost:5124 (expected: a literal IP address, not a host name)",
         "metrics.listen = \"db.internal:9124\" | metrics.listen: db.internal:9124 (expected: a literal IP address, not a host name)",
+        "metrics.read-timeout = 50ms    | metrics.read-timeout: 50ms (expected: >= 100ms)",
+        "metrics.idle-timeout = 0s      | metrics.idle-timeout: 0s (expected: > 0)",
+        "metrics.max-connections = 0    | metrics.max-connections: 0 (expected: 1..1024)",
         "clients.allow = [\"10.0.0.0/33\"] | clients.allow: 10.0.0.0/33 (expected: a prefix length in 0..32)",
         "destinations.deny = [\"fc00::/129\"] | destinations.deny[0]: fc00::/129 (expected: a prefix length in 0..128)",
         "destinations.allow = [\"lab.example\"] | destinations.allow[0]: lab.example (expected: a CIDR range such as 10.0.0.0/8 or fc00::/7 with a literal IP address, not a host name)",

@@ -249,6 +249,8 @@ class GatewayConfigTest {
         "relay.high-watermark = 2GiB         | relay.high-watermark: 2GiB (expected: <= 1GiB)",
         "metrics.listen = \"router.lan:9125\" | metrics.listen: router.lan:9125 (expected: a literal IP address, not a host name)",
         "metrics.enabled = 1                 | metrics.enabled: 1 (expected: true or false)",
+        "metrics.max-connections = 2000      | metrics.max-connections: 2000 (expected: 1..1024)",
+        "metrics.read-timeout = fast         | metrics.read-timeout: fast (expected: a duration such as 10s)",
         "sysctl.manage = auto                | sysctl.manage: auto (expected: true or false)",
         "sysctl.blackhole-timeout = -1s      | sysctl.blackhole-timeout: -1s (expected: >= 0s)",
         "sysctl.blackhole-timeout = 3600     | sysctl.blackhole-timeout: 3600 (expected: whole seconds, such as 3600s)",

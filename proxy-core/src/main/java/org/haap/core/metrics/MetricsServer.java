@@ -10,6 +10,7 @@ import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.util.concurrent.DefaultThreadFactory;
+import io.netty.util.concurrent.Ticker;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.Duration;
@@ -28,8 +29,9 @@ import org.haap.core.metrics.internal.ScrapeMeters;
  * client that connects and trickles or sends nothing is closed), a kept-alive connection
  * waits at most {@link Limits#idleTimeout()} for its next request, requests are small (4 KiB
  * line, 8 KiB headers, 4 KiB body), and at most {@link Limits#maxConnections()} connections
- * are open (a new one replaces the longest-idle kept-alive connection, or is refused when
- * all are busy). Every connection it closes itself is counted in
+ * are open (a new one replaces the longest-idle kept-alive connection, else the one that has
+ * been sending its request the longest if that took a second or more, else it is refused).
+ * Every connection it closes itself is counted in
  * {@code haap_metrics_http_connections_closed_total{reason}}.
  */
 public final class MetricsServer implements AutoCloseable {
@@ -94,7 +96,7 @@ public final class MetricsServer implements AutoCloseable {
         ScrapeMeters meters = ScrapeMeters.of(registry);
         EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("haap-metrics-http", true),
                 NioIoHandler.newFactory());
-        Connections connections = new Connections(limits.maxConnections(), meters);
+        Connections connections = new Connections(limits.maxConnections(), Ticker.systemTicker(), meters);
         long readNanos = limits.readTimeout().toNanos();
         long idleNanos = limits.idleTimeout().toNanos();
         ChannelFuture bound = new ServerBootstrap().group(group)

@@ -18,11 +18,13 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import org.haap.core.metrics.internal.Connections;
 import org.haap.core.metrics.internal.ScrapeMeters;
 import org.junit.jupiter.api.Test;
 
@@ -33,49 +35,89 @@ import org.junit.jupiter.api.Test;
 class MetricsServerIT {
 
     private static final int TRICKLERS = 10;
+    /** Bytes each trickler sends before the scrape: more than {@link Connections#SLOW} has passed. */
+    private static final int STARTED_BYTES = 3;
+    private static final long READ_TIMEOUT_MS = MetricsServer.Limits.DEFAULTS.readTimeout().toMillis();
+
+    private final PrometheusMeterRegistry registry = MetricsRegistries.newPrometheusRegistry(BuildInfo.of("it"));
     private static final byte[] REQUEST =
             "GET /metrics HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
 
     /** Acceptance: while 10 connections trickle a request at one byte per second, a scrape answers within 1 s. */
     @Test
     void aScrapeAnswersWithinOneSecondWhileTenConnectionsTrickle() throws Exception {
-        PrometheusMeterRegistry registry = MetricsRegistries.newPrometheusRegistry(BuildInfo.of("it"));
-        ExecutorService pool = Executors.newFixedThreadPool(TRICKLERS);
+        List<Long> cutAfterMs = scrapeWhileTrickling(TRICKLERS);
+        // Each trickler is cut off by the read timeout, not allowed to finish its request.
+        for (long ms : cutAfterMs) {
+            assertTrue(ms >= READ_TIMEOUT_MS - 500 && ms < READ_TIMEOUT_MS + 3000, "trickler cut after " + ms + " ms");
+        }
+        assertEquals(TRICKLERS, closed(ScrapeMeters.Closed.READ_TIMEOUT));
+        assertEquals(0, closed(ScrapeMeters.Closed.EVICTED_IDLE) + closed(ScrapeMeters.Closed.EVICTED_SLOW)
+                + closed(ScrapeMeters.Closed.LIMIT));
+    }
+
+    /** Tricklers on every place the cap allows: the scrape takes the place of the oldest. */
+    @Test
+    void aScrapeAnswersWithinOneSecondWhileTricklersFillEveryPlace() throws Exception {
+        int places = MetricsServer.Limits.DEFAULTS.maxConnections();
+        List<Long> cutAfterMs = scrapeWhileTrickling(places);
+        assertEquals(1, cutAfterMs.stream().filter(ms -> ms < READ_TIMEOUT_MS - 500).count(),
+                "one trickler evicted early: " + cutAfterMs);
+        assertEquals(1, closed(ScrapeMeters.Closed.EVICTED_IDLE), "the warm-up scrape's connection, for a trickler");
+        assertEquals(1, closed(ScrapeMeters.Closed.EVICTED_SLOW), "the oldest trickler, for the scrape");
+        assertEquals(places - 1, closed(ScrapeMeters.Closed.READ_TIMEOUT));
+        assertEquals(0, closed(ScrapeMeters.Closed.LIMIT));
+    }
+
+    /**
+     * Starts {@code tricklers} connections that send a request a byte a second, scrapes once
+     * they have each sent three bytes, asserts the scrape answered within 1 s, and waits for the
+     * tricklers to be cut off.
+     *
+     * @return for each trickler, the milliseconds from connecting until the server closed
+     */
+    private List<Long> scrapeWhileTrickling(int tricklers) throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(tricklers);
         try (MetricsServer server = MetricsServer.start(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
                 registry)) {
-            CountDownLatch started = new CountDownLatch(TRICKLERS * 2); // each has sent two bytes
-            List<Future<Long>> tricklers = new ArrayList<>();
-            for (int i = 0; i < TRICKLERS; i++) {
-                tricklers.add(pool.submit(() -> trickle(server.address(), started)));
-            }
-            assertTrue(started.await(10, TimeUnit.SECONDS), "tricklers did not start");
-
             HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
             HttpRequest scrape = HttpRequest.newBuilder(
                     URI.create("http://127.0.0.1:" + server.address().getPort() + "/metrics"))
                     .timeout(Duration.ofSeconds(10)).build();
+            // a first scrape (another client, so another connection) before the tricklers, so that the
+            // time measured below is the server's, not the HTTP client's class loading; its connection
+            // stays open, idle
+            assertEquals(200, HttpClient.newHttpClient().send(scrape, HttpResponse.BodyHandlers.discarding())
+                    .statusCode());
+
+            CountDownLatch started = new CountDownLatch(tricklers * STARTED_BYTES);
+            List<Future<Long>> running = new ArrayList<>();
+            for (int i = 0; i < tricklers; i++) {
+                running.add(pool.submit(() -> trickle(server.address(), started)));
+            }
+            assertTrue(started.await(10, TimeUnit.SECONDS), "tricklers did not start");
             long t0 = System.nanoTime();
             HttpResponse<String> response = client.send(scrape, HttpResponse.BodyHandlers.ofString());
             long scrapeMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
             assertEquals(200, response.statusCode());
             assertTrue(response.body().contains("haap_build_info{version=\"it\"} 1"));
             System.out.printf("MetricsServerIT: scrape answered in %d ms while %d connections trickle%n", scrapeMs,
-                    TRICKLERS);
-            assertTrue(scrapeMs < 1000, "scrape took " + scrapeMs + " ms while " + TRICKLERS + " connections trickle");
+                    tricklers);
+            assertTrue(scrapeMs < 1000, "scrape took " + scrapeMs + " ms while " + tricklers + " connections trickle");
 
-            // Each trickler is cut off by the 5 s read timeout, not allowed to finish its request.
-            long readTimeoutMs = MetricsServer.Limits.DEFAULTS.readTimeout().toMillis();
-            for (Future<Long> t : tricklers) {
-                long cutAfterMs = t.get(30, TimeUnit.SECONDS);
-                assertTrue(cutAfterMs >= readTimeoutMs - 500 && cutAfterMs < readTimeoutMs + 3000,
-                        "trickler cut after " + cutAfterMs + " ms");
+            List<Long> cutAfterMs = new ArrayList<>();
+            for (Future<Long> t : running) {
+                cutAfterMs.add(t.get(30, TimeUnit.SECONDS));
             }
-            assertEquals(TRICKLERS, registry.get("haap.metrics.http.connections.closed")
-                    .tag("reason", ScrapeMeters.Closed.READ_TIMEOUT.name().toLowerCase(java.util.Locale.ROOT))
-                    .counter().count());
+            return cutAfterMs;
         } finally {
             pool.shutdownNow();
         }
+    }
+
+    private double closed(ScrapeMeters.Closed reason) {
+        return registry.get("haap.metrics.http.connections.closed")
+                .tag("reason", reason.name().toLowerCase(Locale.ROOT)).counter().count();
     }
 
     /**
@@ -97,7 +139,7 @@ class MetricsServerIT {
                 } catch (IOException closed) {
                     break;
                 }
-                if (i < 2) {
+                if (i < STARTED_BYTES) {
                     started.countDown();
                 }
                 try {

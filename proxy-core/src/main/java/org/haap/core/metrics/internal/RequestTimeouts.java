@@ -51,7 +51,7 @@ public final class RequestTimeouts extends ChannelInboundHandlerAdapter {
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) throws Exception {
         if (state == State.IDLE) {
-            connections.busy(ctx.channel());
+            connections.reading(ctx.channel());
             arm(State.READING);
         } else if (state == State.SERVING) {
             readWhileServing = true;
@@ -67,6 +67,7 @@ public final class RequestTimeouts extends ChannelInboundHandlerAdapter {
 
     /** A whole request arrived: no deadline while it is answered. */
     void requestComplete() {
+        connections.serving(ctx.channel());
         cancel();
         state = State.SERVING;
         readWhileServing = false;
@@ -78,7 +79,8 @@ public final class RequestTimeouts extends ChannelInboundHandlerAdapter {
             return;
         }
         if (readWhileServing) {
-            arm(State.READING); // the next request has begun (pipelined)
+            connections.reading(ctx.channel()); // the next request has begun (pipelined)
+            arm(State.READING);
         } else {
             connections.idle(ctx.channel());
             arm(State.IDLE);

@@ -1,12 +1,20 @@
 package org.haap.core.metrics.internal;
 
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInitializer;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpMessage;
 import io.netty.handler.codec.http.HttpObjectAggregator;
+import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.codec.http.HttpVersion;
 
 /**
  * Builds one metrics connection's pipeline: admission against the connection cap, then
@@ -51,7 +59,7 @@ public final class ScrapeInitializer extends ChannelInitializer<Channel> {
                 new ScrapeHandler(registry, meters));
     }
 
-    /** The aggregator, counting the requests it refuses as too large (413). */
+    /** The aggregator; a request too large for it is answered 413, counted and its connection closed. */
     private static final class CountingAggregator extends HttpObjectAggregator {
 
         private final ScrapeMeters meters;
@@ -62,9 +70,13 @@ public final class ScrapeInitializer extends ChannelInitializer<Channel> {
         }
 
         @Override
-        protected void handleOversizedMessage(ChannelHandlerContext ctx, HttpMessage oversized) throws Exception {
+        protected void handleOversizedMessage(ChannelHandlerContext ctx, HttpMessage oversized) {
             meters.closed(ScrapeMeters.Closed.BAD_REQUEST);
-            super.handleOversizedMessage(ctx, oversized);
+            FullHttpResponse tooLarge = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1,
+                    HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE, Unpooled.EMPTY_BUFFER);
+            tooLarge.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, 0)
+                    .set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+            ctx.writeAndFlush(tooLarge).addListener(ChannelFutureListener.CLOSE);
         }
     }
 }

@@ -15,10 +15,12 @@ public final class ScrapeMeters {
 
     /** Why the endpoint closed a connection (label {@code reason}). */
     public enum Closed {
-        /** Over {@code max-connections} with no idle connection to evict: refused at accept. */
+        /** Over {@code max-connections} with no connection to evict: refused at accept. */
         LIMIT,
         /** An idle kept-alive connection closed to admit a new one at the limit. */
-        EVICTED,
+        EVICTED_IDLE,
+        /** A connection still sending its request after a second, closed to admit a new one at the limit. */
+        EVICTED_SLOW,
         /** No complete request within {@code read-timeout} (a silent or trickling client). */
         READ_TIMEOUT,
         /** A kept-alive connection idle for {@code idle-timeout}. */

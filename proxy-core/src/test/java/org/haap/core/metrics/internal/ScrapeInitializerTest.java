@@ -8,6 +8,8 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
+import io.netty.util.concurrent.MockTicker;
+import io.netty.util.concurrent.Ticker;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.TimeUnit;
 import org.haap.core.metrics.BuildInfo;
@@ -24,7 +26,8 @@ class ScrapeInitializerTest {
 
     private final PrometheusMeterRegistry registry = MetricsRegistries.newPrometheusRegistry(BuildInfo.of("7.7"));
     private final ScrapeMeters meters = ScrapeMeters.of(registry);
-    private final Connections connections = new Connections(2, meters);
+    private final MockTicker ticker = Ticker.newMockTicker();
+    private final Connections connections = new Connections(2, ticker, meters);
     private final ScrapeInitializer initializer = new ScrapeInitializer(registry, meters, connections,
             TimeUnit.MILLISECONDS.toNanos(READ_MS), TimeUnit.MILLISECONDS.toNanos(IDLE_MS));
     private final java.util.List<EmbeddedChannel> channels = new java.util.ArrayList<>();
@@ -37,8 +40,9 @@ class ScrapeInitializerTest {
     }
 
     private EmbeddedChannel open() {
-        EmbeddedChannel ch = new EmbeddedChannel(initializer);
-        ch.freezeTime();
+        EmbeddedChannel ch = new EmbeddedChannel();
+        ch.freezeTime(); // before the pipeline is built, so its timers start on the frozen clock
+        ch.pipeline().addLast(initializer);
         channels.add(ch);
         return ch;
     }
@@ -142,6 +146,7 @@ class ScrapeInitializerTest {
         String tooLong = "Content-Length: " + (ScrapeInitializer.MAX_BODY + 1);
         answer(ch, "POST /metrics HTTP/1.1\r\nHost: a\r\n" + tooLong + "\r\n\r\n",
                 "HTTP/1.1 413 Request Entity Too Large");
+        assertFalse(ch.isOpen());
         assertEquals(1, closed(ScrapeMeters.Closed.BAD_REQUEST));
     }
 
@@ -188,8 +193,9 @@ class ScrapeInitializerTest {
     }
 
     @Test
-    void atTheCapANewConnectionIsRefusedWhileAllAreBusy() {
+    void atTheCapANewConnectionIsRefusedWhileAllAreSendingTheirRequestForLessThanASecond() {
         EmbeddedChannel a = open();
+        ticker.advance(Connections.SLOW - 1, TimeUnit.NANOSECONDS);
         EmbeddedChannel b = open();
         EmbeddedChannel c = open();
         assertTrue(a.isOpen() && b.isOpen());
@@ -207,13 +213,31 @@ class ScrapeInitializerTest {
         EmbeddedChannel b = open();
         exchange(b, GET);
         exchange(a, GET);
-        send(a, "GE"); // a is busy again, b is idle
+        send(a, "GE"); // a is sending its next request, b is idle
+        ticker.advance(10, TimeUnit.SECONDS);
         EmbeddedChannel c = open();
         assertTrue(c.isOpen());
         assertTrue(a.isOpen());
         assertFalse(b.isOpen());
-        assertEquals(1, closed(ScrapeMeters.Closed.EVICTED));
-        assertEquals(0, closed(ScrapeMeters.Closed.LIMIT));
+        assertEquals(1, closed(ScrapeMeters.Closed.EVICTED_IDLE));
+        assertEquals(0, closed(ScrapeMeters.Closed.EVICTED_SLOW) + closed(ScrapeMeters.Closed.LIMIT));
         assertEquals(2, connections.size());
+    }
+
+    @Test
+    void withNoneIdleANewConnectionEvictsTheOneSendingItsRequestTheLongestOnceThatTookASecond() {
+        EmbeddedChannel a = open();
+        ticker.advance(100, TimeUnit.MILLISECONDS);
+        EmbeddedChannel b = open();
+        exchange(a, GET);
+        ticker.advance(Connections.SLOW, TimeUnit.NANOSECONDS);
+        send(a, "G"); // a's second request starts now: b has been sending the longest, for a second
+        EmbeddedChannel c = open();
+        assertTrue(a.isOpen() && c.isOpen());
+        assertFalse(b.isOpen());
+        assertEquals(1, closed(ScrapeMeters.Closed.EVICTED_SLOW));
+        EmbeddedChannel d = open();
+        assertFalse(d.isOpen(), "a and c have been sending for less than a second");
+        assertEquals(1, closed(ScrapeMeters.Closed.LIMIT));
     }
 }

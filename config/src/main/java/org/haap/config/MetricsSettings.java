@@ -11,7 +11,7 @@ import org.haap.config.internal.Section;
  *
  * @param enabled        whether the endpoint is served at all
  * @param listen         where it listens (HTTP, path {@code /metrics})
- * @param readTimeout    time a client has to send a whole request
+ * @param readTimeout    time a client has to send a whole request, and then to take the answer
  * @param idleTimeout    time a kept-alive connection may wait for its next request
  * @param maxConnections connections open at once
  */

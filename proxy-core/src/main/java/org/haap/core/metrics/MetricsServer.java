@@ -26,7 +26,8 @@ import org.haap.core.metrics.internal.ScrapeMeters;
  * runs on its own single Netty event loop, away from the data path's event loops, binds to
  * a management address chosen by configuration (loopback by default), and cannot be tied
  * up by its clients: a request must arrive whole within {@link Limits#readTimeout()} (a
- * client that connects and trickles or sends nothing is closed), a kept-alive connection
+ * client that connects and trickles or sends nothing is closed) and its answer be taken
+ * within the same time (a client that does not read is closed), a kept-alive connection
  * waits at most {@link Limits#idleTimeout()} for its next request, requests are small (4 KiB
  * line, 8 KiB headers, 4 KiB body), and at most {@link Limits#maxConnections()} connections
  * are open (a new one replaces the longest-idle kept-alive connection, else the one that has
@@ -42,7 +43,8 @@ public final class MetricsServer implements AutoCloseable {
      * How much the endpoint's clients may take.
      *
      * @param readTimeout    time to receive a whole request, from the connection's opening or
-     *                       from the first byte of a kept-alive connection's next request
+     *                       from the first byte of a kept-alive connection's next request;
+     *                       then again for the client to take the answer
      * @param idleTimeout    time a kept-alive connection may wait for its next request
      * @param maxConnections connections open at once, &gt;= 1
      */

@@ -8,9 +8,11 @@ import java.util.concurrent.TimeUnit;
 /**
  * The first stage of a metrics connection, before the HTTP codec, so it sees every byte: a
  * request must be complete within the read timeout of the connection opening or of its
- * first byte (a silent or trickling client is closed, however steadily it trickles), and a
- * kept-alive connection may wait the idle timeout for its next request. {@link ScrapeHandler}
- * reports the request complete and the response written. Each close is counted.
+ * first byte (a silent or trickling client is closed, however steadily it trickles), its
+ * answer must be taken within the read timeout too (a client that does not read is closed),
+ * and a kept-alive connection may wait the idle timeout for its next request.
+ * {@link ScrapeHandler} reports the request complete and the response written. Each close is
+ * counted.
  */
 public final class RequestTimeouts extends ChannelInboundHandlerAdapter {
 
@@ -65,12 +67,11 @@ public final class RequestTimeouts extends ChannelInboundHandlerAdapter {
         super.channelInactive(ctx);
     }
 
-    /** A whole request arrived: no deadline while it is answered. */
+    /** A whole request arrived: its answer must be taken within the read timeout. */
     void requestComplete() {
         connections.serving(ctx.channel());
-        cancel();
-        state = State.SERVING;
         readWhileServing = false;
+        arm(State.SERVING);
     }
 
     /** The response went out and the connection stays open for the next request. */
@@ -99,7 +100,11 @@ public final class RequestTimeouts extends ChannelInboundHandlerAdapter {
         if (state != armed || !ctx.channel().isActive()) {
             return;
         }
-        meters.closed(armed == State.IDLE ? ScrapeMeters.Closed.IDLE_TIMEOUT : ScrapeMeters.Closed.READ_TIMEOUT);
+        meters.closed(switch (armed) {
+            case READING -> ScrapeMeters.Closed.READ_TIMEOUT;
+            case SERVING -> ScrapeMeters.Closed.WRITE_TIMEOUT;
+            case IDLE -> ScrapeMeters.Closed.IDLE_TIMEOUT;
+        });
         ctx.close();
     }
 

@@ -23,6 +23,8 @@ public final class ScrapeMeters {
         EVICTED_SLOW,
         /** No complete request within {@code read-timeout} (a silent or trickling client). */
         READ_TIMEOUT,
+        /** A client that did not take its answer within {@code read-timeout} (does not read). */
+        WRITE_TIMEOUT,
         /** A kept-alive connection idle for {@code idle-timeout}. */
         IDLE_TIMEOUT,
         /** A malformed or oversized request, answered 400 or 413. */

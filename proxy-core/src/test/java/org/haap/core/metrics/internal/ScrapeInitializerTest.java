@@ -7,7 +7,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelOutboundHandlerAdapter;
+import io.netty.channel.ChannelPromise;
 import io.netty.channel.embedded.EmbeddedChannel;
+import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.MockTicker;
 import io.netty.util.concurrent.Ticker;
 import java.nio.charset.StandardCharsets;
@@ -173,6 +177,24 @@ class ScrapeInitializerTest {
         advance(ch, 1000);
         assertFalse(ch.isOpen());
         assertEquals(1, closed(ScrapeMeters.Closed.READ_TIMEOUT));
+    }
+
+    @Test
+    void aClientThatDoesNotTakeItsAnswerIsClosedAtTheReadTimeout() {
+        EmbeddedChannel ch = open();
+        ch.pipeline().addFirst(new ChannelOutboundHandlerAdapter() {
+            @Override
+            public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
+                ReferenceCountUtil.release(msg); // a peer that never reads: the write never completes
+            }
+        });
+        send(ch, GET);
+        advance(ch, READ_MS - 1);
+        assertTrue(ch.isOpen());
+        advance(ch, 1);
+        assertFalse(ch.isOpen());
+        assertEquals(1, closed(ScrapeMeters.Closed.WRITE_TIMEOUT));
+        assertEquals(0, closed(ScrapeMeters.Closed.READ_TIMEOUT));
     }
 
     @Test

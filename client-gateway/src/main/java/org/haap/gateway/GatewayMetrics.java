@@ -53,6 +53,25 @@ public final class GatewayMetrics implements RelayListener {
         SHUTDOWN
     }
 
+    /**
+     * What became of a session whose warm-pool connection failed before the aggregation
+     * point's reply (label {@code action}).
+     */
+    public enum PoolFailure {
+        /**
+         * The AP provably did not act on the Convert message (the connection was gone before
+         * anything was written on it, or the AP refused before any upstream connect): the same
+         * bytes went on a fresh connection.
+         */
+        RETRIED,
+        /**
+         * The Convert message and the client's bytes had been written when the connection
+         * closed, reset or answered garbage: the AP may have forwarded them, so the LAN
+         * connection was reset rather than send them twice.
+         */
+        RESET
+    }
+
     private final Map<Result, Counter> intercepted = new EnumMap<>(Result.class);
     private final AtomicInteger active = new AtomicInteger();
     private final Map<ConvertErrorCode, Counter> convertErrors = new EnumMap<>(ConvertErrorCode.class);
@@ -65,7 +84,7 @@ public final class GatewayMetrics implements RelayListener {
     private final WanAccounting wanAccounting;
     private final Counter poolHits;
     private final Counter poolMisses;
-    private final Counter poolDead;
+    private final Map<PoolFailure, Counter> poolFailures = new EnumMap<>(PoolFailure.class);
     private final AtomicInteger poolIdle = new AtomicInteger();
     private final MeterRegistry registry;
     private final NetlinkEventStats mptcpEvents = new NetlinkEventStats();
@@ -86,9 +105,12 @@ public final class GatewayMetrics implements RelayListener {
         poolMisses = Counter.builder("haap.gateway.pool.takes").description(
                 "LAN connections that looked for a warm-pool connection, by result").tag("result", "miss")
                 .register(registry);
-        poolDead = Counter.builder("haap.gateway.pool.dead").description(
-                "Warm-pool connections that the aggregation point had closed when a LAN connection used them;"
-                + " the session fell back to a fresh establishment").register(registry);
+        for (PoolFailure f : PoolFailure.values()) {
+            poolFailures.put(f, Counter.builder("haap.gateway.pool.failures").description(
+                    "Warm-pool connections that failed before the aggregation point's reply, by what the session did:"
+                    + " retried on a fresh connection (provably not acted on) or reset (it may have been)")
+                    .tag("action", lower(f)).register(registry));
+        }
         Gauge.builder("haap.gateway.pool.connections", poolIdle, AtomicInteger::get)
                 .description("Idle warm-pool connections ready to be taken").register(registry);
         for (Result r : Result.values()) {
@@ -198,13 +220,13 @@ public final class GatewayMetrics implements RelayListener {
         poolIdle.set(n);
     }
 
-    void poolDead() {
-        poolDead.increment();
+    void poolFailure(PoolFailure action) {
+        poolFailures.get(action).increment();
     }
 
-    /** Warm-pool connections found dead when used so far. */
-    public double poolDeadCount() {
-        return poolDead.count();
+    /** Sessions whose warm-pool connection failed before the reply and that then took {@code action}, so far. */
+    public double poolFailures(PoolFailure action) {
+        return poolFailures.get(action).count();
     }
 
     /** Warm-pool hits so far. */

@@ -19,10 +19,12 @@ import java.lang.System.Logger;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.haap.config.ApUnreachable;
 import org.haap.core.convert.ConvertCodec;
+import org.haap.core.convert.ConvertErrorCode;
 import org.haap.core.convert.ConvertMessage;
 import org.haap.core.convert.ConvertMessageDecoder;
 import org.haap.core.convert.ErrorTlv;
@@ -37,7 +39,9 @@ import org.haap.core.session.Termination.Phase;
 import org.haap.core.session.Termination.Reason;
 import org.haap.core.session.Termination.Side;
 import org.haap.core.session.Termination;
+import org.haap.gateway.GatewayMetrics.PoolFailure;
 import org.haap.gateway.GatewayMetrics.Result;
+import org.haap.gateway.internal.PooledAttempt;
 import org.haap.robe.Established;
 import org.haap.robe.WanPath;
 import org.haap.robe.pool.PooledConnection;
@@ -58,9 +62,13 @@ import org.haap.robe.pool.WarmPool;
  *       with the client's first bytes, waiting at most {@link #CONNECT_HOLD_MILLIS} ms for them
  *       (server-first protocols send nothing): one write, so the MPTCP scheduler puts request
  *       and Connect on one subflow, the idle one with the lowest RTT, instead of spreading two
- *       small writes over two WANs. If the aggregation point closes a pooled connection before
- *       its reply (it had gone), the session falls back to a fresh establishment with the same
- *       bytes, once (counted in {@code haap_gateway_pool_dead_total});</li>
+ *       small writes over two WANs. A client's bytes go upstream at most once
+ *       ({@link PooledAttempt}): if the pooled connection is gone before anything was written
+ *       on it, or the AP refuses with an Error TLV it sends only before connecting upstream
+ *       (3 or 64), the session sends the same bytes on a fresh connection, once; if it closes,
+ *       resets or answers garbage after the Convert message was written, the AP may have
+ *       forwarded them, so the LAN connection is reset instead (both counted in
+ *       {@code haap_gateway_pool_failures_total});</li>
  *   <li>read the AP's reply under {@code timeouts.convert-reply}: success → relay; an Error
  *       TLV, a malformed reply, a timeout or the AP closing → reset the LAN connection.</li>
  * </ol>
@@ -95,6 +103,8 @@ final class GatewaySessionHandler extends ChannelInboundHandlerAdapter {
     private WanPath pooledPath;
     /** On a pooled connection until the reply: a copy of every LAN byte sent, for a retry. */
     private CompositeByteBuf replay;
+    /** On a pooled connection until the reply: whether the AP can have acted on the Convert message. */
+    private PooledAttempt attempt;
     /** LAN bytes in {@link #early} already counted (sent once on a dead pooled connection). */
     private int earlyCounted;
     private volatile RelaySession relay;
@@ -266,7 +276,7 @@ final class GatewaySessionHandler extends ChannelInboundHandlerAdapter {
         cancelHoldTimer();
         if (!upstream.isActive()) {
             // The aggregation point closed it while it waited here; nothing was sent on it.
-            gw.metrics().poolDead();
+            gw.metrics().poolFailure(PoolFailure.RETRIED);
             record.note("pooled connection closed before use, establishing afresh");
             establishAfresh(upstream);
             return;
@@ -275,26 +285,62 @@ final class GatewaySessionHandler extends ChannelInboundHandlerAdapter {
         if (early != null) {
             replay.addComponent(true, early.retainedDuplicate());
         }
+        attempt = new PooledAttempt();
         sendConnect(upstream, pooledPath, 0, true);
     }
 
+    /** Whether {@code ch} is this session's pooled connection and its Convert reply is still awaited. */
+    private boolean awaitingPooledReply(Channel ch) {
+        return attempt != null && state == State.AWAIT_REPLY && ch == upstream;
+    }
+
     /**
-     * The pooled connection closed before the aggregation point's reply: it was gone before the
-     * Connect reached it (a closed socket does not act on data), so establish afresh and send
-     * the same bytes again. Once per session; returns {@code false} when it does not apply.
+     * The pooled connection {@code dead} failed ({@code why}) before the aggregation point's
+     * reply. If nothing of the Convert message left, sends the same bytes on a fresh
+     * connection (once per session) and returns {@code true}. Otherwise the AP may have acted on
+     * them: counts and notes that, and returns {@code false}; the caller resets the LAN
+     * connection.
      */
-    private boolean retryAfterDeadPooled(Channel dead, String why) {
-        if (replay == null || state != State.AWAIT_REPLY || dead != upstream || gw.stopping()) {
+    private boolean retryIfNothingSent(Channel dead, String why) {
+        if (!awaitingPooledReply(dead) || gw.stopping()) {
             return false;
         }
-        gw.metrics().poolDead();
-        record.note("pooled connection dead (" + why + "), establishing afresh");
+        if (!attempt.sentNothing()) {
+            gw.metrics().poolFailure(PoolFailure.RESET);
+            record.note("pooled connection " + why + " after the Convert message was written; not sent again,"
+                    + " the aggregation point may have acted on it");
+            return false;
+        }
+        record.note("pooled connection " + why + " before anything was written on it, establishing afresh");
+        retryAfresh(dead);
+        return true;
+    }
+
+    /**
+     * The aggregation point answered Error {@code code} on the pooled connection {@code ch}:
+     * if that refusal proves it connected nowhere and a fresh connection may fare otherwise
+     * ({@link PooledAttempt#worthAFreshConnection}), sends the same bytes on one (once per
+     * session) and returns {@code true}.
+     */
+    private boolean retryAfterRefusal(Channel ch, ConvertErrorCode code) {
+        if (!awaitingPooledReply(ch) || gw.stopping() || !PooledAttempt.worthAFreshConnection(code)) {
+            return false;
+        }
+        record.note("pooled connection refused (" + code.name().toLowerCase(Locale.ROOT)
+                + ") before any upstream connect, establishing afresh");
+        retryAfresh(ch);
+        return true;
+    }
+
+    /** Counts the retry and sends every LAN byte so far on a fresh connection instead of {@code dead}. */
+    private void retryAfresh(Channel dead) {
+        gw.metrics().poolFailure(PoolFailure.RETRIED);
         cancelReplyTimer();
         early = replay;
         earlyCounted = early.readableBytes();
         replay = null;
+        attempt = null;
         establishAfresh(dead);
-        return true;
     }
 
     /** Drops the pooled connection {@code dead} and establishes a fresh one (RobE) instead. */
@@ -327,7 +373,8 @@ final class GatewaySessionHandler extends ChannelInboundHandlerAdapter {
         upstream.config().setOption(ChannelOption.ALLOW_HALF_CLOSURE, true);
         upstream.pipeline().addLast(new ConvertMessageDecoder(), new ReplyHandler());
         ConvertMessage connect = ConvertMessage.connect(destination, pooled ? null : gw.cookie());
-        channel.write(Unpooled.wrappedBuffer(ConvertCodec.encode(connect)));
+        channel.write(Unpooled.wrappedBuffer(ConvertCodec.encode(connect)),
+                pooled ? attempt.track(channel) : channel.newPromise());
         if (early != null) {
             countEarly(early.readableBytes() - earlyCounted);
             earlyCounted = 0;
@@ -340,8 +387,11 @@ final class GatewaySessionHandler extends ChannelInboundHandlerAdapter {
             return; // a dead pooled connection fell back to a fresh one meanwhile
         }
         if (pooled && !channel.isActive()) {
-            // closed before its handlers were added: no channelInactive will reach them
-            retryAfterDeadPooled(channel, "closed");
+            // closed before its handlers were added: no channelInactive may reach them
+            if (!retryIfNothingSent(channel, "closed")) {
+                record.note("aggregation point closed before its Convert reply");
+                finish(Result.AP_PROTOCOL_ERROR, new Termination(Side.SERVER, Reason.RESET, Phase.CONNECT), true);
+            }
             return;
         }
         Duration replyTimeout = settings.config().timeouts().convertReply();
@@ -367,6 +417,9 @@ final class GatewaySessionHandler extends ChannelInboundHandlerAdapter {
                 Optional<ErrorTlv> error = reply.errorTlv();
                 if (error.isPresent()) {
                     gw.metrics().convertError(error.get().code());
+                    if (retryAfterRefusal(ctx.channel(), error.get().code())) {
+                        return;
+                    }
                     record.note("convert error " + error.get().code().name().toLowerCase());
                     finish(Result.CONVERT_ERROR, new Termination(Side.SERVER, Reason.CONNECT_FAILED, Phase.CONNECT),
                             true);
@@ -405,7 +458,7 @@ final class GatewaySessionHandler extends ChannelInboundHandlerAdapter {
                 if (ctx.channel() != upstream) {
                     return;
                 }
-                if (!accepted && retryAfterDeadPooled(ctx.channel(), "closed")) {
+                if (!accepted && retryIfNothingSent(ctx.channel(), "closed")) {
                     return;
                 }
                 upstreamInputShut = true;
@@ -421,7 +474,7 @@ final class GatewaySessionHandler extends ChannelInboundHandlerAdapter {
 
         @Override
         public void channelInactive(ChannelHandlerContext ctx) {
-            if (ctx.channel() != upstream || !accepted && retryAfterDeadPooled(ctx.channel(), "reset")) {
+            if (ctx.channel() != upstream || !accepted && retryIfNothingSent(ctx.channel(), "reset")) {
                 return;
             }
             if (state == State.AWAIT_REPLY) {
@@ -432,7 +485,7 @@ final class GatewaySessionHandler extends ChannelInboundHandlerAdapter {
 
         @Override
         public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-            if (ctx.channel() != upstream || !accepted && retryAfterDeadPooled(ctx.channel(), cause.getMessage())) {
+            if (ctx.channel() != upstream || !accepted && retryIfNothingSent(ctx.channel(), "failed (" + cause.getMessage() + ")")) {
                 return;
             }
             if (state == State.AWAIT_REPLY) {
@@ -580,6 +633,7 @@ final class GatewaySessionHandler extends ChannelInboundHandlerAdapter {
     }
 
     private void releaseReplay() {
+        attempt = null;
         if (replay != null) {
             replay.release();
             replay = null;

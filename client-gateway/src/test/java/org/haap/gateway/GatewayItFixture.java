@@ -116,9 +116,10 @@ final class GatewayItFixture implements AutoCloseable {
         ap.route("192.168.7.0/24", "via", "10.1.0.1");
 
         echo = srv.call(() -> new ServerSocket(ECHO_PORT, 256, null)); // [::], both families
-        Thread acceptor = new Thread(this::serveEcho, "haapt-echo");
-        acceptor.setDaemon(true);
-        acceptor.start();
+        serve(echo, "haapt-echo", s -> {
+            s.getInputStream().transferTo(s.getOutputStream());
+            s.shutdownOutput();
+        });
     }
 
     /** The file {@code name} in this fixture's temporary directory. */
@@ -282,24 +283,37 @@ final class GatewayItFixture implements AutoCloseable {
         return sb.toString();
     }
 
-    private void serveEcho() {
-        while (!echo.isClosed()) {
-            try {
-                Socket s = echo.accept();
-                Thread t = new Thread(() -> {
-                    try (s) {
-                        s.getInputStream().transferTo(s.getOutputStream());
-                        s.shutdownOutput();
-                    } catch (IOException e) {
-                        // the client went away
-                    }
-                }, "haapt-echo-conn");
-                t.setDaemon(true);
-                t.start();
-            } catch (IOException e) {
-                return;
+    /** What a test server does with one accepted connection (closed afterwards). */
+    interface ConnectionHandler {
+        void handle(Socket s) throws IOException;
+    }
+
+    /**
+     * Accepts connections on {@code server} on a daemon thread named {@code name} until it is
+     * closed, each handled on a thread of its own and closed afterwards; an I/O error ends
+     * only that connection (the peer went away).
+     */
+    static void serve(ServerSocket server, String name, ConnectionHandler handler) {
+        Thread acceptor = new Thread(() -> {
+            while (!server.isClosed()) {
+                try {
+                    Socket s = server.accept();
+                    Thread t = new Thread(() -> {
+                        try (s) {
+                            handler.handle(s);
+                        } catch (IOException e) {
+                            // the peer went away
+                        }
+                    }, name + "-conn");
+                    t.setDaemon(true);
+                    t.start();
+                } catch (IOException e) {
+                    return;
+                }
             }
-        }
+        }, name);
+        acceptor.setDaemon(true);
+        acceptor.start();
     }
 
     /** Stops the echo server, deletes the namespaces (killing the processes in them) and prints the gateway's log. */

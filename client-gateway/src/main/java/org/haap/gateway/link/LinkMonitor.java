@@ -39,7 +39,13 @@ import org.haap.robe.WanState;
  * {@code carrier-poll-interval} from sysfs (a stand-in for rtnetlink: {@link #linkEvent} and
  * {@link #addressEvent} take such events from any thread, and the first {@code linkEvent}
  * stops the polling). A {@link PathStateMachine} per WAN turns that into up, degraded or
- * down; each change is logged at INFO with the WAN's name and given to the listener.
+ * down; each change is logged at INFO with the WAN's name and given to the listener. The
+ * machines share an {@link AnswerBoard}, so a WAN's streak of lost probes counts at once only
+ * while another WAN answers.
+ *
+ * <p>A starved thread cannot fake a loss: probes are stamped when sent, and a probe's
+ * timeout timer only notes the time; the verdict on the probes a timeout older than that
+ * runs after the loop's next I/O pass, so replies that arrived meanwhile are read first.
  *
  * <p>Runs on one thread of its own ({@code haap-link}, a Netty epoll event loop) with one
  * fixed-rate task per WAN at that WAN's interval, each probe timed out on its own: the probe
@@ -50,6 +56,9 @@ import org.haap.robe.WanState;
 public final class LinkMonitor implements AutoCloseable {
 
     private static final Logger LOG = System.getLogger(LinkMonitor.class.getName());
+
+    /** The verdict on a checkpoint's probes waits this long: enough to come after an I/O pass. */
+    private static final long VERDICT_DELAY_NANOS = 1_000;
 
     private final LinkMonitorSettings settings;
     private final Environment env;
@@ -132,11 +141,14 @@ public final class LinkMonitor implements AutoCloseable {
         LinkMonitor m = new LinkMonitor(settings, env);
         // Bookkeeping last: once state() shows a change, every listener has seen it.
         LinkListener all = LinkListener.all(List.of(listener, m.new Bookkeeping()));
+        // One WAN has no other to compare with: its streaks are judged alone.
+        AnswerBoard board = paths.size() > 1 ? new AnswerBoard() : null;
         for (WanPath p : paths) {
             Wan w = new Wan();
-            w.machine = new PathStateMachine(p, settings, all);
+            Duration interval = intervals.getOrDefault(p.name(), settings.interval());
+            w.machine = new PathStateMachine(p, settings, all, board, commonSilenceHold(settings, interval));
             w.prober = env.sockets().open(p, m.loop, seq -> m.reply(w, seq));
-            w.intervalNanos = intervals.getOrDefault(p.name(), settings.interval()).toNanos();
+            w.intervalNanos = interval.toNanos();
             m.wans.put(p.name(), w);
             m.states.put(p.name(), LinkState.UP);
         }
@@ -269,7 +281,18 @@ public final class LinkMonitor implements AutoCloseable {
         }
     }
 
-    /** One probe on {@code w}, due again after its interval; it is judged lost once the timeout has passed. */
+    /**
+     * How long every WAN must have been silent before a WAN probed every {@code interval} is
+     * down although no other WAN answers either: twice its detection bound.
+     */
+    static Duration commonSilenceHold(LinkMonitorSettings settings, Duration interval) {
+        return settings.detectionBound(interval).multipliedBy(2);
+    }
+
+    /**
+     * One probe on {@code w}, due again after its interval, stamped with the time it is
+     * actually sent (not the time it was due); its timeout is checked by {@link #checkpoint}.
+     */
     private void probe(Wan w) {
         if (closed) {
             return;
@@ -277,7 +300,19 @@ public final class LinkMonitor implements AutoCloseable {
         long now = clock.getAsLong();
         long seq = w.machine.probeSent(now);
         w.prober.send(seq, now);
-        loop.schedule(() -> w.machine.expire(clock.getAsLong()), settings.timeout().toNanos(), TimeUnit.NANOSECONDS);
+        loop.schedule(() -> checkpoint(w), settings.timeout().toNanos(), TimeUnit.NANOSECONDS);
+    }
+
+    /**
+     * A timeout timer fired: notes the time and judges the probes of {@code w} sent a timeout
+     * or more before it only after the loop's next I/O pass (a task scheduled from a task
+     * runs after it). A loop that was starved, so that this timer ran late, may not have
+     * read replies that reached the socket meanwhile; they are read first, and a probe is
+     * lost only if its reply had not arrived a timeout after it was sent.
+     */
+    private void checkpoint(Wan w) {
+        long at = clock.getAsLong();
+        loop.schedule(() -> w.machine.expire(at), VERDICT_DELAY_NANOS, TimeUnit.NANOSECONDS);
     }
 
     /** Each WAN's interval and detection bound, for the log. */

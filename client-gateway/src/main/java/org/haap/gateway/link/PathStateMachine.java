@@ -15,10 +15,19 @@ import org.haap.robe.WanPath;
  *
  * <ul>
  *   <li>{@link #probeSent} starts a probe; {@link #answered} ends it with an RTT;
- *       {@link #expire} declares every probe older than the timeout lost.</li>
+ *       {@link #expire}{@code (t)} declares lost every probe sent at or before
+ *       {@code t - timeout}. The caller passes a time at which it had read every reply that
+ *       reached its socket, so a lost probe is one whose reply did not arrive within the
+ *       timeout of its send time, however late the caller's own timer ran.</li>
+ *   <li>An answer to a probe already declared lost (a late answer) proves the path carries
+ *       traffic: it ends the streak of lost probes (the loss stays in the window).</li>
  *   <li>Up or degraded → <b>down</b> after {@code downAfter} lost probes in a row (a lost probe
  *       older than the newest answered one breaks no streak: it was reordered or lost alone),
- *       or at once when the carrier goes down.</li>
+ *       or at once when the carrier goes down. With an {@link AnswerBoard} (several WANs)
+ *       the streak must be this WAN's own: another WAN answered a probe sent after the
+ *       streak's first lost one; while no WAN answers (a cause common to all: the
+ *       aggregation point or this host starved or stopped), the WAN is down only once the
+ *       streak's first lost probe is {@code commonSilenceHold} old.</li>
  *   <li>Down → <b>up</b> after {@code upAfter} answered probes in a row with the carrier up
  *       (hysteresis); the loss/RTT window starts afresh.</li>
  *   <li>Up → <b>degraded</b> when the window is full and its loss is at least
@@ -51,7 +60,14 @@ public final class PathStateMachine {
     private int windowSize;
     private int windowNext;
 
+    private final AnswerBoard board;
+    private final long commonSilenceHoldNanos;
+
     private final Map<Long, Long> outstanding = new LinkedHashMap<>();
+    /** Probes declared lost, sequence to send time, the newest {@link #MAX_OUTSTANDING}: a late answer is recognised. */
+    private final Map<Long, Long> recentlyLost = new LinkedHashMap<>();
+    /** The send time of the first lost probe of the current streak. */
+    private long streakStartNanos;
     private long nextSequence = 1;
     private long newestAnswered;
     private int lostInARow;
@@ -68,6 +84,22 @@ public final class PathStateMachine {
      * @param listener told about every probe outcome and state change
      */
     public PathStateMachine(WanPath path, LinkMonitorSettings settings, LinkListener listener) {
+        this(path, settings, listener, null, Duration.ZERO);
+    }
+
+    /**
+     * @param path              the WAN
+     * @param settings          thresholds (interval is the caller's business)
+     * @param listener          told about every probe outcome and state change
+     * @param board             the answers of every WAN (this one's are added to it), or
+     *                          {@code null}: each streak is judged alone
+     * @param commonSilenceHold with a board: how old the first lost probe of a streak must
+     *                          be for the WAN to go down while no other WAN answers either
+     */
+    public PathStateMachine(WanPath path, LinkMonitorSettings settings, LinkListener listener, AnswerBoard board,
+            Duration commonSilenceHold) {
+        this.board = board;
+        this.commonSilenceHoldNanos = commonSilenceHold.toNanos();
         this.path = Objects.requireNonNull(path, "path");
         this.listener = Objects.requireNonNull(listener, "listener");
         this.timeoutNanos = settings.timeout().toNanos();
@@ -114,28 +146,46 @@ public final class PathStateMachine {
     }
 
     /**
-     * The reply to probe {@code sequence} arrived at {@code nowNanos}. A reply to a probe that
-     * is not outstanding (unknown, duplicate, or already declared lost) is ignored.
+     * The reply to probe {@code sequence} arrived at {@code nowNanos}. A late reply (to a
+     * probe recently declared lost) ends the streak of lost probes and nothing else; a reply
+     * to an unknown probe, or a duplicate, is ignored.
      *
-     * @return whether the reply was taken
+     * @return whether the reply was taken (on time or late)
      */
     public boolean answered(long sequence, long nowNanos) {
         Long sent = outstanding.remove(sequence);
         if (sent == null) {
-            return false;
+            Long late = recentlyLost.remove(sequence);
+            if (late == null) {
+                return false;
+            }
+            tookAnswer(sequence, late); // counted lost already: not in the window, not towards up
+            return true;
         }
+        tookAnswer(sequence, sent);
         long rtt = Math.max(0, nowNanos - sent);
         listener.probeAnswered(path, rtt);
-        newestAnswered = Math.max(newestAnswered, sequence);
         lastAnswerNanos = nowNanos;
         record(rtt);
-        lostInARow = 0;
         answeredInARow++;
         evaluate(nowNanos);
         return true;
     }
 
-    /** Declares every outstanding probe sent at or before {@code nowNanos - timeout} lost. */
+    /** The path carried probe {@code sequence} sent at {@code sentNanos}, on time or late: any streak ends. */
+    private void tookAnswer(long sequence, long sentNanos) {
+        newestAnswered = Math.max(newestAnswered, sequence);
+        lostInARow = 0;
+        if (board != null) {
+            board.answered(path, sentNanos);
+        }
+    }
+
+    /**
+     * Declares every outstanding probe sent at or before {@code nowNanos - timeout} lost;
+     * {@code nowNanos} must be a time before which every reply that arrived was passed to
+     * {@link #answered}.
+     */
     public void expire(long nowNanos) {
         Iterator<Map.Entry<Long, Long>> it = outstanding.entrySet().iterator();
         while (it.hasNext()) {
@@ -168,11 +218,20 @@ public final class PathStateMachine {
 
     private void lost(long sequence, long sentNanos, long nowNanos) {
         listener.probeLost(path);
+        recentlyLost.put(sequence, sentNanos);
+        if (recentlyLost.size() > MAX_OUTSTANDING) {
+            Iterator<Long> oldest = recentlyLost.keySet().iterator();
+            oldest.next();
+            oldest.remove();
+        }
         if (lastAnswerNanos == Long.MIN_VALUE && sentNanos - firstSentNanos < START_GRACE.toNanos()) {
             return; // start-up grace: counted (listener) but not judged
         }
         record(-1);
         if (sequence > newestAnswered) {
+            if (lostInARow == 0) {
+                streakStartNanos = sentNanos;
+            }
             lostInARow++;
             answeredInARow = 0;
         }
@@ -182,10 +241,13 @@ public final class PathStateMachine {
     private void evaluate(long nowNanos) {
         switch (state) {
             case UP, DEGRADED -> {
-                if (lostInARow >= downAfter) {
+                if (lostInARow >= downAfter && ownLoss(nowNanos)) {
                     change(LinkState.DOWN, lostInARow + " probes lost in a row, last answer "
                             + (lastAnswerNanos == Long.MIN_VALUE ? "never"
-                                    : Duration.ofNanos(nowNanos - lastAnswerNanos).toMillis() + " ms ago"));
+                                    : Duration.ofNanos(Math.max(0, nowNanos - lastAnswerNanos)).toMillis() + " ms ago")
+                            + (board != null && !board.answeredElsewhereSince(path, streakStartNanos)
+                                    ? ", no WAN answered for " + Duration.ofNanos(nowNanos - streakStartNanos).toMillis()
+                                            + " ms" : ""));
                 } else if (state == LinkState.UP && windowSize == window.length && degraded()) {
                     change(LinkState.DEGRADED, windowText());
                 } else if (state == LinkState.DEGRADED && recovered()) {
@@ -200,6 +262,15 @@ public final class PathStateMachine {
                 }
             }
         }
+    }
+
+    /**
+     * Whether the current streak is this WAN's own loss: judged alone (no board), another WAN
+     * answered since it began, or every WAN has been silent for the common-silence hold.
+     */
+    private boolean ownLoss(long nowNanos) {
+        return board == null || board.answeredElsewhereSince(path, streakStartNanos)
+                || nowNanos - streakStartNanos >= commonSilenceHoldNanos;
     }
 
     private boolean degraded() {

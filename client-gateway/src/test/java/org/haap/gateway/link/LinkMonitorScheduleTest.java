@@ -1,6 +1,7 @@
 package org.haap.gateway.link;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.typesafe.config.ConfigFactory;
 import io.netty.channel.EventLoop;
@@ -13,10 +14,14 @@ import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongConsumer;
 import java.util.stream.LongStream;
@@ -59,7 +64,13 @@ class LinkMonitorScheduleTest {
     private final Map<String, List<Long>> sentAt = new LinkedHashMap<>();
     private final List<String> changes = new ArrayList<>();
     private final List<String> closed = new ArrayList<>();
-    private boolean answering;
+    /** The WANs whose probes are answered. */
+    private final Set<String> answering = new HashSet<>();
+    /** Replies wait in the socket until {@link #ioPass}, as on a real loop, instead of coming at once. */
+    private boolean buffered;
+    /** Replies not read yet: arrival time (ms from the start), then the reply. */
+    private final Deque<Map.Entry<Long, Runnable>> inbox = new ArrayDeque<>();
+    private int lost;
     private LinkMonitor monitor;
     @TempDir
     Path sysfs;
@@ -97,12 +108,20 @@ class LinkMonitorScheduleTest {
             public void stateChanged(WanPath path, LinkState from, LinkState to, String reason) {
                 changes.add(path.name() + ' ' + to.label() + " at " + nowMs());
             }
+
+            @Override
+            public void probeLost(WanPath path) {
+                lost++;
+            }
         };
         monitor = LinkMonitor.start(DEFAULTS, List.of(DSL, LTE, CABLE), INTERVALS, recorder,
                 new LinkMonitor.Environment(null, channel.eventLoop(), this::open, new SysfsCarrier(sysfs)));
     }
 
-    /** A fake socket: records each send; answers at once while {@link #answering}. */
+    /**
+     * A fake socket: records each send; a WAN in {@link #answering} is answered at once, or
+     * with {@link #buffered} 1 ms later, read by the next {@link #ioPass}.
+     */
     private ProbeSocket open(WanPath path, EventLoop loop, LongConsumer onReply) {
         List<Long> times = sentAt.computeIfAbsent(path.name(), k -> new ArrayList<>());
         return new ProbeSocket() {
@@ -110,7 +129,12 @@ class LinkMonitorScheduleTest {
             public void send(long sequence, long timestampNanos) {
                 assertEquals(ticker.nanoTime(), timestampNanos, "stamped with the loop's clock");
                 times.add(nowMs());
-                if (answering) {
+                if (!answering.contains(path.name())) {
+                    return;
+                }
+                if (buffered) {
+                    inbox.add(Map.entry(nowMs() + 1, () -> onReply.accept(sequence)));
+                } else {
                     onReply.accept(sequence);
                 }
             }
@@ -132,13 +156,32 @@ class LinkMonitorScheduleTest {
         };
     }
 
-    /** Moves the fake clock 1 ms at a time to {@code ms}, running what falls due. */
+    /** Moves the fake clock 1 ms at a time to {@code ms}; each step reads the sockets, then runs what falls due. */
     private void runUntil(long ms) {
         channel.runPendingTasks();
         while (nowMs() < ms) {
             ticker.advance(1, TimeUnit.MILLISECONDS);
+            ioPass();
             channel.runPendingTasks();
         }
+    }
+
+    /** The loop's I/O pass: the replies that have arrived by now are read. */
+    private void ioPass() {
+        while (!inbox.isEmpty() && inbox.peek().getKey() <= nowMs()) {
+            inbox.poll().getValue().run();
+        }
+    }
+
+    /**
+     * A starved loop: the clock jumps {@code ms} with nothing run, and then, in the worst
+     * order (preempted after an I/O pass, before its timers), the timers that fell due run
+     * before the sockets are read.
+     */
+    private void starve(long ms) {
+        ticker.advance(ms, TimeUnit.MILLISECONDS);
+        channel.runPendingTasks();
+        ioPass();
     }
 
     private static List<Long> every(long intervalMs, long untilMs) {
@@ -153,7 +196,7 @@ class LinkMonitorScheduleTest {
 
     @Test
     void eachWanIsProbedAtItsOwnInterval() {
-        answering = true;
+        answering.addAll(List.of("dsl", "lte", "cable"));
         start();
         runUntil(2000);
         assertEquals(every(50, 2000), sentAt.get("dsl"), "dsl every 50 ms");
@@ -171,15 +214,56 @@ class LinkMonitorScheduleTest {
     }
 
     @Test
-    void aSilentWanIsDownAfterTheGraceAndItsOwnDetectionTime() {
-        answering = false;
+    void aSilentWanIsDownAfterTheGraceAndItsOwnDetectionTimeWhileTheOthersAnswer() {
+        answering.addAll(List.of("lte", "cable"));
         start();
         runUntil(4000);
         // Probes sent in the first 2 s are not judged (cold start); the probes sent at 2000,
-        // 2000 + interval and 2000 + 2 x interval are the 3 lost in a row (down-after), the
-        // last one lost when its 300 ms timeout passes.
-        assertEquals(List.of("dsl down at 2400", "cable down at 2700", "lte down at 3300"), changes);
+        // 2050 and 2100 are the 3 lost in a row (down-after), the last one lost when its
+        // 300 ms timeout passes (judged after the I/O pass that follows, 1 ms later here).
+        assertEquals(List.of("dsl down at 2401"), changes);
         assertEquals(List.of(81, 9, 21), List.of(sentAt.get("dsl").size(), sentAt.get("lte").size(),
                 sentAt.get("cable").size()), "still probed while down, each at its own interval");
+    }
+
+    @Test
+    void whenNoWanAnswersEachIsDownAfterTwiceItsDetectionBound() {
+        start();
+        runUntil(6000);
+        // No answer anywhere (the AP, or this host, may be what fails): each WAN waits until
+        // its first lost probe (sent at 2000) is 2 x (interval x 3 + 300 ms) old.
+        assertEquals(List.of("dsl degraded at 2751", "dsl down at 2901", "cable down at 3901", "lte down at 5801"),
+                changes);
+        assertEquals(Duration.ofMillis(900), LinkMonitor.commonSilenceHold(DEFAULTS, INTERVALS.get("dsl")));
+    }
+
+    @Test
+    void aStarvedLoopWhoseTimersRunBeforeItReadsLosesNoProbe() {
+        answering.addAll(List.of("dsl", "lte", "cable"));
+        buffered = true;
+        start();
+        runUntil(2500);
+        int sentBefore = sentAt.get("cable").size();
+        for (int i = 0; i < 6; i++) {
+            starve(400); // every reply in the socket while the timeouts of its probe fire late
+        }
+        runUntil(5000);
+        assertEquals(List.of(), changes, "no WAN down or degraded");
+        assertEquals(0, lost, "no probe lost: each reply had arrived 1 ms after its probe");
+        assertTrue(sentAt.get("cable").size() - sentBefore >= 12, "catch-up probes were sent after each stall");
+        assertEquals(Map.of("dsl", LinkState.UP, "lte", LinkState.UP, "cable", LinkState.UP), monitor.states());
+    }
+
+    @Test
+    void aStarvedLoopStillFindsASilentWan() {
+        answering.addAll(List.of("lte", "cable"));
+        buffered = true;
+        start();
+        runUntil(2500);
+        for (int i = 0; i < 6; i++) {
+            starve(400);
+        }
+        runUntil(3000);
+        assertEquals(Map.of("dsl", LinkState.DOWN, "lte", LinkState.UP, "cable", LinkState.UP), monitor.states());
     }
 }

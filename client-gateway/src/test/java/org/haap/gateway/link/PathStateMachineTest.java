@@ -152,8 +152,101 @@ class PathStateMachineTest {
         long s6 = m.probeSent(1000 * MS);
         m.expire(1300 * MS);
         assertEquals(LinkState.DOWN, m.state(), "three newer probes lost");
-        assertFalse(m.answered(s4, 1400 * MS), "a reply after the timeout is ignored");
+        assertTrue(m.answered(s4, 1400 * MS), "a late reply is taken");
+        assertEquals(LinkState.DOWN, m.state(), "but it brings nothing up");
+        assertFalse(m.answered(s4, 1410 * MS), "a duplicate is ignored");
+        assertFalse(m.answered(99, 1420 * MS), "an unknown sequence is ignored");
+        assertEquals(1, answered, "only the answer on time is an RTT");
         assertTrue(s1 < s2 && s5 < s6);
+    }
+
+    @Test
+    void aLateAnswerEndsTheStreakOfLostProbes() {
+        PathStateMachine m = machine(DEFAULTS);
+        probe(m, 0, 1);
+        long s1 = m.probeSent(200 * MS);
+        m.expire(500 * MS);
+        long s2 = m.probeSent(400 * MS);
+        m.expire(700 * MS);
+        assertEquals(2, lost, "two lost in a row");
+        assertTrue(m.answered(s2, 710 * MS), "s2's reply, 310 ms after it was sent: late");
+        probe(m, 600 * MS, -1);
+        assertEquals(LinkState.UP, m.state(), "the path carried s2: s1, s2 and this one are no streak of three");
+        probe(m, 800 * MS, -1);
+        assertEquals(LinkState.UP, m.state(), "two lost after the late answer");
+        probe(m, 1000 * MS, -1);
+        assertEquals(LinkState.DOWN, m.state(), "three lost after it");
+        assertEquals(5, lost, "a late answer still counts as a loss");
+        assertTrue(s1 < s2);
+    }
+
+    /** Two WANs on one board, each with the default settings and a common-silence hold of 1.8 s. */
+    private PathStateMachine[] twoWans() {
+        AnswerBoard board = new AnswerBoard();
+        WanPath lte = new WanPath("lte", "wwan0", InetAddress.getLoopbackAddress(), null);
+        Duration hold = Duration.ofMillis(1800);
+        return new PathStateMachine[] {new PathStateMachine(DSL, DEFAULTS, recorder, board, hold),
+            new PathStateMachine(lte, DEFAULTS, recorder, board, hold)};
+    }
+
+    /** Both WANs probed every 200 ms from 0 to 2000 ms, every probe answered in 1 ms. */
+    private static void bothAnswerUntil2000(PathStateMachine[] m) {
+        for (long t = 0; t <= 2000; t += 200) {
+            probe(m[0], t * MS, 1);
+            probe(m[1], t * MS, 1);
+        }
+    }
+
+    @Test
+    void aLossOfItsOwnIsDownAfterThreeWhileTheOtherWanAnswers() {
+        PathStateMachine[] m = twoWans();
+        bothAnswerUntil2000(m);
+        for (long t = 2200; t <= 2600; t += 200) {
+            probe(m[1], t * MS, 1);
+            probe(m[0], t * MS, -1);
+        }
+        assertEquals(LinkState.DOWN, m[0].state(), "dsl silent while lte answers probes sent after dsl's");
+        assertEquals(LinkState.UP, m[1].state());
+        assertEquals("degraded->down: 3 probes lost in a row, last answer 899 ms ago", changes.get(changes.size() - 1));
+    }
+
+    @Test
+    void whenNoWanAnswersTheDownDecisionWaitsForTheCommonSilenceHold() {
+        PathStateMachine[] m = twoWans();
+        bothAnswerUntil2000(m);
+        // From 2200 nothing is answered on either WAN: the aggregation point (or this host) stopped.
+        for (long t = 2200; t < 3800; t += 200) {
+            probe(m[0], t * MS, -1);
+            probe(m[1], t * MS, -1);
+            assertTrue(m[0].state() != LinkState.DOWN && m[1].state() != LinkState.DOWN, "held at " + t);
+        }
+        // judged at 4100: the streak's first lost probe (sent at 2200) is 1.9 s old
+        probe(m[0], 3800 * MS, -1);
+        probe(m[1], 3800 * MS, -1);
+        assertEquals(List.of(LinkState.DOWN, LinkState.DOWN), List.of(m[0].state(), m[1].state()),
+                "down once the first lost probe is 1.8 s old");
+        assertTrue(changes.stream().anyMatch(c -> c.endsWith("->down: 9 probes lost in a row, last answer 2099 ms ago,"
+                + " no WAN answered for 1900 ms")), changes::toString);
+    }
+
+    @Test
+    void repliesLateOnEveryWanAreSlownessNotADownWan() {
+        PathStateMachine[] m = twoWans();
+        bothAnswerUntil2000(m);
+        List<long[]> sent = new ArrayList<>();
+        for (long t = 2200; t <= 5000; t += 200) { // 2.8 s, longer than the hold
+            sent.add(new long[] {m[0].probeSent(t * MS), m[1].probeSent(t * MS), t});
+            m[0].expire(t * MS);
+            m[1].expire(t * MS);
+            for (long[] s : sent) {
+                if (s[2] == t - 600) { // every reply 600 ms after its probe: twice the timeout
+                    assertTrue(m[0].answered(s[0], t * MS) && m[1].answered(s[1], t * MS));
+                }
+            }
+        }
+        assertEquals(List.of(LinkState.DEGRADED, LinkState.DEGRADED), List.of(m[0].state(), m[1].state()),
+                "every probe late: degraded (100 % loss), not down");
+        assertEquals(2 * 13, lost, "each probe sent up to 4600 counts as lost");
     }
 
     @Test

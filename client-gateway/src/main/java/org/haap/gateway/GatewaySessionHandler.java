@@ -120,7 +120,8 @@ final class GatewaySessionHandler extends ChannelInboundHandlerAdapter {
         settings = gw.settings();
         lan = ctx.channel();
         destination = (InetSocketAddress) lan.localAddress();
-        record = new SessionRecord(gw.nextId(), (InetSocketAddress) lan.remoteAddress(), destination);
+        record = new SessionRecord(gw.nextId(), (InetSocketAddress) lan.remoteAddress(), destination,
+                lan.eventLoop().ticker()::nanoTime);
         gw.metrics().sessionOpened();
         gw.sessions().add(this);
         lan.closeFuture().addListener(f -> gw.sessions().remove(this));

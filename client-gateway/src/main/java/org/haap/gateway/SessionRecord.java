@@ -3,6 +3,8 @@ package org.haap.gateway;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
 import java.net.InetSocketAddress;
+import java.util.Objects;
+import java.util.function.LongSupplier;
 import org.haap.core.session.Termination;
 import org.haap.gateway.accounting.WanUsage;
 
@@ -10,7 +12,9 @@ import org.haap.gateway.accounting.WanUsage;
  * What one intercepted connection did, logged as one line when it ends: who ended it, why,
  * in which phase, bytes each way, the WAN of the initial subflow, setup time, whether the AP
  * connection fell back to TCP, and the bytes each WAN carried ({@code wans=name:up/down,...},
- * payload from the subflows' counters). Confined to the session's event loop.
+ * payload from the subflows' counters) and its duration ({@code ms=}, from the LAN
+ * connection's accept to the end of the session, on a monotonic clock). Confined to the
+ * session's event loop.
  */
 final class SessionRecord {
 
@@ -19,7 +23,8 @@ final class SessionRecord {
     private final long id;
     private final InetSocketAddress client;
     private final InetSocketAddress destination;
-    private final long startNanos = System.nanoTime();
+    private final LongSupplier nanoClock;
+    private final long startNanos;
     private String wan = "-";
     private String mode = "ap";
     private long setupMs = -1;
@@ -30,10 +35,17 @@ final class SessionRecord {
     private boolean ended;
     private WanUsage usage;
 
-    SessionRecord(long id, InetSocketAddress client, InetSocketAddress destination) {
+    /**
+     * Starts the record of a session that starts now.
+     *
+     * @param nanoClock a monotonic clock in nanoseconds (the session's event loop's ticker)
+     */
+    SessionRecord(long id, InetSocketAddress client, InetSocketAddress destination, LongSupplier nanoClock) {
         this.id = id;
         this.client = client;
         this.destination = destination;
+        this.nanoClock = Objects.requireNonNull(nanoClock, "nanoClock");
+        this.startNanos = nanoClock.getAsLong();
     }
 
     void wan(String name, long setupMillis) {
@@ -79,7 +91,7 @@ final class SessionRecord {
     }
 
     String toLine(Termination t) {
-        long ms = (System.nanoTime() - startNanos) / 1_000_000;
+        long ms = (nanoClock.getAsLong() - startNanos) / 1_000_000;
         return "session " + Long.toHexString(id)
                 + " client=" + client
                 + " dst=" + destination

@@ -14,7 +14,8 @@ import org.haap.config.internal.Section;
  * degraded, down) from the interface's carrier and from authenticated UDP probes to the
  * aggregation point sent over that WAN. A silent blackhole is detected after at most
  * {@code interval × down-after + timeout}, where {@code interval} is the WAN's own
- * {@link WanConfig#probeInterval() probe-interval} if it has one ({@link #intervalFor}).
+ * {@link WanConfig#probeInterval() probe-interval} if it has one ({@link #intervalFor}),
+ * while another WAN answers; when no WAN answers, the gateway waits twice that long.
  * The thresholds count probes, so they apply to every WAN alike and the time they stand
  * for scales with each WAN's interval.
  *

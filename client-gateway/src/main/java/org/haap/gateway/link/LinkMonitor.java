@@ -290,8 +290,8 @@ public final class LinkMonitor implements AutoCloseable {
     }
 
     /**
-     * One probe on {@code w}, due again after its interval, stamped with the time it is
-     * actually sent (not the time it was due); its timeout is checked by {@link #checkpoint}.
+     * One probe on {@code w}, due again after its interval, stamped with the time the send
+     * call returned (not the time it was due); its timeout is checked by {@link #checkpoint}.
      */
     private void probe(Wan w) {
         if (closed) {
@@ -300,6 +300,7 @@ public final class LinkMonitor implements AutoCloseable {
         long now = clock.getAsLong();
         long seq = w.machine.probeSent(now);
         w.prober.send(seq, now);
+        w.machine.leftAt(seq, clock.getAsLong());
         loop.schedule(() -> checkpoint(w), settings.timeout().toNanos(), TimeUnit.NANOSECONDS);
     }
 

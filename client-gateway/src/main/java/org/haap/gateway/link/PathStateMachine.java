@@ -146,6 +146,15 @@ public final class PathStateMachine {
     }
 
     /**
+     * Probe {@code sequence}, still outstanding, left at {@code nowNanos} (when the send call
+     * returned): its RTT and age count from then, so a thread that stalled while sending
+     * adds nothing to the RTT. Ignored for a probe already answered or lost.
+     */
+    public void leftAt(long sequence, long nowNanos) {
+        outstanding.computeIfPresent(sequence, (seq, sent) -> Math.max(sent, nowNanos));
+    }
+
+    /**
      * The reply to probe {@code sequence} arrived at {@code nowNanos}. A late reply (to a
      * probe recently declared lost) ends the streak of lost probes and nothing else; a reply
      * to an unknown probe, or a duplicate, is ignored.

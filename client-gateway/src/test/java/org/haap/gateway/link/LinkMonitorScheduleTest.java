@@ -71,6 +71,9 @@ class LinkMonitorScheduleTest {
     /** Replies not read yet: arrival time (ms from the start), then the reply. */
     private final Deque<Map.Entry<Long, Runnable>> inbox = new ArrayDeque<>();
     private int lost;
+    /** How long the next send stalls (the clock moves on inside it), in ms. */
+    private long stallInNextSend;
+    private final List<Long> rttMs = new ArrayList<>();
     private LinkMonitor monitor;
     @TempDir
     Path sysfs;
@@ -113,6 +116,11 @@ class LinkMonitorScheduleTest {
             public void probeLost(WanPath path) {
                 lost++;
             }
+
+            @Override
+            public void probeAnswered(WanPath path, long rttNanos) {
+                rttMs.add(rttNanos / MS);
+            }
         };
         monitor = LinkMonitor.start(DEFAULTS, List.of(DSL, LTE, CABLE), INTERVALS, recorder,
                 new LinkMonitor.Environment(null, channel.eventLoop(), this::open, new SysfsCarrier(sysfs)));
@@ -129,6 +137,10 @@ class LinkMonitorScheduleTest {
             public void send(long sequence, long timestampNanos) {
                 assertEquals(ticker.nanoTime(), timestampNanos, "stamped with the loop's clock");
                 times.add(nowMs());
+                if (stallInNextSend > 0) {
+                    ticker.advance(stallInNextSend, TimeUnit.MILLISECONDS);
+                    stallInNextSend = 0;
+                }
                 if (!answering.contains(path.name())) {
                     return;
                 }
@@ -237,12 +249,17 @@ class LinkMonitorScheduleTest {
         assertEquals(Duration.ofMillis(900), LinkMonitor.commonSilenceHold(DEFAULTS, INTERVALS.get("dsl")));
     }
 
-    @Test
-    void aStarvedLoopWhoseTimersRunBeforeItReadsLosesNoProbe() {
-        answering.addAll(List.of("dsl", "lte", "cable"));
+    /** Starts with replies buffered until an I/O pass, {@code wans} answering, and runs to 2500 ms (past the grace). */
+    private void startBufferedUntil2500(String... wans) {
+        answering.addAll(List.of(wans));
         buffered = true;
         start();
         runUntil(2500);
+    }
+
+    @Test
+    void aStarvedLoopWhoseTimersRunBeforeItReadsLosesNoProbe() {
+        startBufferedUntil2500("dsl", "lte", "cable");
         int sentBefore = sentAt.get("cable").size();
         for (int i = 0; i < 6; i++) {
             starve(400); // every reply in the socket while the timeouts of its probe fire late
@@ -255,11 +272,19 @@ class LinkMonitorScheduleTest {
     }
 
     @Test
+    void aStallWhileSendingAddsNothingToTheRtt() {
+        startBufferedUntil2500("dsl", "lte", "cable");
+        rttMs.clear();
+        stallInNextSend = 400; // the next probe leaves 400 ms after its task began; answered 1 ms later
+        runUntil(3500);
+        assertEquals(List.of(), changes);
+        assertEquals(0, lost);
+        assertTrue(rttMs.stream().allMatch(r -> r <= 2), () -> "RTTs in ms: " + rttMs);
+    }
+
+    @Test
     void aStarvedLoopStillFindsASilentWan() {
-        answering.addAll(List.of("lte", "cable"));
-        buffered = true;
-        start();
-        runUntil(2500);
+        startBufferedUntil2500("lte", "cable");
         for (int i = 0; i < 6; i++) {
             starve(400);
         }

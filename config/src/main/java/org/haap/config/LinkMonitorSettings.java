@@ -15,7 +15,7 @@ import org.haap.config.internal.Section;
  * aggregation point sent over that WAN. A silent blackhole is detected after at most
  * {@code interval × down-after + timeout}, where {@code interval} is the WAN's own
  * {@link WanConfig#probeInterval() probe-interval} if it has one ({@link #intervalFor}),
- * while another WAN answers; when no WAN answers, the gateway waits twice that long.
+ * while another WAN answers; when no WAN answers, at least {@code allSilentHold}.
  * The thresholds count probes, so they apply to every WAN alike and the time they stand
  * for scales with each WAN's interval.
  *
@@ -29,6 +29,8 @@ import org.haap.config.internal.Section;
  * @param degradedLossPercent loss over the window at or above which an up WAN is degraded, 1..100
  * @param degradedRtt mean RTT over the window at or above which an up WAN is degraded
  * @param carrierPollInterval how often the interfaces' operational state is read
+ * @param allSilentHold with two or more WANs and none answering, how old a WAN's first lost
+ *        probe must be for it to go down (at most the detection bound: each WAN judged alone)
  */
 public record LinkMonitorSettings(
         boolean enabled,
@@ -40,7 +42,8 @@ public record LinkMonitorSettings(
         int window,
         int degradedLossPercent,
         Duration degradedRtt,
-        Duration carrierPollInterval) {
+        Duration carrierPollInterval,
+        Duration allSilentHold) {
 
     /** The shortest probe interval, global or per WAN, in milliseconds. */
     public static final long MIN_INTERVAL_MILLIS = 10;
@@ -51,12 +54,13 @@ public record LinkMonitorSettings(
         Objects.requireNonNull(timeout, "timeout");
         Objects.requireNonNull(degradedRtt, "degradedRtt");
         Objects.requireNonNull(carrierPollInterval, "carrierPollInterval");
+        Objects.requireNonNull(allSilentHold, "allSilentHold");
     }
 
-    /** The documented defaults: 200 ms probes, 300 ms timeout, down after 3, up after 2. */
+    /** The documented defaults: 200 ms probes, 300 ms timeout, down after 3, up after 2, all-silent hold 10 s. */
     public static LinkMonitorSettings defaults() {
         return new LinkMonitorSettings(true, Optional.empty(), Duration.ofMillis(200), Duration.ofMillis(300), 3, 2,
-                10, 20, Duration.ofMillis(500), Duration.ofMillis(200));
+                10, 20, Duration.ofMillis(500), Duration.ofMillis(200), Duration.ofSeconds(10));
     }
 
     /** The longest a silent blackhole can go undetected at {@link #interval()}: see {@link #detectionBound(Duration)}. */
@@ -91,13 +95,14 @@ public record LinkMonitorSettings(
         Integer window = p.read(() -> probe.intInRange("window", 2, 1000));
         Integer loss = p.read(() -> probe.intInRange("degraded-loss", 1, 100));
         Duration rtt = p.read(() -> probe.positiveDuration("degraded-rtt"));
+        Duration allSilent = p.read(() -> probe.positiveDuration("all-silent-hold"));
         Duration carrier = p.read(() -> s.durationAtLeastMillis("carrier-poll-interval", 10));
         p.throwIfAny();
         if (downAfter > window) {
             throw probe.invalid("down-after", "<= window (" + window + ')');
         }
         return new LinkMonitorSettings(enabled, target, interval, timeout, downAfter, upAfter, window, loss, rtt,
-                carrier);
+                carrier, allSilent);
     }
 
     private static InetSocketAddress target(String text) {

@@ -76,7 +76,7 @@ class GatewayConfigTest {
                 0,
                 CidrSet.EMPTY,
                 new LinkMonitorSettings(true, Optional.empty(), Duration.ofMillis(200), Duration.ofMillis(300), 3, 2,
-                        10, 20, Duration.ofMillis(500), Duration.ofMillis(200)));
+                        10, 20, Duration.ofMillis(500), Duration.ofMillis(200), Duration.ofSeconds(10)));
         assertEquals(expected, gw(MINIMAL));
         assertEquals(LinkMonitorSettings.defaults(), expected.linkMonitor());
         assertEquals(Duration.ofMillis(900), expected.linkMonitor().detectionBound());
@@ -406,9 +406,12 @@ class GatewayConfigTest {
     void linkMonitorKeysAreReadAndChecked() {
         LinkMonitorSettings m = gw(MINIMAL + "haap.gateway.link-monitor { enabled = false, probe {"
                 + " target = \"192.0.2.11:7000\", interval = 100ms, timeout = 150ms, down-after = 5,"
-                + " up-after = 4, window = 20, degraded-loss = 50, degraded-rtt = 1s } }").linkMonitor();
+                + " up-after = 4, window = 20, degraded-loss = 50, degraded-rtt = 1s, all-silent-hold = 1ms } }")
+                .linkMonitor();
         assertEquals(new LinkMonitorSettings(false, Optional.of(socket("192.0.2.11", 7000)), Duration.ofMillis(100),
-                Duration.ofMillis(150), 5, 4, 20, 50, Duration.ofSeconds(1), Duration.ofMillis(200)), m);
+                Duration.ofMillis(150), 5, 4, 20, 50, Duration.ofSeconds(1), Duration.ofMillis(200), Duration.ofMillis(1)), m);
+        assertEquals("haap.gateway.link-monitor.probe.all-silent-hold: 0 (expected: > 0)",
+                error(MINIMAL + "haap.gateway.link-monitor.probe.all-silent-hold = 0"));
         assertEquals(Duration.ofMillis(650), m.detectionBound());
         assertEquals("haap.gateway.link-monitor.probe.interval: 5ms (expected: >= 10ms)",
                 error(MINIMAL + "haap.gateway.link-monitor.probe.interval = 5ms"));

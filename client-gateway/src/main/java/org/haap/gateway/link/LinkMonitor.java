@@ -146,7 +146,7 @@ public final class LinkMonitor implements AutoCloseable {
         for (WanPath p : paths) {
             Wan w = new Wan();
             Duration interval = intervals.getOrDefault(p.name(), settings.interval());
-            w.machine = new PathStateMachine(p, settings, all, board, commonSilenceHold(settings, interval));
+            w.machine = new PathStateMachine(p, settings, all, board);
             w.prober = env.sockets().open(p, m.loop, seq -> m.reply(w, seq));
             w.intervalNanos = interval.toNanos();
             m.wans.put(p.name(), w);
@@ -279,14 +279,6 @@ public final class LinkMonitor implements AutoCloseable {
                 carrier(w);
             }
         }
-    }
-
-    /**
-     * How long every WAN must have been silent before a WAN probed every {@code interval} is
-     * down although no other WAN answers either: twice its detection bound.
-     */
-    static Duration commonSilenceHold(LinkMonitorSettings settings, Duration interval) {
-        return settings.detectionBound(interval).multipliedBy(2);
     }
 
     /**

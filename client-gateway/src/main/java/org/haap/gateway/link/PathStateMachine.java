@@ -27,7 +27,7 @@ import org.haap.robe.WanPath;
  *       the streak must be this WAN's own: another WAN answered a probe sent after the
  *       streak's first lost one; while no WAN answers (a cause common to all: the
  *       aggregation point or this host starved or stopped), the WAN is down only once the
- *       streak's first lost probe is {@code commonSilenceHold} old.</li>
+ *       streak's first lost probe is {@code allSilentHold} old.</li>
  *   <li>Down → <b>up</b> after {@code upAfter} answered probes in a row with the carrier up
  *       (hysteresis); the loss/RTT window starts afresh.</li>
  *   <li>Up → <b>degraded</b> when the window is full and its loss is at least
@@ -61,7 +61,7 @@ public final class PathStateMachine {
     private int windowNext;
 
     private final AnswerBoard board;
-    private final long commonSilenceHoldNanos;
+    private final long allSilentHoldNanos;
 
     private final Map<Long, Long> outstanding = new LinkedHashMap<>();
     /** Probes declared lost, sequence to send time, the newest {@link #MAX_OUTSTANDING}: a late answer is recognised. */
@@ -84,7 +84,7 @@ public final class PathStateMachine {
      * @param listener told about every probe outcome and state change
      */
     public PathStateMachine(WanPath path, LinkMonitorSettings settings, LinkListener listener) {
-        this(path, settings, listener, null, Duration.ZERO);
+        this(path, settings, listener, null);
     }
 
     /**
@@ -92,14 +92,13 @@ public final class PathStateMachine {
      * @param settings          thresholds (interval is the caller's business)
      * @param listener          told about every probe outcome and state change
      * @param board             the answers of every WAN (this one's are added to it), or
-     *                          {@code null}: each streak is judged alone
-     * @param commonSilenceHold with a board: how old the first lost probe of a streak must
-     *                          be for the WAN to go down while no other WAN answers either
+     *                          {@code null}: each streak is judged alone; with a board, a
+     *                          streak while no other WAN answers waits for
+     *                          {@code settings.allSilentHold()}
      */
-    public PathStateMachine(WanPath path, LinkMonitorSettings settings, LinkListener listener, AnswerBoard board,
-            Duration commonSilenceHold) {
+    public PathStateMachine(WanPath path, LinkMonitorSettings settings, LinkListener listener, AnswerBoard board) {
         this.board = board;
-        this.commonSilenceHoldNanos = commonSilenceHold.toNanos();
+        this.allSilentHoldNanos = settings.allSilentHold().toNanos();
         this.path = Objects.requireNonNull(path, "path");
         this.listener = Objects.requireNonNull(listener, "listener");
         this.timeoutNanos = settings.timeout().toNanos();
@@ -275,11 +274,11 @@ public final class PathStateMachine {
 
     /**
      * Whether the current streak is this WAN's own loss: judged alone (no board), another WAN
-     * answered since it began, or every WAN has been silent for the common-silence hold.
+     * answered since it began, or every WAN has been silent for the all-silent hold.
      */
     private boolean ownLoss(long nowNanos) {
         return board == null || board.answeredElsewhereSince(path, streakStartNanos)
-                || nowNanos - streakStartNanos >= commonSilenceHoldNanos;
+                || nowNanos - streakStartNanos >= allSilentHoldNanos;
     }
 
     private boolean degraded() {

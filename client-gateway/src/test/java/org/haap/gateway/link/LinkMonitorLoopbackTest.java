@@ -38,7 +38,7 @@ class LinkMonitorLoopbackTest {
     private static final WanPath LO = new WanPath("lo", "lo", InetAddress.getLoopbackAddress(), null);
     private static final LinkMonitorSettings FAST = new LinkMonitorSettings(true, Optional.empty(),
             Duration.ofMillis(50), Duration.ofMillis(100), 3, 2, 10, 20, Duration.ofMillis(500),
-            Duration.ofMillis(50));
+            Duration.ofMillis(50), Duration.ofMillis(1));
 
     private final EventLoopGroup apGroup = new MultiThreadIoEventLoopGroup(1, EpollIoHandler.newFactory());
     private final SimpleMeterRegistry registry = new SimpleMeterRegistry();

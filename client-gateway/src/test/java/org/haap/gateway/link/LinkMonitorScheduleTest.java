@@ -239,14 +239,15 @@ class LinkMonitorScheduleTest {
     }
 
     @Test
-    void whenNoWanAnswersEachIsDownAfterTwiceItsDetectionBound() {
+    void whenNoWanAnswersEachIsDownOnceItsFirstLostProbeIsTheAllSilentHoldOld() {
         start();
-        runUntil(6000);
-        // No answer anywhere (the AP, or this host, may be what fails): each WAN waits until
-        // its first lost probe (sent at 2000) is 2 x (interval x 3 + 300 ms) old.
-        assertEquals(List.of("dsl degraded at 2751", "dsl down at 2901", "cable down at 3901", "lte down at 5801"),
-                changes);
-        assertEquals(Duration.ofMillis(900), LinkMonitor.commonSilenceHold(DEFAULTS, INTERVALS.get("dsl")));
+        runUntil(13000);
+        // No answer anywhere (the AP, or this host, may be what fails): degraded once a
+        // window is full of losses, down at the first verdict on a WAN's probes at least
+        // all-silent-hold (10 s) after its first lost probe (sent at 2000).
+        assertEquals(Duration.ofSeconds(10), DEFAULTS.allSilentHold());
+        assertEquals(List.of("dsl degraded at 2751", "cable degraded at 4101", "lte degraded at 6801",
+                "dsl down at 12001", "cable down at 12101", "lte down at 12301"), changes);
     }
 
     /** Starts with replies buffered until an I/O pass, {@code wans} answering, and runs to 2500 ms (past the grace). */

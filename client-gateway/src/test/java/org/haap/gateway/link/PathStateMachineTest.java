@@ -180,13 +180,16 @@ class PathStateMachineTest {
         assertTrue(s1 < s2);
     }
 
-    /** Two WANs on one board, each with the default settings and a common-silence hold of 1.8 s. */
+    /** Two WANs on one board, each with the default settings but an all-silent hold of 1.8 s. */
     private PathStateMachine[] twoWans() {
         AnswerBoard board = new AnswerBoard();
         WanPath lte = new WanPath("lte", "wwan0", InetAddress.getLoopbackAddress(), null);
-        Duration hold = Duration.ofMillis(1800);
-        return new PathStateMachine[] {new PathStateMachine(DSL, DEFAULTS, recorder, board, hold),
-            new PathStateMachine(lte, DEFAULTS, recorder, board, hold)};
+        LinkMonitorSettings d = DEFAULTS;
+        LinkMonitorSettings s = new LinkMonitorSettings(d.enabled(), d.target(), d.interval(), d.timeout(),
+                d.downAfter(), d.upAfter(), d.window(), d.degradedLossPercent(), d.degradedRtt(),
+                d.carrierPollInterval(), Duration.ofMillis(1800));
+        return new PathStateMachine[] {new PathStateMachine(DSL, s, recorder, board),
+            new PathStateMachine(lte, s, recorder, board)};
     }
 
     /** Both WANs probed every 200 ms from 0 to 2000 ms, every probe answered in 1 ms. */
@@ -296,7 +299,7 @@ class PathStateMachineTest {
     @Test
     void degradedByRtt() {
         LinkMonitorSettings s = new LinkMonitorSettings(true, Optional.empty(), Duration.ofMillis(200),
-                Duration.ofSeconds(1), 3, 2, 4, 50, Duration.ofMillis(100), Duration.ofMillis(200));
+                Duration.ofSeconds(1), 3, 2, 4, 50, Duration.ofMillis(100), Duration.ofMillis(200), Duration.ofMillis(1));
         PathStateMachine m = machine(s);
         long t = 0;
         for (int i = 0; i < 4; i++, t += 200 * MS) {

@@ -57,6 +57,25 @@ final class ConvertTestVectors {
         }
     }
 
+    /**
+     * Zeroes the fields that decoding ignores (in place, in a valid message): the 16-bit
+     * Zero/Unassigned fields and the pool ack's byte after its version. For comparing a
+     * decoded message's re-encoding with its input.
+     */
+    static byte[] canonical(byte[] message) {
+        for (int offset = 4; offset < message.length; offset += (message[offset + 1] & 0xff) * 4) {
+            int type = message[offset] & 0xff;
+            if (type == InfoTlv.TYPE || type == ExtendedTcpHeaderTlv.TYPE
+                    || type == SupportedTcpExtensionsTlv.TYPE || type == CookieTlv.TYPE) {
+                message[offset + 2] = 0;
+                message[offset + 3] = 0;
+            } else if (type == PoolAckTlv.TYPE) {
+                message[offset + 3] = 0;
+            }
+        }
+        return message;
+    }
+
     static byte[] concat(byte[]... parts) {
         int length = 0;
         for (byte[] p : parts) {

@@ -145,6 +145,7 @@ class ApHeaderStageFuzzTest {
         channel.checkException();
         alloc.assertAllReleased();
         assertEquals(0, context.metrics().activeSessions(), "sessions ended exactly once: " + what);
+        assertEquals(0, context.admission().size(), "unauthenticated tickets given back: " + what);
         assertEquals(0, context.limiter().total(), "limiter slots given back: " + what);
         assertEquals(0, context.pool().pooled(), "pool slots given back: " + what);
         assertEquals(0, upstreamAttempts(context.metrics().registry()), "upstream connects: " + what);

@@ -2,8 +2,6 @@ package org.haap.ap;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.netty.buffer.ByteBufAllocator;
-import io.netty.channel.Channel;
-import io.netty.channel.ChannelInitializer;
 import io.netty.channel.DefaultChannelId;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.channel.group.DefaultChannelGroup;
@@ -14,24 +12,16 @@ import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.util.Set;
 import org.haap.config.ApConfig;
-import org.haap.core.convert.ConvertMessageDecoder;
 
 /**
  * The aggregation point's pipeline for one accepted connection, built on an
- * {@link EmbeddedChannel} exactly as {@code AggregationPoint}'s child initializer builds it
- * on a real socket. This is the one place a test depends on how that pipeline is made:
- * when the AP's stages change, change {@link #initAccepted} (and {@link #context}) to match
- * the initializer, and every test built on it follows.
+ * {@link EmbeddedChannel} by the AP's own {@link ApChannelInitializer} (admission, Convert
+ * decoder, header stage; later stages replace the header stage as on a real socket), with a
+ * context like the running AP's ({@link #context}).
  */
 final class ApPipelineHarness {
 
     private ApPipelineHarness() {
-    }
-
-    /** What {@code AggregationPoint}'s {@code initChannel} adds to an accepted channel. */
-    static void initAccepted(Channel ch, ApContext context) {
-        ch.pipeline().addLast("convert", new ConvertMessageDecoder());
-        ch.pipeline().addLast("session", new ApSessionHandler(context));
     }
 
     /**
@@ -52,12 +42,7 @@ final class ApPipelineHarness {
             throws Exception {
         AcceptedChannel ch = new AcceptedChannel(client);
         ch.config().setAllocator(alloc);
-        ch.pipeline().addLast(new ChannelInitializer<Channel>() {
-            @Override
-            protected void initChannel(Channel c) {
-                initAccepted(c, context);
-            }
-        });
+        ch.pipeline().addLast(new ApChannelInitializer(context));
         ch.register();
         ch.freezeTime();
         return ch;

@@ -7,7 +7,7 @@ import java.util.Objects;
 
 /**
  * The parsed command line {@code loadtest NAME [--json] [--out DIR] [--seconds N]
- * [--repeat N] [--connections N] [--points LIST] [--runs N] [--modes LIST] [--faults LIST] [--rate MBIT] [--help]}.
+ * [--repeat N] [--connections N] [--points LIST] [--runs N] [--modes LIST] [--faults LIST] [--rate MBIT] [--minutes N] [--help]}.
  *
  * @param scenario the scenario name, or {@code null} with {@code --help}
  * @param json     whether to print the JSON result as the last line of stdout
@@ -16,7 +16,7 @@ import java.util.Objects;
  * @param repeat   repetitions of each measurement
  * @param help     whether {@code --help} was given
  * @param options  the scenario-specific sizes ({@code --connections}, {@code --points},
- *                 {@code --runs}, {@code --modes}, {@code --faults}, {@code --rate})
+ *                 {@code --runs}, {@code --modes}, {@code --faults}, {@code --rate}, {@code --minutes})
  */
 public record Arguments(String scenario, boolean json, Path outDir, int seconds, int repeat, boolean help,
                         ScenarioOptions options) {
@@ -35,6 +35,8 @@ public record Arguments(String scenario, boolean json, Path outDir, int seconds,
     public static final int MAX_RUNS = 1_000;
     /** Upper bound for {@code --rate}, in Mbit/s. */
     public static final int MAX_RATE_MBIT = 10_000;
+    /** Upper bound for {@code --minutes} (one day). */
+    public static final int MAX_MINUTES = 1_440;
 
     /** Thrown for a malformed command line; the message names the argument. */
     public static final class UsageException extends Exception {
@@ -57,6 +59,7 @@ public record Arguments(String scenario, boolean json, Path outDir, int seconds,
         int connections = 0;
         int runs = 0;
         int rate = 0;
+        int minutes = 0;
         List<Integer> points = List.of();
         List<String> modes = List.of();
         List<String> faults = List.of();
@@ -74,6 +77,7 @@ public record Arguments(String scenario, boolean json, Path outDir, int seconds,
                 case "--modes" -> modes = names(value(args, ++i, a), a);
                 case "--faults" -> faults = names(value(args, ++i, a), a);
                 case "--rate" -> rate = integer(value(args, ++i, a), a, MAX_RATE_MBIT);
+                case "--minutes" -> minutes = integer(value(args, ++i, a), a, MAX_MINUTES);
                 default -> {
                     if (a.startsWith("-")) {
                         throw new UsageException("unknown option '" + a + "'");
@@ -89,7 +93,7 @@ public record Arguments(String scenario, boolean json, Path outDir, int seconds,
             throw new UsageException("a scenario NAME is required");
         }
         return new Arguments(scenario, json, out, seconds, repeat, help,
-                new ScenarioOptions(connections, points, runs, modes, faults, rate));
+                new ScenarioOptions(connections, points, runs, modes, faults, rate, minutes));
     }
 
     private static List<Integer> percentages(String s, String option) throws UsageException {

@@ -17,7 +17,7 @@ import java.util.function.Supplier;
 
 /**
  * {@code loadtest NAME [--json] [--out DIR] [--seconds N] [--repeat N] [--connections N]
- * [--points LIST] [--runs N] [--modes LIST] [--faults LIST] [--rate MBIT] [--help]}: runs one
+ * [--points LIST] [--runs N] [--modes LIST] [--faults LIST] [--rate MBIT] [--minutes N] [--help]}: runs one
  * scenario, prints progress lines to stderr, the result table to stdout and, with
  * {@code --json}, the result as one JSON object on the last line of stdout. Everything the
  * scenario set up is torn down at the end, after a failure, and on Ctrl-C (shutdown hook).
@@ -170,7 +170,7 @@ public final class Main {
         StringBuilder sb = new StringBuilder("""
                 Usage: loadtest NAME [--json] [--out DIR] [--seconds N] [--repeat N]
                                      [--connections N] [--points LIST] [--runs N] [--modes LIST]
-                                     [--faults LIST] [--rate MBIT]
+                                     [--faults LIST] [--rate MBIT] [--minutes N]
                        loadtest --help
 
                 Runs one load-test scenario and prints its results as a table (stdout);
@@ -179,7 +179,7 @@ public final class Main {
                 Options:
                   --json         also print the result as one JSON object, the last line of stdout
                   --out DIR      also write the table, the JSON (and a plot) to DIR/NAME.{txt,json,png};
-                                 robe-loss, pageload and failover write to loadtest/results/
+                                 robe-loss, pageload, failover and soak write to loadtest/results/
                                  by default
                   --seconds N    length of each timed measurement, 1..600 (default 5; ap-relay)
                   --repeat N     repetitions of each measurement, 1..100 (default 3; ap-relay)
@@ -192,6 +192,7 @@ public final class Main {
                   --faults LIST  faults to inject (failover, default link-down,blackhole)
                   --rate MBIT    both WANs shaped to MBIT Mbit/s instead of the profile's rates, 1..10000
                                  (pageload; the RTTs stay): how much of a page's time is the links' rate
+                  --minutes N    length of the run, 1..1440 (soak, default 10)
                   -h, --help     this text
 
                 Scenarios:

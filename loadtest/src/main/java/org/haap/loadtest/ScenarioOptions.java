@@ -14,12 +14,13 @@ import java.util.Objects;
  * @param modes       modes to measure ({@code --modes}), empty = default
  * @param faults      faults to inject ({@code --faults}), empty = default
  * @param rateMbit    both WANs' shaped rate in Mbit/s instead of the profile's ({@code --rate}), 0 = the profile's
+ * @param minutes     length of a run in minutes ({@code --minutes}), 0 = default
  */
 public record ScenarioOptions(int connections, List<Integer> points, int runs, List<String> modes,
-                              List<String> faults, int rateMbit) {
+                              List<String> faults, int rateMbit, int minutes) {
 
     /** Nothing given: every scenario uses its defaults. */
-    public static final ScenarioOptions DEFAULTS = new ScenarioOptions(0, List.of(), 0, List.of(), List.of(), 0);
+    public static final ScenarioOptions DEFAULTS = new ScenarioOptions(0, List.of(), 0, List.of(), List.of(), 0, 0);
 
     public ScenarioOptions {
         if (connections < 0) {
@@ -28,12 +29,21 @@ public record ScenarioOptions(int connections, List<Integer> points, int runs, L
         if (rateMbit < 0) {
             throw new IllegalArgumentException("rateMbit: " + rateMbit + " (expected: >= 0)");
         }
+        if (minutes < 0) {
+            throw new IllegalArgumentException("minutes: " + minutes + " (expected: >= 0)");
+        }
         if (runs < 0) {
             throw new IllegalArgumentException("runs: " + runs + " (expected: >= 0)");
         }
         points = List.copyOf(Objects.requireNonNull(points, "points"));
         modes = List.copyOf(Objects.requireNonNull(modes, "modes"));
         faults = List.copyOf(Objects.requireNonNull(faults, "faults"));
+    }
+
+    /** Options without {@code --minutes}. */
+    public ScenarioOptions(int connections, List<Integer> points, int runs, List<String> modes, List<String> faults,
+                           int rateMbit) {
+        this(connections, points, runs, modes, faults, rateMbit, 0);
     }
 
     /** Options without {@code --faults} and {@code --rate}. */
@@ -49,6 +59,11 @@ public record ScenarioOptions(int connections, List<Integer> points, int runs, L
     /** {@link #connections} or {@code otherwise} when not given. */
     public int connectionsOr(int otherwise) {
         return connections == 0 ? otherwise : connections;
+    }
+
+    /** {@link #minutes} or {@code otherwise} when not given. */
+    public int minutesOr(int otherwise) {
+        return minutes == 0 ? otherwise : minutes;
     }
 
     /** {@link #runs} or {@code otherwise} when not given. */

@@ -7,6 +7,7 @@ import org.haap.loadtest.aprelay.ApRelayScenario;
 import org.haap.loadtest.failover.FailoverScenario;
 import org.haap.loadtest.pageload.PageLoadScenario;
 import org.haap.loadtest.robeloss.RobeLossScenario;
+import org.haap.loadtest.soak.SoakScenario;
 
 /** The scenarios the command line knows, in the order {@code --help} lists them. */
 public final class Scenarios {
@@ -16,7 +17,8 @@ public final class Scenarios {
 
     /** Every scenario. */
     public static List<Scenario> all() {
-        return List.of(new ApRelayScenario(), new RobeLossScenario(), new PageLoadScenario(), new FailoverScenario());
+        return List.of(new ApRelayScenario(), new RobeLossScenario(), new PageLoadScenario(), new FailoverScenario(),
+                new SoakScenario());
     }
 
     /** The scenario called {@code name}. */

@@ -1,0 +1,148 @@
+package org.haap.loadtest.soak;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+import org.haap.loadtest.ScenarioResult;
+import org.haap.loadtest.Table;
+import org.haap.loadtest.plot.LineChart;
+
+/**
+ * The result of {@code soak}: the samples as a table, as JSON and as a PNG of each watched
+ * figure relative to its value at the reference sample (the first one at or after one
+ * minute), and the verdict: flat if no later sample differs from the reference by more than
+ * {@link #TOLERANCE_PCT} percent.
+ *
+ * @param minutes        the requested length
+ * @param validPerSecond target rate of valid sessions
+ * @param invalidPerSecond target rate of mutated messages
+ * @param samples        every sample, in time order
+ * @param traffic        the final counters, by name
+ * @param failures       the first failure descriptions
+ * @param histogramGrowth classes whose heap bytes grew most from the reference to the end
+ *                       (from class histograms), when the run was not flat; else empty
+ * @param apAlive        whether the AP still ran at the end
+ */
+record SoakResult(int minutes, double validPerSecond, double invalidPerSecond, List<SoakSample> samples,
+                  Map<String, Long> traffic, List<String> failures, List<String> histogramGrowth, boolean apAlive)
+        implements ScenarioResult {
+
+    static final double TOLERANCE_PCT = 5;
+    static final double REFERENCE_SECONDS = 60;
+    static final List<String> FIGURES = List.of("fds", "threads", "heap", "rss");
+
+    SoakResult {
+        samples = List.copyOf(samples);
+        traffic = new LinkedHashMap<>(traffic);
+        failures = List.copyOf(failures);
+        histogramGrowth = List.copyOf(histogramGrowth);
+    }
+
+    /** The first sample at or after one minute (the last one if the run was shorter). */
+    SoakSample reference() {
+        return samples.stream().filter(s -> s.seconds() >= REFERENCE_SECONDS - 0.5).findFirst()
+                .orElse(samples.get(samples.size() - 1));
+    }
+
+    /** The largest deviation, in percent, of a sample after the reference from it. */
+    double maxDeviationPct(String figure) {
+        SoakSample ref = reference();
+        double base = ref.value(figure);
+        double max = 0;
+        for (SoakSample s : samples) {
+            if (s.seconds() >= ref.seconds()) {
+                max = Math.max(max, Math.abs(s.value(figure) - base) * 100 / base);
+            }
+        }
+        return max;
+    }
+
+    /** Flat: every figure within the tolerance of its reference value. */
+    boolean flat() {
+        return FIGURES.stream().allMatch(f -> maxDeviationPct(f) <= TOLERANCE_PCT);
+    }
+
+    @Override
+    public String table() {
+        Table t = new Table("t s", "fds", "threads", "heap MiB", "rss MiB", "valid ok", "valid failed", "mutated sent");
+        for (SoakSample s : samples) {
+            t.row(Table.number(s.seconds(), 0), Integer.toString(s.fds()), Integer.toString(s.threads()),
+                    Table.number(s.heapKib() / 1024.0, 2), Table.number(s.rssKib() / 1024.0, 1),
+                    Long.toString(s.validOk()), Long.toString(s.validFailed()), Long.toString(s.invalidSent()));
+        }
+        StringBuilder sb = new StringBuilder();
+        sb.append(String.format(Locale.ROOT, "soak: %d min of valid sessions (target %.0f/s) and mutated Convert "
+                        + "messages (target %.0f/s) against one AP (JVM heap %s);%nsampled every %d s while no "
+                        + "operation is in flight: fds, threads (without JIT compiler threads), heap after a full "
+                        + "GC, RSS%n%n",
+                minutes, validPerSecond, invalidPerSecond, SoakBed.AP_HEAP, SoakScenario.SAMPLE_SECONDS));
+        sb.append(t.render());
+        SoakSample ref = reference();
+        sb.append(String.format(Locale.ROOT, "%nlargest deviation from the sample at %.0f s: fds %.1f %%, threads "
+                        + "%.1f %%, heap %.1f %%, rss %.1f %% -> %s (tolerance %.0f %%)%n", ref.seconds(),
+                maxDeviationPct("fds"), maxDeviationPct("threads"), maxDeviationPct("heap"), maxDeviationPct("rss"),
+                flat() ? "flat" : "NOT flat", TOLERANCE_PCT));
+        sb.append("traffic: ").append(traffic).append('\n');
+        sb.append("AP ").append(apAlive ? "still running at the end" : "NOT running at the end").append('\n');
+        for (String f : failures) {
+            sb.append("failure: ").append(f).append('\n');
+        }
+        for (String h : histogramGrowth) {
+            sb.append("heap growth: ").append(h).append('\n');
+        }
+        return sb.toString();
+    }
+
+    @Override
+    public Map<String, Object> toJson() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("scenario", SoakScenario.NAME);
+        m.put("minutes", minutes);
+        m.put("sample_s", SoakScenario.SAMPLE_SECONDS);
+        m.put("valid_per_s", validPerSecond);
+        m.put("invalid_per_s", invalidPerSecond);
+        m.put("ap_heap", SoakBed.AP_HEAP);
+        m.put("reference_t_s", reference().seconds());
+        Map<String, Object> dev = new LinkedHashMap<>();
+        FIGURES.forEach(f -> dev.put(f, Math.round(maxDeviationPct(f) * 100) / 100.0));
+        m.put("max_deviation_pct", dev);
+        m.put("tolerance_pct", TOLERANCE_PCT);
+        m.put("flat", flat());
+        m.put("ap_alive", apAlive);
+        m.put("traffic", new LinkedHashMap<String, Object>(traffic));
+        m.put("failures", failures);
+        m.put("heap_growth", histogramGrowth);
+        List<Object> s = new ArrayList<>();
+        samples.forEach(x -> s.add(x.toJson()));
+        m.put("samples", s);
+        return m;
+    }
+
+    @Override
+    public Map<String, byte[]> files() {
+        return Map.of("png", plot(900, 480));
+    }
+
+    /** Each figure as a percentage of its reference value, over time. */
+    byte[] plot(int width, int height) {
+        SoakSample ref = reference();
+        LineChart chart = new LineChart(String.format(Locale.ROOT,
+                "Soak: AP figures relative to t = %.0f s (%d min, %s)", ref.seconds(), minutes,
+                flat() ? "flat within " + (int) TOLERANCE_PCT + " %" : "NOT flat"),
+                "time since start (min)", "% of the value at t = " + (int) ref.seconds() + " s");
+        Map<String, String> names = Map.of("fds", "file descriptors", "threads", "threads",
+                "heap", "heap after GC", "rss", "RSS");
+        for (String f : FIGURES) {
+            List<LineChart.Point> points = new ArrayList<>();
+            for (SoakSample s : samples) {
+                double pct = s.value(f) * 100 / ref.value(f);
+                points.add(new LineChart.Point(s.seconds() / 60, pct, pct, pct));
+            }
+            chart.add(new LineChart.Series(names.get(f), points));
+        }
+        return chart.png(width, height);
+    }
+}

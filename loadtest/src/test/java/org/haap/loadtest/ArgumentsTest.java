@@ -49,6 +49,14 @@ class ArgumentsTest {
     }
 
     @Test
+    void minutesOption() throws Exception {
+        assertEquals(10, Arguments.parse("soak", "--minutes", "10").options().minutes());
+        assertEquals(3, Arguments.parse("soak").options().minutesOr(3), "not given: the scenario's default");
+        assertEquals("--minutes: 1441 (expected: an integer 1..1440)", assertThrows(Arguments.UsageException.class,
+                () -> Arguments.parse("soak", "--minutes", "1441")).getMessage());
+    }
+
+    @Test
     void rateOption() throws Exception {
         assertEquals(100, Arguments.parse("pageload", "--rate", "100").options().rateMbit());
         assertEquals(0, Arguments.parse("pageload").options().rateMbit(), "not given: the profile's rates");

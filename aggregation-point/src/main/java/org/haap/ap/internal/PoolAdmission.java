@@ -14,7 +14,9 @@ import org.haap.core.convert.PoolHelloTlv;
  * admitted when cookies are configured, its timestamp is within {@link #WINDOW} of the AP's
  * clock, its mac verifies under one of the accepted cookies, its nonce has not been seen in
  * the window (replay), and the client holds fewer than {@code maxPerClient} pooled
- * connections. The nonce cache holds at most {@link #MAX_NONCES} entries; when it is full of
+ * connections. A nonce is remembered for twice the window; expired ones are dropped at most
+ * once per window (one pass over the cache, so memory follows the hello rate, not the
+ * uptime). The nonce cache holds at most {@link #MAX_NONCES} entries; when it is full of
  * live entries further hellos are refused as over the limit. The cookies and the cap may be
  * replaced while running ({@link #update}, a configuration reload): later hellos are checked
  * against the new ones, connections already pooled keep their slots. Thread-safe.
@@ -32,6 +34,8 @@ public final class PoolAdmission {
     private volatile List<byte[]> keys;
     private final LongSupplier wallClockMillis;
     private final ConcurrentHashMap<ByteBuffer, Long> nonces = new ConcurrentHashMap<>();
+    /** When expired nonces are next dropped (wall clock); races only prune twice. */
+    private volatile long nextPruneMillis;
     /** The pooled connections, capped per client only (they count as sessions too, capped there). */
     private final SessionLimiter<ClientKey> slots;
 
@@ -86,6 +90,11 @@ public final class PoolAdmission {
         slots.release(client);
     }
 
+    /** Nonces remembered now (live, or expired and not yet dropped). */
+    int rememberedNonces() {
+        return nonces.size();
+    }
+
     /** Pooled connections now, over all clients. */
     public int pooled() {
         return slots.total();
@@ -98,6 +107,10 @@ public final class PoolAdmission {
 
     private boolean rememberNonce(byte[] nonce, long now) {
         long expiry = now + 2 * WINDOW.toMillis();
+        if (now - nextPruneMillis >= 0) {
+            nextPruneMillis = now + WINDOW.toMillis();
+            nonces.values().removeIf(e -> e - now < 0);
+        }
         if (nonces.size() >= MAX_NONCES) {
             nonces.values().removeIf(e -> e - now < 0);
             if (nonces.size() >= MAX_NONCES) {

@@ -59,6 +59,23 @@ class PoolAdmissionTest {
     }
 
     @Test
+    void expiredNoncesAreDroppedWithinAWindowSoTheCacheDoesNotGrowWithUptime() {
+        PoolAdmission p = new PoolAdmission(List.of("c1"), 1000, clock::get);
+        long window = PoolAdmission.WINDOW.toMillis();
+        for (int i = 0; i < 50; i++) {
+            assertEquals(Verdict.ACCEPTED, p.admit(A, hello(COOKIE, clock.get())));
+            p.release(A);
+        }
+        assertEquals(50, p.rememberedNonces());
+        clock.addAndGet(2 * window); // the 50 are still live (remembered for two windows)
+        assertEquals(Verdict.ACCEPTED, p.admit(A, hello(COOKIE, clock.get())));
+        assertEquals(51, p.rememberedNonces());
+        clock.addAndGet(window + 1); // the 50 expired; one window since the last pass
+        assertEquals(Verdict.ACCEPTED, p.admit(A, hello(COOKIE, clock.get())));
+        assertEquals(2, p.rememberedNonces(), "the 50 expired nonces dropped, the 2 live ones kept");
+    }
+
+    @Test
     void perClientCapIsEnforcedAndFreedOnRelease() throws Exception {
         PoolAdmission p = new PoolAdmission(List.of("c1"), 2, clock::get);
         ClientKey b = ClientKey.of(InetAddress.getByName("192.0.2.7"), 64);

@@ -5,6 +5,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
+import java.util.function.LongSupplier;
 
 import org.haap.core.convert.ConvertCodec;
 import org.haap.core.convert.ConvertMessage;
@@ -16,7 +17,7 @@ import org.haap.core.convert.PoolHelloTlv;
  * alone or followed by a Connect) with one to four mutations: bit flips, bytes set to
  * boundary values, a length byte rewritten, truncation, bytes inserted, deleted, duplicated
  * or appended, or (rarely) only random bytes. Deterministic for a given random seed, except
- * for the pool hello's time stamp and nonce, which are made fresh so the AP checks its MAC.
+ * for the pool hello's time stamp, which is the clock's so the AP checks its MAC.
  * Not thread-safe: one per worker.
  */
 final class Mutator {
@@ -27,12 +28,19 @@ final class Mutator {
     private final Random random;
     private final byte[] cookie;
     private final List<byte[]> connects;
+    private final LongSupplier clock;
 
     /**
      * Messages built from {@code allowed} (the server the AP may connect to), {@code denied}
      * (addresses the AP's policy refuses) and {@code cookie}.
      */
     Mutator(long seed, InetSocketAddress allowed, List<InetSocketAddress> denied, String cookie) {
+        this(seed, allowed, denied, cookie, System::currentTimeMillis);
+    }
+
+    /** As above, pool hellos stamped with {@code clock} (milliseconds since the epoch). */
+    Mutator(long seed, InetSocketAddress allowed, List<InetSocketAddress> denied, String cookie, LongSupplier clock) {
+        this.clock = clock;
         this.random = new Random(seed);
         this.cookie = cookie.getBytes(StandardCharsets.UTF_8);
         byte[] data = "GET / HTTP/1.1\r\nHost: soak\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
@@ -72,7 +80,7 @@ final class Mutator {
     private byte[] hello() {
         byte[] nonce = new byte[PoolHelloTlv.NONCE_BYTES];
         random.nextBytes(nonce);
-        return ConvertCodec.encode(ConvertMessage.poolHello(PoolHelloTlv.sign(cookie, System.currentTimeMillis(), nonce)));
+        return ConvertCodec.encode(ConvertMessage.poolHello(PoolHelloTlv.sign(cookie, clock.getAsLong(), nonce)));
     }
 
     private byte[] mutate(byte[] m) {

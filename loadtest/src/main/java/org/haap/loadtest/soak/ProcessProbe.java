@@ -14,18 +14,22 @@ import java.util.stream.Stream;
  * Reads what a soak watches in a running JVM, by process id: open file descriptors
  * ({@code /proc/PID/fd}), threads ({@code /proc/PID/task}, without the JIT's compiler
  * threads, which the JVM starts and stops by its own demand heuristics), resident set size
- * ({@code VmRSS}) and the Java heap in use right after a full GC ({@code jcmd PID GC.run},
- * then {@code GC.heap_info}).
+ * ({@code VmRSS}) and the Java heap in use right after a full GC: the bytes of all live
+ * objects that {@code jcmd PID GC.class_histogram} counts (it runs a full GC first). That is
+ * exact, where {@code GC.heap_info}'s "used" after {@code GC.run} also counts the buffers
+ * (TLABs, whole 1 MiB regions) threads allocated into since, and so jumps by a megabyte
+ * between readings of an idle AP.
  */
 final class ProcessProbe {
 
-    private static final Pattern HEAP_USED = Pattern.compile("heap\\s+total \\d+K, used (\\d+)K");
+    private static final Pattern HISTOGRAM_TOTAL = Pattern.compile("(?m)^Total\\s+\\d+\\s+(\\d+)\\s*$");
     private static final Pattern RSS = Pattern.compile("(?m)^VmRSS:\\s+(\\d+) kB");
     private static final long JCMD_TIMEOUT_SECONDS = 30;
 
     private final long pid;
     private final Path proc;
     private final String jcmd;
+    private volatile String lastHistogram = "";
 
     ProcessProbe(long pid) {
         this.pid = pid;
@@ -76,23 +80,28 @@ final class ProcessProbe {
         return Long.parseLong(m.group(1));
     }
 
-    /** Runs a full GC in the process and returns the heap then in use, in KiB. */
+    /**
+     * Runs a full GC in the process and returns the bytes of the objects still live, in KiB;
+     * the class histogram it came from is then {@link #lastHistogram}.
+     */
     long heapAfterGcKib() throws IOException, InterruptedException {
-        run("GC.run");
-        return parseHeapUsedKib(run("GC.heap_info"));
+        String histogram = run("GC.class_histogram");
+        long kib = parseHistogramTotalKib(histogram);
+        lastHistogram = histogram;
+        return kib;
     }
 
-    static long parseHeapUsedKib(String heapInfo) {
-        Matcher m = HEAP_USED.matcher(heapInfo);
+    /** The class histogram of the last {@link #heapAfterGcKib} reading (empty before). */
+    String lastHistogram() {
+        return lastHistogram;
+    }
+
+    static long parseHistogramTotalKib(String histogram) {
+        Matcher m = HISTOGRAM_TOTAL.matcher(histogram);
         if (!m.find()) {
-            throw new IllegalArgumentException("no 'heap total ..K, used ..K' in: " + heapInfo.strip());
+            throw new IllegalArgumentException("no 'Total <instances> <bytes>' line in the class histogram");
         }
-        return Long.parseLong(m.group(1));
-    }
-
-    /** A class histogram ({@code jcmd PID GC.class_histogram}), the first {@code lines} lines. */
-    String histogram(int lines) throws IOException, InterruptedException {
-        return run("GC.class_histogram").lines().limit(lines).reduce("", (a, b) -> a + b + "\n");
+        return Long.parseLong(m.group(1)) / 1024;
     }
 
     private String run(String command) throws IOException, InterruptedException {

@@ -24,7 +24,9 @@ import org.haap.core.sys.NetworkNamespace;
  * Where a soak runs: a network namespace of its own ({@code haapl-XXXX-soak}, random) with
  * only {@code lo}, so nothing in it has a route off the machine; an echo server in it on
  * {@link #SERVER}; and an aggregation point process ({@code org.haap.ap.Main}, its own JVM,
- * 128 MiB heap) in it on {@link #AP}, with a cookie and a destination policy that allows
+ * a fixed 128 MiB heap touched at start, {@code -XX:+AlwaysPreTouch}, so that its RSS does
+ * not creep up as G1 first uses regions it has not used before, and RSS growth means memory
+ * outside the heap) in it on {@link #AP}, with a cookie and a destination policy that allows
  * only the echo server ({@code destinations.allow = ["127.0.0.2/32"]}; everything else
  * stays denied by the defaults). {@link #close} stops the AP and the server and deletes the
  * namespace.
@@ -151,6 +153,7 @@ final class SoakBed implements AutoCloseable {
         Path log = apLog();
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         ap = new ProcessBuilder(List.of("ip", "netns", "exec", namespace, java, "-Xms" + AP_HEAP, "-Xmx" + AP_HEAP,
+                "-XX:+AlwaysPreTouch",
                 "-cp", System.getProperty("java.class.path"), "org.haap.ap.Main", "--config", conf.toString()))
                 .redirectErrorStream(true).redirectOutput(log.toFile()).start();
         open.add(this::stopAp);

@@ -77,7 +77,7 @@ record SoakResult(int minutes, double validPerSecond, double invalidPerSecond, L
         sb.append(String.format(Locale.ROOT, "soak: %d min of valid sessions (target %.0f/s) and mutated Convert "
                         + "messages (target %.0f/s) against one AP (JVM heap %s);%nsampled every %d s while no "
                         + "operation is in flight: fds, threads (without JIT compiler threads), heap after a full "
-                        + "GC, RSS%n%n",
+                        + "GC (live objects), RSS%n%n",
                 minutes, validPerSecond, invalidPerSecond, SoakBed.AP_HEAP, SoakScenario.SAMPLE_SECONDS));
         sb.append(t.render());
         SoakSample ref = reference();

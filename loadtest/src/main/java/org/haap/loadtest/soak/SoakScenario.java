@@ -35,7 +35,6 @@ public final class SoakScenario implements Scenario {
     /** How long the AP's descriptor count must stay the same to count as settled. */
     private static final long SETTLED_MS = 300;
     private static final long SETTLE_LIMIT_MS = 10_000;
-    private static final int HISTOGRAM_LINES = 60;
 
     @Override
     public String name() {
@@ -78,7 +77,7 @@ public final class SoakScenario implements Scenario {
             SoakSample s = sample(bed, traffic, (System.nanoTime() - start) / 1e9);
             samples.add(s);
             if (referenceHistogram == null && s.seconds() >= SoakResult.REFERENCE_SECONDS - 0.5) {
-                referenceHistogram = bed.probe().histogram(HISTOGRAM_LINES);
+                referenceHistogram = bed.probe().lastHistogram();
             }
             ctx.progress(String.format(Locale.ROOT, "t=%.0fs fds=%d threads=%d heap=%.2fMiB rss=%.1fMiB valid=%d/%d "
                             + "failed, mutated=%d", s.seconds(), s.fds(), s.threads(), s.heapKib() / 1024.0,
@@ -86,12 +85,13 @@ public final class SoakScenario implements Scenario {
         }
         traffic.close();
         boolean alive = bed.apAlive();
+
         Map<String, Long> counters = counters(traffic);
         SoakResult flatCheck = new SoakResult(minutes, VALID_PER_SECOND, INVALID_PER_SECOND, samples, counters,
                 traffic.failures(), List.of(), alive);
         List<String> growth = List.of();
         if (!flatCheck.flat() && alive && referenceHistogram != null) {
-            growth = HeapHistogram.growth(referenceHistogram, bed.probe().histogram(HISTOGRAM_LINES), 10);
+            growth = HeapHistogram.growth(referenceHistogram, bed.probe().lastHistogram(), 10);
         }
         return new SoakResult(minutes, VALID_PER_SECOND, INVALID_PER_SECOND, samples, counters, traffic.failures(),
                 growth, alive);

@@ -50,6 +50,8 @@ final class Traffic implements AutoCloseable {
     private final long seed;
     private final ReentrantReadWriteLock inFlight = new ReentrantReadWriteLock();
     private final List<Thread> threads = new ArrayList<>();
+    /** Mutated messages begun (each reserves its number first, so a limit is never overshot). */
+    private final AtomicLong invalidStarted = new AtomicLong();
     private volatile boolean stopped;
 
     final AtomicLong validOk = new AtomicLong();
@@ -70,7 +72,7 @@ final class Traffic implements AutoCloseable {
      * Starts {@code valid} and {@code invalid} workers, together aiming at
      * {@code validPerSecond} and {@code invalidPerSecond} operations (0 = unpaced). The
      * invalid workers stop by themselves once {@code invalidLimit} messages were sent
-     * ({@code Long.MAX_VALUE}: no limit).
+     * or failed to connect ({@code Long.MAX_VALUE}: no limit).
      */
     void start(int valid, double validPerSecond, int invalid, double invalidPerSecond, long invalidLimit) {
         ThreadFactory inNs = NetworkNamespace.threadFactory(namespace, r -> {
@@ -89,7 +91,7 @@ final class Traffic implements AutoCloseable {
             long s = seed + 1000 + i;
             String source = "127.0.0." + (4 + i % SoakBed.INVALID_SOURCES);
             long gap = gapNanos(invalidPerSecond, invalid);
-            Thread t = inNs.newThread(() -> loop(gap, invalidLimit, invalidSent, new InvalidOp(s, source)));
+            Thread t = inNs.newThread(() -> loop(gap, invalidLimit, invalidStarted, new InvalidOp(s, source)));
             t.setName("soak-invalid-" + i);
             threads.add(t);
         }
@@ -113,7 +115,7 @@ final class Traffic implements AutoCloseable {
             }
             inFlight.readLock().lock();
             try {
-                if (stopped || count.get() >= limit) {
+                if (stopped || count.getAndIncrement() >= limit) {
                     return;
                 }
                 op.run();
@@ -136,11 +138,6 @@ final class Traffic implements AutoCloseable {
         synchronized (failures) {
             return List.copyOf(failures);
         }
-    }
-
-    /** Whether every worker has stopped (the invalid ones after their limit). */
-    boolean invalidDone(long limit) {
-        return invalidSent.get() >= limit;
     }
 
     /**

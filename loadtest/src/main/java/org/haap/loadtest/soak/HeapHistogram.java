@@ -8,7 +8,7 @@ import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-/** Compares two {@code jcmd PID GC.class_histogram} outputs: which classes' bytes grew most. */
+/** Compares two {@code jcmd PID GC.class_histogram} outputs: which classes' bytes changed most. */
 final class HeapHistogram {
 
     private static final Pattern ROW = Pattern.compile("^\\s*\\d+:\\s+(\\d+)\\s+(\\d+)\\s+(\\S+)");
@@ -28,19 +28,26 @@ final class HeapHistogram {
         return m;
     }
 
-    /** The {@code top} classes whose bytes grew most from {@code before} to {@code after}, one line each. */
-    static List<String> growth(String before, String after, int top) {
+    /**
+     * The {@code top} classes whose bytes changed most (either way) from {@code before} to
+     * {@code after}, largest change first, one line each.
+     */
+    static List<String> changes(String before, String after, int top) {
         Map<String, long[]> b = parse(before);
         Map<String, long[]> a = parse(after);
-        List<Map.Entry<String, long[]>> grown = new ArrayList<>(a.entrySet());
-        grown.removeIf(e -> e.getValue()[1] <= b.getOrDefault(e.getKey(), new long[2])[1]);
-        grown.sort((x, y) -> Long.compare(y.getValue()[1] - b.getOrDefault(y.getKey(), new long[2])[1],
-                x.getValue()[1] - b.getOrDefault(x.getKey(), new long[2])[1]));
+        java.util.Set<String> names = new java.util.HashSet<>(b.keySet());
+        names.addAll(a.keySet());
+        long[] none = new long[2];
+        List<String> changed = new ArrayList<>(names);
+        changed.removeIf(n -> a.getOrDefault(n, none)[1] == b.getOrDefault(n, none)[1]);
+        changed.sort(java.util.Comparator.comparingLong(
+                (String n) -> -Math.abs(a.getOrDefault(n, none)[1] - b.getOrDefault(n, none)[1])).thenComparing(n -> n));
         List<String> out = new ArrayList<>();
-        for (Map.Entry<String, long[]> e : grown.subList(0, Math.min(top, grown.size()))) {
-            long[] was = b.getOrDefault(e.getKey(), new long[2]);
-            out.add(String.format(Locale.ROOT, "%s +%d bytes (+%d instances; now %d bytes)", e.getKey(),
-                    e.getValue()[1] - was[1], e.getValue()[0] - was[0], e.getValue()[1]));
+        for (String n : changed.subList(0, Math.min(top, changed.size()))) {
+            long[] was = b.getOrDefault(n, none);
+            long[] now = a.getOrDefault(n, none);
+            out.add(String.format(Locale.ROOT, "%s %+d bytes (%+d instances; now %d bytes)", n, now[1] - was[1],
+                    now[0] - was[0], now[1]));
         }
         return out;
     }

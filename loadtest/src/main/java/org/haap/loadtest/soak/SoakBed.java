@@ -102,7 +102,6 @@ final class SoakBed implements AutoCloseable {
                 + "  listen = [\"" + AP.getAddress().getHostAddress() + ":" + AP.getPort() + "\"]\n"
                 + "  cookies = [\"" + COOKIE + "\"]\n"
                 + "  destinations.allow = [\"" + SERVER.getAddress().getHostAddress() + "/32\"]\n"
-                + "  timeouts.header = 2s\n"
                 + "  metrics.enabled = false\n"
                 + "}\n";
     }

@@ -22,12 +22,12 @@ import org.haap.loadtest.plot.LineChart;
  * @param samples        every sample, in time order
  * @param traffic        the final counters, by name
  * @param failures       the first failure descriptions
- * @param histogramGrowth classes whose heap bytes grew most from the reference to the end
- *                       (from class histograms), when the run was not flat; else empty
+ * @param heapChanges    classes whose live bytes changed most from the reference sample to
+ *                       the last (from their class histograms)
  * @param apAlive        whether the AP still ran at the end
  */
 record SoakResult(int minutes, double validPerSecond, double invalidPerSecond, List<SoakSample> samples,
-                  Map<String, Long> traffic, List<String> failures, List<String> histogramGrowth, boolean apAlive)
+                  Map<String, Long> traffic, List<String> failures, List<String> heapChanges, boolean apAlive)
         implements ScenarioResult {
 
     static final double TOLERANCE_PCT = 5;
@@ -38,7 +38,7 @@ record SoakResult(int minutes, double validPerSecond, double invalidPerSecond, L
         samples = List.copyOf(samples);
         traffic = new LinkedHashMap<>(traffic);
         failures = List.copyOf(failures);
-        histogramGrowth = List.copyOf(histogramGrowth);
+        heapChanges = List.copyOf(heapChanges);
     }
 
     /** The first sample at or after one minute (the last one if the run was shorter). */
@@ -90,8 +90,12 @@ record SoakResult(int minutes, double validPerSecond, double invalidPerSecond, L
         for (String f : failures) {
             sb.append("failure: ").append(f).append('\n');
         }
-        for (String h : histogramGrowth) {
-            sb.append("heap growth: ").append(h).append('\n');
+        if (!heapChanges.isEmpty()) {
+            sb.append(String.format(Locale.ROOT, "largest changes of live heap bytes from t = %.0f s to the end "
+                    + "(jcmd GC.class_histogram):%n", ref.seconds()));
+        }
+        for (String h : heapChanges) {
+            sb.append("  ").append(h).append('\n');
         }
         return sb.toString();
     }
@@ -114,7 +118,7 @@ record SoakResult(int minutes, double validPerSecond, double invalidPerSecond, L
         m.put("ap_alive", apAlive);
         m.put("traffic", new LinkedHashMap<String, Object>(traffic));
         m.put("failures", failures);
-        m.put("heap_growth", histogramGrowth);
+        m.put("heap_changes", heapChanges);
         List<Object> s = new ArrayList<>();
         samples.forEach(x -> s.add(x.toJson()));
         m.put("samples", s);

@@ -20,8 +20,8 @@ import org.haap.loadtest.ScenarioResult;
  * {@value #SAMPLE_SECONDS} s the traffic pauses until nothing is in flight and the AP's
  * descriptor count has settled, and its fds, threads, heap after a full GC and RSS are read
  * ({@link ProcessProbe}). The verdict compares every sample from one minute on with the one
- * at one minute; when it is not flat, class histograms at one minute and at the end show
- * what grew.
+ * at one minute; the class histograms of those two samples show which classes' live bytes
+ * changed most.
  */
 public final class SoakScenario implements Scenario {
 
@@ -35,6 +35,8 @@ public final class SoakScenario implements Scenario {
     /** How long the AP's descriptor count must stay the same to count as settled. */
     private static final long SETTLED_MS = 300;
     private static final long SETTLE_LIMIT_MS = 10_000;
+    /** Classes listed whose live bytes changed most from the reference sample to the last. */
+    private static final int HEAP_CHANGES = 10;
 
     @Override
     public String name() {
@@ -87,14 +89,10 @@ public final class SoakScenario implements Scenario {
         boolean alive = bed.apAlive();
 
         Map<String, Long> counters = counters(traffic);
-        SoakResult flatCheck = new SoakResult(minutes, VALID_PER_SECOND, INVALID_PER_SECOND, samples, counters,
-                traffic.failures(), List.of(), alive);
-        List<String> growth = List.of();
-        if (!flatCheck.flat() && alive && referenceHistogram != null) {
-            growth = HeapHistogram.growth(referenceHistogram, bed.probe().lastHistogram(), 10);
-        }
+        List<String> changes = referenceHistogram == null ? List.of()
+                : HeapHistogram.changes(referenceHistogram, bed.probe().lastHistogram(), HEAP_CHANGES);
         return new SoakResult(minutes, VALID_PER_SECOND, INVALID_PER_SECOND, samples, counters, traffic.failures(),
-                growth, alive);
+                changes, alive);
     }
 
     static Map<String, Long> counters(Traffic t) {
@@ -103,6 +101,7 @@ public final class SoakScenario implements Scenario {
         m.put("valid_failed", t.validFailed.get());
         m.put("mutated_sent", t.invalidSent.get());
         m.put("mutated_answered", t.invalidAnswered.get());
+        m.put("mutated_pool_acks", t.invalidPoolAcks.get());
         m.put("mutated_reset", t.invalidReset.get());
         m.put("mutated_timeout", t.invalidTimeout.get());
         m.put("mutated_connect_errors", t.invalidErrors.get());

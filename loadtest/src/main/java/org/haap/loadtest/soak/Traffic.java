@@ -45,6 +45,7 @@ final class Traffic implements AutoCloseable {
 
     private static final int IO_TIMEOUT_MS = 5000;
     private static final int KEPT_FAILURES = 10;
+    private static final int KEPT_ANSWER_BYTES = 64;
 
     private final String namespace;
     private final long seed;
@@ -58,6 +59,8 @@ final class Traffic implements AutoCloseable {
     final AtomicLong validFailed = new AtomicLong();
     final AtomicLong invalidSent = new AtomicLong();
     final AtomicLong invalidAnswered = new AtomicLong();
+    /** Mutated messages whose answer began with a pool ack: the AP accepted a hello and remembers its nonce. */
+    final AtomicLong invalidPoolAcks = new AtomicLong();
     final AtomicLong invalidReset = new AtomicLong();
     final AtomicLong invalidTimeout = new AtomicLong();
     final AtomicLong invalidErrors = new AtomicLong();
@@ -227,20 +230,32 @@ final class Traffic implements AutoCloseable {
                     return;
                 }
                 s.shutdownOutput();
-                InputStream in = s.getInputStream();
-                boolean answered = false;
-                while (in.read() >= 0) { // drain the answer (and any echo) until the AP closes
-                    answered = true;
-                    in.skip(in.available());
-                }
-                if (answered) {
+                // the answer (and any echo) until the AP closes; only its start is kept
+                byte[] answer = s.getInputStream().readNBytes(KEPT_ANSWER_BYTES);
+                s.getInputStream().transferTo(OutputStream.nullOutputStream());
+                if (answer.length > 0) {
                     invalidAnswered.incrementAndGet();
+                    if (startsWithPoolAck(answer)) {
+                        invalidPoolAcks.incrementAndGet();
+                    }
                 }
             } catch (SocketTimeoutException e) {
                 invalidTimeout.incrementAndGet();
             } catch (IOException e) {
                 invalidReset.incrementAndGet(); // the AP may reset; counted, not judged
             }
+        }
+    }
+
+    static boolean startsWithPoolAck(byte[] answer) {
+        ByteBuf buf = Unpooled.wrappedBuffer(answer);
+        try {
+            ConvertMessage m = ConvertCodec.decode(buf);
+            return m != null && m.poolAckTlv().isPresent();
+        } catch (ConvertException e) {
+            return false;
+        } finally {
+            buf.release();
         }
     }
 

@@ -34,7 +34,7 @@ class SoakUnitsTest {
     }
 
     @Test
-    void histogramGrowthNamesTheClassesThatGrewMost() {
+    void histogramChangesNameTheClassesThatChangedMostEitherWay() {
         String before = """
                  num     #instances         #bytes  class name (module)
                 -------------------------------------------------------
@@ -43,12 +43,13 @@ class SoakUnitsTest {
                 """;
         String after = """
                    1:          5000         320000  [B (java.base@17)
-                   2:           100           4000  java.lang.String (java.base@17)
+                   2:            10           1000  java.lang.String (java.base@17)
                    3:            10            800  org.haap.ap.ApSession
                 """;
         assertEquals(List.of("[B +256000 bytes (+4000 instances; now 320000 bytes)",
+                "java.lang.String -3000 bytes (-90 instances; now 1000 bytes)",
                 "org.haap.ap.ApSession +800 bytes (+10 instances; now 800 bytes)"),
-                HeapHistogram.growth(before, after, 5));
+                HeapHistogram.changes(before, after, 5));
     }
 
     @Test

@@ -26,7 +26,11 @@ import org.haap.core.sys.NetworkNamespace;
  * {@link #SERVER}; and an aggregation point process ({@code org.haap.ap.Main}, its own JVM,
  * a fixed 128 MiB heap touched at start, {@code -XX:+AlwaysPreTouch}, so that its RSS does
  * not creep up as G1 first uses regions it has not used before, and RSS growth means memory
- * outside the heap) in it on {@link #AP}, with a cookie and a destination policy that allows
+ * outside the heap; and {@code -XX:SoftRefLRUPolicyMSPerMB=0}, so every full GC clears
+ * softly reachable objects and the heap after GC is what the AP holds strongly: by default
+ * the JVM clears a soft reference only once it has gone unused for 1 s per free MiB of heap,
+ * about two minutes here, and the startup caches it drops then (0.36 MiB on an idle AP)
+ * would show as a step two minutes into every run) in it on {@link #AP}, with a cookie and a destination policy that allows
  * only the echo server ({@code destinations.allow = ["127.0.0.2/32"]}; everything else
  * stays denied by the defaults). {@link #close} stops the AP and the server and deletes the
  * namespace.
@@ -152,7 +156,7 @@ final class SoakBed implements AutoCloseable {
         Path log = apLog();
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         ap = new ProcessBuilder(List.of("ip", "netns", "exec", namespace, java, "-Xms" + AP_HEAP, "-Xmx" + AP_HEAP,
-                "-XX:+AlwaysPreTouch",
+                "-XX:+AlwaysPreTouch", "-XX:SoftRefLRUPolicyMSPerMB=0",
                 "-cp", System.getProperty("java.class.path"), "org.haap.ap.Main", "--config", conf.toString()))
                 .redirectErrorStream(true).redirectOutput(log.toFile()).start();
         open.add(this::stopAp);

@@ -49,12 +49,20 @@ record SoakResult(int minutes, double validPerSecond, double invalidPerSecond, L
 
     /** The largest deviation, in percent, of a sample after the reference from it. */
     double maxDeviationPct(String figure) {
+        return Math.max(maxChangePct(figure, 1), maxChangePct(figure, -1));
+    }
+
+    /**
+     * The largest rise ({@code sign} 1) or fall ({@code sign} -1), in percent, of a sample
+     * after the reference from it; 0 if there is none. A rise is what a leak looks like.
+     */
+    double maxChangePct(String figure, int sign) {
         SoakSample ref = reference();
         double base = ref.value(figure);
         double max = 0;
         for (SoakSample s : samples) {
             if (s.seconds() >= ref.seconds()) {
-                max = Math.max(max, Math.abs(s.value(figure) - base) * 100 / base);
+                max = Math.max(max, sign * (s.value(figure) - base) * 100 / base);
             }
         }
         return max;
@@ -81,10 +89,11 @@ record SoakResult(int minutes, double validPerSecond, double invalidPerSecond, L
                 minutes, validPerSecond, invalidPerSecond, SoakBed.AP_HEAP, SoakScenario.SAMPLE_SECONDS));
         sb.append(t.render());
         SoakSample ref = reference();
-        sb.append(String.format(Locale.ROOT, "%nlargest deviation from the sample at %.0f s: fds %.1f %%, threads "
-                        + "%.1f %%, heap %.1f %%, rss %.1f %% -> %s (tolerance %.0f %%)%n", ref.seconds(),
-                maxDeviationPct("fds"), maxDeviationPct("threads"), maxDeviationPct("heap"), maxDeviationPct("rss"),
-                flat() ? "flat" : "NOT flat", TOLERANCE_PCT));
+        sb.append(String.format(Locale.ROOT, "%nlargest rise / fall from the sample at %.0f s: fds +%.1f / -%.1f %%, "
+                        + "threads +%.1f / -%.1f %%, heap +%.1f / -%.1f %%, rss +%.1f / -%.1f %% -> %s (tolerance %.0f %%)%n",
+                ref.seconds(), maxChangePct("fds", 1), maxChangePct("fds", -1), maxChangePct("threads", 1),
+                maxChangePct("threads", -1), maxChangePct("heap", 1), maxChangePct("heap", -1),
+                maxChangePct("rss", 1), maxChangePct("rss", -1), flat() ? "flat" : "NOT flat", TOLERANCE_PCT));
         sb.append("traffic: ").append(traffic).append('\n');
         sb.append("AP ").append(apAlive ? "still running at the end" : "NOT running at the end").append('\n');
         for (String f : failures) {
@@ -113,6 +122,12 @@ record SoakResult(int minutes, double validPerSecond, double invalidPerSecond, L
         Map<String, Object> dev = new LinkedHashMap<>();
         FIGURES.forEach(f -> dev.put(f, Math.round(maxDeviationPct(f) * 100) / 100.0));
         m.put("max_deviation_pct", dev);
+        Map<String, Object> rise = new LinkedHashMap<>();
+        FIGURES.forEach(f -> rise.put(f, Math.round(maxChangePct(f, 1) * 100) / 100.0));
+        m.put("max_rise_pct", rise);
+        Map<String, Object> fall = new LinkedHashMap<>();
+        FIGURES.forEach(f -> fall.put(f, Math.round(maxChangePct(f, -1) * 100) / 100.0));
+        m.put("max_fall_pct", fall);
         m.put("tolerance_pct", TOLERANCE_PCT);
         m.put("flat", flat());
         m.put("ap_alive", apAlive);

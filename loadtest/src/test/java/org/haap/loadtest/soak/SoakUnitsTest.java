@@ -81,8 +81,10 @@ class SoakUnitsTest {
         SoakResult r = new SoakResult(2, 20, 200, samples, Map.of("valid_ok", 120L), List.of(), List.of(), true);
         assertEquals(60, r.reference().seconds());
         assertEquals(300 * 100.0 / 7400, r.maxDeviationPct("heap"), 1e-9);
+        assertEquals(300 * 100.0 / 7400, r.maxChangePct("heap", 1), 1e-9);
+        assertEquals(0, r.maxChangePct("heap", -1), 1e-9);
         assertTrue(r.flat(), r.table());
-        assertTrue(r.table().contains("-> flat (tolerance 5 %)"), r.table());
+        assertTrue(r.table().contains("heap +4.1 / -0.0 %, rss +0.0 / -0.0 % -> flat (tolerance 5 %)"), r.table());
         String json = Json.write(r.toJson());
         assertTrue(json.contains("\"scenario\":\"soak\""), json);
         assertTrue(json.contains("\"flat\":true"), json);
@@ -92,6 +94,11 @@ class SoakUnitsTest {
         samples.add(new SoakSample(130, 60, 22, 7400, 150_000, 130, 0, 1300)); // 3 fds more: 5.3 %
         SoakResult grown = new SoakResult(2, 20, 200, samples, Map.of(), List.of(), List.of(), true);
         assertFalse(grown.flat());
+        assertTrue(grown.table().contains("fds +5.3 / -0.0 %"), grown.table());
         assertTrue(grown.table().contains("NOT flat"), grown.table());
+        samples.set(samples.size() - 1, new SoakSample(130, 57, 22, 6900, 150_000, 130, 0, 1300)); // 6.8 % less heap
+        SoakResult fell = new SoakResult(2, 20, 200, samples, Map.of(), List.of(), List.of(), true);
+        assertFalse(fell.flat(), "a fall beyond the tolerance is not flat either");
+        assertEquals(500 * 100.0 / 7400, fell.maxChangePct("heap", -1), 1e-9);
     }
 }

@@ -8,7 +8,7 @@ import java.util.Map;
 
 import org.haap.loadtest.ScenarioResult;
 import org.haap.loadtest.Table;
-import org.haap.loadtest.plot.LineChart;
+import org.haap.loadtest.plot.TimeSeriesPanels;
 
 /**
  * The result of {@code soak}: the samples as a table, as JSON and as a PNG of each watched
@@ -142,26 +142,36 @@ record SoakResult(int minutes, double validPerSecond, double invalidPerSecond, L
 
     @Override
     public Map<String, byte[]> files() {
-        return Map.of("png", plot(900, 480));
+        return Map.of("png", plot(560, 300));
     }
 
-    /** Each figure as a percentage of its reference value, over time. */
-    byte[] plot(int width, int height) {
+    /**
+     * Each figure as a percentage of its value at the reference sample, over time: one panel
+     * per figure, the reference marked.
+     */
+    byte[] plot(int panelWidth, int panelHeight) {
         SoakSample ref = reference();
-        LineChart chart = new LineChart(String.format(Locale.ROOT,
-                "Soak: AP figures relative to t = %.0f s (%d min, %s)", ref.seconds(), minutes,
+        TimeSeriesPanels chart = new TimeSeriesPanels(String.format(Locale.ROOT,
+                "Soak: the AP's figures relative to t = %.0f s (%d min, %s)", ref.seconds(), minutes,
                 flat() ? "flat within " + (int) TOLERANCE_PCT + " %" : "NOT flat"),
-                "time since start (min)", "% of the value at t = " + (int) ref.seconds() + " s");
+                "time since start (min)", "% of the value at t = " + (int) ref.seconds() + " s", 2);
         Map<String, String> names = Map.of("fds", "file descriptors", "threads", "threads",
                 "heap", "heap after GC", "rss", "RSS");
+        Map<String, String> units = Map.of("fds", "", "threads", "", "heap", " MiB", "rss", " MiB");
         for (String f : FIGURES) {
-            List<LineChart.Point> points = new ArrayList<>();
-            for (SoakSample s : samples) {
-                double pct = s.value(f) * 100 / ref.value(f);
-                points.add(new LineChart.Point(s.seconds() / 60, pct, pct, pct));
+            double[] x = new double[samples.size()];
+            double[] y = new double[samples.size()];
+            for (int i = 0; i < x.length; i++) {
+                x[i] = samples.get(i).seconds() / 60;
+                y[i] = samples.get(i).value(f) * 100 / ref.value(f);
             }
-            chart.add(new LineChart.Series(names.get(f), points));
+            double base = ref.value(f) / (units.get(f).isEmpty() ? 1 : 1024);
+            String title = String.format(Locale.ROOT, "%s: %s%s at %.0f s, +%.1f / -%.1f %%", names.get(f),
+                    Table.number(base, units.get(f).isEmpty() ? 0 : 1), units.get(f), ref.seconds(),
+                    maxChangePct(f, 1), maxChangePct(f, -1));
+            chart.add(new TimeSeriesPanels.Panel(title, List.of(new TimeSeriesPanels.Line(names.get(f), x, y)),
+                    List.of(new TimeSeriesPanels.Marker("reference", ref.seconds() / 60))));
         }
-        return chart.png(width, height);
+        return chart.png(panelWidth, panelHeight);
     }
 }

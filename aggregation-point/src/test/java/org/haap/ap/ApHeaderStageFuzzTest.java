@@ -26,6 +26,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import org.haap.ap.ApPipelineHarness.AcceptedChannel;
+import org.haap.ap.internal.PoolAdmission;
 import org.haap.config.ApConfig;
 import org.haap.config.HaapConfigLoader;
 import org.haap.core.convert.ConvertCodec;
@@ -81,9 +82,13 @@ class ApHeaderStageFuzzTest {
      * One AP context for every input, as one running AP serves every connection: each input
      * must give back all it took (checked after each), so nothing carries over but the
      * counters, which are compared before and after. (A fresh context per input, with its
-     * meter registry, cost most of the time of an execution.)
+     * meter registry, cost most of the time of an execution.) Only the pool's nonce cache
+     * carries over by design (a nonce is remembered for two minutes); a fuzzer sends more
+     * valid hellos in that time than {@link PoolAdmission#MAX_NONCES}, which a real AP would
+     * rightly refuse as over the limit, so the context is replaced before that many.
      */
-    private static final ApContext CONTEXT = ApPipelineHarness.context(CONFIG);
+    private static ApContext context = ApPipelineHarness.context(CONFIG);
+    private static int hellosInContext;
     /** Past both the header and the pool-idle timeout. */
     private static final long LONG_AFTER_SECONDS = 3600;
 
@@ -125,7 +130,10 @@ class ApHeaderStageFuzzTest {
     void headerStageAnswersOnceClosesAndReleasesEverything(byte[] raw) throws Exception {
         Input input = Input.parse(raw);
         String what = ByteBufUtil.hexDump(raw);
-        ApContext context = CONTEXT;
+        if (input.hello() && ++hellosInContext >= PoolAdmission.MAX_NONCES / 2) {
+            context = ApPipelineHarness.context(CONFIG);
+            hellosInContext = 1;
+        }
         double upstreamBefore = upstreamAttempts(context.metrics().registry());
         TrackingAllocator alloc = new TrackingAllocator();
         AcceptedChannel channel = ApPipelineHarness.accept(context, input.ipv6() ? CLIENT6 : CLIENT4, alloc);

@@ -2,8 +2,11 @@ package org.haap.core.lifecycle;
 
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import org.haap.core.metrics.MetricsRegistries;
+import org.haap.core.sys.FileDescriptorLimit;
 
+import java.io.IOException;
 import java.io.PrintStream;
+import java.lang.System.Logger.Level;
 import java.net.Inet6Address;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
@@ -54,8 +57,10 @@ public final class ServiceMain {
     }
 
     /**
-     * One log record per line (unless JUL was configured by the user) and a fixed Netty
-     * machine id, since namespaces often have no MAC address to derive one from.
+     * One log record per line (unless JUL was configured by the user), a fixed Netty
+     * machine id, since namespaces often have no MAC address to derive one from, and the
+     * soft limit on open files raised to the hard limit ({@link FileDescriptorLimit}), logged
+     * once at INFO.
      */
     public static void configureProcess() {
         if (System.getProperty("java.util.logging.config.file") == null
@@ -65,6 +70,16 @@ public final class ServiceMain {
         }
         if (System.getProperty("io.netty.machineId") == null) {
             System.setProperty("io.netty.machineId", "02:00:00:00:00:01");
+        }
+        raiseFileDescriptorLimit();
+    }
+
+    private static void raiseFileDescriptorLimit() {
+        System.Logger log = System.getLogger(ServiceMain.class.getName());
+        try {
+            log.log(Level.INFO, "open files limit (RLIMIT_NOFILE): " + FileDescriptorLimit.raiseSoftToHard());
+        } catch (IOException | RuntimeException | LinkageError e) {
+            log.log(Level.WARNING, "cannot raise the open files limit (RLIMIT_NOFILE): " + e.getMessage());
         }
     }
 

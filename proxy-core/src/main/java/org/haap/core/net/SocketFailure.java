@@ -68,6 +68,12 @@ public enum SocketFailure {
      * HAAP system call, a {@link BindException}).
      */
     LOCAL,
+    /**
+     * {@code EMFILE}, {@code ENFILE}: the process (or the whole system) is out of file
+     * descriptors, so {@code accept(2)} or {@code socket(2)} failed; whatever the call, also
+     * from one of HAAP's own system calls.
+     */
+    FD_LIMIT,
     /** Anything else: an errno not listed here, or no errno and no telling type. */
     OTHER;
 
@@ -98,13 +104,16 @@ public enum SocketFailure {
     /**
      * Classifies {@code cause}, or {@link #OTHER} if it is {@code null}: the outermost errno
      * in the cause chain decides (a failed local set-up, {@link ErrnoException} or {@link
-     * BindException}, is {@link #LOCAL} whatever its errno); without one, the outermost
-     * telling exception type.
+     * BindException}, is {@link #LOCAL} whatever its errno but {@link #FD_LIMIT}'s); without
+     * one, the outermost telling exception type.
      */
     public static SocketFailure classify(Throwable cause) {
         int depth = 0;
         for (Throwable t = cause; t != null && depth < MAX_CAUSES; t = next(t), depth++) {
-            if (t instanceof ErrnoException || t instanceof BindException) {
+            if (t instanceof ErrnoException e) {
+                return ofErrno(e.errno()) == FD_LIMIT ? FD_LIMIT : LOCAL;
+            }
+            if (t instanceof BindException) {
                 return LOCAL;
             }
             OptionalInt errno = ownErrno(t);
@@ -163,6 +172,7 @@ public enum SocketFailure {
             case Errno.ETIMEDOUT -> TIMEOUT;
             case Errno.EBADF -> CLOSED;
             case Errno.EADDRINUSE, Errno.EADDRNOTAVAIL, Errno.ENODEV -> LOCAL;
+            case Errno.EMFILE, Errno.ENFILE -> FD_LIMIT;
             default -> OTHER;
         };
     }

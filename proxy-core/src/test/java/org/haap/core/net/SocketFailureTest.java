@@ -74,6 +74,25 @@ class SocketFailureTest {
     }
 
     @Test
+    void outOfFileDescriptorsWhereverItIsRaised() {
+        Prerequisites.requireEpoll();
+        // accept(2) on a listener: Netty's epoll accept loop raises the bare native error
+        assertEquals(SocketFailure.FD_LIMIT, SocketFailure.classify(Errors.newIOException("accept", -24)));
+        assertEquals(SocketFailure.FD_LIMIT, SocketFailure.classify(Errors.newIOException("accept", -23)));
+        // socket(2) in a Netty channel's constructor, wrapped by Bootstrap's reflective factory
+        Throwable created = new io.netty.channel.ChannelException("Unable to create Channel from class",
+                new java.lang.reflect.InvocationTargetException(
+                        new io.netty.channel.ChannelException(Errors.newIOException("newSocketStream", -24))));
+        assertEquals(SocketFailure.FD_LIMIT, SocketFailure.classify(created));
+        // socket(2) in HAAP's own set-up: out of fds, not a local configuration problem
+        assertEquals(SocketFailure.FD_LIMIT, SocketFailure.classify(
+                new ErrnoException("socket(AF_INET, SOCK_STREAM, IPPROTO_MPTCP)", Errno.EMFILE, "Too many open files")));
+        assertEquals(SocketFailure.LOCAL, SocketFailure.classify(
+                new ErrnoException("bind", Errno.EADDRINUSE, "Address already in use")));
+        assertEquals("fd_limit", SocketFailure.FD_LIMIT.label());
+    }
+
+    @Test
     void nettyConnectErrorsByTheErrnoInTheirFixedMessage() {
         Prerequisites.requireEpoll();
         assertEquals(SocketFailure.REFUSED, SocketFailure.classify(nettyConnectError(-111)));

@@ -75,14 +75,15 @@ public final class Dialer implements Connector {
      * refusal or a reset during the handshake is {@link Outcome#REFUSED}; no route, an
      * unreachable host and a refusal by local policy (a {@code prohibit} route, a firewall
      * rule) are {@link Outcome#UNREACHABLE}; a socket that could not be set up on the link
-     * (source address, device) is {@link Outcome#LOCAL_ERROR}.
+     * (source address, device), or not at all for want of file descriptors, is {@link
+     * Outcome#LOCAL_ERROR}.
      */
     public static Outcome classify(Throwable cause) {
         return switch (SocketFailure.classify(cause)) {
             case TIMEOUT -> Outcome.TIMEOUT;
             case REFUSED, RESET -> Outcome.REFUSED;
             case NETWORK_UNREACHABLE, HOST_UNREACHABLE, PROHIBITED -> Outcome.UNREACHABLE;
-            case LOCAL -> Outcome.LOCAL_ERROR;
+            case LOCAL, FD_LIMIT -> Outcome.LOCAL_ERROR;
             case BROKEN_PIPE, CLOSED, OTHER -> Outcome.ERROR;
         };
     }

@@ -23,6 +23,8 @@ public interface LibC {
 
     int listen(int fd, int backlog);
 
+    int accept4(int fd, Pointer addr, Pointer addrlen, int flags);
+
     int dup3(int oldfd, int newfd, int flags);
 
     int open(String path, int flags);
@@ -32,6 +34,11 @@ public interface LibC {
     int setns(int fd, int nstype);
 
     int if_nametoindex(String name);
+
+    /** {@code struct rlimit} is two {@code rlim_t} (unsigned 64-bit on Linux): current, maximum. */
+    int getrlimit(int resource, @Out long[] rlim);
+
+    int setrlimit(int resource, @In long[] rlim);
 
     String strerror(int errnum);
 }

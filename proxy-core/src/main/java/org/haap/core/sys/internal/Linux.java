@@ -6,6 +6,7 @@ package org.haap.core.sys.internal;
  */
 public final class Linux {
 
+    public static final int RLIMIT_NOFILE = 7;
     public static final int AF_UNSPEC = 0;
     public static final int AF_INET = 2;
     public static final int AF_INET6 = 10;
@@ -19,6 +20,7 @@ public final class Linux {
 
     public static final int SOL_SOCKET = 1;
     public static final int SO_REUSEADDR = 2;
+    public static final int SO_LINGER = 13;
     public static final int SO_REUSEPORT = 15;
     public static final int SO_BINDTODEVICE = 25;
 

@@ -120,6 +120,31 @@ public final class Posix {
         }
     }
 
+    /**
+     * {@code accept4(2)} on a non-blocking listener, without the peer's address; returns the
+     * new fd (close-on-exec), or -1 when no connection is pending ({@code EAGAIN}).
+     */
+    public static int accept(int listenerFd) throws ErrnoException {
+        int fd = lib().accept4(listenerFd, null, null, Linux.SOCK_CLOEXEC);
+        if (fd < 0) {
+            if (Runtime.getRuntime(lib()).getLastError() == Errno.EAGAIN) {
+                return -1;
+            }
+            throw error("accept4");
+        }
+        return fd;
+    }
+
+    /**
+     * Closes a connected socket with a reset rather than a FIN ({@code SO_LINGER} on with a
+     * zero timeout), ignoring errors.
+     */
+    public static void resetAndClose(int fd) {
+        byte[] linger = ByteBuffer.allocate(8).order(ByteOrder.nativeOrder()).putInt(1).putInt(0).array();
+        lib().setsockopt(fd, Linux.SOL_SOCKET, Linux.SO_LINGER, linger, linger.length);
+        lib().close(fd);
+    }
+
     /** {@code dup3(2)}: atomically makes {@code newFd} refer to what {@code oldFd} refers to. */
     public static void dup3(int oldFd, int newFd, int flags) throws ErrnoException {
         if (lib().dup3(oldFd, newFd, flags) < 0) {
@@ -150,6 +175,22 @@ public final class Posix {
             throw error("if_nametoindex(" + name + ")");
         }
         return index;
+    }
+
+    /** {@code getrlimit(2)}: the soft and hard limit of {@code resource}, in that order. */
+    public static long[] getrlimit(int resource, String what) throws ErrnoException {
+        long[] limits = new long[2];
+        if (lib().getrlimit(resource, limits) < 0) {
+            throw error("getrlimit(" + what + ")");
+        }
+        return limits;
+    }
+
+    /** {@code setrlimit(2)} with {@code soft} and {@code hard}. */
+    public static void setrlimit(int resource, long soft, long hard, String what) throws ErrnoException {
+        if (lib().setrlimit(resource, new long[] {soft, hard}) < 0) {
+            throw error("setrlimit(" + what + ")");
+        }
     }
 
     /** {@code close(2)}. */

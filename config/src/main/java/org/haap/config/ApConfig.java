@@ -3,6 +3,7 @@ package org.haap.config;
 import java.net.InetSocketAddress;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import org.haap.config.internal.Problems;
 import org.haap.config.internal.Section;
 
@@ -66,6 +67,51 @@ public record ApConfig(
                     + " cookie is served, so the cookies authenticate nothing (expected: unset or true)");
         }
         return List.of();
+    }
+
+    /**
+     * File descriptors one relaying session holds with {@code relay.splice}: the client's and
+     * the server's socket and one pipe (two fds) per direction; without splice, 2.
+     */
+    public static final int FDS_PER_SESSION = 6;
+    /** File descriptors held whatever the load: the JVM and its class path, logs, the probe responder. */
+    static final int FDS_BASE = 64;
+    /** Per event loop: its epoll instance, wake-up eventfd and timerfd. */
+    static final int FDS_PER_EVENT_LOOP = 3;
+
+    /**
+     * File descriptors the AP may need with every cap full: {@link #fdsPerSession()} per
+     * {@code limits.max-sessions} (pooled connections count as sessions and take fewer),
+     * one per {@code limits.max-unauthenticated}, a listener per address and event loop,
+     * each loop's own, the metrics endpoint's connections and {@link #FDS_BASE}.
+     */
+    public long openFilesNeeded() {
+        int loops = effectiveEventLoops();
+        return (long) limits.maxSessions() * fdsPerSession() + limits.maxUnauthenticated()
+                + (long) listen.size() * loops + (long) FDS_PER_EVENT_LOOP * loops
+                + (metrics.enabled() ? metrics.maxConnections() + 1 : 0) + FDS_BASE;
+    }
+
+    /**
+     * A warning when {@link #openFilesNeeded()} is over {@code limit}, the open-files limit
+     * the AP runs with (it raises its soft limit to the hard one at start): past it, accepts
+     * and upstream connects fail with EMFILE before the session caps refuse anything.
+     */
+    public Optional<String> openFilesWarning(long limit) {
+        long needed = openFilesNeeded();
+        if (needed <= limit) {
+            return Optional.empty();
+        }
+        return Optional.of(PATH + ".limits.max-sessions: " + limits.maxSessions() + " sessions x "
+                + fdsPerSession() + " fds, with max-unauthenticated " + limits.maxUnauthenticated()
+                + ", listeners and the process's own, need up to " + needed
+                + " open files, over the limit of " + limit + " (RLIMIT_NOFILE hard limit;"
+                + " expected: LimitNOFILE= / ulimit -Hn of at least " + needed + ", or lower limits)");
+    }
+
+    /** File descriptors one relaying session holds: {@link #FDS_PER_SESSION}, or 2 without splice. */
+    public int fdsPerSession() {
+        return relay.splice() ? FDS_PER_SESSION : 2;
     }
 
     /** {@link #eventLoops()}, with 0 replaced by the number of available CPUs. */

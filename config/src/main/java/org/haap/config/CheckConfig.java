@@ -6,9 +6,11 @@ import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.OptionalLong;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.haap.config.internal.ConfigFiles;
+import org.haap.config.internal.OpenFilesLimit;
 import org.haap.config.internal.Section;
 
 /**
@@ -18,7 +20,8 @@ import org.haap.config.internal.Section;
  * {@code (aggregation-point, gateway)} for a file holding both), then for an aggregation point the
  * effective destination policy ({@link DestinationPolicy#describe()}), and exits 0 (valid settings
  * that are probably a mistake, {@link ApConfig#warnings()}, go to stderr as
- * {@code "FILE: warning: ..."}), or prints each error to stderr as
+ * {@code "FILE: warning: ..."}, among them session caps that need more open files than this
+ * process's hard limit allows, {@link ApConfig#openFilesWarning}), or prints each error to stderr as
  * {@code "FILE: key: value (expected: ...)"} and exits {@value ConfigError#EXIT_CODE}.
  */
 public final class CheckConfig {
@@ -51,6 +54,11 @@ public final class CheckConfig {
 
     /** Checks the files named in {@code args}; returns the exit code. */
     public static int run(List<String> args, PrintStream out, PrintStream err) {
+        return run(args, out, err, OpenFilesLimit.hard());
+    }
+
+    /** {@link #run(List, PrintStream, PrintStream)} against {@code openFilesLimit} (empty: unlimited). */
+    static int run(List<String> args, PrintStream out, PrintStream err, OptionalLong openFilesLimit) {
         if (args.contains("--help") || args.contains("-h")) {
             out.println(USAGE);
             return 0;
@@ -61,14 +69,14 @@ public final class CheckConfig {
         }
         int exitCode = 0;
         for (String file : args) {
-            if (check(file, out, err) != 0) {
+            if (check(file, out, err, openFilesLimit) != 0) {
                 exitCode = ConfigError.EXIT_CODE;
             }
         }
         return exitCode;
     }
 
-    private static int check(String file, PrintStream out, PrintStream err) {
+    private static int check(String file, PrintStream out, PrintStream err, OptionalLong openFilesLimit) {
         Config parsed;
         Config merged;
         try {
@@ -89,6 +97,7 @@ public final class CheckConfig {
                 try {
                     if (section.reader().apply(merged) instanceof ApConfig ap) {
                         warnings.addAll(ap.warnings());
+                        openFilesLimit.ifPresent(limit -> ap.openFilesWarning(limit).ifPresent(warnings::add));
                         details.addAll(ap.destinations().describe());
                     }
                 } catch (ConfigError e) {

@@ -10,6 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.OptionalLong;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -21,8 +22,13 @@ class CheckConfigTest {
     private final ByteArrayOutputStream err = new ByteArrayOutputStream();
 
     private int run(String... args) {
+        return runWithOpenFilesLimit(OptionalLong.empty(), args);
+    }
+
+    /** As check-config would run under {@code limit}, the process's open-files hard limit. */
+    private int runWithOpenFilesLimit(OptionalLong limit, String... args) {
         return CheckConfig.run(List.of(args), new PrintStream(out, true, StandardCharsets.UTF_8),
-                new PrintStream(err, true, StandardCharsets.UTF_8));
+                new PrintStream(err, true, StandardCharsets.UTF_8), limit);
     }
 
     private String file(String name, String content) throws IOException {
@@ -54,6 +60,26 @@ class CheckConfigTest {
         assertEquals(optional + ": warning: haap.aggregation-point.require-cookie: false while cookies are set:"
                 + " a client that sends no cookie is served, so the cookies authenticate nothing"
                 + " (expected: unset or true)\n", err());
+    }
+
+    @Test
+    void sessionCapsOverTheOpenFilesLimitAreValidButWarnedAbout() throws IOException {
+        String busy = file("busy.conf", "haap.aggregation-point {\n  listen = [\"0.0.0.0:5124\"], event-loops = 2\n"
+                + "  limits { max-sessions = 3000, max-unauthenticated = 1000 }\n}\n");
+        // 3000 x 6 + 1000 + 1 listener x 2 loops + 3 x 2 loops + 16 + 1 metrics + 64 = 19,089
+        assertEquals(0, runWithOpenFilesLimit(OptionalLong.of(19_088), busy));
+        assertTrue(out().startsWith(busy + ": ok (aggregation-point)\n"), out());
+        assertEquals(busy + ": warning: haap.aggregation-point.limits.max-sessions: 3000 sessions x 6 fds,"
+                + " with max-unauthenticated 1000, listeners and the process's own, need up to 19089 open files,"
+                + " over the limit of 19088 (RLIMIT_NOFILE hard limit; expected: LimitNOFILE= / ulimit -Hn"
+                + " of at least 19089, or lower limits)\n", err());
+        err.reset();
+        assertEquals(0, runWithOpenFilesLimit(OptionalLong.of(19_089), busy));
+        assertEquals("", err(), "exactly enough");
+        String noSplice = file("nosplice.conf", "haap.aggregation-point {\n  listen = [\"0.0.0.0:5124\"], event-loops = 2, relay.splice = false\n"
+                + "  limits { max-sessions = 3000, max-unauthenticated = 1000 }\n}\n");
+        assertEquals(0, runWithOpenFilesLimit(OptionalLong.of(7_089), noSplice));
+        assertEquals("", err(), "2 fds per session without splice pipes");
     }
 
     @Test

@@ -20,6 +20,8 @@ import org.haap.core.lifecycle.ServiceMain;
 import org.haap.core.mptcp.MptcpSockets;
 import org.haap.core.mptcp.Protocol;
 import org.haap.core.mptcp.ServerSocketOptions;
+import org.haap.core.net.AcceptBackoff;
+import org.haap.core.sys.FileDescriptorLimit;
 
 import java.io.IOException;
 import java.lang.System.Logger;
@@ -42,7 +44,8 @@ import java.util.function.Supplier;
  * The aggregation point server: one SO_REUSEPORT listener per configured address and per
  * event loop (so the kernel spreads accepts over the loops), each accepted client handled
  * on its listener's loop together with its upstream connection (which lets the relay
- * splice). {@link #close()} drains: it stops accepting, closes connections that have not
+ * splice). A listener that runs out of file descriptors resets new connections or pauses
+ * accepting ({@link AcceptBackoff}). {@link #close()} drains: it stops accepting, closes connections that have not
  * started a session, lets open sessions finish until the drain deadline, then resets what
  * is left. After {@link #reloadFrom} a
  * {@link #reload()} (SIGHUP) re-reads the configuration file and applies its reloadable
@@ -84,6 +87,7 @@ public final class AggregationPoint implements ServiceMain.Service, ServiceMain.
                 EpollIoHandler.newFactory());
         AggregationPoint ap = new AggregationPoint(config, metrics, group);
         config.warnings().forEach(w -> LOG.log(Level.WARNING, w));
+        openFilesWarning(config).ifPresent(w -> LOG.log(Level.WARNING, w));
         try {
             ap.bind(sockets);
             ap.startProbes(metrics);
@@ -108,6 +112,7 @@ public final class AggregationPoint implements ServiceMain.Service, ServiceMain.
                 ChannelFuture registered = new ServerBootstrap()
                         .group(loop, loop)
                         .channelFactory(() -> server)
+                        .handler(new AcceptBackoff(metrics.acceptListener()))
                         .childOption(ChannelOption.ALLOW_HALF_CLOSURE, true)
                         .childOption(ChannelOption.TCP_NODELAY, true)
                         .childHandler(new ApChannelInitializer(context))
@@ -115,6 +120,16 @@ public final class AggregationPoint implements ServiceMain.Service, ServiceMain.
                         .syncUninterruptibly();
                 listeners.add(registered.channel());
             }
+        }
+    }
+
+    /** {@link ApConfig#openFilesWarning} against this process's soft limit (raised to the hard one at start). */
+    private static java.util.Optional<String> openFilesWarning(ApConfig config) {
+        try {
+            long soft = FileDescriptorLimit.current().soft();
+            return soft < 0 ? java.util.Optional.empty() : config.openFilesWarning(soft); // < 0: unlimited
+        } catch (IOException | RuntimeException | LinkageError e) {
+            return java.util.Optional.empty();
         }
     }
 

@@ -9,6 +9,7 @@ import org.haap.ap.internal.PoolAdmission;
 import org.haap.ap.internal.UpstreamFailures;
 import org.haap.core.convert.ConvertErrorCode;
 import org.haap.core.metrics.ConfigReloads;
+import org.haap.core.net.AcceptBackoff;
 import org.haap.core.relay.Direction;
 import org.haap.core.relay.RelayListener;
 import org.haap.core.session.Termination;
@@ -33,7 +34,9 @@ public final class ApMetrics implements RelayListener {
         /** Over {@code limits.max-unauthenticated-per-client} at accept. */
         UNAUTHENTICATED_LIMIT,
         /** Reset for a newer connection while {@code limits.max-unauthenticated} was full. */
-        UNAUTHENTICATED_EVICTED
+        UNAUTHENTICATED_EVICTED,
+        /** Reset at accept: the AP was out of file descriptors ({@link org.haap.core.net.AcceptBackoff}). */
+        FD_LIMIT
     }
 
     /** Why a pooled connection closed without carrying a session. */
@@ -45,6 +48,7 @@ public final class ApMetrics implements RelayListener {
     private final Counter poolUsed;
     private final Counter acceptedMptcp;
     private final Counter acceptedTcp;
+    private final Counter acceptFdLimit;
     private final AtomicInteger active = new AtomicInteger();
     private final Counter convertOk;
     private final Counter convertError;
@@ -82,6 +86,10 @@ public final class ApMetrics implements RelayListener {
                 .register(registry);
         acceptedMptcp = accepted(registry, "mptcp");
         acceptedTcp = accepted(registry, "tcp");
+        acceptFdLimit = Counter.builder("haap.ap.accept.errors")
+                .description("Accepts that failed, by reason (fd_limit: out of file descriptors,"
+                        + " EMFILE/ENFILE; pending connections are then reset or accepting pauses 10 ms .. 1 s)")
+                .tag("reason", "fd_limit").register(registry);
         Gauge.builder("haap.ap.sessions.active", active, AtomicInteger::get)
                 .description("Client connections currently open (any phase)")
                 .register(registry);
@@ -213,6 +221,14 @@ public final class ApMetrics implements RelayListener {
 
     void upstreamConnecting() {
         upstreamAttempts.increment();
+    }
+
+    /**
+     * What the listeners report when out of file descriptors: {@code haap_ap_accept_errors_total}
+     * per failed accept, {@code haap_ap_rejected_total{reason="fd_limit"}} per connection reset.
+     */
+    AcceptBackoff.Listener acceptListener() {
+        return AcceptBackoff.Listener.of(acceptFdLimit::increment, () -> rejected(Rejection.FD_LIMIT));
     }
 
     void upstreamFailed(UpstreamFailures failure) {

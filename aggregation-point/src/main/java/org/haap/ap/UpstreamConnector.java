@@ -125,25 +125,40 @@ final class UpstreamConnector extends ChannelInboundHandlerAdapter {
         }
         session.ap.metrics().upstreamConnecting();
         ChannelFuture f = b.connect(destination);
-        session.upstream(f.channel());
+        if (f.channel() instanceof EpollSocketChannel) {
+            // Otherwise socket(2) failed (out of file descriptors, say): Netty hands back a
+            // placeholder that was never registered, has no fd and cannot be closed.
+            session.upstream(f.channel());
+        }
         f.addListener((ChannelFutureListener) done -> {
-            if (session.stage() != Stage.CONNECTING) {
-                done.channel().close();
-                return;
+            // A connect that failed before registration completes on Netty's global executor.
+            if (ctx.executor().inEventLoop()) {
+                connected(ctx, done, start);
+            } else {
+                ctx.executor().execute(() -> connected(ctx, done, start));
             }
-            if (!done.isSuccess()) {
-                UpstreamFailures failure = UpstreamFailures.classify(done.cause());
-                session.ap.metrics().upstreamFailed(failure);
-                session.record.note("upstream: " + failure.label()
-                        + (failure == UpstreamFailures.OTHER ? " (" + done.cause() + ")" : ""));
-                releasePending();
-                session.replyAndClose(ctx, failure.reply(),
-                        new Termination(Side.SERVER, Reason.CONNECT_FAILED, Phase.CONNECT), false);
-                return;
-            }
-            session.ap.metrics().upstreamConnected(System.nanoTime() - start);
-            holdReply(ctx, done.channel());
         });
+    }
+
+    private void connected(ChannelHandlerContext ctx, ChannelFuture done, long start) {
+        if (session.stage() != Stage.CONNECTING) {
+            if (done.channel() instanceof EpollSocketChannel) {
+                done.channel().close();
+            }
+            return;
+        }
+        if (!done.isSuccess()) {
+            UpstreamFailures failure = UpstreamFailures.classify(done.cause());
+            session.ap.metrics().upstreamFailed(failure);
+            session.record.note("upstream: " + failure.label()
+                    + (failure == UpstreamFailures.OTHER ? " (" + done.cause() + ")" : ""));
+            releasePending();
+            session.replyAndClose(ctx, failure.reply(),
+                    new Termination(Side.SERVER, Reason.CONNECT_FAILED, Phase.CONNECT), false);
+            return;
+        }
+        session.ap.metrics().upstreamConnected(System.nanoTime() - start);
+        holdReply(ctx, done.channel());
     }
 
     /**

@@ -33,6 +33,7 @@ import org.haap.core.lifecycle.ServiceMain;
 import org.haap.core.mptcp.MptcpSockets;
 import org.haap.core.mptcp.Protocol;
 import org.haap.core.mptcp.ServerSocketOptions;
+import org.haap.core.net.AcceptBackoff;
 import org.haap.core.pm.MptcpPmClient;
 import org.haap.core.sys.NetlinkException;
 import org.haap.gateway.internal.Interfaces;
@@ -172,6 +173,7 @@ public final class Gateway implements ServiceMain.Service, ServiceMain.Reloadabl
                 listeners.add(server);
                 new ServerBootstrap().group(group)
                         .channelFactory((ChannelFactory<EpollServerSocketChannel>) () -> server)
+                        .handler(new AcceptBackoff(metrics.acceptListener()))
                         .childOption(ChannelOption.AUTO_READ, false)
                         .childOption(ChannelOption.ALLOW_HALF_CLOSURE, true)
                         .childOption(ChannelOption.TCP_NODELAY, true)

@@ -15,6 +15,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.haap.core.convert.ConvertErrorCode;
 import org.haap.core.metrics.ConfigReloads;
+import org.haap.core.net.AcceptBackoff;
 import org.haap.core.relay.Direction;
 import org.haap.core.relay.RelayListener;
 import org.haap.core.sys.NetlinkEventStats;
@@ -76,6 +77,8 @@ public final class GatewayMetrics implements RelayListener {
     private final AtomicInteger active = new AtomicInteger();
     private final Map<ConvertErrorCode, Counter> convertErrors = new EnumMap<>(ConvertErrorCode.class);
     private final Counter fallbacks;
+    private final Counter acceptFdLimit;
+    private final Counter refusedFdLimit;
     private final List<WanPath> paths;
     private final Map<String, Establishment> establishments = new ConcurrentHashMap<>();
     private final ConfigReloads reloads;
@@ -118,6 +121,13 @@ public final class GatewayMetrics implements RelayListener {
                     .description("Intercepted LAN connections, by what became of them")
                     .tag("result", lower(r)).register(registry));
         }
+        acceptFdLimit = Counter.builder("haap.gateway.accept.errors")
+                .description("Accepts that failed, by reason (fd_limit: out of file descriptors,"
+                        + " EMFILE/ENFILE; pending connections are then reset or accepting pauses 10 ms .. 1 s)")
+                .tag("reason", "fd_limit").register(registry);
+        refusedFdLimit = Counter.builder("haap.gateway.connections.refused")
+                .description("LAN connections reset at accept, by reason (fd_limit: out of file descriptors)")
+                .tag("reason", "fd_limit").register(registry);
         Gauge.builder("haap.gateway.sessions.active", active, AtomicInteger::get)
                 .description("Intercepted LAN connections currently open (any phase)")
                 .register(registry);
@@ -141,6 +151,14 @@ public final class GatewayMetrics implements RelayListener {
                     .description("Times reading paused because the receiving side was not writable")
                     .tag("direction", lower(d)).register(registry));
         }
+    }
+
+    /**
+     * What the listeners report when out of file descriptors: {@code haap_gateway_accept_errors_total}
+     * per failed accept, {@code haap_gateway_connections_refused_total} per connection reset.
+     */
+    AcceptBackoff.Listener acceptListener() {
+        return AcceptBackoff.Listener.of(acceptFdLimit::increment, refusedFdLimit::increment);
     }
 
     /** Bytes per WAN from the subflows of the connections to the aggregation point. */

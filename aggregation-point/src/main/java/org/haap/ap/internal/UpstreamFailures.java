@@ -16,6 +16,9 @@ import org.haap.core.net.SocketFailure;
  * when the converter's own network cannot reach the server (here: no answer at all
  * before the connect timeout).
  *
+ * <p>When the AP itself is out of file descriptors, no socket could be opened: 64 Resource
+ * Exceeded, as for a session over the AP's limits.
+ *
  * <p>The kernel reports the ICMP message as an errno, which {@link SocketFailure} reads;
  * the value sent is the ICMPv4 code of that errno's category for both address families
  * (0 net, 1 host, 13 administratively prohibited), so a client reads one set of values.
@@ -35,6 +38,11 @@ public enum UpstreamFailures {
     PROHIBITED(ConvertErrorCode.DESTINATION_UNREACHABLE, 13),
     /** No answer before the connect timeout. */
     TIMEOUT(ConvertErrorCode.NETWORK_FAILURE, -1),
+    /**
+     * The AP is out of file descriptors ({@code EMFILE}/{@code ENFILE} from {@code socket(2)}):
+     * Resource Exceeded, as for a session over the limits.
+     */
+    FD_LIMIT(ConvertErrorCode.RESOURCE_EXCEEDED, -1),
     /** Anything else the local stack reported. */
     OTHER(ConvertErrorCode.NETWORK_FAILURE, -1);
 
@@ -68,7 +76,8 @@ public enum UpstreamFailures {
 
     /**
      * The failure for a socket failure category: a reset during the handshake counts as
-     * refused (Connection Reset); a local or unknown error as other (Network Failure).
+     * refused (Connection Reset); out of file descriptors as Resource Exceeded; a local or
+     * unknown error as other (Network Failure).
      */
     public static UpstreamFailures of(SocketFailure failure) {
         return switch (failure) {
@@ -77,6 +86,7 @@ public enum UpstreamFailures {
             case HOST_UNREACHABLE -> HOST_UNREACHABLE;
             case PROHIBITED -> PROHIBITED;
             case TIMEOUT -> TIMEOUT;
+            case FD_LIMIT -> FD_LIMIT;
             case BROKEN_PIPE, CLOSED, LOCAL, OTHER -> OTHER;
         };
     }

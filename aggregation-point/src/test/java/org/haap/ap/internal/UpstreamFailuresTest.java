@@ -36,6 +36,7 @@ class UpstreamFailuresTest {
         "HOST_UNREACHABLE,    host_unreachable,    01 02 22 63 1e 01 61 01", // 97, ICMP code 1
         "PROHIBITED,          prohibited,          01 02 22 63 1e 01 61 0d", // 97, ICMP code 13
         "TIMEOUT,             timeout,             01 02 22 63 1e 01 41 00", // 65 Network Failure
+        "FD_LIMIT,            fd_limit,            01 02 22 63 1e 01 40 00", // 64 Resource Exceeded
         "BROKEN_PIPE,         other,               01 02 22 63 1e 01 41 00",
         "CLOSED,              other,               01 02 22 63 1e 01 41 00",
         "LOCAL,               other,               01 02 22 63 1e 01 41 00",

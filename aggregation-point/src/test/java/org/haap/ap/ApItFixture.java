@@ -18,6 +18,7 @@ import org.haap.core.mptcp.ClientSocketOptions;
 import org.haap.core.mptcp.MptcpSockets;
 import org.haap.core.testing.Netns;
 import org.haap.core.testing.Prerequisites;
+import org.haap.core.testing.Veth;
 
 /**
  * The real-kernel set-up the aggregation point ITs share: namespaces client, ap and server
@@ -60,6 +61,17 @@ final class ApItFixture implements AutoCloseable {
         return new ApItFixture(Netns.createAll(prefix, "cli", "ap", "srv"));
     }
 
+    /**
+     * Links client and AP on 198.18.{@code clientNet}.0/24 (client .2 on c1, AP .1 on a1) and
+     * AP and server on 198.18.{@code serverNet}.0/24 (AP .1 on a3, server .2 on s3, its
+     * default route via the AP).
+     */
+    void linkThrough(int clientNet, int serverNet) {
+        Veth.link(client, "c1", "198.18." + clientNet + ".2/24", ap, "a1", "198.18." + clientNet + ".1/24");
+        Veth.link(ap, "a3", "198.18." + serverNet + ".1/24", server, "s3", "198.18." + serverNet + ".2/24");
+        server.exec("ip", "route", "add", "default", "via", "198.18." + serverNet + ".1");
+    }
+
     /** Starts an origin server in {@code mode} on {@code address}, in the server namespace. */
     void serve(InetSocketAddress address, TestServer.Mode mode) throws Exception {
         servers.add(new TestServer(server.call(() -> TestServer.listen(address)), mode));
@@ -76,13 +88,20 @@ final class ApItFixture implements AutoCloseable {
      * client side.
      */
     void startAp(String maxHeap, String config) throws IOException {
+        startAp(maxHeap, config, List.of());
+    }
+
+    /** {@link #startAp(String, String)} with the JVM's command line after {@code wrapper} (which execs it). */
+    void startAp(String maxHeap, String config, List<String> wrapper) throws IOException {
         Path dir = Files.createTempDirectory("haap-ap-it");
         Path conf = Files.writeString(dir.resolve("ap.conf"), config);
         apConfig = conf;
         apLog = dir.resolve("ap.log");
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        apProcess = ap.start(List.of(java, "-Xmx" + maxHeap, "-cp", System.getProperty("java.class.path"),
-                "org.haap.ap.Main", "--config", conf.toString()), apLog);
+        List<String> command = new ArrayList<>(wrapper);
+        command.addAll(List.of(java, "-Xmx" + maxHeap, "-cp", System.getProperty("java.class.path"),
+                "org.haap.ap.Main", "--config", conf.toString()));
+        apProcess = ap.start(command, apLog);
         await().atMost(T).until(() -> log().contains("listening on") || !apProcess.isAlive());
         assertTrue(apProcess.isAlive(), () -> "AP did not start:\n" + log());
         sockets = MptcpSockets.open();

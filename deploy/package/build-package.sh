@@ -44,7 +44,7 @@ if [ -z "$jdk" ]; then
     die "no JDK with jlink found: install openjdk-17-jdk-headless or pass --jdk DIR"
   fi
 fi
-for tool in jdeps jlink java; do
+for tool in jdeps jlink java jar; do
   [ -x "$jdk/bin/$tool" ] || die "$jdk/bin/$tool is missing (need a full JDK 17)"
 done
 jdk_version="$("$jdk/bin/java" -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java.specification.version = //p')"
@@ -56,6 +56,8 @@ ap_jar="$(ls "$lib"/haap-aggregation-point-*.jar 2>/dev/null | head -1)"
 version="$(basename "$ap_jar" .jar)"
 version="${version#haap-aggregation-point-}"
 name="haap-$version"
+mkdir -p "$out"
+out="$(cd "$out" && pwd)"
 work="$out/package-work"
 stage="$work/$name"
 tarball="$out/$name-linux-x86_64.tar.gz"
@@ -109,13 +111,17 @@ for jar in "${jars[@]}"; do
   classpath="${classpath:+$classpath:}lib/$jar"
 done
 make_launcher() {
-  local name="$1" title="$2" main="$3"
+  local name="$1" title="$2" main="$3" role="$4" cmd="$5"
   sed -e "s|@NAME@|$name|g" -e "s|@TITLE@|$title|g" -e "s|@MAIN@|$main|g" \
+      -e "s|@ROLE@|$role|g" -e "s|@CMD@|$cmd|g" \
       -e "s|@CLASSPATH@|$classpath|" "$HERE/launcher.sh.in" > "$stage/bin/$name"
   chmod 755 "$stage/bin/$name"
 }
-make_launcher haap-ap "aggregation point" org.haap.ap.Main
-make_launcher haap-gateway "client gateway" org.haap.gateway.Main
+make_launcher haap-ap "aggregation point" org.haap.ap.Main aggregation-point ap
+make_launcher haap-gateway "client gateway" org.haap.gateway.Main gateway gateway
+# The JVM options per role (java @argument files): the same files `./haap ap|gateway` reads.
+mkdir -p "$stage/jvm"
+cp -p "$DEPLOY"/jvm/*.options "$stage/jvm/"
 
 # Operator files: the same files the testbed loads.
 cp -p "$ROOT"/config/examples/*.conf "$stage/config/examples/"
@@ -126,10 +132,12 @@ cp -p "$DEPLOY"/sysctl/* "$stage/sysctl/"
 cp -p "$DEPLOY"/systemd/*.service "$DEPLOY/systemd/README.md" "$stage/systemd/"
 [ -f "$ROOT/docs/packaging.md" ] && cp -p "$ROOT/docs/packaging.md" "$stage/doc/"
 
-# Class-data sharing: a dynamic archive written at the exit of a training run that starts
-# the aggregation point on loopback (plain TCP, ephemeral ports), takes one connection and
-# one metrics scrape, and stops on SIGTERM. It holds the classes both applications share
-# (Netty, jnr-ffi, config, Micrometer, the core); the launchers map it at start.
+# Class-data sharing: one static archive (-Xshare:dump) for both roles, of the classes a
+# training run of the aggregation point loaded (the JDK's, Netty, jnr-ffi, config,
+# Micrometer, the core, the AP's) plus every class of HAAP's own jars, so the gateway's
+# classes are archived too although the gateway cannot start here (it needs its WANs).
+# The training run starts the AP on loopback (plain TCP, ephemeral ports) with its shipped
+# JVM options, takes one connection and one metrics scrape, and stops on SIGTERM.
 train_ap() {
   local conf="$work/training.conf" trace="$work/training.log" pid port mport i
   cat > "$conf" <<'CONF'
@@ -141,7 +149,7 @@ haap.aggregation-point {
   metrics { enabled = true, listen = "127.0.0.1:0" }
 }
 CONF
-  (cd "$stage" && exec runtime/bin/java -XX:ArchiveClassesAtExit=lib/haap.jsa -Xlog:cds=off -Xlog:cds+dynamic=off \
+  (cd "$stage" && exec runtime/bin/java @jvm/aggregation-point.options -XX:DumpLoadedClassList="$classlist" \
     -cp "$classpath" org.haap.ap.Main --config "$conf") > "$trace" 2>&1 &
   pid=$!
   for i in $(seq 1 300); do
@@ -164,11 +172,27 @@ CONF
    cat <&4 > /dev/null) || log "training: metrics scrape failed"
   kill -TERM "$pid"
   wait "$pid" || true
+  [ -s "$classlist" ]
+}
+# Appends the classes of HAAP's own jars that the training run did not load.
+add_haap_classes() {
+  local jar
+  for jar in "$stage"/lib/haap-*.jar; do
+    "$jdk/bin/jar" tf "$jar"
+  done | sed -n 's/\.class$//p' | grep -v -e '-info$' | LC_ALL=C sort -u \
+    | awk 'NR == FNR { seen[$1] = 1; next } !($0 in seen)' "$classlist" - > "$classlist.haap"
+  cat "$classlist.haap" >> "$classlist"
+}
+dump_archive() {
+  (cd "$stage" && exec runtime/bin/java -XX:+UseG1GC -Xshare:dump -XX:SharedClassListFile="$classlist" \
+    -XX:SharedArchiveFile=lib/haap.jsa -cp "$classpath") > "$work/dump.log" 2>&1 \
+    || { log "dump failed: $(tail -20 "$work/dump.log" | tr '\n' ' ')"; return 1; }
   [ -s "$stage/lib/haap.jsa" ]
 }
+classlist="$work/haap.classlist"
 if [ "$cds" = 1 ]; then
-  log "CDS training run (aggregation point on loopback) ..."
-  if ! train_ap; then
+  log "CDS training run (aggregation point on loopback) and archive dump ..."
+  if ! { train_ap && add_haap_classes && dump_archive; }; then
     rm -f "$stage/lib/haap.jsa"
     die "the CDS training run failed (use --no-cds to build without the archive)"
   fi

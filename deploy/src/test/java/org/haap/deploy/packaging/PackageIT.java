@@ -90,18 +90,50 @@ class PackageIT {
     @Test
     void classDataSharingArchiveIsUsedWhereverThePackageIsUnpacked() throws Exception {
         // unpacked elsewhere than where the archive was made: the launcher's relative class path
-        // keeps it valid, so application classes come from the archive
+        // keeps it valid, so application classes come from the archive, the gateway's too
+        // (never started by the training run, archived from its jar), whatever its collector
         Map<String, String> env = Map.of("PATH", "/usr/bin:/bin", "HAAP_JAVA_OPTS", "-Xlog:class+load=info");
         Run.Result r = Run.run(List.of(home.resolve("bin/haap-ap").toString(), "--help"), work, env, 60);
         assertEquals(0, r.exitCode(), r::toString);
-        assertTrue(r.stdout().contains("org.haap.ap.Main source: shared objects file (top)"), r::toString);
-        assertTrue(r.stdout().contains("java.lang.Object source: shared objects file"), "base archive: " + r);
+        assertTrue(r.stdout().contains("org.haap.ap.Main source: shared objects file"), r::toString);
+        assertTrue(r.stdout().contains("java.lang.Object source: shared objects file"), "JDK classes: " + r);
+        Run.Result gw = Run.run(List.of(home.resolve("bin/haap-gateway").toString(), "--help"), work, env, 60);
+        assertEquals(0, gw.exitCode(), gw::toString);
+        assertTrue(gw.stdout().contains("org.haap.gateway.Main source: shared objects file"), gw::toString);
 
         Map<String, String> off = new HashMap<>(env);
         off.put("HAAP_CDS", "off");
         Run.Result without = Run.run(List.of(home.resolve("bin/haap-ap").toString(), "--help"), work, off, 60);
         assertEquals(0, without.exitCode(), without::toString);
         assertTrue(without.stdout().contains("org.haap.ap.Main source: file:"), without::toString);
+    }
+
+    @Test
+    void launchersApplyTheRoleDefaultsWhichHaapJavaOptsOverride() throws Exception {
+        Map<String, String> flags = new HashMap<>(Map.of("PATH", "/usr/bin:/bin",
+                "HAAP_JAVA_OPTS", "-XX:+PrintFlagsFinal"));
+        Run.Result gw = Run.run(List.of(home.resolve("bin/haap-gateway").toString(), "--help"), work, flags, 60);
+        assertEquals(0, gw.exitCode(), gw::toString);
+        assertTrue(gw.stdout().matches("(?s).*\\bUseSerialGC\\s+= true\\b.*"), gw::toString);
+        assertTrue(gw.stdout().matches("(?s).*\\bMaxHeapSize\\s+= " + (96L << 20) + "\\b.*"), gw::toString);
+        Run.Result ap = Run.run(List.of(home.resolve("bin/haap-ap").toString(), "--help"), work, flags, 60);
+        assertEquals(0, ap.exitCode(), ap::toString);
+        assertTrue(ap.stdout().matches("(?s).*\\bUseG1GC\\s+= true\\b.*"), ap::toString);
+        assertTrue(ap.stdout().matches("(?s).*\\bG1PeriodicGCInterval\\s+= 60000\\b.*"), ap::toString);
+
+        // a flag in HAAP_JAVA_OPTS comes after the defaults and wins
+        flags.put("HAAP_JAVA_OPTS", "-XX:+PrintFlagsFinal -Xmx200m");
+        Run.Result bigger = Run.run(List.of(home.resolve("bin/haap-gateway").toString(), "--help"), work, flags, 60);
+        assertEquals(0, bigger.exitCode(), bigger::toString);
+        assertTrue(bigger.stdout().matches("(?s).*\\bMaxHeapSize\\s+= " + (200L << 20) + "\\b.*"), bigger::toString);
+        // HAAP_JVM_DEFAULTS=off: no defaults, so another collector can be chosen
+        flags.put("HAAP_JAVA_OPTS", "-XX:+PrintFlagsFinal -XX:+UseParallelGC");
+        flags.put("HAAP_JVM_DEFAULTS", "off");
+        Run.Result off = Run.run(List.of(home.resolve("bin/haap-gateway").toString(), "--help"), work, flags, 60);
+        assertEquals(0, off.exitCode(), off::toString);
+        assertTrue(off.stdout().matches("(?s).*\\bUseParallelGC\\s+= true\\b.*"), off::toString);
+        assertTrue(off.stdout().matches("(?s).*\\bUseSerialGC\\s+= false\\b.*"), off::toString);
+        assertTrue(off.stdout().contains("Usage: haap gateway --config FILE"), off::toString);
     }
 
     @Test
@@ -150,6 +182,10 @@ class PackageIT {
         for (Map.Entry<String, String> e : files.entrySet()) {
             assertArrayEquals(Files.readAllBytes(Path.of(e.getValue())), Files.readAllBytes(home.resolve(e.getKey())),
                     e.getKey());
+        }
+        for (String role : List.of("gateway.options", "aggregation-point.options")) {
+            assertArrayEquals(Files.readAllBytes(JvmOptionsTest.JVM_DIR.resolve(role)),
+                    Files.readAllBytes(home.resolve("jvm").resolve(role)), role);
         }
         for (String launcher : List.of("bin/haap-ap", "bin/haap-gateway")) {
             assertTrue(Files.isExecutable(home.resolve(launcher)), launcher);

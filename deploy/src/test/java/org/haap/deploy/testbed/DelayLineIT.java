@@ -18,8 +18,8 @@ import org.junit.jupiter.api.TestMethodOrder;
 
 /**
  * The delay line on the real kernel, in a private testbed ({@code haapt-xxxx-*}): DSL
- * delayed 10 ms and LTE 2.5 ms each way, nothing shaped. Proves the delay is accurate to
- * ±1 ms (median TCP connect time against the configured RTT), prints the throughput one
+ * delayed 10 ms and LTE 2.5 ms each way, nothing shaped. Proves the delay matches the
+ * configured RTT (fastest TCP connect of a series, see {@link Probes#assertRtt}), prints the throughput one
  * delayed link carries, and shows the link fails closed when its delay line dies.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -53,12 +53,12 @@ class DelayLineIT {
 
     @Test
     @Order(1)
-    void delayIsAccurateToOneMillisecond() {
-        double dsl = probes.medianRttMs(Node.CLIENT, AddressPlan.SERVER, PORT, null, 60);
-        double lte = probes.medianRttMs(Node.CPE, AddressPlan.SERVER, PORT, Wan.LTE.cpeAddress(), 60);
-        double dsl6 = probes.medianRttMs(Node.CLIENT, AddressPlan.SERVER6, PORT, null, 30);
-        System.out.printf("delay line: median connect RTT dsl %.3f ms (configured 20), lte %.3f ms (configured 5), "
-                + "dsl IPv6 %.3f ms%n", dsl, lte, dsl6);
+    void delayMatchesTheConfiguredRtt() {
+        Probes.Rtt dsl = probes.connectRtt(Node.CLIENT, AddressPlan.SERVER, PORT, null, 60);
+        Probes.Rtt lte = probes.connectRtt(Node.CPE, AddressPlan.SERVER, PORT, Wan.LTE.cpeAddress(), 60);
+        Probes.Rtt dsl6 = probes.connectRtt(Node.CLIENT, AddressPlan.SERVER6, PORT, null, 30);
+        System.out.printf("delay line: connect RTT dsl %s (configured 20), lte %s (configured 5), dsl IPv6 %s%n",
+                dsl, lte, dsl6);
         Probes.assertRtt(20.0, dsl, "DSL RTT");
         Probes.assertRtt(5.0, lte, "LTE RTT");
         Probes.assertRtt(20.0, dsl6, "DSL RTT over IPv6");

@@ -58,13 +58,13 @@ final class Probes {
     /** Median connect time in ms over {@code count} samples (the first 5 are warm-up). */
     private static final int WARM_UP = 30;
 
-    double medianRttMs(Node from, String host, int port, String bind, int count) {
+    Rtt connectRtt(Node from, String host, int port, String bind, int count) {
         // The first connects warm up the probe's and a freshly (re)started delay line's JIT.
         List<Long> us = connectTimesUs(from, host, port, bind, count + WARM_UP, 3000);
         assertTrue(us.size() == count + WARM_UP, "every connect from " + from + " to " + host + " succeeded");
         List<Long> measured = new ArrayList<>(us.subList(WARM_UP, us.size()));
         measured.sort(null);
-        return measured.get(measured.size() / 2) / 1000.0;
+        return new Rtt(measured.get(0) / 1000.0, measured.get(measured.size() / 2) / 1000.0);
     }
 
     /** Sends for {@code seconds} and returns the throughput in Mbit/s. */
@@ -85,14 +85,27 @@ final class Probes {
         throw new AssertionError("no mbit= line in " + r.stdout());
     }
 
+    /** Connect RTTs through a delay line: the fastest and the median of a series. */
+    record Rtt(double minMs, double medianMs) {
+        @Override
+        public String toString() {
+            return String.format("min %.3f ms, median %.3f ms", minMs, medianMs);
+        }
+    }
+
     /**
-     * Asserts a median connect RTT measured through the delay lines: not below the
-     * configured RTT (less 0.5 ms of clock granularity) and at most 2.5 ms above it (the
-     * delay line's own processing, more on a busy machine). That still tells every profile's
-     * RTTs apart (5, 10, 20, 40 ms).
+     * Asserts connect RTTs measured through the delay lines. The fastest connect shows the
+     * delay the line applies: not below the configured RTT (less 0.5 ms of clock
+     * granularity) and at most 2.5 ms above it (the delay line's own processing). That still
+     * tells every profile's RTTs apart (5, 10, 20, 40 ms). The median only has to stay
+     * within a quarter of the RTT plus 2.5 ms of it: on a busy two-CPU machine every packet
+     * through the userspace delay line can wait for a CPU, which moves the median, not the
+     * delay the line is configured with.
      */
-    static void assertRtt(double configuredMs, double measuredMs, String what) {
-        assertTrue(measuredMs >= configuredMs - 0.5 && measuredMs <= configuredMs + 2.5,
-                () -> what + ": measured " + measuredMs + " ms, configured " + configuredMs + " ms");
+    static void assertRtt(double configuredMs, Rtt measured, String what) {
+        assertTrue(measured.minMs() >= configuredMs - 0.5 && measured.minMs() <= configuredMs + 2.5,
+                () -> what + ": " + measured + ", configured " + configuredMs + " ms");
+        assertTrue(measured.medianMs() <= configuredMs * 1.25 + 2.5,
+                () -> what + ": " + measured + ", configured " + configuredMs + " ms");
     }
 }

@@ -73,9 +73,9 @@ class TestbedIT {
         PROBES.serve(Node.SERVER, PORT);
         PROBES.serve(Node.CPE, PORT);
 
-        double dslRtt = PROBES.medianRttMs(Node.CLIENT, AddressPlan.SERVER, PORT, null, 60);
-        double lteRtt = PROBES.medianRttMs(Node.CPE, AddressPlan.SERVER, PORT, Wan.LTE.cpeAddress(), 40);
-        System.out.printf("testbed default: median connect RTT dsl %.3f ms (20), lte %.3f ms (40)%n", dslRtt, lteRtt);
+        Probes.Rtt dslRtt = PROBES.connectRtt(Node.CLIENT, AddressPlan.SERVER, PORT, null, 60);
+        Probes.Rtt lteRtt = PROBES.connectRtt(Node.CPE, AddressPlan.SERVER, PORT, Wan.LTE.cpeAddress(), 40);
+        System.out.printf("testbed default: connect RTT dsl %s (20), lte %s (40)%n", dslRtt, lteRtt);
         Probes.assertRtt(20.0, dslRtt, "DSL RTT");
         Probes.assertRtt(40.0, lteRtt, "LTE RTT");
 
@@ -100,7 +100,7 @@ class TestbedIT {
         TESTBED.setLinkUp(Wan.LTE, true);
         assertTrue(PROBES.connects(Node.CPE, AddressPlan.SERVER, PORT, Wan.LTE.cpeAddress(), 3000), "lte back");
         TESTBED.setLink(Wan.LTE, new LinkSpec(24, 5, 0, 0));
-        double newLte = PROBES.medianRttMs(Node.CPE, AddressPlan.SERVER, PORT, Wan.LTE.cpeAddress(), 40);
+        Probes.Rtt newLte = PROBES.connectRtt(Node.CPE, AddressPlan.SERVER, PORT, Wan.LTE.cpeAddress(), 40);
         Probes.assertRtt(10.0, newLte, "LTE RTT after changing its delay at run time");
     }
 

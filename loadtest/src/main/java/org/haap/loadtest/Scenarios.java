@@ -4,6 +4,8 @@ import java.util.List;
 import java.util.Optional;
 
 import org.haap.loadtest.aprelay.ApRelayScenario;
+import org.haap.loadtest.cost.ConnRateScenario;
+import org.haap.loadtest.cost.IdleConnsScenario;
 import org.haap.loadtest.failover.FailoverScenario;
 import org.haap.loadtest.pageload.PageLoadScenario;
 import org.haap.loadtest.robeloss.RobeLossScenario;
@@ -18,7 +20,7 @@ public final class Scenarios {
     /** Every scenario. */
     public static List<Scenario> all() {
         return List.of(new ApRelayScenario(), new RobeLossScenario(), new PageLoadScenario(), new FailoverScenario(),
-                new SoakScenario());
+                new SoakScenario(), new ConnRateScenario(), new IdleConnsScenario());
     }
 
     /** The scenario called {@code name}. */

@@ -210,6 +210,9 @@ public final class Testbed {
         }
         try {
             Files.deleteIfExists(stateFile());
+            for (String role : List.of("aggregation-point", "gateway")) {
+                Files.deleteIfExists(runDir.resolve(prefix + role + ".options"));
+            }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -380,6 +383,28 @@ public final class Testbed {
         return startService(node, log, readyLine, timeout, javaCommandLine(node, mainClass, args));
     }
 
+    /**
+     * Starts the AP or the gateway like {@link #startService(Node, Path, String, Duration, String, String...)},
+     * but with the JVM options the product ships for {@code role} ({@code deploy/jvm/ROLE.options},
+     * {@code aggregation-point} or {@code gateway}, passed as a java @argument file as the
+     * package's launchers do) instead of the testbed's small-JVM flags: what load tests that
+     * measure the product's footprint need.
+     */
+    public Process startShippedService(Node node, Path log, String readyLine, Duration timeout, String role,
+                                       String mainClass, String... args) {
+        if (!role.equals("aggregation-point") && !role.equals("gateway")) {
+            throw new IllegalArgumentException("role: " + role + " (expected: aggregation-point or gateway)");
+        }
+        Path options = runDir.resolve(prefix + role + ".options");
+        try {
+            Files.createDirectories(runDir);
+            Files.writeString(options, DeployFiles.read("jvm/" + role + ".options"), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new TestbedException("cannot write " + options, e);
+        }
+        return startService(node, log, readyLine, timeout, javaCommandLine(node, List.of("@" + options), mainClass, args));
+    }
+
     /** {@link #startService(Node, Path, String, Duration, String, String...)} for any command. */
     public Process startService(Node node, Path log, String readyLine, Duration timeout, List<String> command) {
         try {
@@ -446,10 +471,14 @@ public final class Testbed {
     }
 
     private List<String> javaCommandLine(Node node, String mainClass, String... args) {
+        return javaCommandLine(node, SMALL_JVM, mainClass, args);
+    }
+
+    private List<String> javaCommandLine(Node node, List<String> jvmOptions, String mainClass, String... args) {
         List<String> cmd = new ArrayList<>();
         cmd.add(javaCommand);
         cmd.add("-D" + TAG_PROPERTY + "=" + namespace(node));
-        cmd.addAll(SMALL_JVM);
+        cmd.addAll(jvmOptions);
         cmd.add("-cp");
         cmd.add(classPath);
         cmd.add(mainClass);

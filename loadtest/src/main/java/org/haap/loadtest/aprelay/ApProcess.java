@@ -12,6 +12,7 @@ import java.util.concurrent.TimeUnit;
 
 import org.haap.deploy.testbed.Node;
 import org.haap.deploy.testbed.Testbed;
+import org.haap.loadtest.ProcessProbe;
 
 /**
  * One aggregation point ({@code org.haap.ap.Main}) started as its own JVM in the testbed's AP
@@ -23,7 +24,6 @@ final class ApProcess implements AutoCloseable {
 
     static final String READY = "haap ap: listening on";
     private static final Duration READY_TIMEOUT = Duration.ofSeconds(30);
-    private static final long CLOCK_TICKS_PER_SECOND = 100; // USER_HZ on every Linux ABI HAAP runs on
 
     private final Process process;
     private final long javaPid;
@@ -71,19 +71,10 @@ final class ApProcess implements AutoCloseable {
     /** User plus system CPU seconds the AP's JVM has used so far (NaN if unreadable). */
     double cpuSeconds() {
         try {
-            return parseCpuTicks(Files.readString(Path.of("/proc/" + javaPid + "/stat"))) / (double) CLOCK_TICKS_PER_SECOND;
+            return new ProcessProbe(javaPid).cpuSeconds();
         } catch (IOException | RuntimeException e) {
             return Double.NaN;
         }
-    }
-
-    /** utime + stime (fields 14 and 15) of a {@code /proc/PID/stat} line, in clock ticks. */
-    static long parseCpuTicks(String stat) {
-        // The command name (field 2) is in parentheses and may contain spaces: skip past it.
-        String rest = stat.substring(stat.lastIndexOf(')') + 2);
-        String[] f = rest.trim().split("\\s+");
-        // rest starts at field 3 (state): field N is f[N - 3].
-        return Long.parseLong(f[14 - 3]) + Long.parseLong(f[15 - 3]);
     }
 
     /** The AP's log file. */

@@ -19,6 +19,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 
 import org.haap.core.sys.NetworkNamespace;
+import org.haap.loadtest.ProcessProbe;
 
 /**
  * Where a soak runs: a network namespace of its own ({@code haapl-XXXX-soak}, random) with

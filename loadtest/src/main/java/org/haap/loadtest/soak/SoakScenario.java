@@ -9,6 +9,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
+import org.haap.loadtest.ProcessProbe;
 import org.haap.loadtest.Scenario;
 import org.haap.loadtest.ScenarioContext;
 import org.haap.loadtest.ScenarioResult;

@@ -55,12 +55,6 @@ class ApRelayResultTest {
     }
 
     @Test
-    void cpuTicksFromProcStat() {
-        String stat = "4242 (java (x) y) S 1 4242 4242 0 -1 4194560 100 0 0 0 1234 567 0 0 20 0 30 0 100 0";
-        assertEquals(1234 + 567, ApProcess.parseCpuTicks(stat));
-    }
-
-    @Test
     void apConfigNamesListenerDestinationAndSplice() {
         String c = ApProcess.config("198.18.0.1:5125", "198.18.100.2/32", false);
         assertTrue(c.contains("listen = [\"198.18.0.1:5125\"]"));

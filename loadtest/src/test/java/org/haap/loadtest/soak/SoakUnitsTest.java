@@ -18,22 +18,6 @@ import org.junit.jupiter.api.Test;
 class SoakUnitsTest {
 
     @Test
-    void parsesJcmdHeapInfoAndProcStatus() {
-        String histogram = """
-                12345:
-                 num     #instances         #bytes  class name (module)
-                -------------------------------------------------------
-                   1:         14202        2179040  [B (java.base@17.0.15)
-                Total        134082        6780568
-                """;
-        assertEquals(6780568 / 1024, ProcessProbe.parseHistogramTotalKib(histogram));
-        assertThrows(IllegalArgumentException.class, () -> ProcessProbe.parseHistogramTotalKib("12345:\nno such pid\n"));
-        assertEquals(151208, ProcessProbe.parseRssKib("Name:\tjava\nVmHWM:\t  160000 kB\nVmRSS:\t  151208 kB\n"));
-        assertTrue(ProcessProbe.isCompilerThread("C2 CompilerThre"));
-        assertFalse(ProcessProbe.isCompilerThread("haap-ap-1-1"));
-    }
-
-    @Test
     void histogramChangesNameTheClassesThatChangedMostEitherWay() {
         String before = """
                  num     #instances         #bytes  class name (module)

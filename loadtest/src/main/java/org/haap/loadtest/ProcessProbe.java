@@ -1,4 +1,4 @@
-package org.haap.loadtest.soak;
+package org.haap.loadtest;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -11,7 +11,8 @@ import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /**
- * Reads what a soak watches in a running JVM, by process id: open file descriptors
+ * Reads what the load tests watch in a running process, by process id: CPU time
+ * ({@code /proc/PID/stat}), open file descriptors
  * ({@code /proc/PID/fd}), threads ({@code /proc/PID/task}, without the JIT's compiler
  * threads, which the JVM starts and stops by its own demand heuristics), resident set size
  * ({@code VmRSS}) and the Java heap in use right after a full GC: the bytes of all live
@@ -20,32 +21,54 @@ import java.util.stream.Stream;
  * (TLABs, whole 1 MiB regions) threads allocated into since, and so jumps by a megabyte
  * between readings of an idle AP.
  */
-final class ProcessProbe {
+public final class ProcessProbe {
 
     private static final Pattern HISTOGRAM_TOTAL = Pattern.compile("(?m)^Total\\s+\\d+\\s+(\\d+)\\s*$");
     private static final Pattern RSS = Pattern.compile("(?m)^VmRSS:\\s+(\\d+) kB");
     private static final long JCMD_TIMEOUT_SECONDS = 30;
+    private static final long CLOCK_TICKS_PER_SECOND = 100; // USER_HZ on every Linux ABI HAAP runs on
 
     private final long pid;
     private final Path proc;
     private final String jcmd;
     private volatile String lastHistogram = "";
 
-    ProcessProbe(long pid) {
+    /** A probe of process {@code pid}. */
+    public ProcessProbe(long pid) {
         this.pid = pid;
         this.proc = Path.of("/proc", Long.toString(pid));
         this.jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd").toString();
     }
 
+    /** The process id. */
+    public long pid() {
+        return pid;
+    }
+
+    /** User plus system CPU seconds the process has used so far. */
+    public double cpuSeconds() throws IOException {
+        return parseCpuTicks(Files.readString(proc.resolve("stat"), StandardCharsets.UTF_8))
+                / (double) CLOCK_TICKS_PER_SECOND;
+    }
+
+    /** utime + stime (fields 14 and 15) of a {@code /proc/PID/stat} line, in clock ticks. */
+    static long parseCpuTicks(String stat) {
+        // The command name (field 2) is in parentheses and may contain spaces: skip past it.
+        String rest = stat.substring(stat.lastIndexOf(')') + 2);
+        String[] f = rest.trim().split("\\s+");
+        // rest starts at field 3 (state): field N is f[N - 3].
+        return Long.parseLong(f[14 - 3]) + Long.parseLong(f[15 - 3]);
+    }
+
     /** Open file descriptors. */
-    int fds() throws IOException {
+    public int fds() throws IOException {
         try (Stream<Path> s = Files.list(proc.resolve("fd"))) {
             return (int) s.count();
         }
     }
 
     /** Threads, not counting the JIT compiler threads. */
-    int threads() throws IOException {
+    public int threads() throws IOException {
         int n = 0;
         try (Stream<Path> s = Files.list(proc.resolve("task"))) {
             for (Path task : (Iterable<Path>) s::iterator) {
@@ -68,7 +91,7 @@ final class ProcessProbe {
     }
 
     /** Resident set size in KiB. */
-    long rssKib() throws IOException {
+    public long rssKib() throws IOException {
         return parseRssKib(Files.readString(proc.resolve("status"), StandardCharsets.UTF_8));
     }
 
@@ -84,7 +107,7 @@ final class ProcessProbe {
      * Runs a full GC in the process and returns the bytes of the objects still live, in KiB;
      * the class histogram it came from is then {@link #lastHistogram}.
      */
-    long heapAfterGcKib() throws IOException, InterruptedException {
+    public long heapAfterGcKib() throws IOException, InterruptedException {
         String histogram = run("GC.class_histogram");
         long kib = parseHistogramTotalKib(histogram);
         lastHistogram = histogram;
@@ -92,7 +115,7 @@ final class ProcessProbe {
     }
 
     /** The class histogram of the last {@link #heapAfterGcKib} reading (empty before). */
-    String lastHistogram() {
+    public String lastHistogram() {
         return lastHistogram;
     }
 

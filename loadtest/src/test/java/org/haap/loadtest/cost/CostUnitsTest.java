@@ -1,0 +1,118 @@
+package org.haap.loadtest.cost;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.net.InetAddress;
+import java.util.List;
+
+import org.haap.config.ApConfig;
+import org.haap.config.GatewayConfig;
+import org.haap.config.HaapConfigLoader;
+import org.haap.deploy.testbed.AddressPlan;
+import org.haap.loadtest.Json;
+import org.junit.jupiter.api.Test;
+
+import com.typesafe.config.ConfigFactory;
+
+/** The cost scenarios' parts that need no testbed: configs, rules, requests, results. */
+class CostUnitsTest {
+
+    @Test
+    void haapConfigsAreValidAndLeaveTheRestAtTheDefaults() throws Exception {
+        ApConfig ap = HaapConfigLoader.aggregationPoint(ConfigFactory.parseString(PairBed.apConfig(8100)));
+        assertTrue(ap.destinations().allow().contains(InetAddress.getByName(AddressPlan.SERVER)));
+        assertTrue(ap.limits().maxSessionsPerClient() >= 8100, "one gateway holds every connection");
+        assertTrue(ap.limits().maxSessions() >= 8100);
+        ApConfig defaults = HaapConfigLoader.aggregationPoint(ConfigFactory.parseString(
+                "haap.aggregation-point.listen = [\"" + AddressPlan.AP + ":5124\"]"));
+        assertEquals(defaults.relay(), ap.relay(), "the relay is the shipped default");
+        assertEquals(defaults.eventLoops(), ap.eventLoops());
+
+        GatewayConfig gw = HaapConfigLoader.gateway(ConfigFactory.parseString(PairBed.gatewayConfig()));
+        assertEquals(List.of("dsl", "lte"), gw.wans().stream().map(w -> w.name()).toList());
+        assertEquals(false, gw.robe().pool().enabled(), "no warm pool: the shipped default");
+    }
+
+    @Test
+    void haproxyPairSpeaksProxyV2AndConnectsToTheOriginalDestination() {
+        String cpe = HaproxyPair.cpeConfig(9000);
+        assertTrue(cpe.contains("bind 0.0.0.0:" + HaproxyPair.CPE_PORT + "\n"), cpe);
+        assertTrue(cpe.contains("server ap " + AddressPlan.AP + ":" + HaproxyPair.AP_PORT + " send-proxy-v2"), cpe);
+        assertTrue(cpe.contains("maxconn 9000"), cpe);
+        String ap = HaproxyPair.apConfig(9000);
+        assertTrue(ap.contains("bind " + AddressPlan.AP + ":" + HaproxyPair.AP_PORT + " accept-proxy"), ap);
+        assertTrue(ap.contains("server upstream 0.0.0.0:0"), ap);
+        assertTrue(ap.contains("mode tcp"), ap);
+        assertThrows(IllegalArgumentException.class, () -> HaproxyPair.cpeConfig(0));
+    }
+
+    @Test
+    void cpeRulesLetOnlyTheHaapPortReachTproxyAndRedirectHaproxys() {
+        String rules = PairBed.cpeRules();
+        assertTrue(rules.startsWith("insert rule inet haap prerouting tcp dport { 8000, 8002 } return\n"), rules);
+        assertTrue(rules.contains("tcp dport 8002 redirect to :" + HaproxyPair.CPE_PORT), rules);
+        assertTrue(!rules.contains("8001"), "HAAP's port goes to TPROXY");
+    }
+
+    @Test
+    void requestCarriesCommandAndSize() {
+        byte[] r = CostServer.request('R', 0x01020304);
+        assertEquals(CostServer.REQUEST_SIZE, r.length);
+        assertEquals('R', r[0]);
+        assertEquals(1, r[1]);
+        assertEquals(4, r[4]);
+    }
+
+    @Test
+    void routesParseFromModes() {
+        assertEquals(List.of(Route.values()), ConnRateScenario.routes(List.of()));
+        assertEquals(List.of(Route.HAAP, Route.HAPROXY), ConnRateScenario.routes(List.of("haap", "haproxy", "haap")));
+        assertThrows(IllegalArgumentException.class, () -> ConnRateScenario.routes(List.of("nginx")));
+    }
+
+    @Test
+    void connRateRowsRatiosAndJson() {
+        List<ConnRateRun> runs = List.of(
+                new ConnRateRun(Route.HAAP, 2000, 0, 2.0, List.of(2.0, 3.0, 4.0), 1.0, 0.5, null),
+                new ConnRateRun(Route.HAPROXY, 4000, 1, 2.0, List.of(1.0, 1.0, 2.0), 0.6, 0.4, "reset"),
+                new ConnRateRun(Route.HAAP, 2400, 0, 2.0, List.of(2.0), 1.2, 0.6, null),
+                new ConnRateRun(Route.HAPROXY, 4000, 0, 2.0, List.of(1.0), 0.6, 0.4, null));
+        ConnRateResult r = new ConnRateResult(10, 2, 1024, runs);
+        assertEquals(0.55, r.haapToHaproxy(), 1e-9); // medians 1100 and 2000 conn/s
+        ConnRateResult.Row haap = r.rows().get(0);
+        assertEquals(Route.HAAP, haap.route());
+        assertEquals(1000, haap.minRate(), 1e-9);
+        assertEquals(2.5, haap.ttfbMedianMs(), 1e-9);
+        assertEquals((1.0 + 0.5 + 1.2 + 0.6) * 1e6 / 4400, haap.cpuUsPerConnection(), 1e-6);
+        assertEquals(55, Math.round(haap.cpeCpuPct()));
+        String table = r.table();
+        assertTrue(table.contains("haproxy: first failure: reset"), table);
+        String json = Json.write(r.toJson());
+        assertTrue(json.contains("\"haap_to_haproxy\":0.55"), json);
+        assertTrue(r.files().get("png").length > 1000);
+    }
+
+    @Test
+    void idleConnsPerConnectionFigures() {
+        IdleConnsRun.Side s = new IdleConnsRun.Side(60_000, 40, 10_000, 124_000, 16_040, 58_000, 66_000, 41);
+        assertEquals(8, s.rssKibPerConnection(8000), 1e-9);
+        assertEquals(6, s.heapKibPerConnection(8000), 1e-9);
+        assertEquals(2, s.fdsPerConnection(8000), 1e-9);
+        assertEquals(1.1, s.afterCloseToIdle(), 1e-9);
+        IdleConnsRun.Side native_ = new IdleConnsRun.Side(15_000, 10, -1, 43_000, 16_010, -1, 15_500, 10);
+        assertTrue(Double.isNaN(native_.heapKibPerConnection(8000)), "no heap for a native process");
+        IdleConnsResult r = new IdleConnsResult(8000, 60, List.of(
+                new IdleConnsRun(Route.HAAP, 8000, 8000, 12.0, null, s, s),
+                new IdleConnsRun(Route.HAPROXY, 8000, 8000, 6.0, null, native_, native_),
+                new IdleConnsRun(Route.KERNEL, 8000, 7999, 3.0, "refused", null, null)));
+        String table = r.table();
+        assertTrue(table.contains("kernel: first failure: refused"), table);
+        assertTrue(table.lines().anyMatch(l -> l.startsWith("haap") && l.contains(" 2.00 ")), table);
+        String json = Json.write(r.toJson());
+        assertTrue(json.contains("\"heap_kib_per_conn\":null") || json.contains("\"heap_kib_per_conn\":NaN")
+                || json.contains("\"idle_heap_kib\":null"), json);
+        assertTrue(r.files().get("png").length > 1000);
+    }
+}

@@ -6,6 +6,7 @@ import java.util.Optional;
 import org.haap.loadtest.aprelay.ApRelayScenario;
 import org.haap.loadtest.cost.ConnRateScenario;
 import org.haap.loadtest.cost.IdleConnsScenario;
+import org.haap.loadtest.cost.ThroughputScenario;
 import org.haap.loadtest.failover.FailoverScenario;
 import org.haap.loadtest.pageload.PageLoadScenario;
 import org.haap.loadtest.robeloss.RobeLossScenario;
@@ -20,7 +21,8 @@ public final class Scenarios {
     /** Every scenario. */
     public static List<Scenario> all() {
         return List.of(new ApRelayScenario(), new RobeLossScenario(), new PageLoadScenario(), new FailoverScenario(),
-                new SoakScenario(), new ConnRateScenario(), new IdleConnsScenario());
+                new SoakScenario(), new ConnRateScenario(), new IdleConnsScenario(),
+                new ThroughputScenario());
     }
 
     /** The scenario called {@code name}. */

@@ -110,7 +110,8 @@ record ConnRateRun(Route route, int ok, int failed, double seconds, List<Double>
         return new Part(ok, failed, ttfb, firstError);
     }
 
-    private static double cpu(PairBed bed, Route route, boolean cpe) {
+    /** CPU seconds so far of the route's CPE-side or AP-side process (NaN for the kernel route). */
+    static double cpu(PairBed bed, Route route, boolean cpe) {
         if (!route.proxied()) {
             return Double.NaN;
         }

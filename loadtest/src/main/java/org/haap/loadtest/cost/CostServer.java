@@ -31,7 +31,9 @@ import org.haap.core.sys.NetworkNamespace;
  *   <li>{@code R n}: answer n bytes and close (the server closes first, as an HTTP/1.0
  *       server does, so TIME_WAIT stays on the server's side);</li>
  *   <li>{@code H}: answer one byte and keep the connection open, idle, until the client
- *       closes it.</li>
+ *       closes it;</li>
+ *   <li>{@code D}: send data as fast as the connection takes it until the client closes;</li>
+ *   <li>{@code U}: discard everything the client sends until it closes.</li>
  * </ul>
  * Anything else is closed at once.
  */
@@ -141,9 +143,27 @@ public final class CostServer implements AutoCloseable {
                 ctx.writeAndFlush(fill.slice(0, size)).addListener(ChannelFutureListener.CLOSE);
             } else if (command == 'H') {
                 ctx.writeAndFlush(fill.slice(0, 1));
-            } else {
+            } else if (command == 'D') {
+                sendMore(ctx);
+            } else if (command != 'U') {
                 ctx.close();
             }
+        }
+
+        /** Keeps the socket's send buffer full while a download runs. */
+        private void sendMore(ChannelHandlerContext ctx) {
+            while (ctx.channel().isActive() && ctx.channel().isWritable()) {
+                ctx.write(fill.slice(0, 64 << 10));
+            }
+            ctx.flush();
+        }
+
+        @Override
+        public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+            if (answered && command == 'D' && ctx.channel().isWritable()) {
+                sendMore(ctx);
+            }
+            ctx.fireChannelWritabilityChanged();
         }
 
         @Override

@@ -115,4 +115,22 @@ class CostUnitsTest {
                 || json.contains("\"idle_heap_kib\":null"), json);
         assertTrue(r.files().get("png").length > 1000);
     }
+
+    @Test
+    void throughputRowsAndRatios() {
+        List<ThroughputRun> runs = List.of(
+                new ThroughputRun(Route.HAAP, true, 1, 1_000_000_000L, 4.0, 1.0, 1.0),
+                new ThroughputRun(Route.HAPROXY, true, 1, 500_000_000L, 4.0, 0.5, 0.5),
+                new ThroughputRun(Route.KERNEL, false, 4, 2_000_000_000L, 4.0, Double.NaN, Double.NaN));
+        ThroughputResult r = new ThroughputResult(4, 1, runs);
+        ThroughputResult.Row haap = r.rows().stream().filter(x -> x.route() == Route.HAAP).findFirst().orElseThrow();
+        assertEquals(2000, haap.medianMbit(), 1e-9);
+        assertEquals(2.0, r.ratioToHaproxy(haap), 1e-9);
+        assertEquals(2.0, haap.cpuSecondsPerGb(), 1e-9);
+        ThroughputResult.Row kernel = r.rows().stream().filter(x -> x.route() == Route.KERNEL).findFirst().orElseThrow();
+        assertTrue(Double.isNaN(r.ratioToHaproxy(kernel)), "no HAProxy upload x4 to compare with");
+        assertTrue(r.table().lines().anyMatch(l -> l.matches("upload\\s+4\\s+kernel\\s+4000 .*")), r.table());
+        assertTrue(Json.write(r.toJson()).contains("\"ratio_to_haproxy\":2"), Json.write(r.toJson()));
+        assertTrue(r.files().get("png").length > 1000);
+    }
 }

@@ -57,7 +57,8 @@ public final class ServiceMain {
     }
 
     /**
-     * One log record per line (unless JUL was configured by the user), a fixed Netty
+     * One log record per line, written by {@link LineFormatter} (unless JUL was configured
+     * by the user), a fixed Netty
      * machine id, since namespaces often have no MAC address to derive one from, and the
      * soft limit on open files raised to the hard limit ({@link FileDescriptorLimit}), logged
      * once at INFO.
@@ -65,13 +66,28 @@ public final class ServiceMain {
     public static void configureProcess() {
         if (System.getProperty("java.util.logging.config.file") == null
                 && System.getProperty("java.util.logging.SimpleFormatter.format") == null) {
-            System.setProperty("java.util.logging.SimpleFormatter.format",
-                    "%1$tF %1$tT.%1$tL %4$s %3$s: %5$s%6$s%n");
+            System.setProperty("java.util.logging.SimpleFormatter.format", LOG_FORMAT);
+            useLineFormatter();
         }
         if (System.getProperty("io.netty.machineId") == null) {
             System.setProperty("io.netty.machineId", "02:00:00:00:00:01");
         }
         raiseFileDescriptorLimit();
+    }
+
+    /**
+     * The format of a log line when JUL is not configured by the user, in
+     * {@link java.util.logging.SimpleFormatter}'s terms; {@link LineFormatter} writes it.
+     */
+    public static final String LOG_FORMAT = "%1$tF %1$tT.%1$tL %4$s %3$s: %5$s%6$s%n";
+
+    /** Gives the root logger's console handlers (JUL's default set-up) the {@link LineFormatter}. */
+    private static void useLineFormatter() {
+        for (java.util.logging.Handler h : java.util.logging.Logger.getLogger("").getHandlers()) {
+            if (h instanceof java.util.logging.ConsoleHandler) {
+                h.setFormatter(new LineFormatter());
+            }
+        }
     }
 
     private static void raiseFileDescriptorLimit() {

@@ -179,16 +179,21 @@ public final class Main {
                 Options:
                   --json         also print the result as one JSON object, the last line of stdout
                   --out DIR      also write the table, the JSON (and a plot) to DIR/NAME.{txt,json,png};
-                                 robe-loss, pageload, failover and soak write to loadtest/results/
+                                 robe-loss, pageload, failover, soak, conn-rate, idle-conns and
+                                 throughput write to loadtest/results/
                                  by default
-                  --seconds N    length of each timed measurement, 1..600 (default 5; ap-relay)
-                  --repeat N     repetitions of each measurement, 1..100 (default 3; ap-relay)
-                  --connections N  connections per SYN-loss point (robe-loss, default 50)
+                  --seconds N    length of each timed measurement, 1..600 (default 5; ap-relay,
+                                 conn-rate, throughput)
+                  --repeat N     repetitions of each measurement, 1..100 (default 3; ap-relay,
+                                 conn-rate, throughput)
+                  --connections N  connections per SYN-loss point (robe-loss, default 50); clients at
+                                 once (conn-rate, default 10); idle connections (idle-conns, default 8000)
                   --points LIST  SYN-loss percentages (robe-loss, default 0,20,40,60,80,100)
-                  --runs N       page loads per mode (pageload, default 20)
+                  --runs N       page loads per mode (pageload, default 20); rounds (idle-conns, default 1)
                   --modes LIST   modes to measure, e.g. classic,sim,sim+pool (robe-loss, pageload;
                                  pageload also direct-dsl,direct-lte); failover: path-manager
-                                 policies, e.g. fullmesh,dsl-first,kernel
+                                 policies, e.g. fullmesh,dsl-first,kernel; conn-rate, idle-conns,
+                                 throughput: routes, e.g. haap,haproxy (default kernel,haap,haproxy)
                   --faults LIST  faults to inject (failover, default link-down,blackhole)
                   --rate MBIT    both WANs shaped to MBIT Mbit/s instead of the profile's rates, 1..10000
                                  (pageload; the RTTs stay): how much of a page's time is the links' rate

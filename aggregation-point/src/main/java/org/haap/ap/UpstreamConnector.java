@@ -198,7 +198,7 @@ final class UpstreamConnector extends ChannelInboundHandlerAdapter {
                 client.write(Unpooled.wrappedBuffer(ConvertCodec.encode(ConvertMessage.success())));
             }
             heldDown += buf.readableBytes();
-            session.ap.metrics().onBytes(Direction.DOWNSTREAM, buf.readableBytes());
+            session.ap.metrics().relay().onBytes(Direction.DOWNSTREAM, buf.readableBytes());
             client.write(buf);
         }
 
@@ -258,7 +258,7 @@ final class UpstreamConnector extends ChannelInboundHandlerAdapter {
         up.flush();
         if (n > 0) {
             heldUp += n;
-            session.ap.metrics().onBytes(Direction.UPSTREAM, n);
+            session.ap.metrics().relay().onBytes(Direction.UPSTREAM, n);
         }
     }
 
@@ -270,7 +270,7 @@ final class UpstreamConnector extends ChannelInboundHandlerAdapter {
         client.flush();
         sendPending(up); // client bytes that arrived while the reply was held
         ctx.pipeline().remove(this);
-        var relay = Relay.start(client, up, session.settings.relay(), session.ap.metrics());
+        var relay = Relay.start(client, up, session.settings.relay(), session.ap.metrics().relay());
         session.relaying(relay);
         relay.result().addListener(f -> {
             if (f.isSuccess()) {

@@ -569,6 +569,9 @@ final class GatewaySessionHandler extends ChannelInboundHandlerAdapter {
     private void startRelay(Result result) {
         cancelReplyTimer();
         releaseReplay();
+        // this handler stays in gw.sessions() while the session lasts: drop the establishment
+        // (its attempts, durations and promise) it no longer needs
+        establishing = null;
         state = State.RELAYING;
         gw.metrics().intercepted(result);
         lan.pipeline().remove(this);

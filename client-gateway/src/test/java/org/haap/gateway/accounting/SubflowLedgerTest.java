@@ -37,6 +37,14 @@ class SubflowLedgerTest {
     }
 
     @Test
+    void aSubflowReplacedBetweenTwoSamplesIsKnownByItsNewId() {
+        ledger.advance(List.of(subflow(1, LTE, 5000, 5000)));
+        assertEquals(List.of(new SubflowLedger.Delta(LTE, 6000, 6000)),
+                ledger.advance(List.of(subflow(2, LTE, 6000, 6000))),
+                "subflow 2 on the same addresses and ports counts from zero, not from subflow 1's counters");
+    }
+
+    @Test
     void subflowsWithoutAddressesAreSkipped() {
         assertEquals(List.of(), ledger.advance(List.of(new SubflowInfo(1, null, AP, tcp(1, 1)))));
     }

@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import org.haap.core.testing.ClassHistogram;
+import org.haap.core.testing.ProcessCpu;
 import org.haap.core.testing.SilentServer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -21,7 +22,8 @@ import org.junit.jupiter.api.Test;
  * through the gateway and the AP to a {@link SilentServer}, then nothing moves. Each
  * process's class histogram (after a full GC) is taken before the first connection, at
  * {@link #WARM} connections and at {@link #sessions()} connections; the growth per
- * connection is printed, in all and for the top classes. Asserted: every connection is
+ * connection is printed, in all and for the top classes, and then each process's CPU while
+ * the connections idle. Asserted: every connection is
  * relayed, the relay's meters and every other Micrometer object are shared on both sides,
  * and the sessions end when the clients and the server close. {@code -Dhaap.it.idle.sessions=N} sets the
  * number (default 2,000).
@@ -37,6 +39,8 @@ class GatewayIdleSessionsIT {
     /** Connections opened before waiting for them to be relayed. */
     private static final int BATCH = 100;
     private static final Duration T = Duration.ofSeconds(60);
+    /** How long the idle processes' CPU time is measured (printed, not asserted). */
+    private static final Duration IDLE_CPU_WINDOW = Duration.ofSeconds(5);
 
     private GatewayItFixture bed;
     private Process ap;
@@ -91,6 +95,10 @@ class GatewayIdleSessionsIT {
         System.out.printf(Locale.ROOT, "gateway idle sessions IT: %d connections relayed in %.1f s%n", n, seconds);
         gwFull.report("gateway idle sessions IT: gateway", gwEmpty, gwWarm, WARM, n, TOP).forEach(System.out::println);
         apFull.report("gateway idle sessions IT: AP", apEmpty, apWarm, WARM, n, TOP).forEach(System.out::println);
+        System.out.printf(Locale.ROOT, "gateway idle sessions IT: CPU with %d idle connections over %d s:"
+                + " gateway %.1f %%, AP %.1f %% of a core%n", n, IDLE_CPU_WINDOW.toSeconds(),
+                100 * ProcessCpu.shareOfACore(gateway.pid(), IDLE_CPU_WINDOW),
+                100 * ProcessCpu.shareOfACore(ap.pid(), IDLE_CPU_WINDOW));
 
         // both ends close (a client's FIN alone leaves the sessions half-closed)
         closeClients();

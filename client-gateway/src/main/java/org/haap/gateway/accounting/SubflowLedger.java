@@ -4,6 +4,7 @@ import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import org.haap.core.mptcp.MptcpInfo;
 import org.haap.core.mptcp.SubflowInfo;
 
 /**
@@ -11,7 +12,9 @@ import org.haap.core.mptcp.SubflowInfo;
  * sequential id, which the kernel never gives to another subflow of the same connection), the
  * payload bytes acknowledged by the peer (up) and received (down) at the last sample.
  * {@link #advance} turns a new sample into the bytes each subflow carried since. A subflow
- * that disappears between two samples takes its uncounted remainder with it. Held for as long
+ * that disappears between two samples takes its uncounted remainder with it. The
+ * connection-level counters of the last sample tell whether another would show anything new
+ * ({@link #quietSince}). Held for as long
  * as its connection lasts, so it keeps only numbers, not the sample's address objects. Not
  * thread-safe: one per connection, used on its event loop.
  */
@@ -23,6 +26,14 @@ final class SubflowLedger {
 
     private static final int[] NO_IDS = new int[0];
     private static final long[] NO_COUNTS = new long[0];
+
+    /** The connection-level counters at the last sample; {@code sampled} once there was one. */
+    private boolean sampled;
+    private int subflowCount;
+    private long sndUna;
+    private long rcvNxt;
+    private long bytesAcked;
+    private long bytesReceived;
 
     /** Ids of the subflows of the last sample. */
     private int[] ids = NO_IDS;
@@ -69,6 +80,31 @@ final class SubflowLedger {
             counts = Arrays.copyOf(nowCounts, 2 * n);
         }
         return out;
+    }
+
+    /**
+     * Remembers the connection-level counters ({@code MPTCP_INFO}) read just before the
+     * subflows' sample that {@link #advance} has counted.
+     */
+    void sampledAt(MptcpInfo connection) {
+        sampled = true;
+        subflowCount = connection.subflows();
+        sndUna = connection.sndUna();
+        rcvNxt = connection.rcvNxt();
+        bytesAcked = connection.bytesAcked();
+        bytesReceived = connection.bytesReceived();
+    }
+
+    /**
+     * Whether a new sample of the subflows would count nothing new and show the same
+     * subflows: {@code connection} has nothing in flight (every byte written was
+     * acknowledged), and its number of subflows, its data-level sequence numbers (next to be
+     * acknowledged, next expected) and its byte counters are those of the last sample.
+     */
+    boolean quietSince(MptcpInfo connection) {
+        return sampled && connection.sndUna() == connection.writeSeq() && connection.sndUna() == sndUna
+                && connection.rcvNxt() == rcvNxt && connection.subflows() == subflowCount
+                && connection.bytesAcked() == bytesAcked && connection.bytesReceived() == bytesReceived;
     }
 
     private int indexOf(int id) {

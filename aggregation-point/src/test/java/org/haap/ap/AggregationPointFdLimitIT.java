@@ -31,7 +31,7 @@ import org.haap.core.convert.ConvertErrorCode;
 import org.haap.core.convert.ConvertMessage;
 import org.haap.core.mptcp.ClientSocketOptions;
 import org.haap.core.testing.Prerequisites;
-import org.haap.core.testing.ProcessCpu;
+import org.haap.core.testing.ProcessStats;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -138,13 +138,13 @@ class AggregationPointFdLimitIT {
                 }
                 return null;
             });
-            long ticksBefore = ProcessCpu.ticks(pid);
+            long ticksBefore = ProcessStats.ticks(pid);
             Thread.sleep(CPU_WINDOW.toMillis()); // the measured window: the AP's CPU ticks over it
-            long ticks = ProcessCpu.ticks(pid) - ticksBefore;
+            long ticks = ProcessStats.ticks(pid) - ticksBefore;
             stop.set(true);
             knocking.get();
             knocker.shutdown();
-            double share = ticks / (double) ProcessCpu.ticksPerSecond() / CPU_WINDOW.toSeconds();
+            double share = ticks / (double) ProcessStats.ticksPerSecond() / CPU_WINDOW.toSeconds();
             System.out.printf("fd-limit IT: AP CPU %.1f %% of a core over %d s saturated (%d ticks),"
                     + " %d clients reset meanwhile, %d held%n", share * 100, CPU_WINDOW.toSeconds(), ticks,
                     resetDuringWindow.get(), held);

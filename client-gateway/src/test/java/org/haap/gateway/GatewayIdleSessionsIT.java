@@ -11,7 +11,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import org.haap.core.testing.ClassHistogram;
-import org.haap.core.testing.ProcessCpu;
+import org.haap.core.testing.ProcessStats;
 import org.haap.core.testing.SilentServer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -23,7 +23,7 @@ import org.junit.jupiter.api.Test;
  * process's class histogram (after a full GC) is taken before the first connection, at
  * {@link #WARM} connections and at {@link #sessions()} connections; the growth per
  * connection is printed, in all and for the top classes, and then each process's CPU while
- * the connections idle. Asserted: every connection is
+ * the connections idle and its RSS growth. Asserted: every connection is
  * relayed, the relay's meters and every other Micrometer object are shared on both sides,
  * and the sessions end when the clients and the server close. {@code -Dhaap.it.idle.sessions=N} sets the
  * number (default 2,000).
@@ -79,6 +79,8 @@ class GatewayIdleSessionsIT {
         int n = sessions();
         ClassHistogram gwEmpty = ClassHistogram.of(gateway.pid());
         ClassHistogram apEmpty = ClassHistogram.of(ap.pid());
+        long gwRssEmpty = ProcessStats.rssKib(gateway.pid());
+        long apRssEmpty = ProcessStats.rssKib(ap.pid());
         long started = System.nanoTime();
         open(WARM);
         ClassHistogram gwWarm = ClassHistogram.of(gateway.pid());
@@ -97,8 +99,14 @@ class GatewayIdleSessionsIT {
         apFull.report("gateway idle sessions IT: AP", apEmpty, apWarm, WARM, n, TOP).forEach(System.out::println);
         System.out.printf(Locale.ROOT, "gateway idle sessions IT: CPU with %d idle connections over %d s:"
                 + " gateway %.1f %%, AP %.1f %% of a core%n", n, IDLE_CPU_WINDOW.toSeconds(),
-                100 * ProcessCpu.shareOfACore(gateway.pid(), IDLE_CPU_WINDOW),
-                100 * ProcessCpu.shareOfACore(ap.pid(), IDLE_CPU_WINDOW));
+                100 * ProcessStats.shareOfACore(gateway.pid(), IDLE_CPU_WINDOW),
+                100 * ProcessStats.shareOfACore(ap.pid(), IDLE_CPU_WINDOW));
+        long gwRss = ProcessStats.rssKib(gateway.pid());
+        long apRss = ProcessStats.rssKib(ap.pid());
+        System.out.printf(Locale.ROOT, "gateway idle sessions IT: RSS before the first connection and after that"
+                + " CPU window: gateway %d -> %d KiB (%.1f KiB per connection), AP %d -> %d KiB (%.1f KiB per"
+                + " connection)%n", gwRssEmpty, gwRss, (gwRss - gwRssEmpty) / (double) n, apRssEmpty, apRss,
+                (apRss - apRssEmpty) / (double) n);
 
         // both ends close (a client's FIN alone leaves the sessions half-closed)
         closeClients();

@@ -6,10 +6,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 
-/** The CPU time of another process, from {@code /proc/PID/stat}, in clock ticks. */
-public final class ProcessCpu {
+/** Another process's CPU time ({@code /proc/PID/stat}) and resident set size ({@code /proc/PID/status}). */
+public final class ProcessStats {
 
-    private ProcessCpu() {
+    private ProcessStats() {
     }
 
     /** User plus system time of process {@code pid} so far, in clock ticks. */
@@ -37,5 +37,15 @@ public final class ProcessCpu {
         long before = ticks(pid);
         Thread.sleep(window.toMillis());
         return (ticks(pid) - before) / (double) ticksPerSecond() / (window.toMillis() / 1000.0);
+    }
+
+    /** The resident set size of process {@code pid} ({@code VmRSS}), in KiB. */
+    public static long rssKib(long pid) throws IOException {
+        for (String line : Files.readAllLines(Path.of("/proc", Long.toString(pid), "status"))) {
+            if (line.startsWith("VmRSS:")) {
+                return Long.parseLong(line.substring("VmRSS:".length()).replace("kB", "").strip());
+            }
+        }
+        throw new IOException("no VmRSS in /proc/" + pid + "/status");
     }
 }

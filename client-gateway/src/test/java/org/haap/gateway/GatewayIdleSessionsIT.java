@@ -2,6 +2,7 @@ package org.haap.gateway;
 
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -25,6 +26,7 @@ import org.junit.jupiter.api.Test;
  * connection is printed, in all and for the top classes, and then each process's CPU while
  * the connections idle and its RSS growth. Asserted: every connection is
  * relayed, the relay's meters and every other Micrometer object are shared on both sides,
+ * the idle connections' subflows are still counted per WAN,
  * and the sessions end when the clients and the server close. {@code -Dhaap.it.idle.sessions=N} sets the
  * number (default 2,000).
  */
@@ -101,6 +103,10 @@ class GatewayIdleSessionsIT {
                 + " gateway %.1f %%, AP %.1f %% of a core%n", n, IDLE_CPU_WINDOW.toSeconds(),
                 100 * ProcessStats.shareOfACore(gateway.pid(), IDLE_CPU_WINDOW),
                 100 * ProcessStats.shareOfACore(ap.pid(), IDLE_CPU_WINDOW));
+        // the WAN accounting no longer samples these quiet connections, but still counts their subflows
+        double subflows = bed.gatewayMetric("haap_gateway_wan_subflows{wan=\"wa\"}")
+                + bed.gatewayMetric("haap_gateway_wan_subflows{wan=\"wb\"}");
+        assertTrue(subflows >= n, () -> subflows + " established subflows for " + n + " idle connections");
         long gwRss = ProcessStats.rssKib(gateway.pid());
         long apRss = ProcessStats.rssKib(ap.pid());
         System.out.printf(Locale.ROOT, "gateway idle sessions IT: RSS before the first connection and after that"

@@ -9,9 +9,8 @@ import org.haap.ap.internal.PoolAdmission;
 import org.haap.ap.internal.UpstreamFailures;
 import org.haap.core.convert.ConvertErrorCode;
 import org.haap.core.metrics.ConfigReloads;
+import org.haap.core.metrics.RelayMeters;
 import org.haap.core.net.AcceptBackoff;
-import org.haap.core.relay.Direction;
-import org.haap.core.relay.RelayListener;
 import org.haap.core.session.Termination;
 
 import java.time.Duration;
@@ -26,7 +25,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * meters. Names follow Prometheus conventions once exported ({@code haap_ap_..._total},
  * {@code _seconds}).
  */
-public final class ApMetrics implements RelayListener {
+public final class ApMetrics {
 
     /** Why a connection was refused before any upstream connect. */
     public enum Rejection {
@@ -59,8 +58,7 @@ public final class ApMetrics implements RelayListener {
     private final Counter upstreamAttempts;
     private final Counter abandoned;
     private final ConfigReloads reloads;
-    private final Map<Direction, Counter> bytes = new EnumMap<>(Direction.class);
-    private final Map<Direction, Counter> paused = new EnumMap<>(Direction.class);
+    private final RelayMeters relay;
     private final Map<Termination.Reason, Map<Termination.Phase, Counter>> ended =
             new EnumMap<>(Termination.Reason.class);
 
@@ -128,14 +126,7 @@ public final class ApMetrics implements RelayListener {
                 .minimumExpectedValue(Duration.ofMillis(1))
                 .maximumExpectedValue(Duration.ofSeconds(30))
                 .register(registry);
-        for (Direction d : Direction.values()) {
-            bytes.put(d, Counter.builder("haap.ap.relay.bytes")
-                    .description("Bytes relayed, by direction (upstream = client to server)")
-                    .baseUnit("bytes").tag("direction", lower(d)).register(registry));
-            paused.put(d, Counter.builder("haap.ap.relay.paused.reading")
-                    .description("Times the relay stopped reading because the other side could not keep up")
-                    .tag("direction", lower(d)).register(registry));
-        }
+        relay = new RelayMeters(registry, RelayMeters.Role.AP);
         for (Termination.Reason reason : Termination.Reason.values()) {
             Map<Termination.Phase, Counter> byPhase = new EnumMap<>(Termination.Phase.class);
             for (Termination.Phase phase : Termination.Phase.values()) {
@@ -244,13 +235,11 @@ public final class ApMetrics implements RelayListener {
         return active.get();
     }
 
-    @Override
-    public void onBytes(Direction dir, long n) {
-        bytes.get(dir).increment(n);
-    }
-
-    @Override
-    public void onPausedReading(Direction dir) {
-        paused.get(dir).increment();
+    /**
+     * The relay's meters ({@code haap_ap_relay_*}), every session's {@link org.haap.core.relay.RelayListener};
+     * also for the bytes the upstream stage forwards before the relay starts.
+     */
+    public RelayMeters relay() {
+        return relay;
     }
 }

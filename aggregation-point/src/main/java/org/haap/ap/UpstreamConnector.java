@@ -7,13 +7,17 @@ import io.netty.channel.AdaptiveRecvByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.epoll.EpollChannelOption;
 import io.netty.channel.epoll.EpollSocketChannel;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.util.ReferenceCountUtil;
+import io.netty.util.concurrent.Future;
+import io.netty.util.concurrent.GenericFutureListener;
 import io.netty.util.concurrent.ScheduledFuture;
 import org.haap.ap.ApSession.Stage;
 import org.haap.ap.internal.UpstreamFailures;
@@ -119,7 +123,7 @@ final class UpstreamConnector extends ChannelInboundHandlerAdapter {
                 .option(ChannelOption.AUTO_READ, false)
                 .option(ChannelOption.TCP_NODELAY, true)
                 .option(ChannelOption.RCVBUF_ALLOCATOR, UPSTREAM_READS)
-                .handler(new ChannelInboundHandlerAdapter());
+                .handler(NoHandlers.INSTANCE);
         if (config.tcpFastOpenQueue() > 0) {
             b.option(EpollChannelOption.TCP_FASTOPEN_CONNECT, false);
         }
@@ -198,7 +202,7 @@ final class UpstreamConnector extends ChannelInboundHandlerAdapter {
                 client.write(Unpooled.wrappedBuffer(ConvertCodec.encode(ConvertMessage.success())));
             }
             heldDown += buf.readableBytes();
-            session.ap.metrics().onBytes(Direction.DOWNSTREAM, buf.readableBytes());
+            session.ap.metrics().relay().onBytes(Direction.DOWNSTREAM, buf.readableBytes());
             client.write(buf);
         }
 
@@ -258,7 +262,7 @@ final class UpstreamConnector extends ChannelInboundHandlerAdapter {
         up.flush();
         if (n > 0) {
             heldUp += n;
-            session.ap.metrics().onBytes(Direction.UPSTREAM, n);
+            session.ap.metrics().relay().onBytes(Direction.UPSTREAM, n);
         }
     }
 
@@ -270,17 +274,41 @@ final class UpstreamConnector extends ChannelInboundHandlerAdapter {
         client.flush();
         sendPending(up); // client bytes that arrived while the reply was held
         ctx.pipeline().remove(this);
-        var relay = Relay.start(client, up, session.settings.relay(), session.ap.metrics());
+        var relay = Relay.start(client, up, session.settings.relay(), session.ap.metrics().relay());
         session.relaying(relay);
-        relay.result().addListener(f -> {
+        relay.result().addListener(new RelayEnd(session, heldUp, heldDown));
+    }
+
+    /**
+     * Records the session's end when its relay ends. Holds only what that needs, not this
+     * stage (which has left the pipeline), for as long as the session lasts.
+     */
+    private record RelayEnd(ApSession session, long heldUp, long heldDown)
+            implements GenericFutureListener<Future<RelayResult>> {
+        @Override
+        public void operationComplete(Future<RelayResult> f) {
             if (f.isSuccess()) {
-                RelayResult r = (RelayResult) f.getNow();
+                RelayResult r = f.getNow();
                 session.record.bytes(heldUp + r.bytesUpstream(), r.bytesDownstream() + heldDown);
                 session.end(r.termination(), false);
             } else {
                 session.end(new Termination(Side.PROXY, Reason.IO_ERROR, Phase.RELAY), false);
             }
-        });
+        }
+    }
+
+    /**
+     * The upstream channel's initial pipeline: nothing (the reply hold and the relay add their
+     * handlers). One instance for every channel, gone from the pipeline once registered.
+     */
+    @ChannelHandler.Sharable
+    private static final class NoHandlers extends ChannelInitializer<Channel> {
+        static final NoHandlers INSTANCE = new NoHandlers();
+
+        @Override
+        protected void initChannel(Channel ch) {
+            // nothing to add
+        }
     }
 
     private void releasePending() {

@@ -31,6 +31,7 @@ import org.haap.core.convert.ConvertErrorCode;
 import org.haap.core.convert.ConvertMessage;
 import org.haap.core.mptcp.ClientSocketOptions;
 import org.haap.core.testing.Prerequisites;
+import org.haap.core.testing.ProcessStats;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -137,13 +138,13 @@ class AggregationPointFdLimitIT {
                 }
                 return null;
             });
-            long ticksBefore = cpuTicks(pid);
+            long ticksBefore = ProcessStats.ticks(pid);
             Thread.sleep(CPU_WINDOW.toMillis()); // the measured window: the AP's CPU ticks over it
-            long ticks = cpuTicks(pid) - ticksBefore;
+            long ticks = ProcessStats.ticks(pid) - ticksBefore;
             stop.set(true);
             knocking.get();
             knocker.shutdown();
-            double share = ticks / (double) clockTicksPerSecond() / CPU_WINDOW.toSeconds();
+            double share = ticks / (double) ProcessStats.ticksPerSecond() / CPU_WINDOW.toSeconds();
             System.out.printf("fd-limit IT: AP CPU %.1f %% of a core over %d s saturated (%d ticks),"
                     + " %d clients reset meanwhile, %d held%n", share * 100, CPU_WINDOW.toSeconds(), ticks,
                     resetDuringWindow.get(), held);
@@ -264,19 +265,5 @@ class AggregationPointFdLimitIT {
         try (Stream<Path> fds = Files.list(Path.of("/proc", Long.toString(pid), "fd"))) {
             return (int) fds.count();
         }
-    }
-
-    /** utime + stime of {@code pid}, in clock ticks ({@code /proc/PID/stat} fields 14 and 15). */
-    private static long cpuTicks(long pid) throws IOException {
-        String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
-        String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-        return Long.parseLong(f[11]) + Long.parseLong(f[12]); // fields 14, 15 counted from 1 incl. pid, comm
-    }
-
-    private static long clockTicksPerSecond() throws Exception {
-        Process p = new ProcessBuilder("getconf", "CLK_TCK").redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.US_ASCII).trim();
-        assertEquals(0, p.waitFor());
-        return Long.parseLong(out);
     }
 }

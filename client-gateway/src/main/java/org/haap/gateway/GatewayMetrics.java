@@ -15,9 +15,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.haap.core.convert.ConvertErrorCode;
 import org.haap.core.metrics.ConfigReloads;
+import org.haap.core.metrics.RelayMeters;
 import org.haap.core.net.AcceptBackoff;
-import org.haap.core.relay.Direction;
-import org.haap.core.relay.RelayListener;
 import org.haap.core.sys.NetlinkEventStats;
 import org.haap.gateway.accounting.WanAccounting;
 import org.haap.robe.Attempt;
@@ -30,7 +29,7 @@ import org.haap.robe.pool.PoolListener;
  * come from the configuration); the per-connection path only increments pre-bound meters.
  * Exported names are listed in the module README ({@code haap_gateway_...}).
  */
-public final class GatewayMetrics implements RelayListener {
+public final class GatewayMetrics {
 
     /** What became of an intercepted LAN connection (label {@code result}). */
     public enum Result {
@@ -82,8 +81,7 @@ public final class GatewayMetrics implements RelayListener {
     private final List<WanPath> paths;
     private final Map<String, Establishment> establishments = new ConcurrentHashMap<>();
     private final ConfigReloads reloads;
-    private final Map<Direction, Counter> bytes = new EnumMap<>(Direction.class);
-    private final Map<Direction, Counter> paused = new EnumMap<>(Direction.class);
+    private final RelayMeters relay;
     private final WanAccounting wanAccounting;
     private final Counter poolHits;
     private final Counter poolMisses;
@@ -143,14 +141,7 @@ public final class GatewayMetrics implements RelayListener {
         reloads = new ConfigReloads(registry, "haap.gateway.config.reloads");
         netlink(registry, "mptcp_pm_events", mptcpEvents);
         netlink(registry, "rtnetlink", rtnlEvents);
-        for (Direction d : Direction.values()) {
-            bytes.put(d, Counter.builder("haap.gateway.relay.bytes")
-                    .description("Bytes relayed, by direction (upstream = LAN client to server)")
-                    .baseUnit("bytes").tag("direction", lower(d)).register(registry));
-            paused.put(d, Counter.builder("haap.gateway.relay.flow.control.paused")
-                    .description("Times reading paused because the receiving side was not writable")
-                    .tag("direction", lower(d)).register(registry));
-        }
+        relay = new RelayMeters(registry, RelayMeters.Role.GATEWAY);
     }
 
     /**
@@ -317,19 +308,12 @@ public final class GatewayMetrics implements RelayListener {
         }
     }
 
-    /** Bytes written before the relay took over (the AP's first bytes after its reply). */
-    void extraBytes(Direction dir, long n) {
-        bytes.get(dir).increment(n);
-    }
-
-    @Override
-    public void onBytes(Direction dir, long n) {
-        bytes.get(dir).increment(n);
-    }
-
-    @Override
-    public void onPausedReading(Direction dir) {
-        paused.get(dir).increment();
+    /**
+     * The relay's meters ({@code haap_gateway_relay_*}), every session's {@link org.haap.core.relay.RelayListener};
+     * also for the bytes forwarded before the relay takes over (early LAN data, the AP's first bytes after its reply).
+     */
+    public RelayMeters relay() {
+        return relay;
     }
 
     private static String lower(Enum<?> e) {

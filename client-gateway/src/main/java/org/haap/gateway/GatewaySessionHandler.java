@@ -175,7 +175,7 @@ final class GatewaySessionHandler extends ChannelInboundHandlerAdapter {
     /** Counts LAN bytes forwarded before the relay took over. */
     private void countEarly(int n) {
         record.bytes(n, 0);
-        gw.metrics().extraBytes(Direction.UPSTREAM, n);
+        gw.metrics().relay().onBytes(Direction.UPSTREAM, n);
     }
 
     @Override
@@ -432,7 +432,7 @@ final class GatewaySessionHandler extends ChannelInboundHandlerAdapter {
             }
             if (msg instanceof ByteBuf buf && accepted && state == State.AWAIT_REPLY) {
                 record.bytes(0, buf.readableBytes());
-                gw.metrics().extraBytes(Direction.DOWNSTREAM, buf.readableBytes());
+                gw.metrics().relay().onBytes(Direction.DOWNSTREAM, buf.readableBytes());
                 lan.write(buf);
                 return;
             }
@@ -569,10 +569,13 @@ final class GatewaySessionHandler extends ChannelInboundHandlerAdapter {
     private void startRelay(Result result) {
         cancelReplyTimer();
         releaseReplay();
+        // this handler stays in gw.sessions() while the session lasts: drop the establishment
+        // (its attempts, durations and promise) it no longer needs
+        establishing = null;
         state = State.RELAYING;
         gw.metrics().intercepted(result);
         lan.pipeline().remove(this);
-        RelaySession session = Relay.start(lan, upstream, settings.relay(), gw.metrics());
+        RelaySession session = Relay.start(lan, upstream, settings.relay(), gw.metrics().relay());
         relay = session;
         if (lanInputShut) {
             lan.pipeline().fireUserEventTriggered(ChannelInputShutdownEvent.INSTANCE);

@@ -134,10 +134,10 @@ final class GatewayItFixture implements AutoCloseable {
 
     /**
      * Starts the AP in namespace ap, listening on 198.18.0.1:5124 and requiring {@link
-     * #COOKIE}, with {@code extraKeys} added to {@code haap.aggregation-point}; returns once it
-     * listens.
+     * #COOKIE}, with {@code extraKeys} added to {@code haap.aggregation-point}; returns the
+     * AP's process once it listens.
      */
-    void startAp(String extraKeys) throws IOException {
+    Process startAp(String extraKeys) throws IOException {
         Path conf = writeFile("ap.conf", """
                 haap.aggregation-point {
                   listen = ["198.18.0.1:5124"]
@@ -149,8 +149,9 @@ final class GatewayItFixture implements AutoCloseable {
                 }
                 """.formatted(COOKIE, extraKeys));
         Path log = file("ap.log");
-        ap.start(java("org.haap.ap.Main", "--config", conf.toString()), log);
+        Process process = ap.start(java("org.haap.ap.Main", "--config", conf.toString()), log);
         awaitLog(log, "listening on");
+        return process;
     }
 
     /**

@@ -25,6 +25,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.haap.core.mptcp.MptcpFullInfo;
+import org.haap.core.mptcp.MptcpInfo;
 import org.haap.core.mptcp.MptcpInfoReader;
 import org.haap.core.mptcp.SubflowInfo;
 import org.haap.core.relay.Direction;
@@ -33,7 +34,9 @@ import org.haap.robe.WanPath;
 /**
  * Counts the payload bytes each WAN carries for the gateway's MPTCP connections to the
  * aggregation point: every {@linkplain #track tracked} connection's subflows are read
- * ({@code MPTCP_FULL_INFO}) every sampling interval and once more just before the
+ * ({@code MPTCP_FULL_INFO}) every sampling interval unless the connection is quiet (its
+ * {@code MPTCP_INFO} shows nothing in flight and nothing moved since its last sample: an
+ * idle connection costs one small read a round), and once more just before the
  * connection is closed by the gateway, and each subflow's growth is added to the WAN whose
  * address is the subflow's local address. Up = bytes the aggregation point acknowledged
  * (retransmissions count once), down = bytes received.
@@ -57,6 +60,7 @@ public final class WanAccounting {
 
     private static final String HANDLER = "haap-wan-accounting";
     private static final int TCP_ESTABLISHED = 1;
+    private static final String[] NO_WANS = new String[0];
 
     private final Duration interval;
     private final Map<InetAddress, String> wanByAddress = new HashMap<>();
@@ -118,7 +122,9 @@ public final class WanAccounting {
 
     /**
      * Also hands every periodic sample of a tracked connection to {@code listener} (on the
-     * connection's event loop; for the path manager). Set before {@link #start}.
+     * connection's event loop; for the path manager). A quiet connection (nothing in flight,
+     * no byte or subflow count changed since its last sample) is not sampled, so the listener
+     * hears of it again when it changes. Set before {@link #start}.
      */
     public void onSample(Consumer<MptcpFullInfo> listener) {
         this.sampleListener = Objects.requireNonNull(listener, "listener");
@@ -207,26 +213,50 @@ public final class WanAccounting {
         return c == null ? 0 : c.get(d).count();
     }
 
+    /**
+     * One sampling round of the connections of {@code loop}. A quiet connection (its
+     * {@code MPTCP_INFO} shows nothing in flight and no change since its last sample, see
+     * {@link SubflowLedger#quietSince}) is not sampled again: one small read instead of
+     * {@code MPTCP_FULL_INFO}, its subflows counted as they were.
+     */
     private void sampleAll(EventExecutor loop) {
         Set<Channel> set = tracked.get(loop);
         Map<String, Integer> subflows = new HashMap<>();
         for (Channel ch : set == null ? List.<Channel>of() : List.copyOf(set)) {
             SampleOnClose h = (SampleOnClose) ch.pipeline().get(HANDLER);
-            if (h != null) {
+            if (h == null) {
+                continue;
+            }
+            MptcpInfo connection = MptcpInfoReader.info(ch).orElse(null);
+            if (connection == null) {
+                continue; // closed, or fell back to TCP: no subflows to sample
+            }
+            if (!h.ledger.quietSince(connection)) {
                 MptcpFullInfo info = sample(ch, h);
-                if (info != null) {
-                    for (SubflowInfo sf : info.subflows()) {
-                        if (sf.tcp().state() != TCP_ESTABLISHED) {
-                            continue; // closing, e.g. a subflow closed over a dead path still trying to send its FIN
-                        }
-                        String wan = sf.local() == null ? OTHER : wanByAddress.getOrDefault(sf.local().getAddress(), OTHER);
-                        subflows.merge(wan, 1, Integer::sum);
-                    }
-                    sampleListener.accept(info);
+                if (info == null) {
+                    continue;
                 }
+                h.ledger.sampledAt(connection);
+                h.establishedOn = establishedOn(info);
+                sampleListener.accept(info);
+            }
+            for (String wan : h.establishedOn) {
+                subflows.merge(wan, 1, Integer::sum);
             }
         }
         subflowsByLoop.put(loop, subflows);
+    }
+
+    /** The WAN of each established subflow of {@code info}. */
+    private String[] establishedOn(MptcpFullInfo info) {
+        List<String> wans = new ArrayList<>(info.subflows().size());
+        for (SubflowInfo sf : info.subflows()) {
+            if (sf.tcp().state() != TCP_ESTABLISHED) {
+                continue; // closing, e.g. a subflow closed over a dead path still trying to send its FIN
+            }
+            wans.add(sf.local() == null ? OTHER : wanByAddress.getOrDefault(sf.local().getAddress(), OTHER));
+        }
+        return wans.toArray(NO_WANS);
     }
 
     private MptcpFullInfo sample(Channel ch, SampleOnClose h) {
@@ -248,6 +278,8 @@ public final class WanAccounting {
     private final class SampleOnClose extends ChannelDuplexHandler {
         final SubflowLedger ledger;
         final WanUsage usage = new WanUsage();
+        /** The WAN of each established subflow at the last periodic sample. */
+        String[] establishedOn = NO_WANS;
 
         SampleOnClose(SubflowLedger ledger) {
             this.ledger = ledger;

@@ -1,32 +1,52 @@
 package org.haap.gateway.accounting;
 
-import java.util.LinkedHashMap;
-import java.util.Map;
+import java.util.Arrays;
 
 /**
  * The bytes one tracked connection carried per WAN so far (what {@link WanAccounting} has
- * sampled of it). Confined to the connection's event loop.
+ * sampled of it). Held for as long as its connection lasts: two small arrays, one entry per
+ * WAN that carried bytes. Confined to the connection's event loop.
  */
 public final class WanUsage {
 
-    private final Map<String, long[]> byWan = new LinkedHashMap<>();
+    private static final String[] NONE = new String[0];
+
+    /** The WANs that carried bytes, in the order they first did. */
+    private String[] wans = NONE;
+    /** Their bytes: up at {@code 2 * i}, down at {@code 2 * i + 1}. */
+    private long[] bytes = new long[0];
 
     void add(String wan, long up, long down) {
-        long[] b = byWan.computeIfAbsent(wan, w -> new long[2]);
-        b[0] += up;
-        b[1] += down;
+        int i = indexOf(wan);
+        if (i < 0) {
+            i = wans.length;
+            wans = Arrays.copyOf(wans, i + 1);
+            wans[i] = wan;
+            bytes = Arrays.copyOf(bytes, 2 * (i + 1));
+        }
+        bytes[2 * i] += up;
+        bytes[2 * i + 1] += down;
+    }
+
+    private int indexOf(String wan) {
+        for (int i = 0; i < wans.length; i++) {
+            if (wans[i].equals(wan)) {
+                return i;
+            }
+        }
+        return -1;
     }
 
     /** Upstream bytes counted on {@code wan}. */
     public long up(String wan) {
-        long[] b = byWan.get(wan);
-        return b == null ? 0 : b[0];
+        int i = indexOf(wan);
+        return i < 0 ? 0 : bytes[2 * i];
     }
 
     /** Downstream bytes counted on {@code wan}. */
     public long down(String wan) {
-        long[] b = byWan.get(wan);
-        return b == null ? 0 : b[1];
+        int i = indexOf(wan);
+        return i < 0 ? 0 : bytes[2 * i + 1];
     }
 
     /**
@@ -35,15 +55,15 @@ public final class WanUsage {
      * or {@code -} when none did.
      */
     public String summary() {
-        if (byWan.isEmpty()) {
+        if (wans.length == 0) {
             return "-";
         }
         StringBuilder sb = new StringBuilder();
-        for (Map.Entry<String, long[]> e : byWan.entrySet()) {
-            if (sb.length() > 0) {
+        for (int i = 0; i < wans.length; i++) {
+            if (i > 0) {
                 sb.append(',');
             }
-            sb.append(e.getKey()).append(':').append(e.getValue()[0]).append('/').append(e.getValue()[1]);
+            sb.append(wans[i]).append(':').append(bytes[2 * i]).append('/').append(bytes[2 * i + 1]);
         }
         return sb.toString();
     }

@@ -28,8 +28,13 @@ import io.netty.channel.unix.UnixChannel;
  */
 public final class MptcpInfoReader {
 
-    /** Subflow slots offered to the kernel in the first {@code MPTCP_FULL_INFO} call. */
-    private static final int INITIAL_SUBFLOW_SLOTS = 8;
+    /**
+     * Subflow slots offered to the kernel in the first {@code MPTCP_FULL_INFO} call: a
+     * subflow per WAN of a home with two, and each again to a second AP address (about 500
+     * bytes of arrays a slot, read every second per connection by the gateway); a connection
+     * with more subflows costs a second call.
+     */
+    private static final int INITIAL_SUBFLOW_SLOTS = 4;
 
     private MptcpInfoReader() {
     }

@@ -18,6 +18,7 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 
+import org.haap.core.mptcp.internal.MptcpStructs;
 import org.haap.core.testing.Netns;
 import org.haap.core.testing.Veth;
 import org.junit.jupiter.api.AfterEach;
@@ -29,6 +30,7 @@ import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.epoll.EpollServerSocketChannel;
+import io.netty.channel.unix.UnixChannel;
 
 /**
  * {@link MptcpInfoReader} on a real two-path MPTCP connection: client and server namespaces
@@ -114,6 +116,13 @@ class MptcpInfoTest {
             assertTrue(s.tcp().segsOut() > 0, s.toString());
             assertTrue(s.tcp().sndCwnd() > 0, s.toString());
         }
+        // Offered one slot, the kernel fills one and counts both; then eight slots in the
+        // native block this thread's earlier calls used: both again.
+        int fd = ((UnixChannel) ch).fd().intValue();
+        MptcpStructs.FullInfoResult one = MptcpStructs.readFullInfo(fd, 1);
+        assertEquals(2, one.totalSubflows());
+        assertEquals(1, one.info().subflows().size());
+        assertEquals(addresses(full, true), addresses(MptcpStructs.readFullInfo(fd, 8).info(), true));
     }
 
     @Test

@@ -75,34 +75,60 @@ public final class Posix {
 
     /**
      * {@code getsockopt(2)} for options whose value holds pointers to user arrays (such as
-     * {@code MPTCP_FULL_INFO}): allocates one native array per entry of {@code arraySizes},
-     * stores its address as a u64 at the matching {@code pointerOffsets} entry of {@code
-     * value}, makes the call, and returns the value followed by the arrays' contents.
+     * {@code MPTCP_FULL_INFO}): lays out the value and one zeroed native array per entry of
+     * {@code arraySizes} in one block, stores each array's address as a u64 at the matching
+     * {@code pointerOffsets} entry of {@code value}, makes the call, and returns the value
+     * followed by the arrays' contents. The block is the calling thread's, reused from call
+     * to call: a connection sampled every second allocates no native memory (which jnr-ffi
+     * would only free after a GC had finalized it).
      */
     public static byte[][] getWithArrays(int fd, int level, int option, byte[] value,
                                          int[] pointerOffsets, int[] arraySizes, String optionName)
             throws ErrnoException {
-        Runtime runtime = Runtime.getRuntime(lib());
-        Pointer[] arrays = new Pointer[arraySizes.length];
-        ByteBuffer v = ByteBuffer.wrap(value).order(ByteOrder.nativeOrder());
-        for (int i = 0; i < arrays.length; i++) {
-            arrays[i] = Memory.allocateDirect(runtime, Math.max(1, arraySizes[i]), true);
-            v.putLong(pointerOffsets[i], arrays[i].address());
+        long[] offsets = new long[arraySizes.length];
+        long size = align8(value.length);
+        for (int i = 0; i < arraySizes.length; i++) {
+            offsets[i] = size;
+            size += align8(Math.max(1, arraySizes[i]));
         }
-        Pointer native0 = Memory.allocateDirect(runtime, value.length, true);
-        native0.put(0, value, 0, value.length);
+        Pointer block = Scratch.block(Runtime.getRuntime(lib()), size);
+        block.setMemory(0, size, (byte) 0);
+        ByteBuffer v = ByteBuffer.wrap(value).order(ByteOrder.nativeOrder());
+        for (int i = 0; i < offsets.length; i++) {
+            v.putLong(pointerOffsets[i], block.address() + offsets[i]);
+        }
+        block.put(0, value, 0, value.length);
         IntByReference len = new IntByReference(value.length);
-        if (lib().getsockopt(fd, level, option, native0, len) < 0) {
+        if (lib().getsockopt(fd, level, option, block, len) < 0) {
             throw error("getsockopt(" + optionName + ")");
         }
-        byte[][] out = new byte[arrays.length + 1][];
+        byte[][] out = new byte[offsets.length + 1][];
         out[0] = new byte[Math.min(value.length, len.intValue())];
-        native0.get(0, out[0], 0, out[0].length);
-        for (int i = 0; i < arrays.length; i++) {
+        block.get(0, out[0], 0, out[0].length);
+        for (int i = 0; i < offsets.length; i++) {
             out[i + 1] = new byte[arraySizes[i]];
-            arrays[i].get(0, out[i + 1], 0, arraySizes[i]);
+            block.get(offsets[i], out[i + 1], 0, arraySizes[i]);
         }
         return out;
+    }
+
+    private static long align8(long n) {
+        return (n + 7) & ~7L;
+    }
+
+    /** Per thread, the native block {@link #getWithArrays} works in; it only grows. */
+    private static final class Scratch {
+        private static final ThreadLocal<Pointer> BLOCK = new ThreadLocal<>();
+        private static final long MIN_BYTES = 4096;
+
+        static Pointer block(Runtime runtime, long size) {
+            Pointer p = BLOCK.get();
+            if (p == null || p.size() < size) {
+                p = Memory.allocateDirect(runtime, (int) Math.max(MIN_BYTES, size));
+                BLOCK.set(p);
+            }
+            return p;
+        }
     }
 
     /** {@code bind(2)}. */

@@ -259,6 +259,7 @@ class RelayEpollSocketTest {
     @ParameterizedTest(name = "splice={0}")
     @ValueSource(booleans = {true, false})
     void transfers64MiBEachWayIntact(boolean splice) throws Exception {
+        int inUseBefore = SplicePipes.inUse();
         long total = 64L * 1024 * 1024 + 12345; // not a multiple of the splice chunk
         InetSocketAddress addr = startProxy(splice);
         Future<?> echo = threads.submit(() -> {
@@ -289,6 +290,11 @@ class RelayEpollSocketTest {
         echo.get(TIMEOUT_S, TimeUnit.SECONDS);
         RelayResult r = result();
         assertEquals(expectSplice(splice), r.spliced());
+        assertEquals(inUseBefore, SplicePipes.inUse(), "every pipe given back");
+        if (splice) {
+            // (the pools of earlier tests' event loops were closed when those loops stopped)
+            assertTrue(SplicePipes.pooled() >= 1, "a finished direction's pipe is pooled");
+        }
         assertEquals(total, r.bytesUpstream() + earlyBytes.get());
         assertEquals(total, r.bytesDownstream());
         assertEquals(r.bytesUpstream(), listener.bytes.get(Direction.UPSTREAM).get());

@@ -20,8 +20,9 @@ import io.netty.channel.unix.FileDescriptor;
  * wait for the peer), so user-space memory stays flat. Once a tick has passed with no read
  * and nothing left in the pipe (the target's outbound buffer empty: each spliced-in batch is
  * a write that completes only when its bytes left the pipe), the request is retired and the
- * pipe given back ({@link #onTick}); bytes never wait in a pipe that is given back, so none is
- * lost or reordered. Short of pipes, the direction copies and tries again on its next read.
+ * pipe given back ({@link #onTick}), and Netty's splice queue of the reading channel dropped
+ * (it is recreated at the next request); bytes never wait in a pipe that is given back, so
+ * none is lost or reordered. Short of pipes, the direction copies and tries again on its next read.
  *
  * <p>End of stream is finished by {@link #onInputShutdown()}: the unfinished request is
  * counted and retired, and the ordinary read path drains the rest of the stream (copying it)
@@ -161,17 +162,20 @@ final class SpliceForwarder implements ChannelFutureListener, SplicePipes.Holder
     /**
      * Retires the request and gives the pipe back, if it is empty: nothing left in the
      * target's outbound buffer (which holds each spliced-in batch until its bytes left the
-     * pipe). Returns whether it did.
+     * pipe), or no outbound buffer any more (the target's output is shut: nothing reads from
+     * the pipe again; {@link SplicePipes#give} pools it only if it is empty). Returns whether
+     * it did.
      */
     private boolean giveBack() {
         if (pipe == null || !dst.isOpen()) {
             return false; // a closing target closes its pipe (onTargetClosed)
         }
         ChannelOutboundBuffer out = dst.unsafe().outboundBuffer();
-        if (out == null || !out.isEmpty() || !retire()) {
+        if (out != null && !out.isEmpty() || !retire()) {
             return false;
         }
         current = null;
+        SpliceInternals.dropRetiredQueue(src);
         SpliceInternals.removePipe(dst);
         FileDescriptor[] p = pipe;
         pipe = null;

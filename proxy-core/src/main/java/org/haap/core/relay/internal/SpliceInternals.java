@@ -137,6 +137,29 @@ final class SpliceInternals {
     }
 
     /**
+     * Drops {@code src}'s splice queue if every request in it is retired (length 0), so that
+     * a channel whose direction went idle does not keep Netty's queue (an array of 1,024
+     * slots, about 4 KiB) for the rest of its life; Netty makes a new one at the next
+     * request. Not from inside {@code src}'s read loop with live requests. Event loop only.
+     */
+    static void dropRetiredQueue(Channel src) {
+        try {
+            Queue<?> queue = (Queue<?>) QUEUE.get(src);
+            if (queue == null) {
+                return;
+            }
+            for (Object task : queue) {
+                if (LEN.getInt(task) != 0) {
+                    return;
+                }
+            }
+            QUEUE.set(src, null);
+        } catch (IllegalAccessException e) {
+            throw new IllegalStateException("splice internals became inaccessible", e);
+        }
+    }
+
+    /**
      * Makes {@code pipe} ({@code [read end, write end]}) the pipe that splices into {@code
      * target} use; {@code target} must have none. Event loop only.
      */

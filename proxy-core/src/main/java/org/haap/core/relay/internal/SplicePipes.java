@@ -169,7 +169,7 @@ public final class SplicePipes {
             if (n == 0) {
                 return true;
             }
-            logger.warn("a splice pipe given back was not empty (read {}); closed, not pooled", n);
+            logger.debug("a splice pipe given back was not empty (read {}); closed, not pooled", n);
             return false;
         } catch (IOException e) {
             return false;

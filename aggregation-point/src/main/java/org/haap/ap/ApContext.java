@@ -42,7 +42,7 @@ record ApContext(AtomicReference<Settings> current,
         static Settings of(ApConfig config) {
             return new Settings(config, new RelayConfig(config.relay().lowWatermark(),
                     config.relay().highWatermark(), config.timeouts().idle(), config.timeouts().halfClose(),
-                    config.relay().splice(), RelayConfig.defaults().spliceChunk()));
+                    config.relay().splice(), RelayConfig.defaults().spliceChunk(), config.relay().splicePipes()));
         }
 
         /** Who {@code address} is for the limits. */

@@ -15,8 +15,6 @@ import java.net.Socket;
 import java.net.SocketException;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -25,7 +23,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.stream.Stream;
 import org.haap.core.convert.ConvertCodec;
 import org.haap.core.convert.ConvertErrorCode;
 import org.haap.core.convert.ConvertMessage;
@@ -102,7 +99,7 @@ class AggregationPointFdLimitIT {
         try (TestClient session = openSession()) {
             echo(session, "before the flood");
             // fill every free descriptor with silent connections, then go on past the limit
-            int attempts = FD_LIMIT - openFds(pid) + PAST_THE_LIMIT;
+            int attempts = FD_LIMIT - bed.apOpenFds() + PAST_THE_LIMIT;
             AtomicInteger floodReset = new AtomicInteger();
             for (int i = 0; i < attempts; i++) {
                 Socket s = silentConnectionOrReset();
@@ -112,7 +109,7 @@ class AggregationPointFdLimitIT {
                     floodReset.incrementAndGet();
                 }
             }
-            await().atMost(T).until(() -> openFds(pid) >= FD_LIMIT - 2);
+            await().atMost(T).until(() -> bed.apOpenFds() >= FD_LIMIT - 2);
             // the AP resets what it cannot take at once; the connections it took stay open
             await().atMost(T).until(() -> {
                 floodReset.addAndGet(dropReset());
@@ -120,7 +117,7 @@ class AggregationPointFdLimitIT {
             });
             int held = flood.size();
             System.out.printf("fd-limit IT: %d silent connections held, %d reset of %d%n", held, floodReset.get(), attempts);
-            int open = openFds(pid);
+            int open = bed.apOpenFds();
             assertTrue(open >= FD_LIMIT - 2, () -> "not saturated: " + open + " fds open");
 
             echo(session, "while saturated");
@@ -155,7 +152,7 @@ class AggregationPointFdLimitIT {
 
             // one descriptor free: a client is accepted, but its upstream socket cannot be opened
             flood.remove(0).close();
-            await().atMost(T).until(() -> openFds(pid) < FD_LIMIT);
+            await().atMost(T).until(() -> bed.apOpenFds() < FD_LIMIT);
             try (TestClient starved = bed.connect(AP, ClientSocketOptions.mptcp())) {
                 starved.write(ConvertCodec.encode(ConvertMessage.connect(ECHO, COOKIE)));
                 assertArrayEquals(ConvertCodec.encode(ConvertMessage.error(ConvertErrorCode.RESOURCE_EXCEEDED)),
@@ -164,7 +161,7 @@ class AggregationPointFdLimitIT {
 
             closeFlood();
             // descriptors free again: the metrics endpoint answers and a new session works
-            await().atMost(T).until(() -> openFds(pid) < FD_LIMIT - PAST_THE_LIMIT);
+            await().atMost(T).until(() -> bed.apOpenFds() < FD_LIMIT - PAST_THE_LIMIT);
             try (TestClient next = openSession()) {
                 echo(next, "after the flood");
             }
@@ -259,11 +256,5 @@ class AggregationPointFdLimitIT {
             }
         }
         flood.clear();
-    }
-
-    private static int openFds(long pid) throws IOException {
-        try (Stream<Path> fds = Files.list(Path.of("/proc", Long.toString(pid), "fd"))) {
-            return (int) fds.count();
-        }
     }
 }

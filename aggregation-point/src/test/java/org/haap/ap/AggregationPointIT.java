@@ -23,8 +23,6 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -394,9 +392,8 @@ class AggregationPointIT {
 
     @Test
     void thousandConcurrentConnectionsLeaveNoDescriptorBehind() throws Exception {
-        long apPid = bed.apProcess().pid();
         await().atMost(T).until(this::activeSessions, v -> v == 0);
-        int before = openFds(apPid);
+        int before = bed.apOpenFds();
         int n = 1000;
         List<TestClient> clients = new ArrayList<>(n);
         try {
@@ -408,7 +405,7 @@ class AggregationPointIT {
             }
             // all of them open at the same time on the AP, each with its upstream connection
             await().atMost(T).until(this::activeSessions, v -> v == n);
-            assertTrue(openFds(apPid) >= before + 2 * n, "descriptors while " + n + " sessions are open");
+            assertTrue(bed.apOpenFds() >= before + 2 * n, "descriptors while " + n + " sessions are open");
             for (int i = 0; i < n; i++) {
                 clients.get(i).shutdownOutput();
             }
@@ -420,7 +417,7 @@ class AggregationPointIT {
             clients.forEach(TestClient::close);
         }
         await().atMost(T).until(this::activeSessions, v -> v == 0);
-        await().atMost(T).until(() -> openFds(apPid) <= before);
+        await().atMost(T).until(() -> bed.apOpenFds() <= before);
         await().atMost(T).until(() -> bed.servers().stream().mapToInt(s -> s.open.get()).sum() == 0);
     }
 
@@ -431,12 +428,6 @@ class AggregationPointIT {
 
     private double metricSum(String prefix) {
         return bed.metricSum(prefix);
-    }
-
-    private static int openFds(long pid) throws IOException {
-        try (var s = Files.list(Path.of("/proc", Long.toString(pid), "fd"))) {
-            return (int) s.count();
-        }
     }
 
     static InetAddress addr(String s) throws IOException {

@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 import org.haap.core.mptcp.ClientSocketOptions;
 import org.haap.core.mptcp.MptcpSockets;
 import org.haap.core.testing.Netns;
@@ -143,6 +144,13 @@ final class ApItFixture implements AutoCloseable {
         apProcess.destroy();
         assertTrue(apProcess.waitFor(20, TimeUnit.SECONDS), "AP did not stop on SIGTERM");
         return apProcess.exitValue();
+    }
+
+    /** File descriptors the AP process has open now ({@code /proc/PID/fd}). */
+    int apOpenFds() throws IOException {
+        try (Stream<Path> fds = Files.list(Path.of("/proc", Long.toString(apProcess.pid()), "fd"))) {
+            return (int) fds.count();
+        }
     }
 
     /** The AP's log so far. */

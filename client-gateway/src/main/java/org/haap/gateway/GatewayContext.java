@@ -99,7 +99,7 @@ final class GatewayContext {
                 metrics.establishment(config.robe().mode().name().toLowerCase(Locale.ROOT)),
                 new RelayConfig(config.relay().lowWatermark() > 0 ? config.relay().lowWatermark() : 1,
                         config.relay().highWatermark(), config.timeouts().idle(), config.timeouts().halfClose(),
-                        config.relay().splice(), SPLICE_CHUNK)));
+                        config.relay().splice(), SPLICE_CHUNK, config.relay().splicePipes())));
     }
 
     /** The configuration new sessions use now, with what is derived from it. */

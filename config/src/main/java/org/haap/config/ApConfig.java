@@ -70,10 +70,11 @@ public record ApConfig(
     }
 
     /**
-     * File descriptors one relaying session holds with {@code relay.splice}: the client's and
-     * the server's socket and one pipe (two fds) per direction; without splice, 2.
+     * File descriptors one relaying session holds: the client's and the server's socket. A
+     * direction moving data also borrows a splice pipe (two fds), from at most {@code
+     * relay.splice-pipes} in the process ({@link #fdsForSplicePipes()}).
      */
-    public static final int FDS_PER_SESSION = 6;
+    public static final int FDS_PER_SESSION = 2;
     /** File descriptors held whatever the load: the JVM and its class path, logs, the probe responder. */
     static final int FDS_BASE = 64;
     /** Per event loop: its epoll instance, wake-up eventfd and timerfd. */
@@ -81,13 +82,14 @@ public record ApConfig(
 
     /**
      * File descriptors the AP may need with every cap full: {@link #fdsPerSession()} per
-     * {@code limits.max-sessions} (pooled connections count as sessions and take fewer),
-     * one per {@code limits.max-unauthenticated}, a listener per address and event loop,
-     * each loop's own, the metrics endpoint's connections and {@link #FDS_BASE}.
+     * {@code limits.max-sessions} (pooled connections count as sessions and take fewer), the
+     * splice pipes ({@link #fdsForSplicePipes()}), one per {@code limits.max-unauthenticated},
+     * a listener per address and event loop, each loop's own, the metrics endpoint's
+     * connections and {@link #FDS_BASE}.
      */
     public long openFilesNeeded() {
         int loops = effectiveEventLoops();
-        return (long) limits.maxSessions() * fdsPerSession() + limits.maxUnauthenticated()
+        return (long) limits.maxSessions() * fdsPerSession() + fdsForSplicePipes() + limits.maxUnauthenticated()
                 + (long) listen.size() * loops + (long) FDS_PER_EVENT_LOOP * loops
                 + (metrics.enabled() ? metrics.maxConnections() + 1 : 0) + FDS_BASE;
     }
@@ -103,15 +105,21 @@ public record ApConfig(
             return Optional.empty();
         }
         return Optional.of(PATH + ".limits.max-sessions: " + limits.maxSessions() + " sessions x "
-                + fdsPerSession() + " fds, with max-unauthenticated " + limits.maxUnauthenticated()
+                + fdsPerSession() + " fds, " + fdsForSplicePipes() + " for splice pipes (relay.splice-pipes),"
+                + " with max-unauthenticated " + limits.maxUnauthenticated()
                 + ", listeners and the process's own, need up to " + needed
                 + " open files, over the limit of " + limit + " (RLIMIT_NOFILE hard limit;"
                 + " expected: LimitNOFILE= / ulimit -Hn of at least " + needed + ", or lower limits)");
     }
 
-    /** File descriptors one relaying session holds: {@link #FDS_PER_SESSION}, or 2 without splice. */
+    /** File descriptors one relaying session holds: {@link #FDS_PER_SESSION}, with splice or without. */
     public int fdsPerSession() {
-        return relay.splice() ? FDS_PER_SESSION : 2;
+        return FDS_PER_SESSION;
+    }
+
+    /** File descriptors of the splice pipes at most: two per {@code relay.splice-pipes}; 0 without splice. */
+    public long fdsForSplicePipes() {
+        return relay.splice() ? 2L * relay.splicePipes() : 0;
     }
 
     /** {@link #eventLoops()}, with 0 replaced by the number of available CPUs. */

@@ -40,7 +40,7 @@ class ApConfigTest {
                 CidrSet.of("0.0.0.0/0", "::/0"),
                 new DestinationPolicy(AllowList.EMPTY, CidrSet.EMPTY, List.of(), true),
                 new ApLimits(10_000, 1_000, 64, 4096, 64, 64),
-                new RelaySettings(true, 32 * 1024, 64 * 1024),
+                new RelaySettings(true, 32 * 1024, 64 * 1024, 1024),
                 new MetricsSettings(true, socket("127.0.0.1", 9124)),
                 new CookiePolicy(false, List.of()),
                 new ApProbeSettings(true, List.of(), 20));
@@ -68,12 +68,12 @@ class ApConfigTest {
     @Test
     void valuesAreRead() {
         ApConfig ap = ap("haap.aggregation-point { protocol = tcp, event-loops = 3, listen = [\"[2001:db8::1]:0\"],"
-                + " relay { low-watermark = 1MiB, high-watermark = 2MiB, splice = false },"
+                + " relay { low-watermark = 1MiB, high-watermark = 2MiB, splice = false, splice-pipes = 16 },"
                 + " cookies = [a, b], require-cookie = true, timeouts.idle = 1h }");
         assertEquals(SocketProtocol.TCP, ap.protocol());
         assertEquals(3, ap.effectiveEventLoops());
         assertEquals(List.of(socket("2001:db8::1", 0)), ap.listen());
-        assertEquals(new RelaySettings(false, 1 << 20, 2 << 20), ap.relay());
+        assertEquals(new RelaySettings(false, 1 << 20, 2 << 20, 16), ap.relay());
         assertEquals(Duration.ofHours(1), ap.timeouts().idle());
         assertEquals("CookiePolicy[required=true, accepted=2 cookie(s)]", ap.cookies().toString());
     }
@@ -111,6 +111,7 @@ class ApConfigTest {
         "relay.high-watermark = 2GiB    | relay.high-watermark: 2GiB (expected: <= 1GiB)",
         "relay.high-watermark = -1KiB   | relay.high-watermark: -1KiB (expected: a size such as 64KiB)",
         "relay.splice = maybe           | relay.splice: maybe (expected: true or false)",
+        "relay.splice-pipes = 0         | relay.splice-pipes: 0 (expected: >= 1)",
         "protocol = sctp                | protocol: sctp (expected: one of mptcp, tcp)",
         "listen = []                    | listen: [] (expected: at least one address)",
         "listen = \"0.0.0.0:5124\"      | listen: 0.0.0.0:5124 (expected: a list of strings)",

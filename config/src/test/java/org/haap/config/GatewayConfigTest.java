@@ -70,7 +70,7 @@ class GatewayConfigTest {
                 new PathManagerSettings(PathManagerMode.KERNEL, PathPolicy.FULLMESH),
                 new GatewayTimeouts(Duration.ofSeconds(5), Duration.ofSeconds(5), Duration.ofMinutes(5),
                         Duration.ofSeconds(60), Duration.ofSeconds(10)),
-                new RelaySettings(true, 32 * 1024, 64 * 1024),
+                new RelaySettings(true, 32 * 1024, 64 * 1024, 1024),
                 new MetricsSettings(true, socket("127.0.0.1", 9125)),
                 new SysctlSettings(true, Duration.ZERO, 255, 8, 8),
                 0,

@@ -3,11 +3,12 @@ package org.haap.core.metrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import org.haap.core.metrics.internal.ScrapeMeters;
+import org.haap.core.relay.SplicePipeMetrics;
 
 /**
  * The one place where an application's Prometheus registry is made: the naming filter
- * first, then the {@link ProcessMetrics}, the {@link BuildInfo} gauge and the counters of the
- * {@link MetricsServer} that will serve it. Application
+ * first, then the {@link ProcessMetrics}, the {@link BuildInfo} gauge, the relay's
+ * {@link SplicePipeMetrics} and the counters of the {@link MetricsServer} that will serve it. Application
  * meters ({@code haap_ap_...}, {@code haap_gateway_...}) are registered on it afterwards
  * by their owners.
  */
@@ -28,6 +29,7 @@ public final class MetricsRegistries {
         registry.config().meterFilter(new PrometheusNaming());
         new ProcessMetrics().bindTo(registry);
         buildInfo.bindTo(registry);
+        new SplicePipeMetrics().bindTo(registry);
         ScrapeMeters.of(registry); // the endpoint's own counters, zero until it serves
         return registry;
     }

@@ -27,7 +27,12 @@ import org.haap.core.relay.internal.DefaultRelaySession;
  * are epoll stream channels in level-triggered mode on the same event loop and the epoll
  * internals the splice accounting needs are reachable; otherwise bytes are copied through
  * pooled buffers and {@link RelayResult#spliced()} is {@code false}. Splice bypasses the
- * pipelines: with it, handlers left from earlier stages see no payload.
+ * pipelines: with it, handlers left from earlier stages see no spliced payload. A spliced
+ * direction still copies small messages and the first read of each burst: it borrows a splice
+ * pipe (two file descriptors) only once a read fills its buffer, and gives it back after one
+ * to two seconds without data, so an idle session holds just its two sockets; at most
+ * {@link RelayConfig#splicePipes()} pipes are open in the process, past which a direction
+ * copies ({@link SplicePipeMetrics}).
  *
  * <p>Memory per session is bounded by the high watermark plus one read while both peers
  * stream. One exception comes from Netty's epoll transport: once a peer's FIN has arrived

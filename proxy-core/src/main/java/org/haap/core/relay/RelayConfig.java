@@ -16,9 +16,15 @@ import java.util.Objects;
  *                         {@code HALF_CLOSE}; {@link Duration#ZERO} disables it
  * @param splice           use zero-copy splice when both channels allow it
  * @param spliceChunk      bytes per queued splice request (&gt; 0); counters advance per chunk
+ * @param splicePipes      splice pipes (two file descriptors each) the whole process may hold
+ *                         at once, in use by directions moving data or pooled (&gt; 0); past it
+ *                         a direction copies
  */
 public record RelayConfig(int lowWatermark, int highWatermark, Duration idleTimeout,
-                          Duration halfCloseTimeout, boolean splice, int spliceChunk) {
+                          Duration halfCloseTimeout, boolean splice, int spliceChunk, int splicePipes) {
+
+    /** The default of {@link #splicePipes()}. */
+    public static final int DEFAULT_SPLICE_PIPES = 1024;
 
     public RelayConfig {
         if (lowWatermark <= 0) {
@@ -33,9 +39,18 @@ public record RelayConfig(int lowWatermark, int highWatermark, Duration idleTime
         if (spliceChunk <= 0) {
             throw new IllegalArgumentException("spliceChunk: " + spliceChunk + " (expected: > 0)");
         }
+        if (splicePipes <= 0) {
+            throw new IllegalArgumentException("splicePipes: " + splicePipes + " (expected: > 0)");
+        }
     }
 
-    /** 32 KiB / 64 KiB watermarks, idle 5 min, half-close 60 s, splice on, 64 KiB chunks. */
+    /** With {@link #DEFAULT_SPLICE_PIPES} splice pipes. */
+    public RelayConfig(int lowWatermark, int highWatermark, Duration idleTimeout, Duration halfCloseTimeout,
+                       boolean splice, int spliceChunk) {
+        this(lowWatermark, highWatermark, idleTimeout, halfCloseTimeout, splice, spliceChunk, DEFAULT_SPLICE_PIPES);
+    }
+
+    /** 32 KiB / 64 KiB watermarks, idle 5 min, half-close 60 s, splice on, 64 KiB chunks, 1024 pipes. */
     public static RelayConfig defaults() {
         return new RelayConfig(32 * 1024, 64 * 1024, Duration.ofMinutes(5), Duration.ofSeconds(60),
                 true, 64 * 1024);
@@ -44,7 +59,7 @@ public record RelayConfig(int lowWatermark, int highWatermark, Duration idleTime
     /** A copy with {@code splice} replaced. */
     public RelayConfig withSplice(boolean newSplice) {
         return new RelayConfig(lowWatermark, highWatermark, idleTimeout, halfCloseTimeout, newSplice,
-                spliceChunk);
+                spliceChunk, splicePipes);
     }
 
     private static void requireNotNegative(String name, Duration value) {

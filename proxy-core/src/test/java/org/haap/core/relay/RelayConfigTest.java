@@ -17,6 +17,8 @@ class RelayConfigTest {
         assertEquals(64 * 1024, cfg.highWatermark());
         assertTrue(cfg.splice());
         assertEquals(Duration.ofMinutes(5), cfg.idleTimeout());
+        assertEquals(RelayConfig.DEFAULT_SPLICE_PIPES, cfg.splicePipes());
+        assertEquals(16, new RelayConfig(1, 2, Duration.ZERO, Duration.ZERO, true, 1, 16).withSplice(false).splicePipes());
     }
 
     @Test
@@ -32,6 +34,8 @@ class RelayConfigTest {
         assertTrue(e.getMessage().startsWith("idleTimeout: "), e.getMessage());
         e = assertThrows(IllegalArgumentException.class, () -> new RelayConfig(1, 2, s, s, true, 0));
         assertTrue(e.getMessage().startsWith("spliceChunk: 0"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> new RelayConfig(1, 2, s, s, true, 1, 0));
+        assertEquals("splicePipes: 0 (expected: > 0)", e.getMessage());
         assertThrows(NullPointerException.class, () -> new RelayConfig(1, 2, null, s, true, 1));
     }
 }

@@ -117,17 +117,18 @@ public final class DefaultRelaySession implements RelaySession {
                 idleTimer = loop.schedule(this::idleCheck, idleNanos, TimeUnit.NANOSECONDS);
             }
         }
-        // Requests are queued while reading is off, so no byte of a spliced direction takes
-        // the copy path before its first chunk.
-        if (spliceUp) {
-            SpliceForwarder toUp = new SpliceForwarder(down, downstream, upstream, cfg.spliceChunk());
-            down.splice(toUp);
-            toUp.start();
-        }
-        if (spliceDown) {
-            SpliceForwarder toDown = new SpliceForwarder(up, upstream, downstream, cfg.spliceChunk());
-            up.splice(toDown);
-            toDown.start();
+        // A spliced direction takes a pipe when its bytes flow (see SpliceForwarder); until
+        // then, and for small messages, it copies.
+        if (spliceUp || spliceDown) {
+            SplicePipes pipes = SplicePipes.of(loop);
+            if (spliceUp) {
+                down.splice(new SpliceForwarder(down, downstream, upstream, cfg.spliceChunk(), cfg.splicePipes(),
+                        pipes));
+            }
+            if (spliceDown) {
+                up.splice(new SpliceForwarder(up, upstream, downstream, cfg.spliceChunk(), cfg.splicePipes(),
+                        pipes));
+            }
         }
         for (RelayHandler h : new RelayHandler[] {down, up}) {
             if (isInputShutdown(h.channel())) {
@@ -248,6 +249,10 @@ public final class DefaultRelaySession implements RelaySession {
     }
 
     private void onOutputShut(RelayHandler side) {
+        SpliceForwarder into = side.peer().splice();
+        if (into != null) {
+            into.onFinished(); // everything for this side was flushed: its pipe is empty
+        }
         Side by;
         synchronized (this) {
             side.outputShut = true;
@@ -365,6 +370,10 @@ public final class DefaultRelaySession implements RelaySession {
     }
 
     private void onClosed(RelayHandler side) {
+        SpliceForwarder into = side.peer().splice();
+        if (into != null) {
+            into.onTargetClosed();
+        }
         // The close future completes before channelInactive is fired: act on whichever comes first.
         onInactive(side);
         RelayResult r;

@@ -57,6 +57,11 @@ public final class RelayHandler extends ChannelInboundHandlerAdapter {
         this.splice = forwarder;
     }
 
+    /** The forwarder splicing what this side reads, or null when this direction copies. */
+    SpliceForwarder splice() {
+        return splice;
+    }
+
     DefaultRelaySession session() {
         return session;
     }
@@ -92,13 +97,25 @@ public final class RelayHandler extends ChannelInboundHandlerAdapter {
         }
         out.write(msg, out.voidPromise());
         flushPending = true;
+        if (splice != null && n > 0 && readFilledBuffer()) {
+            splice.onCopied(); // bulk data: what follows is spliced (once reading resumes, if it pauses now)
+        }
         if (!out.isWritable()) {
             pauseReading();
         }
     }
 
+    /** Whether the read that produced the current message filled the buffer it was given. */
+    private boolean readFilledBuffer() {
+        var reads = channel.unsafe().recvBufAllocHandle();
+        return reads.lastBytesRead() > 0 && reads.lastBytesRead() >= reads.attemptedBytesRead();
+    }
+
     @Override
     public void channelReadComplete(ChannelHandlerContext ctx) {
+        if (splice != null) {
+            splice.onReadComplete();
+        }
         if (flushPending) {
             flushPending = false;
             peer.channel.flush();
@@ -151,7 +168,6 @@ public final class RelayHandler extends ChannelInboundHandlerAdapter {
             bytes += n;
             listener.onBytes(readDirection, n);
         }
-        session.touch();
     }
 
     void pauseReading() {

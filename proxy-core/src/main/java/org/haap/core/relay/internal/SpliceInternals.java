@@ -7,6 +7,7 @@ import java.util.Queue;
 
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
+import io.netty.channel.unix.FileDescriptor;
 
 /**
  * The relay's only contact with Netty's epoll splice machinery, by reflection because
@@ -17,7 +18,10 @@ import io.netty.channel.ChannelFuture;
  * request nor end of stream (splice(2) returning 0 means both EOF and EAGAIN), so at end of
  * stream the relay reads the remaining length of its unfinished request (to count the bytes
  * it did move) and sets it to zero (so the request completes and Netty's ordinary read path,
- * which does see EOF, drains the rest). When any of this is not reachable (no epoll, another
+ * which does see EOF, drains the rest). It also sets and clears the target channel's splice
+ * pipe ({@code pipeIn}, {@code pipeOut}), which Netty would otherwise create at the first
+ * splice and keep until the channel closes: the relay lends each direction a pipe only while
+ * it moves data ({@link SplicePipes}). When any of this is not reachable (no epoll, another
  * Netty version, a module system that forbids the access) {@link #AVAILABLE} is
  * {@code false} and the relay copies.
  */
@@ -33,6 +37,8 @@ final class SpliceInternals {
     private static final Field QUEUE;
     private static final Field LEN;
     private static final Field PROMISE;
+    private static final Field PIPE_IN;
+    private static final Field PIPE_OUT;
 
     static {
         Class<?> stream = null;
@@ -41,6 +47,8 @@ final class SpliceInternals {
         Field queue = null;
         Field len = null;
         Field promise = null;
+        Field pipeIn = null;
+        Field pipeOut = null;
         boolean ok;
         try {
             stream = Class.forName(STREAM_CHANNEL, false, Channel.class.getClassLoader());
@@ -52,10 +60,15 @@ final class SpliceInternals {
             Class<?> task = Class.forName(STREAM_CHANNEL + "$SpliceInTask", false, stream.getClassLoader());
             len = task.getDeclaredField("len");
             promise = task.getDeclaredField("promise");
+            pipeIn = stream.getDeclaredField("pipeIn");
+            pipeOut = stream.getDeclaredField("pipeOut");
             queue.setAccessible(true);
             len.setAccessible(true);
             promise.setAccessible(true);
-            ok = len.getType() == int.class && Queue.class.isAssignableFrom(queue.getType());
+            pipeIn.setAccessible(true);
+            pipeOut.setAccessible(true);
+            ok = len.getType() == int.class && Queue.class.isAssignableFrom(queue.getType())
+                    && pipeIn.getType() == FileDescriptor.class && pipeOut.getType() == FileDescriptor.class;
         } catch (Throwable t) {
             ok = false;
         }
@@ -66,6 +79,8 @@ final class SpliceInternals {
         QUEUE = queue;
         LEN = len;
         PROMISE = promise;
+        PIPE_IN = pipeIn;
+        PIPE_OUT = pipeOut;
     }
 
     private SpliceInternals() {
@@ -116,6 +131,74 @@ final class SpliceInternals {
                 }
             }
             return -1;
+        } catch (IllegalAccessException e) {
+            throw new IllegalStateException("splice internals became inaccessible", e);
+        }
+    }
+
+    /**
+     * Drops {@code src}'s splice queue if every request in it is retired (length 0), so that
+     * a channel whose direction went idle does not keep Netty's queue (an array of 1,024
+     * slots, about 4 KiB) for the rest of its life; Netty makes a new one at the next
+     * request. Not from inside {@code src}'s read loop with live requests. Event loop only.
+     */
+    static void dropRetiredQueue(Channel src) {
+        try {
+            Queue<?> queue = (Queue<?>) QUEUE.get(src);
+            if (queue == null) {
+                return;
+            }
+            for (Object task : queue) {
+                if (LEN.getInt(task) != 0) {
+                    return;
+                }
+            }
+            QUEUE.set(src, null);
+        } catch (IllegalAccessException e) {
+            throw new IllegalStateException("splice internals became inaccessible", e);
+        }
+    }
+
+    /**
+     * Makes {@code pipe} ({@code [read end, write end]}) the pipe that splices into {@code
+     * target} use; {@code target} must have none. Event loop only.
+     */
+    static void installPipe(Channel target, FileDescriptor[] pipe) {
+        try {
+            if (PIPE_OUT.get(target) != null || PIPE_IN.get(target) != null) {
+                throw new IllegalStateException("channel already has a splice pipe: " + target);
+            }
+            PIPE_IN.set(target, pipe[0]);
+            PIPE_OUT.set(target, pipe[1]);
+        } catch (IllegalAccessException e) {
+            throw new IllegalStateException("splice internals became inaccessible", e);
+        }
+    }
+
+    /**
+     * Takes {@code target}'s splice pipe away (without closing it) and returns it as {@code
+     * [read end, write end]}, or null if it has none. Only when nothing written to {@code
+     * target} still reads from the pipe (its outbound buffer is empty). Event loop only.
+     */
+    static FileDescriptor[] removePipe(Channel target) {
+        try {
+            FileDescriptor in = (FileDescriptor) PIPE_IN.get(target);
+            FileDescriptor out = (FileDescriptor) PIPE_OUT.get(target);
+            if (in == null && out == null) {
+                return null;
+            }
+            PIPE_IN.set(target, null);
+            PIPE_OUT.set(target, null);
+            return new FileDescriptor[] {in, out};
+        } catch (IllegalAccessException e) {
+            throw new IllegalStateException("splice internals became inaccessible", e);
+        }
+    }
+
+    /** Whether {@code target} has a splice pipe. Event loop only. */
+    static boolean hasPipe(Channel target) {
+        try {
+            return PIPE_OUT.get(target) != null;
         } catch (IllegalAccessException e) {
             throw new IllegalStateException("splice internals became inaccessible", e);
         }

@@ -54,6 +54,8 @@ class JvmOptionsTest {
         assertEquals(String.valueOf(96L << 20), gw.get("MaxHeapSize"));
         assertEquals(String.valueOf(64L << 20), gw.get("MaxMetaspaceSize"));
         assertEquals("256", gw.get("ThreadStackSize"), "KiB");
+        assertEquals("1", gw.get("TieredStopAtLevel"), "C1 only on the router");
+        assertEquals("1", gw.get("CICompilerCount"));
 
         Map<String, String> ap = flags(List.of("@" + JVM_DIR.resolve("aggregation-point.options").toAbsolutePath()));
         assertEquals("true", ap.get("UseG1GC"));

@@ -40,6 +40,29 @@ public final class ProcessProbe {
         this.jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd").toString();
     }
 
+    /**
+     * The probe of the process a launcher started: {@code ip netns exec} (and
+     * {@code mptcpize run}) exec the command in place, so that is {@code p} itself; if one of
+     * them forked instead, it is the descendant whose command ends with {@code suffix}
+     * ({@code "/java"}, {@code "/haproxy"}).
+     */
+    public static ProcessProbe ofLaunched(Process p, String suffix) {
+        if (endsWith(p.toHandle(), suffix)) {
+            return new ProcessProbe(p.pid());
+        }
+        return new ProcessProbe(p.toHandle().descendants().filter(h -> endsWith(h, suffix)).findFirst()
+                .map(ProcessHandle::pid).orElse(p.pid()));
+    }
+
+    private static boolean endsWith(ProcessHandle h, String suffix) {
+        return h.info().command().map(c -> c.endsWith(suffix)).orElse(false);
+    }
+
+    /** Whether the process is a JVM (its heap can be read with {@link #heapAfterGcKib}). */
+    public boolean isJava() {
+        return ProcessHandle.of(pid).map(h -> endsWith(h, "/java")).orElse(false);
+    }
+
     /** The process id. */
     public long pid() {
         return pid;

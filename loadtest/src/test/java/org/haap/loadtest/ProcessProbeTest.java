@@ -41,4 +41,25 @@ class ProcessProbeTest {
         assertTrue(self.rssKib() > 0);
         assertTrue(self.cpuSeconds() >= 0);
     }
+
+    @Test
+    void launchedProcessIsTheExecedCommandOrItsChild() throws Exception {
+        assertTrue(new ProcessProbe(ProcessHandle.current().pid()).isJava());
+        Process direct = new ProcessBuilder("sleep", "30").start();
+        Process forking = new ProcessBuilder("sh", "-c", "sleep 30; true").start();
+        try {
+            assertEquals(direct.pid(), ProcessProbe.ofLaunched(direct, "/sleep").pid());
+            long child = -1;
+            for (int i = 0; i < 100 && child < 0; i++) {
+                child = forking.toHandle().children().findFirst().map(ProcessHandle::pid).orElse(-1L);
+                Thread.sleep(20); // the shell forks its child asynchronously
+            }
+            assertEquals(child, ProcessProbe.ofLaunched(forking, "/sleep").pid());
+            assertFalse(ProcessProbe.ofLaunched(direct, "/sleep").isJava());
+        } finally {
+            forking.descendants().forEach(ProcessHandle::destroy);
+            forking.destroy();
+            direct.destroy();
+        }
+    }
 }

@@ -162,8 +162,8 @@ public final class Testbed {
             applySysctlFile(Node.AP, "sysctl/90-haap-aggregation-point.conf");
             ip(List.of("-4", "-n", namespace(Node.CPE), "-batch", "-"), DeployFiles.read("nftables/haap-tproxy-routes.ipv4"));
             ip(List.of("-6", "-n", namespace(Node.CPE), "-batch", "-"), DeployFiles.read("nftables/haap-tproxy-routes.ipv6"));
-            nft(Node.CPE, gatewayRules());
-            nft(Node.CPE, cpeMasquerade());
+            loadNftRules(Node.CPE, gatewayRules());
+            loadNftRules(Node.CPE, cpeMasquerade());
             Properties state = new Properties();
             state.setProperty("profile", profile.name());
             state.setProperty("defaultWan", profile.defaultWan().interfaceName());
@@ -286,7 +286,7 @@ public final class Testbed {
         Properties state = requireState();
         LinkSpec spec = LinkSpec.decode(state.getProperty("link." + wan.interfaceName()));
         state.setProperty("up." + wan.interfaceName(), Boolean.toString(up));
-        nft(wan.node(), lossRules(spec, up));
+        loadNftRules(wan.node(), lossRules(spec, up));
         writeState(state);
     }
 
@@ -507,7 +507,7 @@ public final class Testbed {
                 exec(r, "tc", "qdisc", "del", "dev", dev, "root"); // fails harmlessly when none is set
             }
         }
-        nft(r, lossRules(spec, linkUp));
+        loadNftRules(r, lossRules(spec, linkUp));
         boolean delayChanged = old == null || old.oneWayDelayMs() != spec.oneWayDelayMs();
         if (delayChanged) {
             stopDelayLine(wan, state);
@@ -744,8 +744,9 @@ public final class Testbed {
         Commands.run(cmd, stdin, COMMAND_TIMEOUT).check();
     }
 
-    private void nft(Node n, String rules) {
-        Commands.run(inNamespace(n, List.of("nft", "-f", "-")), rules, COMMAND_TIMEOUT).check();
+    /** Loads nftables rules ({@code nft -f -} syntax) in {@code node}'s namespace. */
+    public void loadNftRules(Node node, String rules) {
+        Commands.run(inNamespace(node, List.of("nft", "-f", "-")), rules, COMMAND_TIMEOUT).check();
     }
 
     private List<String> existingNamespaces() {

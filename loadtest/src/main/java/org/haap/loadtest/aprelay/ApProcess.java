@@ -7,7 +7,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 import org.haap.deploy.testbed.Node;
@@ -65,7 +64,7 @@ final class ApProcess implements AutoCloseable {
         cmd.add("--config");
         cmd.add(conf.toString());
         Process p = testbed.startService(Node.AP, log, READY, READY_TIMEOUT, cmd);
-        return new ApProcess(p, javaPid(p), log);
+        return new ApProcess(p, ProcessProbe.ofLaunched(p, "/java").pid(), log);
     }
 
     /** User plus system CPU seconds the AP's JVM has used so far (NaN if unreadable). */
@@ -96,18 +95,4 @@ final class ApProcess implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
     }
-
-    /** {@code ip netns exec} execs the command in place; if it forked instead, the JVM is a child. */
-    private static long javaPid(Process p) {
-        if (isJava(p.toHandle())) {
-            return p.pid();
-        }
-        Optional<ProcessHandle> child = p.toHandle().descendants().filter(ApProcess::isJava).findFirst();
-        return child.map(ProcessHandle::pid).orElse(p.pid());
-    }
-
-    private static boolean isJava(ProcessHandle h) {
-        return h.info().command().map(c -> c.endsWith("/java")).orElse(false);
-    }
-
 }

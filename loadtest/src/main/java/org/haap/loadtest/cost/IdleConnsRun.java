@@ -132,14 +132,10 @@ record IdleConnsRun(Route route, int target, int opened, double openSeconds, Str
         long rss = p.rssKib();
         int fds = p.fds();
         long heapKib = -1;
-        if (heap && isJava(p.pid())) {
+        if (heap && p.isJava()) {
             heapKib = p.heapAfterGcKib();
         }
         return new Reading(rss, fds, heapKib);
-    }
-
-    private static boolean isJava(long pid) {
-        return ProcessHandle.of(pid).flatMap(h -> h.info().command()).map(c -> c.endsWith("/java")).orElse(false);
     }
 
     /** Waits up to 60 s until {@code p} holds at most 1 % of the connections' fds more than at rest. */

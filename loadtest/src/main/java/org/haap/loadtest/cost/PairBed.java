@@ -120,7 +120,7 @@ public final class PairBed {
         }
         CostServer server = CostServer.start(tb.namespace(Node.SERVER), ports);
         ctx.teardown().add("cost server", server::close);
-        nft(tb, Node.CPE, cpeRules());
+        tb.loadNftRules(Node.CPE, cpeRules());
 
         PairBed bed = new PairBed(tb, ctx);
         ctx.progress("starting the HAAP aggregation point and gateway (shipped JVM options)");
@@ -128,11 +128,11 @@ public final class PairBed {
                 "aggregation-point", "org.haap.ap.Main", "--config",
                 bed.write("aggregation-point.conf", apConfig(maxConnections)).toString());
         ctx.teardown().add("aggregation point", () -> Testbed.stop(ap, STOP_GRACE));
-        bed.apSide.put(Route.HAAP, new ProcessProbe(execedPid(ap, "/java")));
+        bed.apSide.put(Route.HAAP, ProcessProbe.ofLaunched(ap, "/java"));
         Process gw = tb.startShippedService(Node.CPE, tb.logFile(Node.CPE, "gateway"), GATEWAY_READY, START_TIMEOUT,
                 "gateway", "org.haap.gateway.Main", "--config", bed.write("gateway.conf", gatewayConfig()).toString());
         ctx.teardown().add("gateway", () -> Testbed.stop(gw, STOP_GRACE));
-        bed.cpeSide.put(Route.HAAP, new ProcessProbe(execedPid(gw, "/java")));
+        bed.cpeSide.put(Route.HAAP, ProcessProbe.ofLaunched(gw, "/java"));
 
         ctx.progress("starting the HAProxy pair (mptcpize run haproxy)");
         bed.apSide.put(Route.HAPROXY, bed.startHaproxy(Node.AP, HaproxyPair.apConfig(maxConnections),
@@ -182,7 +182,7 @@ public final class PairBed {
             }
             Thread.sleep(50); // polling a listener: there is no event to wait on
         }
-        return new ProcessProbe(execedPid(p, "/haproxy"));
+        return ProcessProbe.ofLaunched(p, "/haproxy");
     }
 
     private Path write(String name, String text) throws IOException {
@@ -191,21 +191,5 @@ public final class PairBed {
         Files.writeString(p, text, StandardCharsets.UTF_8);
         ctx.teardown().add("remove " + p.getFileName(), () -> Files.deleteIfExists(p));
         return p;
-    }
-
-    private static void nft(Testbed tb, Node node, String rules) {
-        tb.exec(node, List.of("sh", "-c", "printf '%s' \"$0\" | nft -f -", rules), Duration.ofSeconds(30)).check();
-    }
-
-    /**
-     * {@code ip netns exec} (and {@code mptcpize run}) exec the command in place; if one of
-     * them forked instead, the process is a descendant whose command ends with {@code suffix}.
-     */
-    static long execedPid(Process p, String suffix) {
-        if (p.toHandle().info().command().map(c -> c.endsWith(suffix)).orElse(false)) {
-            return p.pid();
-        }
-        return p.toHandle().descendants().filter(h -> h.info().command().map(c -> c.endsWith(suffix)).orElse(false))
-                .findFirst().map(ProcessHandle::pid).orElse(p.pid());
     }
 }

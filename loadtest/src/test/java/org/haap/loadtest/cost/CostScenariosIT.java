@@ -52,7 +52,6 @@ class CostScenariosIT {
         Teardown teardown = new Teardown();
         List<String> progress = new ArrayList<>();
         IdleConnsResult result;
-        List<IdleConnsRun> runs = new ArrayList<>();
         try {
             result = (IdleConnsResult) new IdleConnsScenario(1, 1).run(new ScenarioContext(1, 1, null, progress::add,
                     teardown, new ScenarioOptions(IDLE, List.of(), 0, List.of())));
@@ -60,9 +59,8 @@ class CostScenariosIT {
             assertEquals(List.of(), teardown.runAll(), "teardown failures");
         }
         System.out.print(result.table());
-        runs.addAll(result.runs());
-        assertEquals(3, runs.size(), result.table());
-        for (IdleConnsRun r : runs) {
+        assertEquals(3, result.runs().size(), result.table());
+        for (IdleConnsRun r : result.runs()) {
             assertEquals(IDLE, r.opened(), r.route() + ": " + result.table());
             assertNull(r.firstError(), result.table());
             if (r.route().proxied()) {

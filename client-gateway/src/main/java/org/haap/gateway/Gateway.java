@@ -29,6 +29,7 @@ import org.haap.config.PathManagerMode;
 import org.haap.config.WanConfig;
 import org.haap.config.WarmPoolSettings;
 import org.haap.config.reload.ConfigReloader;
+import org.haap.core.lifecycle.HeapReturn;
 import org.haap.core.lifecycle.ServiceMain;
 import org.haap.core.mptcp.MptcpSockets;
 import org.haap.core.mptcp.Protocol;
@@ -167,6 +168,7 @@ public final class Gateway implements ServiceMain.Service, ServiceMain.Reloadabl
             Consumer<WarmPoolSettings> poolSizer = startPools(config, context,
                     new RobeSim(context.currentConnector(), wanState, history), wanState, group, metrics);
             metrics.wanAccounting().start(group);
+            HeapReturn.start(group.next());
             for (InetSocketAddress address : config.listen()) {
                 EpollServerSocketChannel server = sockets.openServer(address, ServerSocketOptions.defaults()
                         .withProtocol(Protocol.TCP).withTransparent(true).withReusePort(false));

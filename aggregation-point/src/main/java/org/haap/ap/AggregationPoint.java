@@ -113,8 +113,8 @@ public final class AggregationPoint implements ServiceMain.Service, ServiceMain.
                         .group(loop, loop)
                         .channelFactory(() -> server)
                         .handler(new AcceptBackoff(metrics.acceptListener()))
+                        // TCP_NODELAY: Netty's epoll channels set it when they are made
                         .childOption(ChannelOption.ALLOW_HALF_CLOSURE, true)
-                        .childOption(ChannelOption.TCP_NODELAY, true)
                         .childHandler(new ApChannelInitializer(context))
                         .register()
                         .syncUninterruptibly();

@@ -121,7 +121,7 @@ final class UpstreamConnector extends ChannelInboundHandlerAdapter {
                         (int) Math.min(Integer.MAX_VALUE, config.timeouts().connect().toMillis()))
                 .option(ChannelOption.ALLOW_HALF_CLOSURE, true)
                 .option(ChannelOption.AUTO_READ, false)
-                .option(ChannelOption.TCP_NODELAY, true)
+                // TCP_NODELAY: Netty's epoll channels set it when they are made
                 .option(ChannelOption.RCVBUF_ALLOCATOR, UPSTREAM_READS)
                 .handler(NoHandlers.INSTANCE);
         if (config.tcpFastOpenQueue() > 0) {

@@ -178,7 +178,7 @@ public final class Gateway implements ServiceMain.Service, ServiceMain.Reloadabl
                         .handler(new AcceptBackoff(metrics.acceptListener()))
                         .childOption(ChannelOption.AUTO_READ, false)
                         .childOption(ChannelOption.ALLOW_HALF_CLOSURE, true)
-                        .childOption(ChannelOption.TCP_NODELAY, true)
+                        // TCP_NODELAY: Netty's epoll channels set it when they are made
                         .childHandler(new ChannelInitializer<Channel>() {
                             @Override
                             protected void initChannel(Channel ch) {

@@ -74,13 +74,28 @@ public final class ProcessProbe {
                 / (double) CLOCK_TICKS_PER_SECOND;
     }
 
+    /** CPU seconds the process spent in the kernel (system time: its system calls and the work they do). */
+    public double systemCpuSeconds() throws IOException {
+        return parseSystemTicks(Files.readString(proc.resolve("stat"), StandardCharsets.UTF_8))
+                / (double) CLOCK_TICKS_PER_SECOND;
+    }
+
     /** utime + stime (fields 14 and 15) of a {@code /proc/PID/stat} line, in clock ticks. */
     static long parseCpuTicks(String stat) {
+        return statField(stat, 14) + statField(stat, 15);
+    }
+
+    /** stime (field 15) of a {@code /proc/PID/stat} line, in clock ticks. */
+    static long parseSystemTicks(String stat) {
+        return statField(stat, 15);
+    }
+
+    private static long statField(String stat, int n) {
         // The command name (field 2) is in parentheses and may contain spaces: skip past it.
         String rest = stat.substring(stat.lastIndexOf(')') + 2);
         String[] f = rest.trim().split("\\s+");
         // rest starts at field 3 (state): field N is f[N - 3].
-        return Long.parseLong(f[14 - 3]) + Long.parseLong(f[15 - 3]);
+        return Long.parseLong(f[n - 3]);
     }
 
     /** Open file descriptors. */

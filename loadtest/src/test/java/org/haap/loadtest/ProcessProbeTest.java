@@ -32,6 +32,7 @@ class ProcessProbeTest {
     void cpuTicksFromProcStat() {
         String stat = "4242 (java (x) y) S 1 4242 4242 0 -1 4194560 100 0 0 0 1234 567 0 0 20 0 30 0 100 0";
         assertEquals(1234 + 567, ProcessProbe.parseCpuTicks(stat));
+        assertEquals(567, ProcessProbe.parseSystemTicks(stat));
     }
 
     @Test

@@ -28,7 +28,8 @@ final class ConnRateResult implements ScenarioResult {
 
     /** One route's figures over its rounds. */
     record Row(Route route, double medianRate, double minRate, double maxRate, double ttfbMedianMs, double ttfbP99Ms,
-               double cpeCpuPct, double apCpuPct, double cpuUsPerConnection, int ok, int failed, String firstError) {
+               double cpeCpuPct, double apCpuPct, double cpuUsPerConnection, double kernelUsPerConnection, int ok,
+               int failed, String firstError) {
     }
 
     List<Row> rows() {
@@ -44,10 +45,11 @@ final class ConnRateResult implements ScenarioResult {
             List<Double> ap = mine.stream().map(x -> 100 * x.apCpuSeconds() / x.seconds()).toList();
             int ok = mine.stream().mapToInt(ConnRateRun::ok).sum();
             double cpuSeconds = mine.stream().mapToDouble(x -> x.cpeCpuSeconds() + x.apCpuSeconds()).sum();
+            double kernelSeconds = mine.stream().mapToDouble(ConnRateRun::kernelCpuSeconds).sum();
             out.add(new Row(r, Stats.median(rates), rates.stream().mapToDouble(d -> d).min().orElse(Double.NaN),
                     rates.stream().mapToDouble(d -> d).max().orElse(Double.NaN), Stats.median(ttfb),
                     Stats.percentile(ttfb, 99), Stats.median(cpe), Stats.median(ap),
-                    ok == 0 ? Double.NaN : cpuSeconds * 1e6 / ok, ok,
+                    ok == 0 ? Double.NaN : cpuSeconds * 1e6 / ok, ok == 0 ? Double.NaN : kernelSeconds * 1e6 / ok, ok,
                     mine.stream().mapToInt(ConnRateRun::failed).sum(),
                     mine.stream().map(ConnRateRun::firstError).filter(e -> e != null).findFirst().orElse(null)));
         }
@@ -69,13 +71,14 @@ final class ConnRateResult implements ScenarioResult {
     public String table() {
         Row haproxy = row(Route.HAPROXY);
         Table t = new Table("route", "conn/s median", "min", "max", "x haproxy", "ttfb median ms", "ttfb p99 ms",
-                "cpe cpu %", "ap cpu %", "cpu us/conn", "ok", "failed");
+                "cpe cpu %", "ap cpu %", "cpu us/conn", "kernel us/conn", "ok", "failed");
         for (Row r : rows()) {
             t.row(r.route().label(), Table.number(r.medianRate(), 0), Table.number(r.minRate(), 0),
                     Table.number(r.maxRate(), 0),
                     haproxy == null ? "-" : Table.number(Stats.ratio(r.medianRate(), haproxy.medianRate()), 2),
                     Table.number(r.ttfbMedianMs(), 2), Table.number(r.ttfbP99Ms(), 2), Table.number(r.cpeCpuPct(), 0),
-                    Table.number(r.apCpuPct(), 0), Table.number(r.cpuUsPerConnection(), 0), Integer.toString(r.ok()),
+                    Table.number(r.apCpuPct(), 0), Table.number(r.cpuUsPerConnection(), 0),
+                    Table.number(r.kernelUsPerConnection(), 0), Integer.toString(r.ok()),
                     Integer.toString(r.failed()));
         }
         StringBuilder sb = new StringBuilder(String.format(Locale.ROOT,
@@ -85,7 +88,8 @@ final class ConnRateResult implements ScenarioResult {
                         .count(), seconds));
         sb.append(t.render());
         sb.append("cpu %: of one core, the CPE-side process (HAAP gateway / CPE HAProxy) and the AP-side process;"
-                + " cpu us/conn: both sides together\n");
+                + " cpu us/conn: both sides together; kernel us/conn: the part of it spent in the kernel"
+                + " (system time: the system calls and the network stack work they do)\n");
         for (Row r : rows()) {
             if (r.firstError() != null) {
                 sb.append(r.route().label()).append(": first failure: ").append(r.firstError()).append('\n');
@@ -114,6 +118,7 @@ final class ConnRateResult implements ScenarioResult {
             o.put("cpe_cpu_pct", r.cpeCpuPct());
             o.put("ap_cpu_pct", r.apCpuPct());
             o.put("cpu_us_per_conn", r.cpuUsPerConnection());
+            o.put("kernel_us_per_conn", r.kernelUsPerConnection());
             o.put("ok", r.ok());
             o.put("failed", r.failed());
             o.put("first_error", r.firstError());
@@ -131,6 +136,7 @@ final class ConnRateResult implements ScenarioResult {
             o.put("ttfb_median_ms", Stats.median(x.ttfbMs()));
             o.put("cpe_cpu_s", x.cpeCpuSeconds());
             o.put("ap_cpu_s", x.apCpuSeconds());
+            o.put("kernel_cpu_s", x.kernelCpuSeconds());
             samples.add(o);
         }
         m.put("samples", samples);

@@ -22,10 +22,11 @@ import org.haap.loadtest.ProcessProbe;
  *                  answer byte, in ms
  * @param cpeCpuSeconds CPU seconds of the route's CPE-side process during the run (NaN: none)
  * @param apCpuSeconds  CPU seconds of the route's AP-side process during the run (NaN: none)
+ * @param kernelCpuSeconds of those, the system time of both processes (NaN: none)
  * @param firstError the first failure's message, or null
  */
 record ConnRateRun(Route route, int ok, int failed, double seconds, List<Double> ttfbMs, double cpeCpuSeconds,
-                   double apCpuSeconds, String firstError) {
+                   double apCpuSeconds, double kernelCpuSeconds, String firstError) {
 
     ConnRateRun {
         ttfbMs = List.copyOf(ttfbMs);
@@ -47,6 +48,7 @@ record ConnRateRun(Route route, int ok, int failed, double seconds, List<Double>
         byte[] request = CostServer.request('R', answerBytes);
         double cpe0 = cpu(bed, route, true);
         double ap0 = cpu(bed, route, false);
+        double kernel0 = kernelCpu(bed, route);
         long start = System.nanoTime();
         long deadline = start + (long) (seconds * 1e9);
         List<Future<Part>> parts = new ArrayList<>();
@@ -68,7 +70,7 @@ record ConnRateRun(Route route, int ok, int failed, double seconds, List<Double>
         }
         double elapsed = (System.nanoTime() - start) / 1e9;
         return new ConnRateRun(route, ok, failed, elapsed, ttfb, cpu(bed, route, true) - cpe0,
-                cpu(bed, route, false) - ap0, firstError);
+                cpu(bed, route, false) - ap0, kernelCpu(bed, route) - kernel0, firstError);
     }
 
     /**
@@ -108,6 +110,18 @@ record ConnRateRun(Route route, int ok, int failed, double seconds, List<Double>
             }
         }
         return new Part(ok, failed, ttfb, firstError);
+    }
+
+    /** System-time seconds so far of the route's two processes together (NaN for the kernel route). */
+    static double kernelCpu(PairBed bed, Route route) {
+        if (!route.proxied()) {
+            return Double.NaN;
+        }
+        try {
+            return bed.cpeProcess(route).systemCpuSeconds() + bed.apProcess(route).systemCpuSeconds();
+        } catch (java.io.IOException e) {
+            return Double.NaN;
+        }
     }
 
     /** CPU seconds so far of the route's CPE-side or AP-side process (NaN for the kernel route). */

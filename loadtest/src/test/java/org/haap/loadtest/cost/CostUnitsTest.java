@@ -75,10 +75,10 @@ class CostUnitsTest {
     @Test
     void connRateRowsRatiosAndJson() {
         List<ConnRateRun> runs = List.of(
-                new ConnRateRun(Route.HAAP, 2000, 0, 2.0, List.of(2.0, 3.0, 4.0), 1.0, 0.5, null),
-                new ConnRateRun(Route.HAPROXY, 4000, 1, 2.0, List.of(1.0, 1.0, 2.0), 0.6, 0.4, "reset"),
-                new ConnRateRun(Route.HAAP, 2400, 0, 2.0, List.of(2.0), 1.2, 0.6, null),
-                new ConnRateRun(Route.HAPROXY, 4000, 0, 2.0, List.of(1.0), 0.6, 0.4, null));
+                new ConnRateRun(Route.HAAP, 2000, 0, 2.0, List.of(2.0, 3.0, 4.0), 1.0, 0.5, 0.7, null),
+                new ConnRateRun(Route.HAPROXY, 4000, 1, 2.0, List.of(1.0, 1.0, 2.0), 0.6, 0.4, 0.5, "reset"),
+                new ConnRateRun(Route.HAAP, 2400, 0, 2.0, List.of(2.0), 1.2, 0.6, 0.9, null),
+                new ConnRateRun(Route.HAPROXY, 4000, 0, 2.0, List.of(1.0), 0.6, 0.4, 0.5, null));
         ConnRateResult r = new ConnRateResult(10, 2, 1024, runs);
         assertEquals(0.55, r.haapToHaproxy(), 1e-9); // medians 1100 and 2000 conn/s
         ConnRateResult.Row haap = r.rows().get(0);
@@ -86,6 +86,7 @@ class CostUnitsTest {
         assertEquals(1000, haap.minRate(), 1e-9);
         assertEquals(2.5, haap.ttfbMedianMs(), 1e-9);
         assertEquals((1.0 + 0.5 + 1.2 + 0.6) * 1e6 / 4400, haap.cpuUsPerConnection(), 1e-6);
+        assertEquals((0.7 + 0.9) * 1e6 / 4400, haap.kernelUsPerConnection(), 1e-6);
         assertEquals(55, Math.round(haap.cpeCpuPct()));
         String table = r.table();
         assertTrue(table.contains("haproxy: first failure: reset"), table);

@@ -6,6 +6,7 @@ import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.util.Objects;
 
+import org.haap.core.mptcp.internal.InactiveEpollChannels;
 import org.haap.core.sys.internal.Errno;
 import org.haap.core.sys.internal.ErrnoException;
 import org.haap.core.sys.internal.Linux;
@@ -13,6 +14,7 @@ import org.haap.core.sys.internal.Posix;
 import org.haap.core.sys.internal.SockAddrs;
 
 import io.netty.bootstrap.Bootstrap;
+import io.netty.channel.ChannelException;
 import io.netty.channel.ChannelFactory;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.DefaultChannelPromise;
@@ -37,15 +39,17 @@ import io.netty.util.concurrent.GlobalEventExecutor;
  *
  * <h2>Clients, and why {@code channelActive} fires only after the connect</h2>
  * Netty's public {@code EpollSocketChannel(int fd)} treats any fd whose {@code SO_ERROR} is 0
- * as connected, so an unconnected fd would fire {@code channelActive} at registration. Netty's
- * inactive-socket constructor is package-private. {@link #connect} therefore creates a normal
- * unconnected {@code new EpollSocketChannel(family)} and atomically replaces the socket behind
- * its fd number with the prepared MPTCP socket ({@code dup3(2)} with {@code O_CLOEXEC}; the
- * channel is not registered yet, so no epoll state refers to the old socket). The channel then
- * is exactly what Netty would have: inactive, and {@link Bootstrap#connect} runs Netty's own
- * non-blocking connect: {@code EINPROGRESS}, {@code EPOLLOUT}, {@code SO_ERROR}, {@code
- * CONNECT_TIMEOUT_MILLIS}, and {@code channelActive} after the handshake. Only public Netty API
- * is used, so this also works where Netty is a named module.
+ * as connected, so an unconnected fd would fire {@code channelActive} at registration.
+ * {@link #connect} therefore creates the MPTCP socket, wraps it with Netty's package-private
+ * inactive-socket constructor ({@link InactiveEpollChannels}, by reflection) and applies the
+ * pre-connect options. Where that constructor is not reachable (another Netty version, Netty
+ * as a named module) it creates a normal unconnected {@code new EpollSocketChannel(family)}
+ * and atomically replaces the socket behind its fd number with the prepared MPTCP socket
+ * ({@code dup3(2)} with {@code O_CLOEXEC}; the channel is not registered yet, so no epoll
+ * state refers to the old socket), which costs four system calls more. Either way the
+ * channel is exactly what Netty would have: inactive, and {@link Bootstrap#connect} runs
+ * Netty's own non-blocking connect: {@code EINPROGRESS}, {@code EPOLLOUT}, {@code SO_ERROR},
+ * {@code CONNECT_TIMEOUT_MILLIS}, and {@code channelActive} after the handshake.
  *
  * <p>Connect failures arrive as a failed {@link ChannelFuture} with Netty's usual exceptions:
  * <ul>
@@ -177,18 +181,15 @@ public final class MptcpSockets {
         if (opts.source() != null && SockAddrs.family(opts.source().getAddress()) != family) {
             throw new IllegalArgumentException("source: " + opts.source() + " (expected: same family as " + target + ")");
         }
-        EpollSocketChannel channel = new EpollSocketChannel(
-                family == Linux.AF_INET6 ? SocketProtocolFamily.INET6 : SocketProtocolFamily.INET);
+        EpollSocketChannel channel = InactiveEpollChannels.AVAILABLE
+                ? InactiveEpollChannels.wrap(newSocket(family, opts.protocol()))
+                : new EpollSocketChannel(family == Linux.AF_INET6 ? SocketProtocolFamily.INET6 : SocketProtocolFamily.INET);
         try {
-            boolean noDelay = channel.config().isTcpNoDelay();
-            int fd = newClientSocket(family, opts);
-            try {
-                Posix.dup3(fd, channel.fd().intValue(), Linux.O_CLOEXEC);
-            } finally {
-                Posix.closeQuietly(fd);
+            if (InactiveEpollChannels.AVAILABLE) {
+                configure(channel.fd().intValue(), opts);
+            } else {
+                replaceSocket(channel, family, opts);
             }
-            // Netty's constructor set this on the socket that was just replaced.
-            channel.config().setTcpNoDelay(noDelay);
         } catch (IOException | RuntimeException e) {
             channel.unsafe().closeForcibly();
             return new DefaultChannelPromise(channel, GlobalEventExecutor.INSTANCE).setFailure(e);
@@ -198,26 +199,47 @@ public final class MptcpSockets {
                 .connect(target);
     }
 
-    private static int newClientSocket(int family, ClientSocketOptions opts) throws IOException {
-        int fd = Posix.socket(family, Linux.SOCK_STREAM | Linux.SOCK_NONBLOCK | Linux.SOCK_CLOEXEC,
-                protocolNumber(opts.protocol()));
+    /**
+     * Replaces the socket of {@code channel}, made by Netty, with a new one as {@code opts}
+     * says (when {@link InactiveEpollChannels} is not available).
+     */
+    private static void replaceSocket(EpollSocketChannel channel, int family, ClientSocketOptions opts)
+            throws IOException {
+        boolean noDelay = channel.config().isTcpNoDelay();
+        int fd = newSocket(family, opts.protocol());
         try {
-            if (opts.device() != null) {
-                Posix.bindToDevice(fd, opts.device());
-            }
-            if (opts.fastOpenConnect()) {
-                Posix.setInt(fd, Linux.SOL_TCP, Linux.TCP_FASTOPEN_CONNECT, 1, "TCP_FASTOPEN_CONNECT");
-            }
-            if (opts.source() != null) {
-                if (opts.source().getPort() == 0) {
-                    Posix.setInt(fd, Linux.SOL_IP, Linux.IP_BIND_ADDRESS_NO_PORT, 1, "IP_BIND_ADDRESS_NO_PORT");
-                }
-                bind(fd, opts.source());
-            }
-            return fd;
-        } catch (IOException | RuntimeException e) {
+            configure(fd, opts);
+            Posix.dup3(fd, channel.fd().intValue(), Linux.O_CLOEXEC);
+        } finally {
             Posix.closeQuietly(fd);
-            throw e;
+        }
+        // Netty's constructor set this on the socket that was just replaced.
+        channel.config().setTcpNoDelay(noDelay);
+    }
+
+    /** A new non-blocking, close-on-exec stream socket. */
+    private static int newSocket(int family, Protocol protocol) {
+        try {
+            return Posix.socket(family, Linux.SOCK_STREAM | Linux.SOCK_NONBLOCK | Linux.SOCK_CLOEXEC,
+                    protocolNumber(protocol));
+        } catch (ErrnoException e) {
+            throw new ChannelException(e.getMessage(), e);
+        }
+    }
+
+    /** Applies the pre-connect options of {@code opts} to {@code fd}. */
+    private static void configure(int fd, ClientSocketOptions opts) throws IOException {
+        if (opts.device() != null) {
+            Posix.bindToDevice(fd, opts.device());
+        }
+        if (opts.fastOpenConnect()) {
+            Posix.setInt(fd, Linux.SOL_TCP, Linux.TCP_FASTOPEN_CONNECT, 1, "TCP_FASTOPEN_CONNECT");
+        }
+        if (opts.source() != null) {
+            if (opts.source().getPort() == 0) {
+                Posix.setInt(fd, Linux.SOL_IP, Linux.IP_BIND_ADDRESS_NO_PORT, 1, "IP_BIND_ADDRESS_NO_PORT");
+            }
+            bind(fd, opts.source());
         }
     }
 

@@ -23,6 +23,7 @@ import java.util.concurrent.TimeUnit;
 
 import org.haap.core.testing.Netns;
 import org.haap.core.testing.Veth;
+import org.haap.core.mptcp.internal.InactiveEpollChannels;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -90,6 +91,13 @@ class MptcpSocketsTest {
         assertNotNull(child);
         assertTrue(MptcpInfoReader.isMptcp(f.channel()), "client is MPTCP");
         assertTrue(MptcpInfoReader.isMptcp(child), "accepted child is MPTCP");
+        assertTrue(f.channel().config().getOption(ChannelOption.TCP_NODELAY), "TCP_NODELAY, as Netty sets it");
+    }
+
+    @Test
+    void theMptcpSocketIsWrappedDirectlyWithThisNetty() {
+        // Without it every connect costs a socket, a dup3, a close and three option calls more.
+        assertTrue(InactiveEpollChannels.AVAILABLE, "Netty's inactive EpollSocketChannel constructor is reachable");
     }
 
     @Test

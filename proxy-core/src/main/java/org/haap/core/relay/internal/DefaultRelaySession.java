@@ -100,7 +100,6 @@ public final class DefaultRelaySession implements RelaySession {
         for (Channel ch : new Channel[] {downstream, upstream}) {
             ch.config().setOption(ChannelOption.ALLOW_HALF_CLOSURE, true);
             ch.config().setWriteBufferWaterMark(new WriteBufferWaterMark(cfg.lowWatermark(), cfg.highWatermark()));
-            ch.config().setAutoRead(false);
         }
         downstream.pipeline().addLast(down);
         upstream.pipeline().addLast(up);
@@ -108,6 +107,8 @@ public final class DefaultRelaySession implements RelaySession {
         upstream.closeFuture().addListener(f -> afterClose(up));
         touch();
         if (!downstream.isActive() || !upstream.isActive()) {
+            downstream.config().setAutoRead(false);
+            upstream.config().setAutoRead(false);
             onInactive(downstream.isActive() ? up : down);
             return;
         }
@@ -130,10 +131,17 @@ public final class DefaultRelaySession implements RelaySession {
                         pipes));
             }
         }
+        // Reading is switched on (or off) once per channel: each switch that changes the
+        // fd's interest is an epoll_ctl.
         for (RelayHandler h : new RelayHandler[] {down, up}) {
-            if (isInputShutdown(h.channel())) {
+            if (isInputShutdown(h.channel()) || terminated) {
                 // A FIN was read before the relay was installed. Reading must not be re-armed:
                 // Netty's epoll transport has dropped the fd's read interest by then.
+                h.channel().config().setAutoRead(false);
+            }
+        }
+        for (RelayHandler h : new RelayHandler[] {down, up}) {
+            if (isInputShutdown(h.channel())) {
                 onInputDone(h);
             } else if (!terminated) {
                 h.channel().config().setAutoRead(true);

@@ -20,6 +20,7 @@ import org.haap.core.lifecycle.ServiceMain;
 import org.haap.core.mptcp.MptcpSockets;
 import org.haap.core.mptcp.Protocol;
 import org.haap.core.mptcp.ServerSocketOptions;
+import org.haap.core.net.TcpCongestion;
 import org.haap.core.net.AcceptBackoff;
 import org.haap.core.sys.FileDescriptorLimit;
 
@@ -65,12 +66,13 @@ public final class AggregationPoint implements ServiceMain.Service, ServiceMain.
     private volatile ConfigReloader<ApConfig> reloader;
     private final RejectionLog rejections;
 
-    private AggregationPoint(ApConfig config, ApMetrics metrics, MultiThreadIoEventLoopGroup group) {
+    private AggregationPoint(ApConfig config, ApMetrics metrics, MultiThreadIoEventLoopGroup group,
+                             String congestionControl) {
         this.config = config;
         this.metrics = metrics;
         this.group = group;
         this.context = ApContext.create(config, metrics, ownAddresses(),
-                new DefaultChannelGroup("haap-ap-clients", GlobalEventExecutor.INSTANCE));
+                new DefaultChannelGroup("haap-ap-clients", GlobalEventExecutor.INSTANCE), congestionControl);
         this.rejections = new RejectionLog(metrics);
         metrics.budgetGauges(context.pool(), context.admission());
     }
@@ -82,10 +84,14 @@ public final class AggregationPoint implements ServiceMain.Service, ServiceMain.
      */
     public static AggregationPoint start(ApConfig config, ApMetrics metrics, MptcpSockets sockets)
             throws IOException {
+        TcpCongestion.Choice cc = TcpCongestion.choose(ApConfig.PATH + ".congestion-control",
+                config.congestionControl().algorithm());
+        cc.warning().ifPresent(w -> LOG.log(Level.WARNING, w));
+        LOG.log(Level.INFO, "TCP congestion control of the listeners and upstream connections: " + cc.algorithm());
         int loops = config.effectiveEventLoops();
         var group = new MultiThreadIoEventLoopGroup(loops, new DefaultThreadFactory("haap-ap"),
                 EpollIoHandler.newFactory());
-        AggregationPoint ap = new AggregationPoint(config, metrics, group);
+        AggregationPoint ap = new AggregationPoint(config, metrics, group, cc.algorithm());
         config.warnings().forEach(w -> LOG.log(Level.WARNING, w));
         openFilesWarning(config).ifPresent(w -> LOG.log(Level.WARNING, w));
         try {
@@ -104,7 +110,7 @@ public final class AggregationPoint implements ServiceMain.Service, ServiceMain.
     private void bind(MptcpSockets sockets) throws IOException {
         Protocol protocol = config.protocol() == org.haap.config.SocketProtocol.TCP ? Protocol.TCP : Protocol.MPTCP;
         ServerSocketOptions options = new ServerSocketOptions(protocol, true, false,
-                config.backlog(), config.tcpFastOpenQueue());
+                config.backlog(), config.tcpFastOpenQueue(), context.congestionControl());
         for (InetSocketAddress address : config.listen()) {
             for (EventExecutor executor : group) {
                 EventLoop loop = (EventLoop) executor;

@@ -30,7 +30,8 @@ record ApContext(AtomicReference<Settings> current,
                  Set<InetAddress> ownAddresses,
                  ChannelGroup clients,
                  AtomicBoolean draining,
-                 AtomicLong sessionIds) {
+                 AtomicLong sessionIds,
+                 String congestionControl) {
 
     /**
      * One consistent view of the configuration.
@@ -54,13 +55,22 @@ record ApContext(AtomicReference<Settings> current,
     /** A context running {@code config}, with budgets and pool admission set from it. */
     static ApContext create(ApConfig config, ApMetrics metrics, Set<InetAddress> ownAddresses,
                             ChannelGroup clients) {
+        return create(config, metrics, ownAddresses, clients, null);
+    }
+
+    /**
+     * A context running {@code config}, whose listeners and upstream connections use
+     * {@code congestionControl} ({@code null}: the host's default).
+     */
+    static ApContext create(ApConfig config, ApMetrics metrics, Set<InetAddress> ownAddresses,
+                            ChannelGroup clients, String congestionControl) {
         var limits = config.limits();
         return new ApContext(new AtomicReference<>(Settings.of(config)), metrics,
                 new AdmissionBudget(limits.maxUnauthenticated(), limits.maxUnauthenticatedPerClient()),
                 new SessionLimiter<>(limits.maxSessions(), limits.maxSessionsPerClient()),
                 new PoolAdmission(config.cookies().accepted(), limits.maxPooledPerClient(),
                         System::currentTimeMillis),
-                ownAddresses, clients, new AtomicBoolean(), new AtomicLong());
+                ownAddresses, clients, new AtomicBoolean(), new AtomicLong(), congestionControl);
     }
 
     /** The configuration new sessions use now. */

@@ -23,6 +23,7 @@ import org.haap.ap.ApSession.Stage;
 import org.haap.ap.internal.UpstreamFailures;
 import org.haap.core.convert.ConvertCodec;
 import org.haap.core.convert.ConvertMessage;
+import org.haap.core.net.TcpCongestion;
 import org.haap.core.relay.Direction;
 import org.haap.core.relay.Relay;
 import org.haap.core.relay.RelayResult;
@@ -127,6 +128,7 @@ final class UpstreamConnector extends ChannelInboundHandlerAdapter {
         if (config.tcpFastOpenQueue() > 0) {
             b.option(EpollChannelOption.TCP_FASTOPEN_CONNECT, false);
         }
+        TcpCongestion.applyTo(b, session.ap.congestionControl());
         session.ap.metrics().upstreamConnecting();
         ChannelFuture f = b.connect(destination);
         if (f.channel() instanceof EpollSocketChannel) {

@@ -7,6 +7,7 @@ import org.haap.core.mptcp.MptcpFullInfo;
 import org.haap.core.mptcp.MptcpInfoReader;
 import org.haap.core.mptcp.SubflowInfo;
 import org.haap.core.testing.Netns;
+import org.haap.core.testing.SocketStats;
 import org.haap.core.testing.Prerequisites;
 import org.haap.core.testing.Veth;
 import org.junit.jupiter.api.AfterAll;
@@ -110,6 +111,8 @@ class AggregationPointIT {
                   timeouts { header = 1s, connect = 1s, drain = 5s }
                   limits { max-sessions = 5000, max-sessions-per-client = 2000 }
                   metrics.listen = "127.0.0.1:9124"
+                  # not the host's default (bbr here): what the sockets show comes from the key
+                  congestion-control = cubic
                 }
                 """);
     }
@@ -148,6 +151,22 @@ class AggregationPointIT {
         assertEquals(2, carriedPerSubflow.size(), () -> "subflows seen: " + carriedPerSubflow);
         carriedPerSubflow.forEach((local, bytes) ->
                 assertTrue(bytes > MIB, "subflow from " + local + " carried only " + bytes + " bytes"));
+    }
+
+    @Test
+    void congestionControlOfTheConfigIsOnEverySubflowAndTheUpstreamSocket() throws Exception {
+        try (TestClient c = mptcp()) {
+            c.write(connectMessage(ECHO));
+            c.readExactly(4, T); // the success reply: the upstream socket is connected
+            c.write("ping".getBytes(StandardCharsets.US_ASCII));
+            c.readExactly(4, T);
+            await().atMost(T).until(() -> SocketStats.congestionControls(ap, ":5124").size() == 2);
+            assertEquals(List.of("local cubic", "local cubic"), SocketStats.congestionControls(ap, ":5124"),
+                    "both subflows of the client's connection");
+            // Netty makes IPv6 sockets: the upstream shows as [::ffff:198.18.3.2]:7003
+            assertEquals(List.of("peer cubic"), SocketStats.congestionControls(ap, ":7003"),
+                    () -> "the upstream socket\n" + ap.exec("ss", "-tinH", "state", "established"));
+        }
     }
 
     @Test

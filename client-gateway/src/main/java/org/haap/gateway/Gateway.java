@@ -30,6 +30,7 @@ import org.haap.config.WanConfig;
 import org.haap.config.WarmPoolSettings;
 import org.haap.config.reload.ConfigReloader;
 import org.haap.core.lifecycle.HeapReturn;
+import org.haap.core.net.TcpCongestion;
 import org.haap.core.lifecycle.ServiceMain;
 import org.haap.core.mptcp.MptcpSockets;
 import org.haap.core.mptcp.Protocol;
@@ -160,7 +161,13 @@ public final class Gateway implements ServiceMain.Service, ServiceMain.Reloadabl
             PathHistory history = PathHistory.withDefaults();
             LoopGuard guard = new LoopGuard(config.aggregationPoint(), Interfaces::localAddresses,
                     Duration.ofSeconds(10), System::nanoTime);
-            GatewayContext context = new GatewayContext(config, sockets, wanState, history, metrics, guard);
+            TcpCongestion.Choice cc = TcpCongestion.choose(GatewayConfig.PATH + ".congestion-control",
+                    config.congestionControl().algorithm());
+            cc.warning().ifPresent(w -> LOG.log(Level.WARNING, w));
+            LOG.log(Level.INFO, "TCP congestion control of the connections to the aggregation point: "
+                    + cc.algorithm());
+            GatewayContext context = new GatewayContext(config, sockets, wanState, history, metrics, guard,
+                    cc.algorithm());
             group = new MultiThreadIoEventLoopGroup(config.effectiveEventLoops(),
                     new DefaultThreadFactory("haap-gw"), EpollIoHandler.newFactory());
             // The pool is refilled with RobE_SIM whatever robe.mode says: off the critical path,

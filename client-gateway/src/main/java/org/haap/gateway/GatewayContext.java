@@ -58,6 +58,7 @@ final class GatewayContext {
     private final PathHistory history;
     private final GatewayMetrics metrics;
     private final LoopGuard loopGuard;
+    private final String congestionControl;
     private final byte[] cookie;
     private final Set<GatewaySessionHandler> sessions = ConcurrentHashMap.newKeySet();
     private final AtomicLong ids = new AtomicLong(System.nanoTime() & 0xffffff);
@@ -67,6 +68,16 @@ final class GatewayContext {
 
     GatewayContext(GatewayConfig config, MptcpSockets sockets, WanState wanState, PathHistory history,
             GatewayMetrics metrics, LoopGuard loopGuard) {
+        this(config, sockets, wanState, history, metrics, loopGuard, null);
+    }
+
+    /**
+     * @param congestionControl the TCP congestion control of the connections to the AP and of
+     *                          bypass connections ({@code null}: the host's default)
+     */
+    GatewayContext(GatewayConfig config, MptcpSockets sockets, WanState wanState, PathHistory history,
+            GatewayMetrics metrics, LoopGuard loopGuard, String congestionControl) {
+        this.congestionControl = congestionControl;
         this.sockets = Objects.requireNonNull(sockets, "sockets");
         this.wanState = Objects.requireNonNull(wanState, "wanState");
         this.history = Objects.requireNonNull(history, "history");
@@ -94,7 +105,7 @@ final class GatewayContext {
      * ({@link org.haap.gateway.internal.ReloadPlan}).
      */
     void apply(GatewayConfig config) {
-        Connector connector = Connector.of(sockets, config.timeouts().connect());
+        Connector connector = Connector.of(sockets, config.timeouts().connect(), congestionControl);
         current.set(new Settings(config, connector, establisher(config, connector, wanState, history),
                 metrics.establishment(config.robe().mode().name().toLowerCase(Locale.ROOT)),
                 new RelayConfig(config.relay().lowWatermark() > 0 ? config.relay().lowWatermark() : 1,
@@ -132,6 +143,11 @@ final class GatewayContext {
 
     MptcpSockets sockets() {
         return sockets;
+    }
+
+    /** The TCP congestion control of the connections this gateway makes ({@code null}: the host's default). */
+    String congestionControl() {
+        return congestionControl;
     }
 
     WanState wanState() {

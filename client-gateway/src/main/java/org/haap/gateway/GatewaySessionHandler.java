@@ -527,7 +527,8 @@ final class GatewaySessionHandler extends ChannelInboundHandlerAdapter {
                     }
                 });
         ChannelFuture cf = gw.sockets().connect(b, destination, ClientSocketOptions.tcp()
-                .withSource(new InetSocketAddress(source, 0)).withDevice(wan.interfaceName()));
+                .withSource(new InetSocketAddress(source, 0)).withDevice(wan.interfaceName())
+                .withCongestionControl(gw.congestionControl()));
         cf.addListener(f -> lan.eventLoop().execute(() -> onDirect(cf)));
     }
 

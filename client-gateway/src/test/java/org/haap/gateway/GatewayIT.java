@@ -28,6 +28,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.haap.core.testing.Netns;
 import org.haap.core.testing.Prerequisites;
+import org.haap.core.testing.SocketStats;
 import org.haap.core.testing.Veth;
 import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeAll;
@@ -111,6 +112,23 @@ class GatewayIT {
         assertEquals(0.0, metric(metrics, "haap_gateway_mptcp_fallbacks_total"), metrics);
         assertTrue(metric(metrics, "haap_gateway_connections_intercepted_total{result=\"relayed\"}") >= 1, metrics);
         assertTrue(metric(metrics, "haap_gateway_establish_winners_total{mode=\"timer\",wan=\"wa\"}") >= 1, metrics);
+    }
+
+    @Test
+    @Order(1)
+    void theConfiguredCongestionControlIsOnEverySubflowToTheAp() throws Exception {
+        try (SocketChannel ch = lan.call(() -> SocketChannel.open(new InetSocketAddress("198.18.1.2", ECHO_PORT)))) {
+            ch.write(ByteBuffer.wrap(new byte[] {42}));
+            ByteBuffer echo = ByteBuffer.allocate(1);
+            while (echo.hasRemaining() && ch.read(echo) >= 0) {
+                // the echo proves the session is relaying
+            }
+            await().atMost(Duration.ofSeconds(10))
+                    .until(() -> SocketStats.congestionControls(gw, "198.18.0.1:5124").size() == 2);
+            // both subflows, the DSL one and the LTE one the path manager added
+            assertEquals(List.of("peer reno", "peer reno"), SocketStats.congestionControls(gw, "198.18.0.1:5124"),
+                    () -> gw.exec("ss", "-tin"));
+        }
     }
 
     @Test
@@ -331,6 +349,8 @@ class GatewayIT {
                   listen = ["0.0.0.0:15124", "[::]:15124"]
                   robe.mode = timer
                   sysctl.manage = %s
+                  # not the host's default (bbr here): what the sockets show comes from the key
+                  congestion-control = reno
                 """.formatted(manage)));
     }
 

@@ -24,6 +24,8 @@ import org.haap.config.internal.Section;
  * @param metrics the metrics endpoint
  * @param cookies which Convert cookies are accepted or required
  * @param probe the UDP responder to the gateways' link-monitor probes
+ * @param congestionControl the TCP congestion control of the listeners (so of every
+ *     accepted connection and its subflows) and of the upstream connections
  */
 public record ApConfig(
         List<InetSocketAddress> listen,
@@ -38,7 +40,8 @@ public record ApConfig(
         RelaySettings relay,
         MetricsSettings metrics,
         CookiePolicy cookies,
-        ApProbeSettings probe) {
+        ApProbeSettings probe,
+        CongestionControl congestionControl) {
 
     /** The HOCON path of the aggregation point's section. */
     public static final String PATH = "haap.aggregation-point";
@@ -54,6 +57,7 @@ public record ApConfig(
         Objects.requireNonNull(metrics, "metrics");
         Objects.requireNonNull(cookies, "cookies");
         Objects.requireNonNull(probe, "probe");
+        Objects.requireNonNull(congestionControl, "congestionControl");
     }
 
     /**
@@ -144,8 +148,9 @@ public record ApConfig(
         MetricsSettings metrics = p.read(() -> MetricsSettings.read(s.child("metrics")));
         CookiePolicy cookies = p.read(() -> CookiePolicy.read(s));
         ApProbeSettings probe = p.read(() -> ApProbeSettings.read(s.child("probe")));
+        CongestionControl congestion = p.read(() -> CongestionControl.read(s, "congestion-control"));
         p.throwIfAny();
         return new ApConfig(listen, protocol, eventLoops, backlog, tfoQueue, timeouts, clientsAllow,
-                destinations, limits, relay, metrics, cookies, probe);
+                destinations, limits, relay, metrics, cookies, probe, congestion);
     }
 }

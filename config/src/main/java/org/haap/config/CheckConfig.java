@@ -6,10 +6,12 @@ import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.haap.config.internal.ConfigFiles;
+import org.haap.config.internal.HostCongestionControl;
 import org.haap.config.internal.OpenFilesLimit;
 import org.haap.config.internal.Section;
 
@@ -41,7 +43,8 @@ public final class CheckConfig {
             "Validates HAAP config files (HOCON) against reference.conf: every section present",
             "(" + SECTIONS.stream().map(SectionCheck::path).collect(Collectors.joining(", "))
                     + ") is read with all range checks; unknown keys are errors. For an",
-            "aggregation point it then prints the effective destination policy.",
+            "aggregation point it then prints the effective destination policy, and for each",
+            "section what congestion-control gives on this host.",
             "Exit status: 0 all files valid, " + ConfigError.EXIT_CODE + " a config error, "
                     + USAGE_EXIT_CODE + " bad arguments.");
 
@@ -59,6 +62,12 @@ public final class CheckConfig {
 
     /** {@link #run(List, PrintStream, PrintStream)} against {@code openFilesLimit} (empty: unlimited). */
     static int run(List<String> args, PrintStream out, PrintStream err, OptionalLong openFilesLimit) {
+        return run(args, out, err, openFilesLimit, HostCongestionControl.read());
+    }
+
+    /** {@link #run(List, PrintStream, PrintStream, OptionalLong)} on {@code host}'s congestion control (empty: unknown). */
+    static int run(List<String> args, PrintStream out, PrintStream err, OptionalLong openFilesLimit,
+                   Optional<HostCongestionControl> host) {
         if (args.contains("--help") || args.contains("-h")) {
             out.println(USAGE);
             return 0;
@@ -69,14 +78,25 @@ public final class CheckConfig {
         }
         int exitCode = 0;
         for (String file : args) {
-            if (check(file, out, err, openFilesLimit) != 0) {
+            if (check(file, out, err, openFilesLimit, host) != 0) {
                 exitCode = ConfigError.EXIT_CODE;
             }
         }
         return exitCode;
     }
 
-    private static int check(String file, PrintStream out, PrintStream err, OptionalLong openFilesLimit) {
+    /** Adds what {@code cc} gives on {@code host} to {@code details}, and a warning if it would not work. */
+    private static void describe(Optional<HostCongestionControl> host, String path, CongestionControl cc,
+                                 List<String> details, List<String> warnings) {
+        host.ifPresent(h -> {
+            List<String> lines = h.describe(path + ".congestion-control", cc);
+            details.add(lines.get(0));
+            warnings.addAll(lines.subList(1, lines.size()));
+        });
+    }
+
+    private static int check(String file, PrintStream out, PrintStream err, OptionalLong openFilesLimit,
+                             Optional<HostCongestionControl> host) {
         Config parsed;
         Config merged;
         try {
@@ -95,10 +115,14 @@ public final class CheckConfig {
             if (ConfigFiles.isPresent(parsed, section.path())) {
                 checked.add(section.name());
                 try {
-                    if (section.reader().apply(merged) instanceof ApConfig ap) {
+                    Object config = section.reader().apply(merged);
+                    if (config instanceof ApConfig ap) {
                         warnings.addAll(ap.warnings());
                         openFilesLimit.ifPresent(limit -> ap.openFilesWarning(limit).ifPresent(warnings::add));
                         details.addAll(ap.destinations().describe());
+                        describe(host, section.path(), ap.congestionControl(), details, warnings);
+                    } else if (config instanceof GatewayConfig gw) {
+                        describe(host, section.path(), gw.congestionControl(), details, warnings);
                     }
                 } catch (ConfigError e) {
                     errors.addAll(e.all());

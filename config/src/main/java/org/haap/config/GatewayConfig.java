@@ -33,6 +33,8 @@ import org.haap.config.internal.Section;
  * @param eventLoops event-loop threads; 0 = one per CPU
  * @param bypassDestinations destinations that are connected to directly, not through the AP
  * @param linkMonitor per-WAN link state from carrier and probes to the AP
+ * @param congestionControl the TCP congestion control of the MPTCP connections to the AP (and
+ *     their subflows) and of bypass connections
  */
 public record GatewayConfig(
         List<InetSocketAddress> listen,
@@ -48,7 +50,8 @@ public record GatewayConfig(
         SysctlSettings sysctl,
         int eventLoops,
         CidrSet bypassDestinations,
-        LinkMonitorSettings linkMonitor) {
+        LinkMonitorSettings linkMonitor,
+        CongestionControl congestionControl) {
 
     /** The HOCON path of the gateway's section. */
     public static final String PATH = "haap.gateway";
@@ -65,6 +68,7 @@ public record GatewayConfig(
         Objects.requireNonNull(relay, "relay");
         Objects.requireNonNull(metrics, "metrics");
         Objects.requireNonNull(sysctl, "sysctl");
+        Objects.requireNonNull(congestionControl, "congestionControl");
         Objects.requireNonNull(bypassDestinations, "bypassDestinations");
         Objects.requireNonNull(linkMonitor, "linkMonitor");
     }
@@ -85,7 +89,8 @@ public record GatewayConfig(
                 + ", cookie=" + (cookie.isPresent() ? "<set>" : "<none>") + ", onApUnreachable=" + onApUnreachable
                 + ", robe=" + robe + ", pathManager=" + pathManager + ", timeouts=" + timeouts + ", relay=" + relay
                 + ", metrics=" + metrics + ", sysctl=" + sysctl + ", eventLoops=" + eventLoops
-                + ", bypassDestinations=" + bypassDestinations + ", linkMonitor=" + linkMonitor + ']';
+                + ", bypassDestinations=" + bypassDestinations + ", linkMonitor=" + linkMonitor
+                + ", congestionControl=" + congestionControl + ']';
     }
 
     static GatewayConfig read(Section s) {
@@ -109,6 +114,7 @@ public record GatewayConfig(
         Integer eventLoops = p.read(() -> s.intAtLeast("event-loops", 0));
         CidrSet bypass = p.read(() -> CidrSet.read(s.child("bypass"), "destinations"));
         LinkMonitorSettings linkMonitor = p.read(() -> LinkMonitorSettings.read(s.child("link-monitor")));
+        CongestionControl congestion = p.read(() -> CongestionControl.read(s, "congestion-control"));
         if (robe != null && timeouts != null) {
             p.check(() -> checkSynTimeout(s, robe, timeouts));
         }
@@ -123,7 +129,7 @@ public record GatewayConfig(
         }
         p.throwIfAny();
         return new GatewayConfig(listen, ap, wans, cookie, onApUnreachable, robe, pathManager, timeouts, relay,
-                metrics, sysctl, eventLoops, bypass, linkMonitor);
+                metrics, sysctl, eventLoops, bypass, linkMonitor, congestion);
     }
 
     private static List<InetSocketAddress> listen(Section s) {

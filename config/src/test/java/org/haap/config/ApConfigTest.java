@@ -43,9 +43,17 @@ class ApConfigTest {
                 new RelaySettings(true, 32 * 1024, 64 * 1024, 1024),
                 new MetricsSettings(true, socket("127.0.0.1", 9124)),
                 new CookiePolicy(false, List.of()),
-                new ApProbeSettings(true, List.of(), 20));
+                new ApProbeSettings(true, List.of(), 20),
+                CongestionControl.auto());
         assertEquals(expected, ap(""));
         assertEquals(expected, HaapConfigLoader.aggregationPoint(ConfigFactory.empty()));
+    }
+
+    @Test
+    void congestionControlIsAutoOrAName() {
+        assertEquals(CongestionControl.of("cubic"), ap("haap.aggregation-point.congestion-control = cubic")
+                .congestionControl());
+        assertTrue(ap("haap.aggregation-point.congestion-control = auto").congestionControl().isAuto());
     }
 
     @Test
@@ -102,6 +110,8 @@ class ApConfigTest {
         "backlog = 0                    | backlog: 0 (expected: >= 1)",
         "backlog = many                 | backlog: many (expected: an integer)",
         "tcp-fast-open-queue = -1       | tcp-fast-open-queue: -1 (expected: >= 0)",
+        "congestion-control = BBR       | congestion-control: BBR (expected: auto or a TCP congestion control algorithm name, e.g. bbr or cubic)",
+        "congestion-control = a_very_long_name | congestion-control: a_very_long_name (expected: auto or a TCP congestion control algorithm name, e.g. bbr or cubic)",
         "limits.max-sessions = 0        | limits.max-sessions: 0 (expected: >= 1)",
         "limits.max-sessions-per-client = 0 | limits.max-sessions-per-client: 0 (expected: >= 1)",
         "limits.max-unauthenticated = 0 | limits.max-unauthenticated: 0 (expected: >= 1)",
@@ -151,7 +161,7 @@ class ApConfigTest {
         "timeouts = 10s                 | timeouts: 10s (expected: an object)",
         "timeout.header = 1s            | timeout: unknown key (did you mean 'timeouts'?)",
         "relay.hi-watermark = 1MiB      | relay.hi-watermark: unknown key (did you mean 'high-watermark'?)",
-        "zzz = 1                        | zzz: unknown key (expected: one of backlog, clients, cookies, destinations, event-loops, limits, listen, metrics, probe, protocol, relay, require-cookie, tcp-fast-open-queue, timeouts)",
+        "zzz = 1                        | zzz: unknown key (expected: one of backlog, clients, congestion-control, cookies, destinations, event-loops, limits, listen, metrics, probe, protocol, relay, require-cookie, tcp-fast-open-queue, timeouts)",
     })
     void everyCheckNamesTheKeyAndTheExpectedValue(String setting, String message) {
         assertEquals("haap.aggregation-point." + message, error("haap.aggregation-point." + setting));

@@ -10,7 +10,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 import java.util.OptionalLong;
+import org.haap.config.internal.HostCongestionControl;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -27,8 +29,42 @@ class CheckConfigTest {
 
     /** As check-config would run under {@code limit}, the process's open-files hard limit. */
     private int runWithOpenFilesLimit(OptionalLong limit, String... args) {
+        return runOn(limit, Optional.empty(), args);
+    }
+
+    /** As check-config would run on a host whose kernel offers {@code host} (empty: unknown). */
+    private int runOn(OptionalLong limit, Optional<HostCongestionControl> host, String... args) {
         return CheckConfig.run(List.of(args), new PrintStream(out, true, StandardCharsets.UTF_8),
-                new PrintStream(err, true, StandardCharsets.UTF_8), limit);
+                new PrintStream(err, true, StandardCharsets.UTF_8), limit, host);
+    }
+
+    @Test
+    void congestionControlIsDescribedForTheHost() throws IOException {
+        String both = file("cc.conf", "haap.aggregation-point { congestion-control = cubic }\n"
+                + "haap.gateway { aggregation-point = \"192.0.2.10:5124\", listen = [\"0.0.0.0:15124\"]\n"
+                + "  wan = [{ name = dsl, interface = dsl0, source = \"198.51.100.2\" }] }\n");
+        HostCongestionControl withBbr = new HostCongestionControl(List.of("reno", "cubic"), List.of("bbr"), "cubic");
+        assertEquals(0, runOn(OptionalLong.empty(), Optional.of(withBbr), both));
+        assertTrue(out().contains("haap.aggregation-point.congestion-control: cubic (this kernel has reno cubic;"
+                + " as modules bbr)\n"), out());
+        assertTrue(out().contains("haap.gateway.congestion-control: auto = bbr on this host"), out());
+        assertEquals("", err());
+    }
+
+    @Test
+    void congestionControlTheHostLacksIsWarnedAbout() throws IOException {
+        String cc = file("cc.conf", "haap.aggregation-point { congestion-control = htcp }\n");
+        HostCongestionControl plain = new HostCongestionControl(List.of("reno", "cubic"), List.of(), "cubic");
+        assertEquals(0, runOn(OptionalLong.empty(), Optional.of(plain), cc));
+        assertEquals(cc + ": warning: haap.aggregation-point.congestion-control = htcp: this kernel has no such"
+                + " algorithm (this kernel has reno cubic); the application will not start on this host\n", err());
+        out.reset();
+        err.reset();
+        String auto = file("auto.conf", "haap.aggregation-point { }\n");
+        assertEquals(0, runOn(OptionalLong.empty(), Optional.of(plain), auto));
+        assertTrue(out().contains("haap.aggregation-point.congestion-control: auto = cubic, the host's default"),
+                out());
+        assertTrue(err().contains("no bbr; the host's default cubic is used"), err());
     }
 
     private String file(String name, String content) throws IOException {

@@ -76,7 +76,8 @@ class GatewayConfigTest {
                 0,
                 CidrSet.EMPTY,
                 new LinkMonitorSettings(true, Optional.empty(), Duration.ofMillis(200), Duration.ofMillis(300), 3, 2,
-                        10, 20, Duration.ofMillis(500), Duration.ofMillis(200), Duration.ofSeconds(10)));
+                        10, 20, Duration.ofMillis(500), Duration.ofMillis(200), Duration.ofSeconds(10)),
+                CongestionControl.auto());
         assertEquals(expected, gw(MINIMAL));
         assertEquals(LinkMonitorSettings.defaults(), expected.linkMonitor());
         assertEquals(Duration.ofMillis(900), expected.linkMonitor().detectionBound());

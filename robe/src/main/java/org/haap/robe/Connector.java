@@ -34,6 +34,15 @@ public interface Connector {
      * @param attemptTimeout the longest one attempt may take, &gt; 0
      */
     static Connector of(org.haap.core.mptcp.MptcpSockets sockets, java.time.Duration attemptTimeout) {
-        return new org.haap.robe.internal.Dialer(sockets, attemptTimeout);
+        return of(sockets, attemptTimeout, null);
+    }
+
+    /**
+     * The real connector, setting {@code congestionControl} on each attempt's socket (its
+     * subflows inherit it; {@code null}: the host's default).
+     */
+    static Connector of(org.haap.core.mptcp.MptcpSockets sockets, java.time.Duration attemptTimeout,
+                        String congestionControl) {
+        return new org.haap.robe.internal.Dialer(sockets, attemptTimeout, congestionControl);
     }
 }

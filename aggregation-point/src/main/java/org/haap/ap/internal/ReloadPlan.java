@@ -12,7 +12,7 @@ import org.haap.config.reload.KeyChanges;
  * {@code limits} and every {@code timeouts} key but {@code drain}. Every other key
  * ({@code listen}, {@code protocol}, {@code event-loops}, {@code backlog},
  * {@code tcp-fast-open-queue}, {@code timeouts.drain}, {@code relay}, {@code metrics},
- * {@code probe}) is only read at start: a change to it is listed among the keys that need a
+ * {@code probe}, {@code congestion-control}) is only read at start: a change to it is listed among the keys that need a
  * restart and not applied: the plan keeps the running value.
  *
  * <p>{@link #between} returns the {@link ConfigReloader.Plan}: {@code applied} holds the loaded
@@ -46,13 +46,14 @@ public final class ReloadPlan {
                 .startOnly("metrics", running.metrics(), loaded.metrics())
                 .reloadable("cookies", running.cookies().accepted(), loaded.cookies().accepted())
                 .reloadable("require-cookie", running.cookies().required(), loaded.cookies().required())
-                .startOnly("probe", running.probe(), loaded.probe());
+                .startOnly("probe", running.probe(), loaded.probe())
+                .startOnly("congestion-control", running.congestionControl(), loaded.congestionControl());
         ApTimeouts timeouts = new ApTimeouts(now.header(), now.connect(), now.idle(), now.halfClose(), was.drain(),
                 now.poolIdle());
         ApConfig applied = new ApConfig(running.listen(), running.protocol(), running.eventLoops(),
                 running.backlog(), running.tcpFastOpenQueue(), timeouts, loaded.clientsAllow(),
                 loaded.destinations(), loaded.limits(), running.relay(), running.metrics(), loaded.cookies(),
-                running.probe());
+                running.probe(), running.congestionControl());
         return keys.plan(applied);
     }
 }

@@ -61,12 +61,13 @@ class ReloadPlanTest {
                 relay.splice = false
                 metrics.listen = "127.0.0.1:9999"
                 probe.enabled = false
+                congestion-control = cubic
                 cookies = ["a"]
                 clients.allow = ["198.18.1.0/24"]
                 """);
         ConfigReloader.Plan<ApConfig> plan = ReloadPlan.between(RUNNING, loaded);
         assertEquals(List.of("listen", "protocol", "event-loops", "backlog", "tcp-fast-open-queue", "timeouts.drain",
-                "relay", "metrics", "probe"), plan.needRestart());
+                "relay", "metrics", "probe", "congestion-control"), plan.needRestart());
         assertEquals(List.of("timeouts.header"), plan.changed());
         ApConfig applied = plan.applied();
         assertEquals(RUNNING.listen(), applied.listen());
@@ -78,6 +79,7 @@ class ReloadPlanTest {
         assertEquals(RUNNING.relay(), applied.relay());
         assertEquals(RUNNING.metrics(), applied.metrics());
         assertEquals(RUNNING.probe(), applied.probe());
+        assertEquals(RUNNING.congestionControl(), applied.congestionControl());
         assertEquals(Duration.ofSeconds(2), applied.timeouts().header(), "the reloadable key of the same section");
     }
 }

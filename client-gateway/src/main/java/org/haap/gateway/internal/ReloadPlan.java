@@ -19,8 +19,8 @@ import org.haap.config.reload.KeyChanges;
  * (listeners, endpoints, WAN state and meters are built from them), {@code cookie} (the pooled
  * connections and the link monitor's probe key were made with it), {@code robe.pool.enabled}
  * (and the pool's sizes while it does not run), {@code path-manager}, {@code timeouts.drain},
- * {@code relay}, {@code metrics}, {@code sysctl}, {@code event-loops} and
- * {@code link-monitor}. A change to one of those is listed as needing a restart and not
+ * {@code relay}, {@code metrics}, {@code sysctl}, {@code event-loops}, {@code link-monitor}
+ * and {@code congestion-control} (decided against the kernel at start). A change to one of those is listed as needing a restart and not
  * applied: the plan keeps the running value.
  *
  * <p>{@link #between} returns the {@link ConfigReloader.Plan}: {@code applied} holds the loaded
@@ -69,7 +69,8 @@ public final class ReloadPlan {
                 .startOnly("sysctl", running.sysctl(), loaded.sysctl())
                 .startOnly("event-loops", running.eventLoops(), loaded.eventLoops())
                 .reloadable("bypass.destinations", running.bypassDestinations(), loaded.bypassDestinations())
-                .startOnly("link-monitor", running.linkMonitor(), loaded.linkMonitor());
+                .startOnly("link-monitor", running.linkMonitor(), loaded.linkMonitor())
+                .startOnly("congestion-control", running.congestionControl(), loaded.congestionControl());
         WarmPoolSettings pool = poolRuns
                 ? new WarmPoolSettings(poolWas.enabled(), poolNow.min(), poolNow.max(), poolNow.maxIdle())
                 : poolWas;
@@ -79,7 +80,7 @@ public final class ReloadPlan {
         GatewayConfig applied = new GatewayConfig(running.listen(), running.aggregationPoint(), running.wans(),
                 running.cookie(), loaded.onApUnreachable(), robe, running.pathManager(), timeouts, running.relay(),
                 running.metrics(), running.sysctl(), running.eventLoops(), loaded.bypassDestinations(),
-                running.linkMonitor());
+                running.linkMonitor(), running.congestionControl());
         return keys.plan(applied);
     }
 }

@@ -74,6 +74,7 @@ class ReloadPlanTest {
             sysctl            | sysctl.manage = false
             event-loops       | event-loops = 3
             link-monitor      | link-monitor.enabled = false
+            congestion-control | congestion-control = cubic
             """)
     void aStartOnlyKeyIsNamedAndKeepsItsRunningValue(String key, String change) {
         ConfigReloader.Plan<GatewayConfig> plan = ReloadPlan.between(RUNNING, load(change));
@@ -125,7 +126,7 @@ class ReloadPlanTest {
     @Test
     void everyKeyIsDecided() {
         // A new component needs a decision in ReloadPlan.between (and a row above).
-        assertEquals(14, GatewayConfig.class.getRecordComponents().length, "GatewayConfig components");
+        assertEquals(15, GatewayConfig.class.getRecordComponents().length, "GatewayConfig components");
         assertEquals(3, RobeSettings.class.getRecordComponents().length, "RobeSettings components");
         assertEquals(5, GatewayTimeouts.class.getRecordComponents().length, "GatewayTimeouts components");
     }

@@ -2,6 +2,7 @@ package org.haap.core.mptcp;
 
 import java.net.InetSocketAddress;
 import java.util.Objects;
+import org.haap.core.net.TcpCongestion;
 
 /**
  * How {@link MptcpSockets#connect} creates a client socket. Everything here is applied
@@ -18,7 +19,7 @@ import java.util.Objects;
  *                        TFO-connect socket
  */
 public record ClientSocketOptions(Protocol protocol, InetSocketAddress source, String device,
-                                  boolean fastOpenConnect) {
+                                  boolean fastOpenConnect, String congestionControl) {
 
     private static final int MAX_DEVICE_NAME = 15;
 
@@ -30,27 +31,33 @@ public record ClientSocketOptions(Protocol protocol, InetSocketAddress source, S
         if (device != null && (device.isEmpty() || device.length() > MAX_DEVICE_NAME || device.contains("/"))) {
             throw new IllegalArgumentException("device: " + device + " (expected: an interface name of 1-15 characters)");
         }
+        TcpCongestion.requireName(congestionControl);
     }
 
     /** MPTCP, no source binding, no device, no TCP Fast Open. */
     public static ClientSocketOptions mptcp() {
-        return new ClientSocketOptions(Protocol.MPTCP, null, null, false);
+        return new ClientSocketOptions(Protocol.MPTCP, null, null, false, null);
     }
 
     /** Plain TCP, no source binding, no device, no TCP Fast Open. */
     public static ClientSocketOptions tcp() {
-        return new ClientSocketOptions(Protocol.TCP, null, null, false);
+        return new ClientSocketOptions(Protocol.TCP, null, null, false, null);
     }
 
     public ClientSocketOptions withSource(InetSocketAddress source) {
-        return new ClientSocketOptions(protocol, source, device, fastOpenConnect);
+        return new ClientSocketOptions(protocol, source, device, fastOpenConnect, congestionControl);
     }
 
     public ClientSocketOptions withDevice(String device) {
-        return new ClientSocketOptions(protocol, source, device, fastOpenConnect);
+        return new ClientSocketOptions(protocol, source, device, fastOpenConnect, congestionControl);
     }
 
     public ClientSocketOptions withFastOpenConnect(boolean fastOpenConnect) {
-        return new ClientSocketOptions(protocol, source, device, fastOpenConnect);
+        return new ClientSocketOptions(protocol, source, device, fastOpenConnect, congestionControl);
+    }
+
+    /** {@code TCP_CONGESTION} set before connect ({@code null}: the host's default). */
+    public ClientSocketOptions withCongestionControl(String congestionControl) {
+        return new ClientSocketOptions(protocol, source, device, fastOpenConnect, congestionControl);
     }
 }

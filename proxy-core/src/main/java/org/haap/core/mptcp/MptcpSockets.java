@@ -7,6 +7,7 @@ import java.net.SocketAddress;
 import java.util.Objects;
 
 import org.haap.core.mptcp.internal.InactiveEpollChannels;
+import org.haap.core.net.TcpCongestion;
 import org.haap.core.sys.internal.Errno;
 import org.haap.core.sys.internal.ErrnoException;
 import org.haap.core.sys.internal.Linux;
@@ -144,6 +145,9 @@ public final class MptcpSockets {
             if (opts.fastOpenQueue() > 0) {
                 Posix.setInt(fd, Linux.SOL_TCP, Linux.TCP_FASTOPEN, opts.fastOpenQueue(), "TCP_FASTOPEN");
             }
+            if (opts.congestionControl() != null) {
+                TcpCongestion.set(fd, opts.congestionControl());
+            }
             bind(fd, bind);
             Posix.listen(fd, opts.backlog());
             return new EpollServerSocketChannel(fd);
@@ -234,6 +238,9 @@ public final class MptcpSockets {
         }
         if (opts.fastOpenConnect()) {
             Posix.setInt(fd, Linux.SOL_TCP, Linux.TCP_FASTOPEN_CONNECT, 1, "TCP_FASTOPEN_CONNECT");
+        }
+        if (opts.congestionControl() != null) {
+            TcpCongestion.set(fd, opts.congestionControl());
         }
         if (opts.source() != null) {
             if (opts.source().getPort() == 0) {

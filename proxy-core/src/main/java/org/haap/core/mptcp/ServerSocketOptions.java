@@ -1,6 +1,7 @@
 package org.haap.core.mptcp;
 
 import java.util.Objects;
+import org.haap.core.net.TcpCongestion;
 
 /**
  * How {@link MptcpSockets#openServer} creates a listening socket.
@@ -12,9 +13,11 @@ import java.util.Objects;
  *                      interception listeners (needs {@code CAP_NET_ADMIN})
  * @param backlog       the {@code listen(2)} backlog, &gt; 0
  * @param fastOpenQueue {@code TCP_FASTOPEN} queue length on the listener, 0 = off
+ * @param congestionControl {@code TCP_CONGESTION} of the listener, which accepted connections
+ *                      (and, for MPTCP, their subflows) inherit; {@code null}: the host's default
  */
 public record ServerSocketOptions(Protocol protocol, boolean reusePort, boolean transparent, int backlog,
-                                  int fastOpenQueue) {
+                                  int fastOpenQueue, String congestionControl) {
 
     public ServerSocketOptions {
         Objects.requireNonNull(protocol, "protocol");
@@ -24,30 +27,35 @@ public record ServerSocketOptions(Protocol protocol, boolean reusePort, boolean 
         if (fastOpenQueue < 0) {
             throw new IllegalArgumentException("fastOpenQueue: " + fastOpenQueue + " (expected: >= 0)");
         }
+        TcpCongestion.requireName(congestionControl);
     }
 
     /** MPTCP, {@code SO_REUSEPORT} on, not transparent, backlog 1024, no TCP Fast Open. */
     public static ServerSocketOptions defaults() {
-        return new ServerSocketOptions(Protocol.MPTCP, true, false, 1024, 0);
+        return new ServerSocketOptions(Protocol.MPTCP, true, false, 1024, 0, null);
     }
 
     public ServerSocketOptions withProtocol(Protocol protocol) {
-        return new ServerSocketOptions(protocol, reusePort, transparent, backlog, fastOpenQueue);
+        return new ServerSocketOptions(protocol, reusePort, transparent, backlog, fastOpenQueue, congestionControl);
     }
 
     public ServerSocketOptions withReusePort(boolean reusePort) {
-        return new ServerSocketOptions(protocol, reusePort, transparent, backlog, fastOpenQueue);
+        return new ServerSocketOptions(protocol, reusePort, transparent, backlog, fastOpenQueue, congestionControl);
     }
 
     public ServerSocketOptions withTransparent(boolean transparent) {
-        return new ServerSocketOptions(protocol, reusePort, transparent, backlog, fastOpenQueue);
+        return new ServerSocketOptions(protocol, reusePort, transparent, backlog, fastOpenQueue, congestionControl);
     }
 
     public ServerSocketOptions withBacklog(int backlog) {
-        return new ServerSocketOptions(protocol, reusePort, transparent, backlog, fastOpenQueue);
+        return new ServerSocketOptions(protocol, reusePort, transparent, backlog, fastOpenQueue, congestionControl);
     }
 
     public ServerSocketOptions withFastOpenQueue(int fastOpenQueue) {
-        return new ServerSocketOptions(protocol, reusePort, transparent, backlog, fastOpenQueue);
+        return new ServerSocketOptions(protocol, reusePort, transparent, backlog, fastOpenQueue, congestionControl);
+    }
+
+    public ServerSocketOptions withCongestionControl(String congestionControl) {
+        return new ServerSocketOptions(protocol, reusePort, transparent, backlog, fastOpenQueue, congestionControl);
     }
 }

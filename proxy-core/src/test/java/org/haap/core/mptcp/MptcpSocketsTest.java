@@ -22,6 +22,7 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
 import org.haap.core.testing.Netns;
+import org.haap.core.testing.SocketStats;
 import org.haap.core.testing.Veth;
 import org.haap.core.mptcp.internal.InactiveEpollChannels;
 import org.junit.jupiter.api.AfterEach;
@@ -219,6 +220,28 @@ class MptcpSocketsTest {
 
         assertEquals(InetAddress.getByName("127.0.0.7"), first.getAddress());
         assertEquals(new InetSocketAddress("127.0.0.8", 41234), second);
+    }
+
+    @Test
+    void congestionControlReachesEverySubflowOnBothSides() throws Exception {
+        // The host's default differs from both (bbr here): the listener's cubic and the
+        // client's reno can only come from the options.
+        ns.ip("addr", "add", "10.9.0.1/32", "dev", "lo");
+        ns.ip("addr", "add", "10.9.0.2/32", "dev", "lo");
+        ns.ip("mptcp", "limits", "set", "subflows", "2", "add_addr_accepted", "2");
+        ns.ip("mptcp", "endpoint", "add", "10.9.0.2", "dev", "lo", "subflow");
+        InetSocketAddress server = listen(new InetSocketAddress("10.9.0.1", 0),
+                ServerSocketOptions.defaults().withCongestionControl("cubic"));
+        ChannelFuture f = connect(server, ClientSocketOptions.mptcp().withCongestionControl("reno"), new Recorder());
+        f.sync();
+        f.channel().writeAndFlush(Unpooled.copiedBuffer("x", StandardCharsets.US_ASCII)).sync();
+
+        // every subflow is a TCP socket: two on the server's port, two from the client
+        String port = Integer.toString(server.getPort());
+        await().atMost(WAIT).until(() -> SocketStats.congestionControls(ns, ":" + port).size() == 4);
+        List<String> subflows = SocketStats.congestionControls(ns, ":" + port);
+        assertEquals(2, subflows.stream().filter(l -> l.equals("local cubic")).count(), subflows.toString());
+        assertEquals(2, subflows.stream().filter(l -> l.equals("peer reno")).count(), subflows.toString());
     }
 
     @Test

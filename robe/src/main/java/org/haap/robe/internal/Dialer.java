@@ -28,17 +28,20 @@ public final class Dialer implements Connector {
 
     private final MptcpSockets sockets;
     private final Duration timeout;
+    private final ClientSocketOptions options;
 
     /**
      * @param sockets the socket factory
      * @param timeout the longest one attempt may take ({@code CONNECT_TIMEOUT_MILLIS}), &gt; 0
+     * @param congestionControl {@code TCP_CONGESTION} of each attempt ({@code null}: the host's default)
      */
-    public Dialer(MptcpSockets sockets, Duration timeout) {
+    public Dialer(MptcpSockets sockets, Duration timeout, String congestionControl) {
         this.sockets = Objects.requireNonNull(sockets, "sockets");
         if (timeout.isNegative() || timeout.isZero()) {
             throw new IllegalArgumentException("timeout: " + timeout + " (expected: > 0)");
         }
         this.timeout = timeout;
+        this.options = ClientSocketOptions.mptcp().withCongestionControl(congestionControl);
     }
 
     @Override
@@ -47,14 +50,14 @@ public final class Dialer implements Connector {
         if (source == null) {
             return null;
         }
-        return sockets.connect(bootstrap(loop), ap, ClientSocketOptions.mptcp()
+        return sockets.connect(bootstrap(loop), ap, options
                 .withSource(new InetSocketAddress(source, 0))
                 .withDevice(path.interfaceName()));
     }
 
     @Override
     public ChannelFuture connectDefaultRoute(EventLoop loop, InetSocketAddress ap) {
-        return sockets.connect(bootstrap(loop), ap, ClientSocketOptions.mptcp());
+        return sockets.connect(bootstrap(loop), ap, options);
     }
 
     private Bootstrap bootstrap(EventLoop loop) {

@@ -33,6 +33,7 @@ public final class Linux {
     public static final int IPV6_TRANSPARENT = 75;
 
     public static final int SOL_TCP = 6;
+    public static final int TCP_CONGESTION = 13;
     public static final int TCP_FASTOPEN = 23;
     public static final int TCP_FASTOPEN_CONNECT = 30;
     public static final int TCP_IS_MPTCP = 43;

@@ -1,0 +1,133 @@
+package org.haap.core.net;
+
+import io.netty.bootstrap.Bootstrap;
+import io.netty.channel.unix.RawUnixChannelOption;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Optional;
+import java.util.regex.Pattern;
+import org.haap.core.sys.internal.ErrnoException;
+import org.haap.core.sys.internal.Linux;
+import org.haap.core.sys.internal.Posix;
+
+/**
+ * The TCP congestion control an application sets on its sockets ({@code TCP_CONGESTION}).
+ * {@link #choose} decides it once at start, in the application's network namespace, by
+ * setting the candidate on a plain TCP socket: that is what the kernel itself checks (it
+ * loads a {@code tcp_NAME} module if it may, and refuses an algorithm it has not got, or one
+ * a process without {@code CAP_NET_ADMIN} may not use). A plain TCP socket, because an MPTCP
+ * socket with no subflow yet accepts any name and keeps its old algorithm (measured on Linux
+ * 6.18); a set MPTCP socket hands the algorithm to every subflow, the ones it creates later
+ * included, and an MPTCP listener to every connection and subflow it accepts.
+ */
+public final class TcpCongestion {
+
+    /** What {@code auto} prefers. */
+    public static final String PREFERRED = "bbr";
+    private static final Pattern NAME = Pattern.compile("[a-z0-9_]{1,15}");
+    private static final Path DEFAULT = Path.of("/proc/sys/net/ipv4/tcp_congestion_control");
+
+    /**
+     * The algorithm chosen and, when it is not what was asked for, why.
+     *
+     * @param algorithm the algorithm to set on the sockets
+     * @param warning   why {@code auto} fell back to the host's default; empty otherwise
+     */
+    public record Choice(String algorithm, Optional<String> warning) {
+    }
+
+    private TcpCongestion() {
+    }
+
+    /** Throws unless {@code name} is {@code null} or a plausible algorithm name. */
+    public static void requireName(String name) {
+        if (name != null && !NAME.matcher(name).matches()) {
+            throw new IllegalArgumentException("congestion control: " + name + " (expected: 1-15 of a-z, 0-9, _)");
+        }
+    }
+
+    /**
+     * Decides the algorithm for {@code configured} (empty: {@code auto}, i.e. {@link #PREFERRED}
+     * if the kernel takes it, else the host's default) in the calling thread's namespace.
+     *
+     * @param key the configuration key, for messages
+     * @throws IOException if an explicitly configured algorithm is refused, with the kernel's reason
+     */
+    public static Choice choose(String key, Optional<String> configured) throws IOException {
+        if (configured.isPresent()) {
+            String name = configured.get();
+            requireName(name);
+            Optional<String> refusal = tryOnSocket(name);
+            if (refusal.isPresent()) {
+                throw new IOException(key + " = " + name + ": the kernel refuses it (" + refusal.get()
+                        + "); the host's default is " + hostDefault() + ", see net.ipv4.tcp_available_congestion_control");
+            }
+            return new Choice(name, Optional.empty());
+        }
+        Optional<String> refusal = tryOnSocket(PREFERRED);
+        if (refusal.isEmpty()) {
+            return new Choice(PREFERRED, Optional.empty());
+        }
+        String fallback = hostDefault();
+        return new Choice(fallback, Optional.of(key + " = auto: the kernel refuses " + PREFERRED + " ("
+                + refusal.get() + "); using the host's default " + fallback
+                + ", with which loss on a WAN costs more throughput"));
+    }
+
+    /** Sets {@code TCP_CONGESTION} on {@code fd}. */
+    public static void set(int fd, String algorithm) throws ErrnoException {
+        Posix.set(fd, Linux.SOL_TCP, Linux.TCP_CONGESTION, algorithm.getBytes(StandardCharsets.US_ASCII),
+                "TCP_CONGESTION " + algorithm);
+    }
+
+    /**
+     * Makes the channels of {@code bootstrap} (Netty's epoll transport) set {@code algorithm}
+     * before they connect; {@code null} leaves the host's default.
+     */
+    public static Bootstrap applyTo(Bootstrap bootstrap, String algorithm) {
+        if (algorithm == null) {
+            return bootstrap;
+        }
+        requireName(algorithm);
+        byte[] name = algorithm.getBytes(StandardCharsets.US_ASCII);
+        return bootstrap.option(new RawUnixChannelOption("TCP_CONGESTION", Linux.SOL_TCP, Linux.TCP_CONGESTION,
+                name.length), ByteBuffer.wrap(name));
+    }
+
+    /** The algorithm of {@code fd}. */
+    public static String get(int fd) throws ErrnoException {
+        byte[] v = Posix.get(fd, Linux.SOL_TCP, Linux.TCP_CONGESTION, new byte[16], "TCP_CONGESTION");
+        int end = 0;
+        while (end < v.length && v[end] != 0) {
+            end++;
+        }
+        return new String(Arrays.copyOf(v, end), StandardCharsets.US_ASCII);
+    }
+
+    /** The host's default algorithm in this namespace, or "unknown". */
+    static String hostDefault() {
+        try {
+            return Files.readString(DEFAULT).trim();
+        } catch (IOException e) {
+            return "unknown";
+        }
+    }
+
+    /** Sets {@code name} on a plain TCP socket: empty if the kernel took it, else why not. */
+    static Optional<String> tryOnSocket(String name) throws IOException {
+        int fd = Posix.socket(Linux.AF_INET, Linux.SOCK_STREAM | Linux.SOCK_CLOEXEC, Linux.IPPROTO_TCP);
+        try {
+            set(fd, name);
+            String now = get(fd);
+            return now.equals(name) ? Optional.empty() : Optional.of("the socket kept " + now);
+        } catch (ErrnoException e) {
+            return Optional.of(e.errnoName());
+        } finally {
+            Posix.closeQuietly(fd);
+        }
+    }
+}

@@ -285,6 +285,20 @@ class ApStagesTest {
         ch.writeInbound(connectWith(0, null));
         assertArrayEquals(error(ConvertErrorCode.MALFORMED_MESSAGE), reply(ch));
         assertRefusedBeforeConnect(ch, "malformed", "malformed_message");
+
+        EmbeddedChannel noCookie = connect("192.0.2.2");
+        noCookie.writeInbound(message(ConvertMessage.connect(new InetSocketAddress("127.0.0.1", 0))));
+        assertArrayEquals(error(ConvertErrorCode.MALFORMED_MESSAGE), reply(noCookie), "checked before the cookie");
+    }
+
+    /** The order of docs/convert.md: the destination policy answers before the options are judged. */
+    @Test
+    void aDeniedDestinationIsRefusedAsSuchWhateverItsOptions() throws Exception {
+        start("");
+        EmbeddedChannel ch = connect("192.0.2.1");
+        ch.writeInbound(connectWith(9, TcpOption.encodeList(List.of(new TcpOption(19, new byte[16])))));
+        assertArrayEquals(error(ConvertErrorCode.NOT_AUTHORIZED), reply(ch));
+        assertRefusedBeforeConnect(ch, "destination", "not_authorized");
     }
 
     /**

@@ -16,6 +16,8 @@ import org.haap.ap.internal.ReloadPlan;
 import org.haap.config.ApConfig;
 import org.haap.config.HaapConfigLoader;
 import org.haap.config.reload.ConfigReloader;
+import org.haap.ap.internal.TcpOptionSupport;
+import org.haap.config.SocketProtocol;
 import org.haap.core.lifecycle.ServiceMain;
 import org.haap.core.mptcp.MptcpSockets;
 import org.haap.core.mptcp.Protocol;
@@ -72,7 +74,8 @@ public final class AggregationPoint implements ServiceMain.Service, ServiceMain.
         this.metrics = metrics;
         this.group = group;
         this.context = ApContext.create(config, metrics, ownAddresses(),
-                new DefaultChannelGroup("haap-ap-clients", GlobalEventExecutor.INSTANCE), congestionControl);
+                new DefaultChannelGroup("haap-ap-clients", GlobalEventExecutor.INSTANCE),
+                TcpOptionSupport.ofThisNamespace(config.protocol() == SocketProtocol.MPTCP), congestionControl);
         this.rejections = new RejectionLog(metrics);
         metrics.budgetGauges(context.pool(), context.admission());
     }

@@ -5,7 +5,9 @@ import org.haap.ap.internal.AdmissionBudget;
 import org.haap.ap.internal.ClientKey;
 import org.haap.ap.internal.PoolAdmission;
 import org.haap.ap.internal.SessionLimiter;
+import org.haap.ap.internal.TcpOptionSupport;
 import org.haap.config.ApConfig;
+import org.haap.config.SocketProtocol;
 import org.haap.core.relay.RelayConfig;
 
 import java.net.InetAddress;
@@ -18,7 +20,8 @@ import java.util.concurrent.atomic.AtomicReference;
  * What every session of one aggregation point shares: its current configuration (replaced
  * as a whole by a reload, {@link #apply}), meters, the budgets (unauthenticated connections,
  * authenticated sessions, warm-pool admission), the set of open client channels and whether
- * the AP is draining (for the drain), and the AP's own addresses (never a valid destination).
+ * the AP is draining (for the drain), the AP's own addresses (never a valid destination) and
+ * the TCP options its upstream connections use (read once, at start).
  * A session takes one {@link Settings} snapshot when it is accepted and decides everything
  * with it, so a reload never mixes old and new values within one session.
  */
@@ -31,6 +34,7 @@ record ApContext(AtomicReference<Settings> current,
                  ChannelGroup clients,
                  AtomicBoolean draining,
                  AtomicLong sessionIds,
+                 TcpOptionSupport tcpOptions,
                  String congestionControl) {
 
     /**
@@ -52,25 +56,35 @@ record ApContext(AtomicReference<Settings> current,
         }
     }
 
-    /** A context running {@code config}, with budgets and pool admission set from it. */
+    /**
+     * A context running {@code config}, with budgets and pool admission set from it and the
+     * TCP options of this network namespace's sysctls.
+     */
     static ApContext create(ApConfig config, ApMetrics metrics, Set<InetAddress> ownAddresses,
                             ChannelGroup clients) {
-        return create(config, metrics, ownAddresses, clients, null);
+        return create(config, metrics, ownAddresses, clients,
+                TcpOptionSupport.ofThisNamespace(config.protocol() == SocketProtocol.MPTCP), null);
+    }
+
+    /** {@link #create(ApConfig, ApMetrics, Set, ChannelGroup)} with the TCP options given. */
+    static ApContext create(ApConfig config, ApMetrics metrics, Set<InetAddress> ownAddresses,
+                            ChannelGroup clients, TcpOptionSupport tcpOptions) {
+        return create(config, metrics, ownAddresses, clients, tcpOptions, null);
     }
 
     /**
-     * A context running {@code config}, whose listeners and upstream connections use
-     * {@code congestionControl} ({@code null}: the host's default).
+     * A context running {@code config} with the TCP options given, whose listeners and upstream
+     * connections use {@code congestionControl} ({@code null}: the host's default).
      */
     static ApContext create(ApConfig config, ApMetrics metrics, Set<InetAddress> ownAddresses,
-                            ChannelGroup clients, String congestionControl) {
+                            ChannelGroup clients, TcpOptionSupport tcpOptions, String congestionControl) {
         var limits = config.limits();
         return new ApContext(new AtomicReference<>(Settings.of(config)), metrics,
                 new AdmissionBudget(limits.maxUnauthenticated(), limits.maxUnauthenticatedPerClient()),
                 new SessionLimiter<>(limits.maxSessions(), limits.maxSessionsPerClient()),
                 new PoolAdmission(config.cookies().accepted(), limits.maxPooledPerClient(),
                         System::currentTimeMillis),
-                ownAddresses, clients, new AtomicBoolean(), new AtomicLong(), congestionControl);
+                ownAddresses, clients, new AtomicBoolean(), new AtomicLong(), tcpOptions, congestionControl);
     }
 
     /** The configuration new sessions use now. */

@@ -35,7 +35,9 @@ public final class ApMetrics {
         /** Reset for a newer connection while {@code limits.max-unauthenticated} was full. */
         UNAUTHENTICATED_EVICTED,
         /** Reset at accept: the AP was out of file descriptors ({@link org.haap.core.net.AcceptBackoff}). */
-        FD_LIMIT
+        FD_LIMIT,
+        /** A Connect TLV asked for TCP options the AP cannot use (Error 33). */
+        TCP_OPTION
     }
 
     /** Why a pooled connection closed without carrying a session. */

@@ -170,11 +170,16 @@ final class ApSession {
      * the Error TLV and closes once it is flushed.
      */
     void refuse(ChannelHandlerContext ctx, Rejection why, ConvertErrorCode code, Reason reason) {
-        ap.metrics().rejected(why);
-        replyAndClose(ctx, ConvertMessage.error(code), new Termination(Side.PROXY, reason, phase()), true);
+        refuse(ctx, why, ConvertMessage.error(code), reason);
     }
 
-    /** Sends {@code reply} (an Error TLV), records {@code termination} and closes. */
+    /** {@link #refuse(ChannelHandlerContext, Rejection, ConvertErrorCode, Reason)} with an Error TLV that has a value. */
+    void refuse(ChannelHandlerContext ctx, Rejection why, ConvertMessage error, Reason reason) {
+        ap.metrics().rejected(why);
+        replyAndClose(ctx, error, new Termination(Side.PROXY, reason, phase()), true);
+    }
+
+    /** Sends {@code reply} (an Error TLV, or the answer to an Info TLV), records {@code termination} and closes. */
     void replyAndClose(ChannelHandlerContext ctx, ConvertMessage reply, Termination termination,
                        boolean rejection) {
         leavePool();

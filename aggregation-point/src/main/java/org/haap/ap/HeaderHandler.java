@@ -7,11 +7,13 @@ import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.ScheduledFuture;
 import org.haap.ap.ApMetrics.Rejection;
 import org.haap.ap.ApSession.Stage;
+import org.haap.ap.internal.TcpOptionSupport;
 import org.haap.config.DestinationPolicy.Verdict;
 import org.haap.core.convert.ConnectTlv;
 import org.haap.core.convert.ConvertErrorCode;
 import org.haap.core.convert.ConvertException;
 import org.haap.core.convert.ConvertMessage;
+import org.haap.core.convert.TcpOption;
 import org.haap.core.session.Termination;
 import org.haap.core.session.Termination.Phase;
 import org.haap.core.session.Termination.Reason;
@@ -19,17 +21,20 @@ import org.haap.core.session.Termination.Side;
 
 import java.net.InetSocketAddress;
 import java.util.Arrays;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
  * The Convert header stage, after the {@code ConvertMessageDecoder}: waits for the client's
  * Convert message under {@code timeouts.header} and checks it: a pool hello goes to the
- * {@link PooledHandler}; a Connect needs an accepted cookie (unless the connection is
- * pooled: its hello proved the cookie), a destination its {@code DestinationPolicy} allows
- * (address and port; the verdict's reason goes to the session record) and a session slot, and then
- * the {@link UpstreamConnector} replaces this stage. Anything else is refused with its
- * RFC 8803 Error TLV (Error 64 at the session limit). The refusals happen before any
- * upstream connect.
+ * {@link PooledHandler}; an Info TLV alone is answered with the Supported TCP Extensions TLV
+ * (after the cookie); a Connect needs a port other than 0 (Error 1), an accepted cookie
+ * (unless the connection is pooled: its hello proved the cookie), a destination its
+ * {@code DestinationPolicy} allows (address and port; the verdict's reason goes to the
+ * session record), TCP options the AP can use ({@link TcpOptionSupport}, else Error 33) and a
+ * session slot, and then the {@link UpstreamConnector} replaces this stage with the
+ * {@link SuccessReply} to send. Anything else is refused with its RFC 8803 Error TLV (Error
+ * 64 at the session limit). The refusals happen before any upstream connect.
  */
 final class HeaderHandler extends ChannelInboundHandlerAdapter {
 
@@ -84,6 +89,10 @@ final class HeaderHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         ConnectTlv connect = message.connectTlv().orElse(null);
+        if (connect == null && message.infoTlv().isPresent()) {
+            answerInfo(ctx, message);
+            return;
+        }
         if (connect == null) {
             session.record.note("convert message without Connect TLV");
             session.refuse(ctx, Rejection.MALFORMED, ConvertErrorCode.UNSUPPORTED_MESSAGE, Reason.PROTOCOL_ERROR);
@@ -91,6 +100,11 @@ final class HeaderHandler extends ChannelInboundHandlerAdapter {
         }
         InetSocketAddress destination = connect.destination();
         session.record.destination(destination);
+        if (destination.getPort() == 0) {
+            session.record.note("Connect TLV to port 0");
+            session.refuse(ctx, Rejection.MALFORMED, ConvertErrorCode.MALFORMED_MESSAGE, Reason.PROTOCOL_ERROR);
+            return;
+        }
         if (!cookieAccepted(ctx, message)) {
             return;
         }
@@ -100,12 +114,53 @@ final class HeaderHandler extends ChannelInboundHandlerAdapter {
             session.refuse(ctx, Rejection.DESTINATION, ConvertErrorCode.NOT_AUTHORIZED, Reason.DENIED);
             return;
         }
+        SuccessReply reply = successReply(ctx, message, connect);
+        if (reply == null) {
+            return;
+        }
         if (!session.authenticate()) {
             session.refuse(ctx, Rejection.LIMITS, ConvertErrorCode.RESOURCE_EXCEEDED, Reason.LIMIT);
             return;
         }
         session.stage(Stage.CONNECTING);
-        ctx.pipeline().replace(this, "connect", new UpstreamConnector(session, destination));
+        ctx.pipeline().replace(this, "connect", new UpstreamConnector(session, destination, reply));
+    }
+
+    /**
+     * An Info TLV without a Connect TLV (RFC 8803 section 4.2.3): an authorized client gets the
+     * Supported TCP Extensions TLV, then the connection closes.
+     */
+    private void answerInfo(ChannelHandlerContext ctx, ConvertMessage message) {
+        if (!cookieAccepted(ctx, message)) {
+            return;
+        }
+        session.record.note("info answered");
+        session.replyAndClose(ctx, new ConvertMessage(List.of(session.ap.tcpOptions().supported())),
+                new Termination(Side.PROXY, Reason.COMPLETED, Phase.HEADER), false);
+    }
+
+    /**
+     * The success reply {@code connect} will get ({@link SuccessReply}); or null, having
+     * refused it with Error 33, when it asks for TCP options the AP cannot use.
+     */
+    private SuccessReply successReply(ChannelHandlerContext ctx, ConvertMessage message, ConnectTlv connect) {
+        TcpOptionSupport support = session.ap.tcpOptions();
+        List<TcpOption> options;
+        try {
+            options = connect.options();
+        } catch (ConvertException e) { // the decoder checked them: only for a TLV built otherwise
+            session.refuse(ctx, Rejection.MALFORMED, e.errorCode(), Reason.PROTOCOL_ERROR);
+            return null;
+        }
+        List<Integer> unsupported = support.unsupported(options);
+        if (!unsupported.isEmpty()) {
+            session.record.note("unsupported TCP options " + unsupported);
+            session.refuse(ctx, Rejection.TCP_OPTION, ConvertMessage.unsupportedTcpOptions(unsupported),
+                    Reason.PROTOCOL_ERROR);
+            return null;
+        }
+        return new SuccessReply(message.infoTlv().isPresent() ? List.of(support.supported()) : List.of(),
+                !options.isEmpty());
     }
 
     private boolean cookieAccepted(ChannelHandlerContext ctx, ConvertMessage message) {

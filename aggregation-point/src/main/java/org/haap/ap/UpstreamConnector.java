@@ -2,7 +2,6 @@ package org.haap.ap;
 
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.Unpooled;
 import io.netty.channel.AdaptiveRecvByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
@@ -21,8 +20,6 @@ import io.netty.util.concurrent.GenericFutureListener;
 import io.netty.util.concurrent.ScheduledFuture;
 import org.haap.ap.ApSession.Stage;
 import org.haap.ap.internal.UpstreamFailures;
-import org.haap.core.convert.ConvertCodec;
-import org.haap.core.convert.ConvertMessage;
 import org.haap.core.net.TcpCongestion;
 import org.haap.core.relay.Direction;
 import org.haap.core.relay.Relay;
@@ -42,7 +39,7 @@ import java.util.concurrent.TimeUnit;
  * holding the client's bytes that came with or after the Convert message (reading is
  * paused, so at most one read's worth) to write them upstream first, exactly once. A failed
  * connect is answered with its RFC 8803 Error TLV ({@link UpstreamFailures}). On success the
- * reply waits up to {@link #REPLY_HOLD_MILLIS} ms for the server's first bytes and goes out in
+ * reply ({@link SuccessReply}, which may need the upstream socket's {@code TCP_INFO}) waits up to {@link #REPLY_HOLD_MILLIS} ms for the server's first bytes and goes out in
  * one write with them: two small writes in a row would be spread by the MPTCP scheduler over
  * two subflows (the second avoids the one with unacknowledged data), so the answer would cross
  * the slower WAN; one write crosses the fastest idle one. Then the stage removes itself and
@@ -67,14 +64,16 @@ final class UpstreamConnector extends ChannelInboundHandlerAdapter {
 
     private final ApSession session;
     private final InetSocketAddress destination;
+    private final SuccessReply reply;
     private final ArrayDeque<ByteBuf> pending = new ArrayDeque<>();
     /** Bytes sent before the relay, each way (the relay counts only its own). */
     private long heldUp;
     private long heldDown;
 
-    UpstreamConnector(ApSession session, InetSocketAddress destination) {
+    UpstreamConnector(ApSession session, InetSocketAddress destination, SuccessReply reply) {
         this.session = session;
         this.destination = destination;
+        this.reply = reply;
     }
 
     @Override
@@ -201,7 +200,7 @@ final class UpstreamConnector extends ChannelInboundHandlerAdapter {
             }
             if (!replied) {
                 replied = true;
-                client.write(Unpooled.wrappedBuffer(ConvertCodec.encode(ConvertMessage.success())));
+                client.write(reply.encode(up));
             }
             heldDown += buf.readableBytes();
             session.ap.metrics().relay().onBytes(Direction.DOWNSTREAM, buf.readableBytes());
@@ -271,7 +270,7 @@ final class UpstreamConnector extends ChannelInboundHandlerAdapter {
     private void startRelay(ChannelHandlerContext ctx, Channel up, boolean replied) {
         Channel client = ctx.channel();
         if (!replied) {
-            client.write(Unpooled.wrappedBuffer(ConvertCodec.encode(ConvertMessage.success())));
+            client.write(reply.encode(up));
         }
         client.flush();
         sendPending(up); // client bytes that arrived while the reply was held

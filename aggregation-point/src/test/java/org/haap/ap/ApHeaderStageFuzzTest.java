@@ -49,7 +49,9 @@ import org.junit.jupiter.api.BeforeAll;
  *   <li>no exception reached the end of the pipeline;</li>
  *   <li>what the AP wrote is a sequence of whole Convert messages: at most one pool ack (only
  *       after the valid hello), then at most one Error TLV reply, never a success reply nor a
- *       connect-phase error; a stream the codec rejects gets exactly its error code;</li>
+ *       connect-phase error (the one other answer: the Supported TCP Extensions TLV alone, to
+ *       a message with an Info TLV and no Connect TLV); a stream the codec rejects gets
+ *       exactly its error code;</li>
  *   <li>after an error reply or any end the channel is closed; left open it has answered
  *       nothing but the ack and waits for more of an incomplete message;</li>
  *   <li>once closed, the session has ended exactly once and given back its limiter and pool
@@ -182,16 +184,24 @@ class ApHeaderStageFuzzTest {
         }
         assertTrue(rest.size() <= 1, "more than one reply: " + replies + " " + what);
         ConvertErrorCode sent = null;
+        Decoded decoded = decode(input.stream());
+        if (!rest.isEmpty() && rest.get(0).errorTlv().isEmpty()) {
+            // The one answer that is not an error: an Info TLV without Connect (RFC 8803 section 4.2.3).
+            ConvertMessage reply = rest.get(0);
+            assertTrue(decoded.infoOnly(), "reply is not an error (success means a connect): " + reply + " " + what);
+            assertTrue(reply.supportedTcpExtensionsTlv().isPresent() && reply.tlvs().size() == 1,
+                    "an Info TLV answered with other TLVs: " + reply + " " + what);
+            assertFalse(open, "open after answering an Info TLV: " + what);
+            return;
+        }
         if (!rest.isEmpty()) {
             ConvertMessage reply = rest.get(0);
-            ErrorTlv error = reply.errorTlv().orElse(null);
-            assertNotNull(error, "reply is not an error (success means a connect): " + reply + " " + what);
+            ErrorTlv error = reply.errorTlv().orElseThrow();
             assertEquals(1, reply.tlvs().size(), "reply carries one TLV: " + reply + " " + what);
             assertFalse(CONNECT_PHASE.contains(error.code()), "connect-phase error: " + reply + " " + what);
             sent = error.code();
             assertFalse(open, "open after an error reply: " + what);
         }
-        Decoded decoded = decode(input.stream());
         if (decoded.error() != null) {
             assertEquals(decoded.error(), sent, "error code for rejected bytes: " + what);
         } else if (decoded.complete()) {
@@ -210,16 +220,22 @@ class ApHeaderStageFuzzTest {
         }
     }
 
-    /** The codec's decision on the stream: rejected (with its code), a whole message, or incomplete. */
-    record Decoded(ConvertErrorCode error, boolean complete) {
+    /**
+     * The codec's decision on the stream: rejected (with its code), a whole message (an Info
+     * TLV without a Connect TLV, which may be answered without an error, or another), or
+     * incomplete.
+     */
+    record Decoded(ConvertErrorCode error, boolean complete, boolean infoOnly) {
     }
 
     private static Decoded decode(byte[] stream) {
         ByteBuf buf = Unpooled.wrappedBuffer(stream);
         try {
-            return new Decoded(null, ConvertCodec.decode(buf) != null);
+            ConvertMessage m = ConvertCodec.decode(buf);
+            return new Decoded(null, m != null,
+                    m != null && m.infoTlv().isPresent() && m.connectTlv().isEmpty() && m.poolHelloTlv().isEmpty());
         } catch (ConvertException e) {
-            return new Decoded(e.errorCode(), false);
+            return new Decoded(e.errorCode(), false, false);
         } finally {
             buf.release();
         }

@@ -25,12 +25,18 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import org.haap.ap.internal.TcpOptionSupport;
 import org.haap.config.ApConfig;
 import org.haap.config.HaapConfigLoader;
 import org.haap.core.convert.ConvertCodec;
 import org.haap.core.convert.ConvertErrorCode;
+import org.haap.core.convert.ConnectTlv;
 import org.haap.core.convert.ConvertMessage;
+import org.haap.core.convert.ConvertTlv;
+import org.haap.core.convert.CookieTlv;
+import org.haap.core.convert.InfoTlv;
 import org.haap.core.convert.PoolHelloTlv;
+import org.haap.core.convert.TcpOption;
 import org.haap.core.testing.Prerequisites;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -86,11 +92,15 @@ class ApStagesTest {
     }
 
     private void start(String settings) {
+        start(settings, new TcpOptionSupport(true, true, true, true));
+    }
+
+    private void start(String settings, TcpOptionSupport tcpOptions) {
         ApConfig config = HaapConfigLoader.aggregationPoint(ConfigFactory.parseString(
                 "haap.aggregation-point { cookies = [fleet], clients.allow = [\"192.0.2.0/24\", \"2001:db8::/32\"], "
                         + settings + " }").withFallback(ConfigFactory.defaultReference()).resolve());
         ap = ApContext.create(config, new ApMetrics(registry), Set.of(),
-                new DefaultChannelGroup(GlobalEventExecutor.INSTANCE));
+                new DefaultChannelGroup(GlobalEventExecutor.INSTANCE), tcpOptions);
     }
 
     private EmbeddedChannel connect(String address) throws Exception {
@@ -214,6 +224,113 @@ class ApStagesTest {
         assertEquals(3, count("haap.ap.rejected", "reason", "destination"));
         assertEquals(0, registry.get("haap.ap.upstream.connect.attempts").counter().count());
         assertEquals(0, ap.limiter().total());
+    }
+
+    /** Allowed below (loopback, port 9): a refusal that failed would connect to nothing off the machine. */
+    private static final String LOOPBACK_ALLOWED = "destinations.allow = [\"127.0.0.0/8\"]";
+
+    private static ByteBuf connectWith(int port, byte[] options, ConvertTlv... more) {
+        List<ConvertTlv> tlvs = new ArrayList<>(List.of(more));
+        tlvs.add(new ConnectTlv(new InetSocketAddress("127.0.0.1", port), options));
+        tlvs.add(new CookieTlv(COOKIE));
+        return message(new ConvertMessage(tlvs));
+    }
+
+    private double upstreamAttempts() {
+        return registry.get("haap.ap.upstream.connect.attempts").counter().count();
+    }
+
+    /** Refused in the header phase: closed, counted once under {@code reason} and {@code code}, no connect, no slot. */
+    private void assertRefusedBeforeConnect(EmbeddedChannel ch, String reason, String code) {
+        assertFalse(ch.isOpen());
+        assertEquals(1, count("haap.ap.rejected", "reason", reason));
+        assertEquals(1, count("haap.ap.convert.errors.sent", "code", code));
+        assertEquals(0, upstreamAttempts());
+        assertEquals(0, ap.limiter().total());
+    }
+
+    /** RFC 8803 section 4.2.3: an authorized client's Info TLV gets the Supported TCP Extensions TLV, then a close. */
+    @Test
+    void anInfoTlvIsAnsweredWithTheSupportedExtensionsOnceTheCookieIsAccepted() throws Exception {
+        start("", new TcpOptionSupport(true, true, false, true));
+        EmbeddedChannel ch = connect("192.0.2.1");
+        ch.writeInbound(message(new ConvertMessage(List.of(new InfoTlv(), new CookieTlv(COOKIE)))));
+        // Supported TCP Extensions: type 21, 2 words, window scale, timestamps, MPTCP; no SACK (off).
+        assertEquals("010322631502000003081e00", ByteBufUtil.hexDump(reply(ch)));
+        assertFalse(ch.isOpen());
+        assertEquals(1, ended("completed", "header"));
+        assertEquals(0, upstreamAttempts());
+
+        EmbeddedChannel noCookie = connect("192.0.2.2");
+        noCookie.writeInbound(message(new ConvertMessage(List.of(new InfoTlv()))));
+        assertArrayEquals(error(ConvertErrorCode.MISSING_COOKIE), reply(noCookie), "authorized clients only");
+    }
+
+    @Test
+    void aConverterWithoutMptcpOrKernelOptionsAnnouncesAnEmptyListAndAPooledClientNeedsNoCookie() throws Exception {
+        start("", new TcpOptionSupport(false, false, false, false));
+        EmbeddedChannel pooled = connect("192.0.2.1");
+        pooled.writeInbound(hello());
+        reply(pooled);
+        pooled.writeInbound(message(new ConvertMessage(List.of(new InfoTlv()))));
+        assertEquals("0102226315010000", ByteBufUtil.hexDump(reply(pooled)));
+        assertFalse(pooled.isOpen());
+    }
+
+    /** Port 0 names no service: Error 1 before the cookie, the policy or any upstream connect. */
+    @Test
+    void aConnectToPortZeroIsMalformed() throws Exception {
+        start(LOOPBACK_ALLOWED);
+        EmbeddedChannel ch = connect("192.0.2.1");
+        ch.writeInbound(connectWith(0, null));
+        assertArrayEquals(error(ConvertErrorCode.MALFORMED_MESSAGE), reply(ch));
+        assertRefusedBeforeConnect(ch, "malformed", "malformed_message");
+
+        EmbeddedChannel noCookie = connect("192.0.2.2");
+        noCookie.writeInbound(message(ConvertMessage.connect(new InetSocketAddress("127.0.0.1", 0))));
+        assertArrayEquals(error(ConvertErrorCode.MALFORMED_MESSAGE), reply(noCookie), "checked before the cookie");
+    }
+
+    /** The order of docs/convert.md: the destination policy answers before the options are judged. */
+    @Test
+    void aDeniedDestinationIsRefusedAsSuchWhateverItsOptions() throws Exception {
+        start("");
+        EmbeddedChannel ch = connect("192.0.2.1");
+        ch.writeInbound(connectWith(9, TcpOption.encodeList(List.of(new TcpOption(19, new byte[16])))));
+        assertArrayEquals(error(ConvertErrorCode.NOT_AUTHORIZED), reply(ch));
+        assertRefusedBeforeConnect(ch, "destination", "not_authorized");
+    }
+
+    /**
+     * RFC 8803 sections 4.2.5 and 4.2.8: options the AP cannot put in its SYN are refused with
+     * Error 33 listing their kinds once each; MSS is ignored (section 5.1), SACK refused here
+     * because the namespace has it off.
+     */
+    @Test
+    void optionsTheApCannotUseGetError33ListingTheirKinds() throws Exception {
+        start(LOOPBACK_ALLOWED, new TcpOptionSupport(true, true, false, true));
+        EmbeddedChannel ch = connect("192.0.2.1");
+        byte[] options = TcpOption.encodeList(List.of(new TcpOption(TcpOption.MSS, new byte[] {4, (byte) 0xb0}),
+                TcpOption.of(TcpOption.SACK_PERMITTED), new TcpOption(19, new byte[16]),
+                TcpOption.of(TcpOption.TIMESTAMPS), new TcpOption(28, new byte[] {0, 10}),
+                new TcpOption(19, new byte[16])));
+        ch.writeInbound(connectWith(9, options));
+        assertEquals("010322631e022104131c0000", ByteBufUtil.hexDump(reply(ch)));
+        assertRefusedBeforeConnect(ch, "tcp_option", "unsupported_tcp_option");
+        assertEquals(1, ended("protocol_error", "header"));
+    }
+
+    @Test
+    void aPooledConnectionsOptionsAreJudgedAlike() throws Exception {
+        start(LOOPBACK_ALLOWED, new TcpOptionSupport(true, true, true, true));
+        EmbeddedChannel ch = connect("192.0.2.1");
+        ch.writeInbound(hello());
+        reply(ch);
+        ch.writeInbound(message(new ConvertMessage(List.of(new ConnectTlv(new InetSocketAddress("127.0.0.1", 9),
+                TcpOption.encodeList(List.of(TcpOption.of(TcpOption.MPTCP))))))));
+        assertArrayEquals(ConvertCodec.encode(ConvertMessage.unsupportedTcpOptions(List.of(TcpOption.MPTCP))),
+                reply(ch), "MPTCP towards the server: not a service the AP offers");
+        assertEquals(0, upstreamAttempts());
     }
 
     @Test

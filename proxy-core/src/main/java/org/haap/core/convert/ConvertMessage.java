@@ -56,6 +56,23 @@ public record ConvertMessage(List<ConvertTlv> tlvs) {
         return new ConvertMessage(List.of(new ErrorTlv(code, new byte[] {(byte) value})));
     }
 
+    /**
+     * Error 33 Unsupported TCP Option: the value lists the kinds of the Connect TLV's options
+     * that the converter cannot use, one byte each, zero-padded (RFC 8803 section 4.2.8).
+     *
+     * @throws IllegalArgumentException if {@code kinds} is empty or a kind is not 2-255
+     */
+    public static ConvertMessage unsupportedTcpOptions(List<Integer> kinds) {
+        if (kinds.isEmpty()) {
+            throw new IllegalArgumentException("kinds: [] (expected: at least one)");
+        }
+        byte[] value = new byte[kinds.size()];
+        for (int i = 0; i < value.length; i++) {
+            value[i] = (byte) TcpOption.of(kinds.get(i)).kind();
+        }
+        return new ConvertMessage(List.of(new ErrorTlv(ConvertErrorCode.UNSUPPORTED_TCP_OPTION, value)));
+    }
+
     /** A gateway's warm-pool hello (HAAP extension): the one TLV {@code hello}. */
     public static ConvertMessage poolHello(PoolHelloTlv hello) {
         return new ConvertMessage(List.of(hello));
@@ -79,6 +96,21 @@ public record ConvertMessage(List<ConvertTlv> tlvs) {
     /** Returns the first Connect TLV, if any. */
     public Optional<ConnectTlv> connectTlv() {
         return first(ConnectTlv.class);
+    }
+
+    /** Returns the first Info TLV, if any. */
+    public Optional<InfoTlv> infoTlv() {
+        return first(InfoTlv.class);
+    }
+
+    /** Returns the first Supported TCP Extensions TLV, if any. */
+    public Optional<SupportedTcpExtensionsTlv> supportedTcpExtensionsTlv() {
+        return first(SupportedTcpExtensionsTlv.class);
+    }
+
+    /** Returns the first Extended TCP Header TLV, if any. */
+    public Optional<ExtendedTcpHeaderTlv> extendedTcpHeaderTlv() {
+        return first(ExtendedTcpHeaderTlv.class);
     }
 
     /** Returns the first Error TLV, if any. */

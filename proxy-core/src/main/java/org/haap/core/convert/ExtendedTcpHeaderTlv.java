@@ -4,10 +4,11 @@ import java.util.Arrays;
 
 /**
  * The Extended TCP Header TLV (type 20): Type, Length, a 16-bit Unassigned field, then the
- * TCP header (with options) of the SYN+ACK that the converter received from the
- * destination.
+ * "Returned Extended TCP header": what the converter received in the destination's SYN+ACK
+ * beyond the 20-byte base header, i.e. its TCP options (a {@link TcpOption} list, as the RFC
+ * authors' own libconvert reads it). The codec keeps the field as bytes.
  *
- * @param tcpHeader the returned TCP header, zero-padded to a multiple of 4 bytes
+ * @param tcpHeader the returned TCP options, zero-padded to a multiple of 4 bytes
  */
 public record ExtendedTcpHeaderTlv(byte[] tcpHeader) implements ConvertTlv {
 

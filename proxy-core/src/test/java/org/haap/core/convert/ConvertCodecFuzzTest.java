@@ -160,12 +160,21 @@ class ConvertCodecFuzzTest {
         return new ConvertMessage(tlvs);
     }
 
+    /** Up to three TCP options of any kind with a length, values of 0-6 bytes (the codec pads the field). */
+    private byte[] randomOptions() {
+        List<TcpOption> options = new ArrayList<>();
+        for (int n = random.nextInt(4); n > 0; n--) {
+            options.add(new TcpOption(2 + random.nextInt(254), randomBytes(random.nextInt(7))));
+        }
+        return TcpOption.encodeList(options);
+    }
+
     private ConvertTlv randomTlv() {
         switch (random.nextInt(6)) {
             case 0:
                 return new InfoTlv();
             case 1:
-                return new ConnectTlv(randomAddress(), randomBytes(random.nextInt(3) * 4));
+                return new ConnectTlv(randomAddress(), randomOptions());
             case 2:
                 return new ExtendedTcpHeaderTlv(randomBytes(random.nextInt(24)));
             case 3: {

@@ -185,6 +185,40 @@ class ConvertCodecTest {
         assertEquals(3 + ERROR.length, buf.readerIndex());
     }
 
+    /** The Remote Peer IP Address of the Connect TLVs below: 127.0.0.2, IPv4-mapped. */
+    private static final String ADDRESS = "00000000 00000000 0000 ffff 7f000002";
+
+    @Test
+    void connectOptionsDecodeAsAListWithPaddingIgnored() throws ConvertException {
+        ConnectTlv connect = decodeAll(hex("01 0a 22 63 0a 09 1f 90 " + ADDRESS + " 02 04 04 b0 04 02 08 0a"
+                + " 00000001 00000000")).connectTlv().orElseThrow();
+        assertEquals(List.of(new TcpOption(TcpOption.MSS, hex("04 b0")), TcpOption.of(TcpOption.SACK_PERMITTED),
+                new TcpOption(TcpOption.TIMESTAMPS, hex("00000001 00000000"))), connect.options());
+        ConnectTlv padded = decodeAll(hex("01 07 22 63 0a 06 1f 90 " + ADDRESS + " 03 03 07 00"))
+                .connectTlv().orElseThrow();
+        assertEquals(List.of(new TcpOption(TcpOption.WINDOW_SCALE, hex("07"))), padded.options());
+        assertEquals(List.of(), decodeAll(CONNECT).connectTlv().orElseThrow().options());
+    }
+
+    @Test
+    void connectOptionErrorsNameTheOffset() {
+        ConvertException e = assertThrows(ConvertException.class, () -> ConvertCodec.decode(Unpooled.wrappedBuffer(
+                hex("01 07 22 63 0a 06 1f 90 " + ADDRESS + " 04 02 01 00"))));
+        assertEquals("convert: TCP option kind 1 (No-Operation) at offset 26 (expected: an option with a length,"
+                + " kind >= 2)", e.getMessage());
+    }
+
+    @Test
+    void unsupportedTcpOptionsListsTheKindsPadded() throws ConvertException {
+        byte[] bytes = ConvertCodec.encode(ConvertMessage.unsupportedTcpOptions(List.of(19, 28)));
+        assertArrayEquals(hex("01 03 22 63 1e 02 21 13 1c 00 00 00"), bytes);
+        assertArrayEquals(hex("01 02 22 63 1e 01 21 04"),
+                ConvertCodec.encode(ConvertMessage.unsupportedTcpOptions(List.of(4))));
+        assertEquals(ConvertErrorCode.UNSUPPORTED_TCP_OPTION, decodeAll(bytes).errorTlv().orElseThrow().code());
+        assertThrows(IllegalArgumentException.class, () -> ConvertMessage.unsupportedTcpOptions(List.of()));
+        assertThrows(IllegalArgumentException.class, () -> ConvertMessage.unsupportedTcpOptions(List.of(1)));
+    }
+
     static Stream<Arguments> malformed() {
         return Stream.of(
                 Arguments.of("version 2 at the first byte", "02", ConvertErrorCode.UNSUPPORTED_VERSION),
@@ -201,6 +235,16 @@ class ConvertCodecTest {
                         ConvertErrorCode.MALFORMED_MESSAGE),
                 Arguments.of("Info of 2 words", "01 03 22 63 01 02 00 00 00 00 00 00",
                         ConvertErrorCode.MALFORMED_MESSAGE),
+                Arguments.of("Connect option No-Operation", "01 07 22 63 0a 06 1f 90 " + ADDRESS + " 01 02 04 05",
+                        ConvertErrorCode.MALFORMED_MESSAGE),
+                Arguments.of("Connect option length 1", "01 07 22 63 0a 06 1f 90 " + ADDRESS + " 04 01 00 00",
+                        ConvertErrorCode.MALFORMED_MESSAGE),
+                Arguments.of("Connect option past the TLV", "01 07 22 63 0a 06 1f 90 " + ADDRESS + " 02 05 05 b4",
+                        ConvertErrorCode.MALFORMED_MESSAGE),
+                Arguments.of("Connect option byte after zero padding", "01 07 22 63 0a 06 1f 90 " + ADDRESS
+                        + " 04 02 00 1e", ConvertErrorCode.MALFORMED_MESSAGE),
+                Arguments.of("Connect options padded by a whole word", "01 08 22 63 0a 07 1f 90 " + ADDRESS
+                        + " 04 02 00 00 00 00 00 00", ConvertErrorCode.MALFORMED_MESSAGE),
                 Arguments.of("kind 0 inside the list", "01 03 22 63 15 02 00 00 02 00 08 00",
                         ConvertErrorCode.MALFORMED_MESSAGE),
                 Arguments.of("a whole word of kind padding", "01 03 22 63 15 02 00 00 00 00 00 00",

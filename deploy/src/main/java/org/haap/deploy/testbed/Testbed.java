@@ -388,7 +388,9 @@ public final class Testbed {
      * but with the JVM options the product ships for {@code role} ({@code deploy/jvm/ROLE.options},
      * {@code aggregation-point} or {@code gateway}, passed as a java @argument file as the
      * package's launchers do) instead of the testbed's small-JVM flags: what load tests that
-     * measure the product's footprint need.
+     * measure the product's footprint need. As with the launchers, the options in the
+     * environment variable {@code HAAP_JAVA_OPTS} (split at white space) come after the file's and
+     * win; {@code HAAP_JVM_DEFAULTS=off} leaves the file out.
      */
     public Process startShippedService(Node node, Path log, String readyLine, Duration timeout, String role,
                                        String mainClass, String... args) {
@@ -402,7 +404,15 @@ public final class Testbed {
         } catch (IOException e) {
             throw new TestbedException("cannot write " + options, e);
         }
-        return startService(node, log, readyLine, timeout, javaCommandLine(node, List.of("@" + options), mainClass, args));
+        List<String> jvm = new java.util.ArrayList<>();
+        if (!"off".equals(System.getenv("HAAP_JVM_DEFAULTS"))) {
+            jvm.add("@" + options);
+        }
+        String extra = System.getenv("HAAP_JAVA_OPTS");
+        if (extra != null && !extra.isBlank()) {
+            jvm.addAll(List.of(extra.trim().split("\\s+")));
+        }
+        return startService(node, log, readyLine, timeout, javaCommandLine(node, jvm, mainClass, args));
     }
 
     /** {@link #startService(Node, Path, String, Duration, String, String...)} for any command. */

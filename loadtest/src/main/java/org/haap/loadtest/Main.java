@@ -179,9 +179,8 @@ public final class Main {
                 Options:
                   --json         also print the result as one JSON object, the last line of stdout
                   --out DIR      also write the table, the JSON (and a plot) to DIR/NAME.{txt,json,png};
-                                 robe-loss, pageload, failover, soak, conn-rate, idle-conns and
-                                 throughput write to loadtest/results/
-                                 by default
+                                 robe-loss, pageload, failover, soak, conn-rate, idle-conns,
+                                 throughput and footprint write to loadtest/results/ by default
                   --seconds N    length of each timed measurement, 1..600 (default 5; ap-relay,
                                  conn-rate, throughput)
                   --repeat N     repetitions of each measurement, 1..100 (default 3; ap-relay,
@@ -193,11 +192,12 @@ public final class Main {
                   --modes LIST   modes to measure, e.g. classic,sim,sim+pool (robe-loss, pageload;
                                  pageload also direct-dsl,direct-lte); failover: path-manager
                                  policies, e.g. fullmesh,dsl-first,kernel; conn-rate, idle-conns,
-                                 throughput: routes, e.g. haap,haproxy (default kernel,haap,haproxy)
+                                 throughput: routes, e.g. haap,haproxy (default kernel,haap,haproxy);
+                                 footprint: routes (default haap,haproxy)
                   --faults LIST  faults to inject (failover, default link-down,blackhole)
                   --rate MBIT    both WANs shaped to MBIT Mbit/s instead of the profile's rates, 1..10000
                                  (pageload; the RTTs stay): how much of a page's time is the links' rate
-                  --minutes N    length of the run, 1..1440 (soak, default 10)
+                  --minutes N    length of the run, 1..1440 (soak, footprint, default 10)
                   -h, --help     this text
 
                 Scenarios:

@@ -5,6 +5,7 @@ import java.util.Optional;
 
 import org.haap.loadtest.aprelay.ApRelayScenario;
 import org.haap.loadtest.cost.ConnRateScenario;
+import org.haap.loadtest.cost.FootprintScenario;
 import org.haap.loadtest.cost.IdleConnsScenario;
 import org.haap.loadtest.cost.ThroughputScenario;
 import org.haap.loadtest.failover.FailoverScenario;
@@ -22,7 +23,7 @@ public final class Scenarios {
     public static List<Scenario> all() {
         return List.of(new ApRelayScenario(), new RobeLossScenario(), new PageLoadScenario(), new FailoverScenario(),
                 new SoakScenario(), new ConnRateScenario(), new IdleConnsScenario(),
-                new ThroughputScenario());
+                new ThroughputScenario(), new FootprintScenario());
     }
 
     /** The scenario called {@code name}. */

@@ -96,10 +96,7 @@ record ConnRateRun(Route route, int ok, int failed, double seconds, List<Double>
             long t0 = System.nanoTime();
             try (Socket s = LanClients.openAndAsk(target, request)) {
                 double ms = (System.nanoTime() - t0) / 1e6;
-                long rest = LanClients.drain(s.getInputStream());
-                if (rest + 1 != answerBytes) {
-                    throw new java.io.IOException("answer cut at " + (rest + 1) + " of " + answerBytes + " bytes");
-                }
+                LanClients.readAnswer(s, answerBytes);
                 ok++;
                 ttfb.add(ms);
             } catch (Exception e) {

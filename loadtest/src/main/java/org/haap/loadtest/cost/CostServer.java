@@ -28,8 +28,8 @@ import org.haap.core.sys.NetworkNamespace;
  * served by two event loops of this JVM. A client sends one {@value #REQUEST_SIZE}-byte
  * request whose first byte is the command and whose next four bytes are a big-endian size:
  * <ul>
- *   <li>{@code R n}: answer n bytes and close (the server closes first, as an HTTP/1.0
- *       server does, so TIME_WAIT stays on the server's side);</li>
+ *   <li>{@code R n}: answer n bytes (at most {@link #MAX_ANSWER}) and close (the server
+ *       closes first, as an HTTP/1.0 server does, so TIME_WAIT stays on the server's side);</li>
  *   <li>{@code H}: answer one byte and keep the connection open, idle, until the client
  *       closes it;</li>
  *   <li>{@code D}: send data as fast as the connection takes it until the client closes;</li>
@@ -42,7 +42,9 @@ public final class CostServer implements AutoCloseable {
     /** Every request's size in bytes. */
     public static final int REQUEST_SIZE = 64;
     /** The largest answer an {@code R} request may ask for. */
-    public static final int MAX_ANSWER = 1 << 20;
+    public static final int MAX_ANSWER = 4 << 20;
+    /** The shared buffer every answer is sliced from; longer answers repeat it. */
+    static final int FILL_SIZE = 1 << 20;
 
     private final EventLoopGroup group;
     private final List<Channel> listeners;
@@ -68,7 +70,7 @@ public final class CostServer implements AutoCloseable {
     /** Listens on every port in {@code ports} on all addresses of namespace {@code netns}. */
     public static CostServer start(String netns, List<Integer> ports) throws Exception {
         EventLoopGroup group = new MultiThreadIoEventLoopGroup(2, EpollIoHandler.newFactory());
-        ByteBuf fill = Unpooled.unreleasableBuffer(Unpooled.directBuffer(MAX_ANSWER).writeZero(MAX_ANSWER));
+        ByteBuf fill = Unpooled.unreleasableBuffer(Unpooled.directBuffer(FILL_SIZE).writeZero(FILL_SIZE));
         List<Channel> listeners = new ArrayList<>();
         try {
             for (int port : ports) {
@@ -140,7 +142,11 @@ public final class CostServer implements AutoCloseable {
 
         private void answer(ChannelHandlerContext ctx) {
             if (command == 'R' && size > 0 && size <= MAX_ANSWER) {
-                ctx.writeAndFlush(fill.slice(0, size)).addListener(ChannelFutureListener.CLOSE);
+                int left = size;
+                for (; left > FILL_SIZE; left -= FILL_SIZE) {
+                    ctx.write(fill.slice(0, FILL_SIZE));
+                }
+                ctx.writeAndFlush(fill.slice(0, left)).addListener(ChannelFutureListener.CLOSE);
             } else if (command == 'H') {
                 ctx.writeAndFlush(fill.slice(0, 1));
             } else if (command == 'D') {

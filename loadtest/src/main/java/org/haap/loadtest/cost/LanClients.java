@@ -67,6 +67,19 @@ final class LanClients implements AutoCloseable {
         }
     }
 
+    /**
+     * Reads the rest of an {@code R} answer of {@code answerBytes} bytes whose first byte
+     * {@link #openAndAsk} consumed, to the server's close.
+     *
+     * @throws IOException if the answer is cut short or longer, or the read fails
+     */
+    static void readAnswer(Socket s, int answerBytes) throws IOException {
+        long rest = drain(s.getInputStream());
+        if (rest + 1 != answerBytes) {
+            throw new IOException("answer cut at " + (rest + 1) + " of " + answerBytes + " bytes");
+        }
+    }
+
     /** Reads {@code in} to its end; returns the bytes read. */
     static long drain(InputStream in) throws IOException {
         byte[] buf = new byte[16384];

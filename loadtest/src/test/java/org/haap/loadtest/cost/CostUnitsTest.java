@@ -1,11 +1,17 @@
 package org.haap.loadtest.cost;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.InetAddress;
 import java.util.List;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.embedded.EmbeddedChannel;
 
 import org.haap.config.ApConfig;
 import org.haap.config.GatewayConfig;
@@ -133,6 +139,82 @@ class CostUnitsTest {
         assertTrue(Double.isNaN(r.ratioToHaproxy(kernel)), "no HAProxy upload x4 to compare with");
         assertTrue(r.table().lines().anyMatch(l -> l.matches("upload\\s+4\\s+kernel\\s+4000 .*")), r.table());
         assertTrue(Json.write(r.toJson()).contains("\"ratio_to_haproxy\":2"), Json.write(r.toJson()));
+        assertTrue(r.files().get("png").length > 1000);
+    }
+
+    @Test
+    void serverAnswersLongerThanItsBufferAndCloses() {
+        ByteBuf fill = Unpooled.unreleasableBuffer(Unpooled.buffer(CostServer.FILL_SIZE).writeZero(CostServer.FILL_SIZE));
+        EmbeddedChannel ch = new EmbeddedChannel(new CostServer.Handler(fill));
+        int size = 2 * CostServer.FILL_SIZE + 12345;
+        ch.writeInbound(Unpooled.wrappedBuffer(CostServer.request('R', size)));
+        long answered = 0;
+        for (ByteBuf b; (b = ch.readOutbound()) != null; ) {
+            answered += b.readableBytes();
+            b.release();
+        }
+        assertEquals(size, answered);
+        assertFalse(ch.isOpen(), "the server closes after the answer");
+        EmbeddedChannel tooLong = new EmbeddedChannel(new CostServer.Handler(fill));
+        tooLong.writeInbound(Unpooled.wrappedBuffer(CostServer.request('R', CostServer.MAX_ANSWER + 1)));
+        assertNull(tooLong.readOutbound());
+        assertFalse(tooLong.isOpen(), "an answer above the limit is refused");
+    }
+
+    @Test
+    void footprintLoadOfAHomeAndItsLimits() {
+        FootprintScenario.Load home = FootprintScenario.Load.home(10);
+        assertEquals(600, home.runSeconds());
+        assertEquals(FootprintScenario.SAMPLE_SECONDS, home.sampleSeconds());
+        assertTrue(home.downloadBytes() <= CostServer.MAX_ANSWER, "the server can answer a download");
+        assertThrows(IllegalArgumentException.class, () -> new FootprintScenario.Load(0, 10, 2, 1024, 10, 1024));
+        assertThrows(IllegalArgumentException.class, () -> new FootprintScenario.Load(60, 10, 0, 1024, 10, 1024));
+        assertThrows(IllegalArgumentException.class,
+                () -> new FootprintScenario.Load(60, 10, 2, 1024, 10, CostServer.MAX_ANSWER + 1));
+    }
+
+    @Test
+    void footprintProcessStartPeakEndAndCpu() {
+        FootprintProcess p = new FootprintProcess(Route.HAAP, "cpe", List.of(0.0, 10.0, 20.0, 30.0),
+                List.of(40_000L, 70_000L, 70_000L, 50_000L), 8_000, 45_000, 30, 1.5);
+        assertEquals(40_000, p.startRssKib());
+        assertEquals(70_000, p.peakRssKib());
+        assertEquals(10.0, p.peakSeconds(), 1e-9, "the first reading at the peak");
+        assertEquals(50_000, p.endRssKib());
+        assertEquals(5.0, p.cpuPercent(), 1e-9);
+        assertTrue(p.java());
+        assertThrows(IllegalArgumentException.class, () -> new FootprintProcess(Route.HAAP, "ap", List.of(0.0),
+                List.of(), -1, -1, 0, 0));
+    }
+
+    @Test
+    void footprintTableJsonAndPlot() {
+        List<Double> t = List.of(0.0, 300.0, 600.0);
+        FootprintResult r = new FootprintResult(FootprintScenario.Load.home(10),
+                List.of(Route.HAAP, Route.HAPROXY, Route.KERNEL), List.of(
+                new FootprintProcess(Route.HAAP, "cpe", t, List.of(50_000L, 90_000L, 61_440L), 6_000, 55_000, 40, 6),
+                new FootprintProcess(Route.HAAP, "ap", t, List.of(100_000L, 140_000L, 133_120L), 7_000, 120_000, 60, 3),
+                new FootprintProcess(Route.HAPROXY, "cpe", t, List.of(15_000L, 16_000L, 15_360L), -1, -1, 20, 1.2),
+                new FootprintProcess(Route.HAPROXY, "ap", t, List.of(15_000L, 16_500L, 16_640L), -1, -1, 20, 1.2)),
+                List.of(new FootprintTraffic(Route.HAAP, 1200, 0, 60, 0, 130_000_000L, null),
+                        new FootprintTraffic(Route.HAPROXY, 1199, 1, 60, 0, 130_000_000L, "short connection: reset"),
+                        new FootprintTraffic(Route.KERNEL, 1200, 0, 60, 0, 130_000_000L, null)));
+        assertEquals(4.0, r.endToHaproxy(r.processes().get(0)), 1e-9);
+        String table = r.table();
+        assertTrue(table.lines().anyMatch(l -> l.matches("haap\\s+cpe\\s+48\\.8\\s+87\\.9\\s+5\\.0\\s+60\\.0\\s+4\\.00\\s+"
+                + "5\\.9\\s+53\\.7\\s+40\\s+1\\.0")), table);
+        assertTrue(table.lines().anyMatch(l -> l.matches("haproxy\\s+ap\\s+14\\.6\\s+.*\\s+-\\s+-\\s+20\\s+0\\.2")), table);
+        assertTrue(table.lines().anyMatch(l -> l.matches("kernel\\s+-(\\s+-)+")), table);
+        assertTrue(table.lines().anyMatch(l -> l.matches("haproxy\\s+1199\\s+1\\s+60\\s+0\\s+124\\.0")), table);
+        assertTrue(table.contains("haproxy: first failure: short connection: reset"), table);
+        assertTrue(table.contains("issue 13 acceptance, RSS at the end: gateway 60.0 MiB (<= 64: met), "
+                + "AP 130.0 MiB (<= 128: NOT met)"), table);
+        assertTrue(table.startsWith("footprint: 10 min of light traffic"), table);
+        String json = Json.write(r.toJson());
+        assertTrue(json.contains("\"route\":\"haap\",\"side\":\"cpe\",\"start_rss_kib\":50000,\"peak_rss_kib\":90000,"
+                + "\"peak_t_s\":300,\"end_rss_kib\":61440,\"end_to_haproxy\":4,\"heap_after_gc_kib\":6000,"), json);
+        assertTrue(json.contains("\"heap_after_gc_kib\":null,\"rss_after_gc_kib\":null,"), "HAProxy has no heap: " + json);
+        assertTrue(json.contains("\"rss_kib\":[15000,16500,16640]"), json);
         assertTrue(r.files().get("png").length > 1000);
     }
 }

@@ -4,9 +4,10 @@
 # configs, the nftables/sysctl files and the systemd units; with --deb also the Debian
 # packages (build-debs.sh). See docs/packaging.md.
 #
-# Usage: build-package.sh [--arch amd64|arm64] [--deb] [--lib DIR] [--out DIR] [--jdk DIR] [--no-cds]
+# Usage: build-package.sh [--arch amd64|arm64] [--deb [--lintian]] [--lib DIR] [--out DIR] [--jdk DIR]
+#                         [--no-cds] [--cross DIR]
 #   --arch A    the machine the package is for (default amd64, this machine). arm64 is
-#               linked from Debian's arm64 jmods (fetch-debian-jdk.sh, into OUT/cross/arm64)
+#               linked from Debian's arm64 jmods (fetch-debian-jdk.sh, into CROSS/arm64)
 #               with this machine's jlink, with Netty's linux-aarch_64 epoll jar; its
 #               java runs under qemu-user (qemu-aarch64-static) for the CDS archives
 #   --deb       also build the Debian packages haap-runtime, haap-aggregation-point and
@@ -18,6 +19,7 @@
 #   --jdk DIR   the JDK 17 whose jdeps/jlink build the runtime (default: $HAAP_JDK, else
 #               Debian's openjdk-17 directory, else the jlink on the PATH)
 #   --no-cds    skip the training run; the package then has no lib/haap.jsa
+#   --cross DIR where the other architectures' Debian JDKs are kept (default: deploy/target/cross)
 # Prints progress on stderr and the path of each artefact (tarball, then .debs) on stdout.
 set -euo pipefail
 
@@ -32,6 +34,7 @@ cds=1
 arch=amd64
 deb=0
 lintian=""
+cross="$DEPLOY/target/cross"
 
 log() { printf 'package: %s\n' "$*" >&2; }
 die() { log "$*"; exit 1; }
@@ -45,6 +48,7 @@ while [ $# -gt 0 ]; do
     --arch) arch="$2"; shift 2 ;;
     --deb) deb=1; shift ;;
     --lintian) lintian=--lintian; shift ;;
+    --cross) cross="$2"; shift 2 ;;
     -h|--help) sed -n '2,23p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) die "unknown option: $1 (try --help)" ;;
   esac
@@ -82,7 +86,7 @@ case "$arch" in
       || die "qemu-aarch64-static is missing (Debian qemu-user-static): it runs the arm64 java for the CDS archives"
     command -v aarch64-linux-gnu-objcopy >/dev/null 2>&1 \
       || die "aarch64-linux-gnu-objcopy is missing (Debian binutils-aarch64-linux-gnu): jlink strips the arm64 libraries with it"
-    cross_root="$(bash "$HERE/fetch-debian-jdk.sh" arm64 "$out/cross/arm64")"
+    cross_root="$(bash "$HERE/fetch-debian-jdk.sh" arm64 "$cross/arm64")"
     jmods="$cross_root/usr/lib/jvm/java-17-openjdk-arm64/jmods"
     target_java=(qemu-aarch64-static -L "$cross_root") ;;
   *) die "unknown --arch $arch (amd64 or arm64)" ;;

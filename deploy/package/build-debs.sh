@@ -40,7 +40,8 @@ command -v dpkg-deb >/dev/null 2>&1 || die "dpkg-deb is missing"
 # Debian version: 0.1.0-SNAPSHOT sorts before 0.1.0 as 0.1.0~SNAPSHOT. No Debian revision:
 # these are native packages built from the project's own tree.
 deb_version="${version//-/\~}"
-maintainer="HAAP developers <haap@users.noreply.github.com>"
+# the Maintainer field: set HAAP_DEB_MAINTAINER to the packager building them for a fleet
+maintainer="${HAAP_DEB_MAINTAINER:-HAAP developers <haap@users.noreply.github.com>}"
 work="$(mktemp -d "${TMPDIR:-/tmp}/haap-debs.XXXXXX")"
 trap 'rm -rf "$work"' EXIT
 

@@ -103,6 +103,15 @@ build_deb() {
   debs+=("$deb")
 }
 
+# man_page ROOT PAGE: debian/PAGE (e.g. haap-ap.8) into the root's man section, gzipped.
+man_page() {
+  local root="$1" page="$2"
+  local dir="$root/usr/share/man/man${page##*.}"
+  install -d -m 0755 "$dir"
+  gzip -9n < "$HERE/debian/$page" > "$dir/$page.gz"
+  chmod 0644 "$dir/$page.gz"
+}
+
 maint_script() {
   local root="$1" name="$2" unit="$3"
   sed -e "s|@UNIT@|$unit|g" "$HERE/debian/$name.in" > "$root/DEBIAN/$name"
@@ -116,6 +125,7 @@ rt="$work/haap-runtime"
 install -d -m 0755 "$rt/DEBIAN" "$rt/usr/lib/haap" "$rt/usr/bin"
 cp -a "$stage/bin" "$stage/runtime" "$stage/lib" "$stage/jvm" "$rt/usr/lib/haap/"
 ln -s ../lib/haap/bin/haap-check-config "$rt/usr/bin/haap-check-config"
+man_page "$rt" haap-check-config.1
 doc_files "$rt" haap-runtime
 install -m 0644 "$stage/config/reference.conf" "$rt/usr/share/doc/haap-runtime/reference.conf"
 [ -f "$stage/doc/packaging.md" ] && install -m 0644 "$stage/doc/packaging.md" "$rt/usr/share/doc/haap-runtime/packaging.md"
@@ -149,6 +159,7 @@ role_package() {
   install -d -m 0755 "$root/DEBIAN" "$root/usr/sbin" "$root/lib/systemd/system" \
     "$root/usr/lib/sysctl.d" "$root/etc/haap" "$root/usr/share/doc/$pkg/examples"
   ln -s ../lib/haap/bin/"$bin" "$root/usr/sbin/$bin"
+  man_page "$root" "$bin.8"
   debian_unit "$stage/systemd/$unit" "$root/lib/systemd/system/$unit" "$bin" "$pkg"
   install -m 0644 "$stage/sysctl/$sysctl" "$root/usr/lib/sysctl.d/$sysctl"
   install -m 0644 "$stage/config/examples/$example" "$root/usr/share/doc/$pkg/examples/$example"

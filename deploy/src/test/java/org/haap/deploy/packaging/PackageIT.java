@@ -215,14 +215,17 @@ class PackageIT {
         assertContains("haap-runtime", "./usr/lib/haap/runtime/bin/java", "./usr/lib/haap/lib/haap.jsa",
                 "./usr/lib/haap/jvm/gateway.options", "./usr/lib/haap/bin/haap-gateway", "./usr/lib/haap/bin/haap-ap",
                 "./usr/bin/haap-check-config -> ../lib/haap/bin/haap-check-config",
-                "./usr/share/doc/haap-runtime/copyright", "./usr/share/doc/haap-runtime/changelog.gz");
+                "./usr/share/doc/haap-runtime/copyright", "./usr/share/doc/haap-runtime/changelog.gz",
+                "./usr/share/man/man1/haap-check-config.1.gz");
         assertContains("haap-aggregation-point", "./lib/systemd/system/haap-ap.service",
                 "./usr/lib/sysctl.d/90-haap-aggregation-point.conf", "./usr/sbin/haap-ap -> ../lib/haap/bin/haap-ap",
-                "./usr/share/doc/haap-aggregation-point/examples/aggregation-point.conf");
+                "./usr/share/doc/haap-aggregation-point/examples/aggregation-point.conf",
+                "./usr/share/man/man8/haap-ap.8.gz");
         assertContains("haap-gateway", "./lib/systemd/system/haap-gateway.service",
                 "./usr/lib/sysctl.d/90-haap-gateway.conf", "./usr/sbin/haap-gateway -> ../lib/haap/bin/haap-gateway",
                 "./etc/haap/haap-gateway.nft", "./etc/haap/haap-tproxy-routes.ipv4",
-                "./etc/haap/haap-tproxy-routes.ipv6", "./usr/share/doc/haap-gateway/examples/gateway.conf");
+                "./etc/haap/haap-tproxy-routes.ipv6", "./usr/share/doc/haap-gateway/examples/gateway.conf",
+                "./usr/share/man/man8/haap-gateway.8.gz");
         for (String pkg : debs.keySet()) {
             assertTrue(contents(pkg).stream().noneMatch(f -> f.startsWith("./opt")), pkg + " ships /opt");
         }

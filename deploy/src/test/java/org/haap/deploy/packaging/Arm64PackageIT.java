@@ -75,7 +75,7 @@ class Arm64PackageIT {
         try (ZipFile zip = new ZipFile(jffi.toFile())) {
             assertTrue(zip.getEntry("jni/aarch64-Linux/libjffi-1.2.so") != null, "jffi's aarch64 library");
         }
-        long runtimeBytes = du(home.resolve("runtime"));
+        long runtimeBytes = Run.du(home.resolve("runtime"));
         assertTrue(runtimeBytes <= 60 * MIB, "runtime " + runtimeBytes + " bytes, over 60 MiB");
     }
 
@@ -139,15 +139,5 @@ class Arm64PackageIT {
         }
         assertTrue(head.length == 20 && head[0] == 0x7f && head[1] == 'E', file + " is not ELF");
         return (head[18] & 0xff) | (head[19] & 0xff) << 8;
-    }
-
-    private static long du(Path dir) throws IOException {
-        try (Stream<Path> files = Files.walk(dir)) {
-            long sum = 0;
-            for (Path p : files.filter(Files::isRegularFile).toList()) {
-                sum += Files.size(p);
-            }
-            return sum;
-        }
     }
 }

@@ -161,6 +161,9 @@ class PackageIT {
         assertFalse(Files.exists(home.resolve("runtime/man")), "--no-man-pages");
         assertTrue(Files.isRegularFile(home.resolve("runtime/lib/server/classes.jsa")), "base CDS archive");
         assertTrue(Files.size(home.resolve("lib/haap.jsa")) > 1_000_000, "application CDS archive");
+        long runtimeBytes = Run.du(home.resolve("runtime"));
+        assertTrue(runtimeBytes <= 60L << 20, "runtime " + runtimeBytes + " bytes, over 60 MiB");
+        assertTrue(buildLog.contains("runtime/ " + runtimeBytes + " bytes"), "prints the runtime's size: " + buildLog);
     }
 
     @Test

@@ -8,7 +8,9 @@ import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
@@ -91,6 +93,20 @@ final class Run {
             List<Path> dirs = top.toList();
             assertEquals(1, dirs.size(), "one top directory: " + dirs);
             return dirs.get(0);
+        }
+    }
+
+    /**
+     * The apparent size of {@code dir} as {@code du -sb} counts it (what build-package.sh
+     * prints): files, directories and links, links not followed.
+     */
+    static long du(Path dir) throws IOException {
+        try (Stream<Path> files = Files.walk(dir)) {
+            long sum = 0;
+            for (Path p : files.toList()) {
+                sum += Files.readAttributes(p, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS).size();
+            }
+            return sum;
         }
     }
 

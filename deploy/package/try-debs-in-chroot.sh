@@ -34,7 +34,9 @@ while [ $# -gt 0 ]; do
 done
 [ ${#debs[@]} -gt 0 ] || { echo "usage: try-debs-in-chroot.sh [--suite S] [--keep] DEB..." >&2; exit 64; }
 [ "$(id -u)" = 0 ] || { echo "needs root (debootstrap, chroot, network namespaces)" >&2; exit 1; }
-command -v debootstrap >/dev/null 2>&1 || { echo "debootstrap is missing (apt-get install debootstrap)" >&2; exit 1; }
+for tool in debootstrap curl ip prlimit; do
+  command -v "$tool" >/dev/null 2>&1 || { echo "$tool is missing (apt-get install debootstrap curl iproute2 util-linux)" >&2; exit 1; }
+done
 log() { printf '\n=== %s\n' "$*" >&2; }
 
 mirror="$(sed -n 's/^URIs: *\(http[^ ]*debian\/*\)$/\1/p' /etc/apt/sources.list.d/debian.sources 2>/dev/null | head -1)"

@@ -271,6 +271,28 @@ class PackageIT {
     }
 
     @Test
+    void packagedUnitsVerify() throws Exception {
+        // systemd-analyze verify checks that ExecStart= is executable: pointed at the extracted launchers
+        Run.requireCommands("systemd-analyze");
+        Path dir = Files.createDirectories(work.resolve("deb-units"));
+        Path bin = extracted("haap-runtime").resolve("usr/lib/haap/bin");
+        List<Path> copies = new ArrayList<>();
+        for (Map.Entry<String, String> e : Map.of("haap-aggregation-point", "haap-ap", "haap-gateway", "haap-gateway")
+                .entrySet()) {
+            Path unit = extracted(e.getKey()).resolve("lib/systemd/system/" + e.getValue() + ".service");
+            String text = Files.readString(unit);
+            String launcher = "ExecStart=/usr/sbin/" + e.getValue() + " ";
+            assertTrue(text.contains(launcher), unit::toString);
+            Path copy = dir.resolve(unit.getFileName());
+            Files.writeString(copy, text.replace(launcher, "ExecStart=" + bin.resolve(e.getValue()) + " "));
+            copies.add(copy);
+        }
+        Run.Result r = SystemdUnitsTest.verify(copies);
+        assertEquals(0, r.exitCode(), r::toString);
+        SystemdUnitsTest.assertNoWarnings(r);
+    }
+
+    @Test
     void maintainerScriptsEnableAndStartNothing() throws Exception {
         for (String role : List.of("haap-aggregation-point", "haap-gateway")) {
             for (String script : List.of("postinst", "prerm", "postrm")) {

@@ -9,24 +9,25 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.util.Comparator;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
 /**
- * Builds the self-contained tarball with {@code package/build-package.sh} from the jars the
- * {@code package} phase laid out in {@code target/lib} (about 30 s: jdeps, jlink, the CDS
- * training run, gzip; hence a failsafe test), unpacks it into a temporary directory and runs
- * what an operator runs. Needs a JDK with jlink/jdeps, tar and systemd-analyze: missing ones
- * fail the test with {@code CI=true} and skip it otherwise.
+ * Builds the self-contained tarball and the Debian packages with
+ * {@code package/build-package.sh --deb --lintian} from the jars the {@code package} phase
+ * laid out in {@code target/lib} (about 2 minutes: jdeps, jlink, the CDS training run, gzip,
+ * dpkg-deb, lintian; hence a failsafe test), unpacks the tarball into a temporary directory
+ * and runs what an operator runs, and reads the packages' contents and control files.
+ * Needs a JDK with jlink/jdeps, tar, dpkg-deb, lintian and systemd-analyze: missing ones fail
+ * the test with {@code CI=true} and skip it otherwise.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class PackageIT {
@@ -34,37 +35,33 @@ class PackageIT {
     private Path work;
     private Path tarball;
     private Path home;
+    private String buildLog;
+    /** The Debian packages by name: haap-runtime, haap-aggregation-point, haap-gateway. */
+    private final Map<String, Path> debs = new HashMap<>();
 
     @BeforeAll
     void buildAndUnpack() throws Exception {
-        Run.requireCommands("jlink", "jdeps", "tar", "gzip", "bash");
+        Run.requireCommands("jlink", "jdeps", "tar", "gzip", "bash", "dpkg-deb", "lintian", "readelf", "strip");
         work = Files.createTempDirectory("haapt-pkg-");
         Path out = Files.createDirectories(work.resolve("out"));
-        Run.Result build = Run.run(List.of("bash", "package/build-package.sh", "--lib", "target/lib",
-                "--out", out.toString()), Path.of(""), null, 600);
+        Run.Result build = Run.run(List.of("bash", "package/build-package.sh", "--deb", "--lintian",
+                "--lib", "target/lib", "--out", out.toString()), Path.of(""), null, 900);
         assertEquals(0, build.exitCode(), build::toString);
-        tarball = Path.of(build.stdout().strip());
+        buildLog = build.stderr();
+        List<String> artefacts = build.stdout().lines().toList();
+        assertEquals(4, artefacts.size(), "the tarball and three packages: " + artefacts);
+        tarball = Path.of(artefacts.get(0));
+        for (String deb : artefacts.subList(1, 4)) {
+            debs.put(Path.of(deb).getFileName().toString().split("_")[0], Path.of(deb));
+        }
         assertTrue(tarball.getFileName().toString().matches("haap-.+-linux-x86_64\\.tar\\.gz"), tarball::toString);
         assertTrue(build.stderr().contains(Files.size(tarball) + " bytes"), "prints the size: " + build.stderr());
-        Path unpacked = Files.createDirectories(work.resolve("unpacked"));
-        Run.Result tar = Run.run(List.of("tar", "-xzf", tarball.toString()), unpacked, null, 120);
-        assertEquals(0, tar.exitCode(), tar::toString);
-        try (Stream<Path> top = Files.list(unpacked)) {
-            List<Path> dirs = top.toList();
-            assertEquals(1, dirs.size(), "one top directory: " + dirs);
-            home = dirs.get(0);
-        }
+        home = Run.unpack(tarball, work.resolve("unpacked"));
     }
 
     @AfterAll
     void removeWork() throws IOException {
-        if (work != null) {
-            try (Stream<Path> files = Files.walk(work)) {
-                for (Path p : files.sorted(Comparator.reverseOrder()).toList()) {
-                    Files.delete(p);
-                }
-            }
-        }
+        Run.deleteTree(work);
     }
 
     @Test
@@ -164,6 +161,9 @@ class PackageIT {
         assertFalse(Files.exists(home.resolve("runtime/man")), "--no-man-pages");
         assertTrue(Files.isRegularFile(home.resolve("runtime/lib/server/classes.jsa")), "base CDS archive");
         assertTrue(Files.size(home.resolve("lib/haap.jsa")) > 1_000_000, "application CDS archive");
+        long runtimeBytes = Run.du(home.resolve("runtime"));
+        assertTrue(runtimeBytes <= 60L << 20, "runtime " + runtimeBytes + " bytes, over 60 MiB");
+        assertTrue(buildLog.contains("runtime/ " + runtimeBytes + " bytes"), "prints the runtime's size: " + buildLog);
     }
 
     @Test
@@ -200,5 +200,165 @@ class PackageIT {
         Run.Result r = SystemdUnitsTest.verify(copies);
         assertEquals(0, r.exitCode(), r::toString);
         SystemdUnitsTest.assertNoWarnings(r);
+    }
+
+    @Test
+    void debianPackagesPutTheirFilesInDebianPlaces() throws Exception {
+        assertEquals(Set.of("haap-runtime", "haap-aggregation-point", "haap-gateway"), debs.keySet());
+        assertTrue(debs.get("haap-runtime").toString().endsWith("_amd64.deb"), debs::toString);
+        assertTrue(debs.get("haap-gateway").toString().endsWith("_all.deb"), "no machine code: " + debs);
+        String version = field("haap-runtime", "Version");
+        assertEquals("amd64", field("haap-runtime", "Architecture"));
+        assertTrue(field("haap-runtime", "Depends").matches("libc6 \\(>= 2\\.\\d+\\), libgcc-s1, libstdc\\+\\+6, zlib1g"),
+                field("haap-runtime", "Depends"));
+        for (String role : List.of("haap-aggregation-point", "haap-gateway")) {
+            assertEquals("all", field(role, "Architecture"));
+            assertEquals("haap-runtime (= " + version + "), adduser", field(role, "Depends"));
+        }
+        assertContains("haap-runtime", "./usr/lib/haap/runtime/bin/java", "./usr/lib/haap/lib/haap.jsa",
+                "./usr/lib/haap/jvm/gateway.options", "./usr/lib/haap/bin/haap-gateway", "./usr/lib/haap/bin/haap-ap",
+                "./usr/bin/haap-check-config -> ../lib/haap/bin/haap-check-config",
+                "./usr/share/doc/haap-runtime/copyright", "./usr/share/doc/haap-runtime/changelog.gz",
+                "./usr/share/man/man1/haap-check-config.1.gz");
+        assertContains("haap-aggregation-point", "./lib/systemd/system/haap-ap.service",
+                "./usr/lib/sysctl.d/90-haap-aggregation-point.conf", "./usr/sbin/haap-ap -> ../lib/haap/bin/haap-ap",
+                "./usr/share/doc/haap-aggregation-point/examples/aggregation-point.conf",
+                "./usr/share/man/man8/haap-ap.8.gz");
+        assertContains("haap-gateway", "./lib/systemd/system/haap-gateway.service",
+                "./usr/lib/sysctl.d/90-haap-gateway.conf", "./usr/sbin/haap-gateway -> ../lib/haap/bin/haap-gateway",
+                "./etc/haap/haap-gateway.nft", "./etc/haap/haap-tproxy-routes.ipv4",
+                "./etc/haap/haap-tproxy-routes.ipv6", "./usr/share/doc/haap-gateway/examples/gateway.conf",
+                "./usr/share/man/man8/haap-gateway.8.gz");
+        for (String pkg : debs.keySet()) {
+            assertTrue(contents(pkg).stream().noneMatch(f -> f.startsWith("./opt")), pkg + " ships /opt");
+        }
+        // the operator edits the rules and routing; the configuration itself is not shipped
+        // (an example config would run with the example's cookie)
+        assertEquals(List.of("/etc/haap/haap-gateway.nft", "/etc/haap/haap-tproxy-routes.ipv4",
+                "/etc/haap/haap-tproxy-routes.ipv6"), control("haap-gateway", "conffiles").lines().toList());
+        assertFalse(Files.exists(controlDir("haap-aggregation-point").resolve("conffiles")));
+    }
+
+    @Test
+    void debianFilesAreTheRepositorysAndTheUnitsRunThePackagedLaunchers() throws Exception {
+        Map<String, String> same = Map.of(
+                "haap-aggregation-point:usr/lib/sysctl.d/90-haap-aggregation-point.conf",
+                "sysctl/90-haap-aggregation-point.conf",
+                "haap-gateway:usr/lib/sysctl.d/90-haap-gateway.conf", "sysctl/90-haap-gateway.conf",
+                "haap-gateway:etc/haap/haap-gateway.nft", "nftables/haap-gateway.nft",
+                "haap-gateway:etc/haap/haap-tproxy-routes.ipv4", "nftables/haap-tproxy-routes.ipv4",
+                "haap-gateway:etc/haap/haap-tproxy-routes.ipv6", "nftables/haap-tproxy-routes.ipv6",
+                "haap-runtime:usr/lib/haap/jvm/aggregation-point.options", "jvm/aggregation-point.options");
+        for (Map.Entry<String, String> e : same.entrySet()) {
+            String[] pkgFile = e.getKey().split(":");
+            assertArrayEquals(Files.readAllBytes(Path.of(e.getValue())),
+                    Files.readAllBytes(extracted(pkgFile[0]).resolve(pkgFile[1])), e.getKey());
+        }
+        // the unit's settings are the repository unit's, with the packaged launcher and the system user
+        Map<String, String> units = Map.of("haap-aggregation-point", "haap-ap", "haap-gateway", "haap-gateway");
+        for (Map.Entry<String, String> e : units.entrySet()) {
+            String unit = e.getValue() + ".service";
+            List<String> expected = new ArrayList<>(settings(Files.readString(Path.of("systemd", unit))
+                    .replace("ExecStart=/opt/haap/bin/", "ExecStart=/usr/sbin/")
+                    .replace("file:/opt/haap/doc/", "file:/usr/share/doc/haap-runtime/")));
+            expected.add(expected.indexOf("DynamicUser=yes") + 1, "User=_haap");
+            expected.add(expected.indexOf("User=_haap") + 1, "Group=_haap");
+            String packaged = Files.readString(extracted(e.getKey()).resolve("lib/systemd/system").resolve(unit));
+            assertEquals(expected, settings(packaged), unit);
+            assertFalse(packaged.contains("/opt/haap"), unit);
+            assertTrue(packaged.contains("ExecStart=/usr/sbin/" + e.getValue() + " --config %d/haap.conf"), unit);
+        }
+    }
+
+    @Test
+    void packagedUnitsVerify() throws Exception {
+        // systemd-analyze verify checks that ExecStart= is executable: pointed at the extracted launchers
+        Run.requireCommands("systemd-analyze");
+        Path dir = Files.createDirectories(work.resolve("deb-units"));
+        Path bin = extracted("haap-runtime").resolve("usr/lib/haap/bin");
+        List<Path> copies = new ArrayList<>();
+        for (Map.Entry<String, String> e : Map.of("haap-aggregation-point", "haap-ap", "haap-gateway", "haap-gateway")
+                .entrySet()) {
+            Path unit = extracted(e.getKey()).resolve("lib/systemd/system/" + e.getValue() + ".service");
+            String text = Files.readString(unit);
+            String launcher = "ExecStart=/usr/sbin/" + e.getValue() + " ";
+            assertTrue(text.contains(launcher), unit::toString);
+            Path copy = dir.resolve(unit.getFileName());
+            Files.writeString(copy, text.replace(launcher, "ExecStart=" + bin.resolve(e.getValue()) + " "));
+            copies.add(copy);
+        }
+        Run.Result r = SystemdUnitsTest.verify(copies);
+        assertEquals(0, r.exitCode(), r::toString);
+        SystemdUnitsTest.assertNoWarnings(r);
+    }
+
+    @Test
+    void maintainerScriptsEnableAndStartNothing() throws Exception {
+        for (String role : List.of("haap-aggregation-point", "haap-gateway")) {
+            for (String script : List.of("postinst", "prerm", "postrm")) {
+                String text = control(role, script);
+                for (String line : text.lines().filter(l -> !l.strip().startsWith("#")).toList()) {
+                    assertFalse(line.matches(".*\\b(systemctl|deb-systemd-helper|deb-systemd-invoke)\\b.*"
+                            + "\\b(enable|start)\\b.*"), role + " " + script + ": " + line);
+                }
+                assertFalse(text.contains("deluser"), "the system user stays on purge (Debian policy): " + script);
+            }
+            assertTrue(control(role, "postinst").contains("adduser --system --group"), role);
+        }
+    }
+
+    @Test
+    void lintianReportsNoErrors() {
+        assertTrue(buildLog.contains("debs: lintian: no errors"), buildLog);
+        assertFalse(buildLog.contains("debs: lintian: E:"), buildLog);
+    }
+
+    private String field(String pkg, String name) throws Exception {
+        Run.Result r = Run.run(List.of("dpkg-deb", "-f", debs.get(pkg).toString(), name), work, null, 60);
+        assertEquals(0, r.exitCode(), r::toString);
+        return r.stdout().strip();
+    }
+
+    private List<String> contents(String pkg) throws Exception {
+        Run.Result r = Run.run(List.of("dpkg-deb", "-c", debs.get(pkg).toString()), work, null, 60);
+        assertEquals(0, r.exitCode(), r::toString);
+        // "drwxr-xr-x root/root 0 2026-01-01 00:00 ./usr/" : the path (and link target) from field 6
+        return r.stdout().lines().map(l -> l.split("\\s+", 6)[5]).toList();
+    }
+
+    private void assertContains(String pkg, String... paths) throws Exception {
+        List<String> files = contents(pkg);
+        for (String path : paths) {
+            assertTrue(files.contains(path), pkg + " lacks " + path + ": " + files);
+        }
+    }
+
+    private Path extracted(String pkg) throws Exception {
+        Path dir = work.resolve("deb-data").resolve(pkg);
+        if (!Files.isDirectory(dir)) {
+            Files.createDirectories(dir);
+            Run.Result r = Run.run(List.of("dpkg-deb", "-x", debs.get(pkg).toString(), dir.toString()), work, null, 120);
+            assertEquals(0, r.exitCode(), r::toString);
+        }
+        return dir;
+    }
+
+    private Path controlDir(String pkg) throws Exception {
+        Path dir = work.resolve("deb-control").resolve(pkg);
+        if (!Files.isDirectory(dir)) {
+            Files.createDirectories(dir.getParent());
+            Run.Result r = Run.run(List.of("dpkg-deb", "-e", debs.get(pkg).toString(), dir.toString()), work, null, 60);
+            assertEquals(0, r.exitCode(), r::toString);
+        }
+        return dir;
+    }
+
+    private String control(String pkg, String file) throws Exception {
+        return Files.readString(controlDir(pkg).resolve(file));
+    }
+
+    /** A unit's setting lines: no comments, no blank lines. */
+    private static List<String> settings(String unit) {
+        return unit.lines().filter(l -> !l.isBlank() && !l.startsWith("#")).toList();
     }
 }

@@ -1,5 +1,6 @@
 package org.haap.deploy.packaging;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.fail;
 import static org.junit.jupiter.api.Assumptions.abort;
 
@@ -7,10 +8,14 @@ import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 
 /** Runs a command to completion for the packaging tests and checks their prerequisites. */
 final class Run {
@@ -77,5 +82,42 @@ final class Run {
             }
         }
         return false;
+    }
+
+    /** Unpacks {@code tarball} into {@code dir} and returns its one top directory. */
+    static Path unpack(Path tarball, Path dir) throws IOException, InterruptedException {
+        Files.createDirectories(dir);
+        Result tar = run(List.of("tar", "-xzf", tarball.toString()), dir, null, 120);
+        assertEquals(0, tar.exitCode(), tar::toString);
+        try (Stream<Path> top = Files.list(dir)) {
+            List<Path> dirs = top.toList();
+            assertEquals(1, dirs.size(), "one top directory: " + dirs);
+            return dirs.get(0);
+        }
+    }
+
+    /**
+     * The apparent size of {@code dir} as {@code du -sb} counts it (what build-package.sh
+     * prints): files, directories and links, links not followed.
+     */
+    static long du(Path dir) throws IOException {
+        try (Stream<Path> files = Files.walk(dir)) {
+            long sum = 0;
+            for (Path p : files.toList()) {
+                sum += Files.readAttributes(p, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS).size();
+            }
+            return sum;
+        }
+    }
+
+    /** Deletes {@code dir} and everything in it; nothing when {@code null}. */
+    static void deleteTree(Path dir) throws IOException {
+        if (dir != null) {
+            try (Stream<Path> files = Files.walk(dir)) {
+                for (Path p : files.sorted(Comparator.reverseOrder()).toList()) {
+                    Files.delete(p);
+                }
+            }
+        }
     }
 }

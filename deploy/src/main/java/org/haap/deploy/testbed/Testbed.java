@@ -668,7 +668,7 @@ public final class Testbed {
     }
 
     /** The nft counter of every packet the link's loss rule sees. */
-    static final String COUNTER_PACKETS = "packets";
+    static final String COUNTER_PACKETS = "seen";
     /** The nft counter of the packets it drops at random (or all, when the link is down). */
     static final String COUNTER_DROPPED = "dropped";
 

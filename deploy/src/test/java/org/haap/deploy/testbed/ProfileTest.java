@@ -51,7 +51,7 @@ class ProfileTest {
         String down = Testbed.lossRules(LinkSpec.UNLIMITED, false);
         assertTrue(down.contains("    counter name \"dropped\" drop\n"), down);
         assertTrue(some.contains("numgen random mod 100 < 5 counter name \"dropped\" drop"), some);
-        assertTrue(some.contains("    counter name \"packets\"\n"), some);
+        assertTrue(some.contains("    counter name \"seen\"\n"), some);
         assertFalse(Testbed.lossRules(LinkSpec.UNLIMITED, true).contains("drop\n  }"));
     }
 

@@ -180,20 +180,24 @@ public final class Main {
                   --json         also print the result as one JSON object, the last line of stdout
                   --out DIR      also write the table, the JSON (and a plot) to DIR/NAME.{txt,json,png};
                                  robe-loss, pageload, failover, soak, conn-rate, idle-conns,
-                                 throughput and footprint write to loadtest/results/ by default
+                                 throughput, footprint and aggregation write to
+                                 loadtest/results/ by default
                   --seconds N    length of each timed measurement, 1..600 (default 5; ap-relay,
-                                 conn-rate, throughput)
+                                 conn-rate, throughput; aggregation: per transfer, default 12)
                   --repeat N     repetitions of each measurement, 1..100 (default 3; ap-relay,
                                  conn-rate, throughput)
                   --connections N  connections per SYN-loss point (robe-loss, default 50); clients at
-                                 once (conn-rate, default 10); idle connections (idle-conns, default 8000)
-                  --points LIST  SYN-loss percentages (robe-loss, default 0,20,40,60,80,100)
+                                 once (conn-rate, default 10); idle connections (idle-conns, default 8000);
+                                 parallel transfers (aggregation, default 1 and 4)
+                  --points LIST  SYN-loss percentages (robe-loss, default 0,20,40,60,80,100); LTE
+                                 random-loss percentages (aggregation, default 0,1,3)
                   --runs N       page loads per mode (pageload, default 20); rounds (idle-conns, default 1)
                   --modes LIST   modes to measure, e.g. classic,sim,sim+pool (robe-loss, pageload;
                                  pageload also direct-dsl,direct-lte); failover: path-manager
                                  policies, e.g. fullmesh,dsl-first,kernel; conn-rate, idle-conns,
                                  throughput: routes, e.g. haap,haproxy (default kernel,haap,haproxy);
-                                 footprint: routes (default haap,haproxy)
+                                 footprint: routes (default haap,haproxy);
+                                 aggregation: routes kernel,haap,dsl,lte (default all)
                   --faults LIST  faults to inject (failover, default link-down,blackhole)
                   --rate MBIT    both WANs shaped to MBIT Mbit/s instead of the profile's rates, 1..10000
                                  (pageload; the RTTs stay): how much of a page's time is the links' rate

@@ -3,6 +3,7 @@ package org.haap.loadtest;
 import java.util.List;
 import java.util.Optional;
 
+import org.haap.loadtest.aggregation.AggregationScenario;
 import org.haap.loadtest.aprelay.ApRelayScenario;
 import org.haap.loadtest.cost.ConnRateScenario;
 import org.haap.loadtest.cost.FootprintScenario;
@@ -23,7 +24,7 @@ public final class Scenarios {
     public static List<Scenario> all() {
         return List.of(new ApRelayScenario(), new RobeLossScenario(), new PageLoadScenario(), new FailoverScenario(),
                 new SoakScenario(), new ConnRateScenario(), new IdleConnsScenario(),
-                new ThroughputScenario(), new FootprintScenario());
+                new ThroughputScenario(), new FootprintScenario(), new AggregationScenario());
     }
 
     /** The scenario called {@code name}. */

@@ -57,6 +57,12 @@ public final class Testbed {
     /** The JVM property that tags every process the testbed starts with its namespace. */
     public static final String TAG_PROPERTY = "haap.testbed.ns";
 
+    private static final Path CC_ALLOWED = Path.of("/proc/sys/net/ipv4/tcp_allowed_congestion_control");
+    private static final Path CC_AVAILABLE = Path.of("/proc/sys/net/ipv4/tcp_available_congestion_control");
+    /** State key: the initial namespace's allowed list before {@link #setCongestionControl} changed it. */
+    private static final String STATE_CC_ALLOWED = "cc.allowedBefore";
+    /** State key: the namespaces' default congestion control set by {@link #setCongestionControl}. */
+    private static final String STATE_CC = "cc.default";
     private static final Duration COMMAND_TIMEOUT = Duration.ofSeconds(30);
     private static final Duration READY_TIMEOUT = Duration.ofSeconds(60);
     private static final List<String> SMALL_JVM = List.of(
@@ -132,7 +138,7 @@ public final class Testbed {
      * @throws TestbedException if a command fails
      */
     public synchronized void up(Profile profile, Consumer<String> progress) {
-        if (!status().isEmpty()) {
+        if (!status().isEmpty() || readState().getProperty(STATE_CC_ALLOWED) != null) {
             progress.accept("removing the previous testbed");
             down(progress);
         }
@@ -198,6 +204,7 @@ public final class Testbed {
      */
     public synchronized void down(Consumer<String> progress) {
         TestbedStatus before = status();
+        Properties state = readState();
         Set<Long> pids = new HashSet<>(before.strayProcesses());
         before.namespaces().values().forEach(pids::addAll);
         if (!pids.isEmpty()) {
@@ -208,6 +215,7 @@ public final class Testbed {
             progress.accept("deleting namespace " + ns);
             Commands.run(List.of("ip", "netns", "delete", ns), null, COMMAND_TIMEOUT);
         }
+        restoreAllowedCongestionControl(state, progress); // throws, keeping the state file, if it cannot
         try {
             Files.deleteIfExists(stateFile());
             for (String role : List.of("aggregation-point", "gateway")) {
@@ -261,6 +269,89 @@ public final class Testbed {
         }
         return new TestbedStatus(prefix, namespaces, Optional.ofNullable(state.getProperty("profile")),
                 links, up, stray);
+    }
+
+    // ---------------------------------------------------------------- congestion control
+
+    /**
+     * Sets the default TCP congestion control ({@code net.ipv4.tcp_congestion_control}) of
+     * every namespace of the testbed, what its hosts, routers and any process that does not
+     * choose its own use. A namespace other than the initial one may only pick an algorithm
+     * in the initial namespace's {@code net.ipv4.tcp_allowed_congestion_control} (else
+     * EPERM), so one missing there is added first; the list as it was is recorded in the
+     * state file and put back by {@link #down}, also by a {@code down} after a crash.
+     *
+     * @param algorithm e.g. {@code cubic}; must be in {@code tcp_available_congestion_control}
+     * @throws TestbedException if the kernel has not got it or a sysctl cannot be set
+     */
+    public synchronized void setCongestionControl(String algorithm) {
+        if (!algorithm.matches("[a-z0-9_]{1,15}")) {
+            throw new IllegalArgumentException("algorithm: " + algorithm + " (expected: 1-15 of a-z, 0-9, _)");
+        }
+        Properties state = requireState();
+        String available = readSysctl(CC_AVAILABLE);
+        if (!List.of(available.split("\\s+")).contains(algorithm)) {
+            throw new TestbedException("congestion control " + algorithm + " is not available (kernel has: "
+                    + available + ")");
+        }
+        String allowed = readSysctl(CC_ALLOWED);
+        String wanted = withAllowed(allowed, algorithm);
+        if (!wanted.equals(allowed)) {
+            if (state.getProperty(STATE_CC_ALLOWED) == null) {
+                state.setProperty(STATE_CC_ALLOWED, allowed);
+                writeState(state); // recorded before the change, so that down() undoes it whatever happens next
+            }
+            writeSysctl(CC_ALLOWED, wanted);
+        }
+        for (Node n : Node.values()) {
+            sysctl(n, List.of("net.ipv4.tcp_congestion_control=" + algorithm));
+        }
+        state.setProperty(STATE_CC, algorithm);
+        writeState(state);
+    }
+
+    /** The testbed's namespaces' default congestion control as set by {@link #setCongestionControl}, if it was. */
+    public Optional<String> congestionControl() {
+        return Optional.ofNullable(readState().getProperty(STATE_CC));
+    }
+
+    /** {@code allowedList} (space separated) with {@code algorithm} appended when it is not in it. */
+    static String withAllowed(String allowedList, String algorithm) {
+        List<String> names = new ArrayList<>();
+        for (String s : allowedList.strip().split("\\s+")) {
+            if (!s.isEmpty()) {
+                names.add(s);
+            }
+        }
+        if (!names.contains(algorithm)) {
+            names.add(algorithm);
+        }
+        return String.join(" ", names);
+    }
+
+    /** Puts back the initial namespace's allowed list that {@link #setCongestionControl} recorded. */
+    private void restoreAllowedCongestionControl(Properties state, Consumer<String> progress) {
+        String original = state.getProperty(STATE_CC_ALLOWED);
+        if (original != null) {
+            progress.accept("restoring net.ipv4.tcp_allowed_congestion_control = " + original);
+            writeSysctl(CC_ALLOWED, original);
+        }
+    }
+
+    private static String readSysctl(Path p) {
+        try {
+            return Files.readString(p, StandardCharsets.US_ASCII).strip();
+        } catch (IOException e) {
+            throw new TestbedException("cannot read " + p, e);
+        }
+    }
+
+    private static void writeSysctl(Path p, String value) {
+        try {
+            Files.writeString(p, value + "\n", StandardCharsets.US_ASCII);
+        } catch (IOException e) {
+            throw new TestbedException("cannot write " + value + " to " + p, e);
+        }
     }
 
     // ---------------------------------------------------------------- run-time changes
@@ -576,17 +667,49 @@ public final class Testbed {
         }
     }
 
+    /** The nft counter of every packet the link's loss rule sees. */
+    static final String COUNTER_PACKETS = "seen";
+    /** The nft counter of the packets it drops at random (or all, when the link is down). */
+    static final String COUNTER_DROPPED = "dropped";
+
+    /**
+     * The random-loss rule's counters for {@code wan}, both directions together, since the
+     * link was last set ({@link #up}, {@link #setLink}, {@link #setLinkUp}): how a scenario
+     * checks the loss rate it asked for.
+     */
+    public LinkLoss linkLoss(Wan wan) {
+        return new LinkLoss(nftCounter(wan.node(), COUNTER_PACKETS), nftCounter(wan.node(), COUNTER_DROPPED));
+    }
+
+    private long nftCounter(Node node, String name) {
+        String out = exec(node, "nft", "list", "counter", "inet", "haap-link", name).check().stdout();
+        return parseNftPackets(out);
+    }
+
+    /** The {@code packets N} figure of {@code nft list counter} output. */
+    static long parseNftPackets(String nftOutput) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("packets (\\d+)").matcher(nftOutput);
+        if (!m.find()) {
+            throw new TestbedException("no packet count in nft output: " + nftOutput.strip());
+        }
+        return Long.parseLong(m.group(1));
+    }
+
     static String lossRules(LinkSpec spec, boolean linkUp) {
         StringBuilder sb = new StringBuilder()
                 .append("table inet haap-link\n")
                 .append("delete table inet haap-link\n")
                 .append("table inet haap-link {\n")
+                .append("  counter ").append(COUNTER_PACKETS).append(" { }\n")
+                .append("  counter ").append(COUNTER_DROPPED).append(" { }\n")
                 .append("  chain forward {\n")
-                .append("    type filter hook forward priority -300; policy accept;\n");
+                .append("    type filter hook forward priority -300; policy accept;\n")
+                .append("    counter name \"").append(COUNTER_PACKETS).append("\"\n");
+        String count = "counter name \"" + COUNTER_DROPPED + "\" ";
         if (!linkUp || spec.lossPct() == 100) {
-            sb.append("    drop\n");
+            sb.append("    ").append(count).append("drop\n");
         } else if (spec.lossPct() > 0) {
-            sb.append("    numgen random mod 100 < ").append(spec.lossPct()).append(" drop\n");
+            sb.append("    numgen random mod 100 < ").append(spec.lossPct()).append(' ').append(count).append("drop\n");
         }
         if (spec.synLossPct() == 100) {
             sb.append("    tcp flags & (syn | ack) == syn drop\n");

@@ -20,6 +20,7 @@ public final class TestbedMain {
     static int run(String[] args, Testbed testbed, PrintStream out, PrintStream err) {
         String command = null;
         Profile profile = Profile.DEFAULT;
+        String congestion = null;
         try {
             for (int i = 0; i < args.length; i++) {
                 switch (args[i]) {
@@ -32,6 +33,12 @@ public final class TestbedMain {
                             throw new IllegalArgumentException("--profile needs a name");
                         }
                         profile = Profile.byName(args[++i]);
+                    }
+                    case "--congestion-control" -> {
+                        if (i + 1 >= args.length) {
+                            throw new IllegalArgumentException("--congestion-control needs a name, e.g. cubic");
+                        }
+                        congestion = args[++i];
                     }
                     case "up", "down", "status" -> {
                         if (command != null) {
@@ -52,7 +59,13 @@ public final class TestbedMain {
         }
         try {
             switch (command) {
-                case "up" -> testbed.up(profile, line -> out.println("testbed: " + line));
+                case "up" -> {
+                    testbed.up(profile, line -> out.println("testbed: " + line));
+                    if (congestion != null) {
+                        testbed.setCongestionControl(congestion);
+                        out.println("testbed: default congestion control " + congestion + " in every namespace");
+                    }
+                }
                 case "down" -> testbed.down(line -> out.println("testbed: " + line));
                 default -> {
                     TestbedStatus s = testbed.status();
@@ -68,11 +81,15 @@ public final class TestbedMain {
     }
 
     private static void usage(PrintStream out) {
-        out.println("Usage: testbed up|down|status [--profile NAME]");
+        out.println("Usage: testbed up|down|status [--profile NAME] [--congestion-control NAME]");
         out.println();
         out.println("  up       build the namespaces haap-{client,cpe,dsl,lte,ap,server} (replaces an old testbed)");
         out.println("  down     remove every haap-* namespace and the processes in it (also after a crash)");
         out.println("  status   show what exists; exit 0 when the testbed is up, 3 otherwise");
+        out.println();
+        out.println("  --congestion-control NAME  (up) every namespace's default TCP congestion control, e.g.");
+        out.println("           cubic; added to the host's net.ipv4.tcp_allowed_congestion_control if missing,");
+        out.println("           which down restores");
         out.println();
         out.println("Profiles (--profile, for up):");
         for (Profile p : Profile.builtIn()) {

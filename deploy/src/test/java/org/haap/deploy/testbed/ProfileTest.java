@@ -44,14 +44,37 @@ class ProfileTest {
     @Test
     void lossRulesUseNumgenBelowOneHundredAndPlainDropAtOneHundred() {
         String some = Testbed.lossRules(new LinkSpec(0, 0, 5, 30), true);
-        assertTrue(some.contains("numgen random mod 100 < 5 drop"), some);
         assertTrue(some.contains("tcp flags & (syn | ack) == syn numgen random mod 100 < 30 drop"), some);
         String all = Testbed.lossRules(new LinkSpec(0, 0, 0, 100), true);
         assertTrue(all.contains("tcp flags & (syn | ack) == syn drop"), all);
         assertFalse(all.contains("numgen"), all);
         String down = Testbed.lossRules(LinkSpec.UNLIMITED, false);
-        assertTrue(down.contains("    drop\n"), down);
+        assertTrue(down.contains("    counter name \"dropped\" drop\n"), down);
+        assertTrue(some.contains("numgen random mod 100 < 5 counter name \"dropped\" drop"), some);
+        assertTrue(some.contains("    counter name \"seen\"\n"), some);
         assertFalse(Testbed.lossRules(LinkSpec.UNLIMITED, true).contains("drop\n  }"));
+    }
+
+    @Test
+    void nftPacketCountIsParsedAndItsAbsenceIsAnError() {
+        String out = "table inet haap-link {\n\tcounter dropped {\n\t\tpackets 1234 bytes 98765\n\t}\n}\n";
+        assertEquals(1234, Testbed.parseNftPackets(out));
+        assertThrows(TestbedException.class, () -> Testbed.parseNftPackets("Error: No such file or directory"));
+    }
+
+    @Test
+    void linkLossIsTheDroppedShareOfAnInterval() {
+        LinkLoss d = new LinkLoss(10_300, 130).minus(new LinkLoss(300, 30));
+        assertEquals(new LinkLoss(10_000, 100), d);
+        assertEquals(1.0, d.percent(), 1e-9);
+        assertTrue(Double.isNaN(new LinkLoss(0, 0).percent()));
+    }
+
+    @Test
+    void anAllowedCongestionControlIsAppendedOnlyWhenMissing() {
+        assertEquals("reno bbr cubic", Testbed.withAllowed("reno bbr\n", "cubic"));
+        assertEquals("reno cubic bbr", Testbed.withAllowed("reno cubic bbr", "cubic"));
+        assertEquals("cubic", Testbed.withAllowed("", "cubic"));
     }
 
     @Test

@@ -73,11 +73,21 @@ public final class HybridBed {
      * the object server, and the AP. No gateway runs yet.
      */
     public static HybridBed up(ScenarioContext ctx, Profile profile, int hosts) throws Exception {
+        return up(ctx, profile, hosts, tb -> { });
+    }
+
+    /**
+     * {@link #up(ScenarioContext, Profile, int)}, with {@code prepare} run on the testbed
+     * once it is up, before anything starts in it (e.g. to set its congestion control).
+     */
+    public static HybridBed up(ScenarioContext ctx, Profile profile, int hosts,
+                               java.util.function.Consumer<Testbed> prepare) throws Exception {
         String prefix = "haapl-" + HexFormat.of().formatHex(new SecureRandom().generateSeed(2)) + "-";
         Testbed tb = Testbed.withPrefix(prefix);
         ctx.teardown().add("testbed " + prefix + "* down", tb::down);
         ctx.progress("bringing up testbed " + prefix + "* (profile " + profile.name() + ")");
         tb.up(profile, line -> { });
+        prepare.accept(tb);
         List<InetSocketAddress> servers = new ArrayList<>();
         for (String a : serverAddresses(hosts)) {
             if (!a.equals(AddressPlan.SERVER)) {

@@ -2,26 +2,25 @@ package org.haap.core.lifecycle;
 
 import java.lang.System.Logger.Level;
 import java.lang.System.Logger;
-import java.lang.management.GarbageCollectorMXBean;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryMXBean;
-import java.lang.management.MemoryUsage;
 import java.time.Duration;
-import java.util.List;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
 
 /**
  * Gives the heap back to the operating system after a burst, for a JVM whose collector
  * shrinks the heap only at a full collection (the gateway's Serial GC; G1 has
- * {@code -XX:G1PeriodicGCInterval} for this). Every {@link #TICK} it looks at the collectors'
- * counts and the heap, and calls {@link System#gc()} when all of these hold:
+ * {@code -XX:G1PeriodicGCInterval} for this). Every {@link #TICK} it looks at what the
+ * process's threads allocated and at the heap, and calls {@link System#gc()} when all of
+ * these hold:
  * <ul>
- *   <li>the last tick was quiet: no collection ran and less than {@link #QUIET_BYTES} were
- *       allocated (so a full collection costs nobody a pause under load);</li>
- *   <li>something happened since the last collection asked for here: a collection ran, or
- *       {@link #QUIET_BYTES} or more were allocated (an idle process is not collected again
- *       and again);</li>
+ *   <li>the last tick was quiet: less than {@link #QUIET_BYTES} allocated (so a full
+ *       collection costs nobody a pause under load; young collections do not count: a small
+ *       young generation is collected every few seconds even by an idle process);</li>
+ *   <li>{@link #QUIET_BYTES} or more were allocated since the last collection asked for here
+ *       (an idle process is not collected again and again);</li>
  *   <li>the committed heap is more than {@link #GROWTH} times the initial heap.</li>
  * </ul>
  * The collector then shrinks the heap to the live set plus {@code -XX:MaxHeapFreeRatio}.
@@ -39,31 +38,49 @@ public final class HeapReturn {
     public static final double GROWTH = 1.25;
 
     private final MemoryMXBean memory;
-    private final List<GarbageCollectorMXBean> collectors;
+    private final LongSupplier allocated;
     private Look last;
     /** The look right after the last collection asked for here; {@code null} before the first. */
     private Look afterOwn;
 
-    /** The collectors' total count and the heap in use and committed at one moment. */
-    record Look(long collections, long used, long committed) {
+    /**
+     * Bytes the process's threads had allocated and the heap committed, at one moment.
+     *
+     * @param allocated bytes allocated so far by the live threads (a thread's count goes when it ends)
+     * @param committed the committed heap
+     */
+    record Look(long allocated, long committed) {
 
-        /** Whether nothing that matters happened between {@code earlier} and this look. */
+        /** Whether less than {@link #QUIET_BYTES} were allocated between {@code earlier} and this look. */
         boolean quietSince(Look earlier) {
-            return collections == earlier.collections && used - earlier.used < QUIET_BYTES;
+            return allocated - earlier.allocated < QUIET_BYTES;
         }
     }
 
-    HeapReturn(MemoryMXBean memory, List<GarbageCollectorMXBean> collectors) {
+    HeapReturn(MemoryMXBean memory, LongSupplier allocated) {
         this.memory = memory;
-        this.collectors = collectors;
+        this.allocated = allocated;
         this.last = look();
     }
 
-    /** Starts the check every {@link #TICK} on {@code executor}. */
-    public static HeapReturn start(ScheduledExecutorService executor) {
-        HeapReturn h = new HeapReturn(ManagementFactory.getMemoryMXBean(), ManagementFactory.getGarbageCollectorMXBeans());
+    /** Starts the check every {@link #TICK} on {@code executor}; does nothing where the JVM cannot count allocations. */
+    public static void start(ScheduledExecutorService executor) {
+        if (!(ManagementFactory.getThreadMXBean() instanceof com.sun.management.ThreadMXBean threads)
+                || !threads.isThreadAllocatedMemorySupported()) {
+            LOG.log(Level.INFO, "this JVM cannot count allocated bytes: the heap is not given back after bursts");
+            return;
+        }
+        threads.setThreadAllocatedMemoryEnabled(true);
+        HeapReturn h = new HeapReturn(ManagementFactory.getMemoryMXBean(), () -> allocatedBytes(threads));
         executor.scheduleWithFixedDelay(h::tick, TICK.toMillis(), TICK.toMillis(), TimeUnit.MILLISECONDS);
-        return h;
+    }
+
+    private static long allocatedBytes(com.sun.management.ThreadMXBean threads) {
+        long sum = 0;
+        for (long a : threads.getThreadAllocatedBytes(threads.getAllThreadIds())) {
+            sum += Math.max(0, a);
+        }
+        return sum;
     }
 
     /**
@@ -92,16 +109,11 @@ public final class HeapReturn {
         afterOwn = look();
         last = afterOwn;
         LOG.log(Level.DEBUG, () -> "heap returned after a quiet period: committed " + (now.committed() >> 10)
-                + " KiB -> " + (afterOwn.committed() >> 10) + " KiB, used " + (afterOwn.used() >> 10) + " KiB");
+                + " KiB -> " + (afterOwn.committed() >> 10) + " KiB");
         return true;
     }
 
     private Look look() {
-        long collections = 0;
-        for (GarbageCollectorMXBean gc : collectors) {
-            collections += Math.max(0, gc.getCollectionCount());
-        }
-        MemoryUsage heap = memory.getHeapMemoryUsage();
-        return new Look(collections, heap.getUsed(), heap.getCommitted());
+        return new Look(allocated.getAsLong(), memory.getHeapMemoryUsage().getCommitted());
     }
 }

@@ -114,7 +114,9 @@ public final class Main {
         }
         OptionalDouble steal = CpuSteal.percent(stealBefore, stealSampler.get());
         String table = result.table() + stealLine(steal) + congestion.map(cc -> String.format(Locale.ROOT,
-                "tcp congestion control: %s (the host's default, which the testbed's namespaces inherit)%n", cc))
+                "tcp congestion control: host default %s, which the testbed's namespaces inherit unless the"
+                        + " table says otherwise; HAAP sets its own (congestion-control, default: bbr where the kernel"
+                        + " has it)%n", cc))
                 .orElse("");
         Map<String, Object> json = new LinkedHashMap<>(result.toJson());
         if (steal.isPresent()) {

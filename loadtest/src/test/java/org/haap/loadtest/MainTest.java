@@ -100,7 +100,8 @@ class MainTest {
         assertEquals("the table", lines[0]);
         assertEquals("{\"scenario\":\"fake\",\"seconds\":3,\"connections\":50,\"cpu_steal_pct\":12.5,"
                 + "\"tcp_congestion_control\":\"cubic\"}", lines[lines.length - 1]);
-        assertEquals("tcp congestion control: cubic (the host's default, which the testbed's namespaces inherit)",
+        assertEquals("tcp congestion control: host default cubic, which the testbed's namespaces inherit unless the"
+                + " table says otherwise; HAAP sets its own (congestion-control, default: bbr where the kernel has it)",
                 lines[2]);
         assertEquals("cpu steal during the run: 12.5 % of the machine's CPU time"
                 + " (a busy host: latency figures are higher than on a quiet machine)", lines[1]);

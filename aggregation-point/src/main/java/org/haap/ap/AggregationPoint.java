@@ -17,6 +17,7 @@ import org.haap.config.ApConfig;
 import org.haap.config.HaapConfigLoader;
 import org.haap.config.reload.ConfigReloader;
 import org.haap.ap.internal.TcpOptionSupport;
+import org.haap.config.CongestionControl;
 import org.haap.config.SocketProtocol;
 import org.haap.core.lifecycle.ServiceMain;
 import org.haap.core.mptcp.MptcpSockets;
@@ -88,7 +89,7 @@ public final class AggregationPoint implements ServiceMain.Service, ServiceMain.
     public static AggregationPoint start(ApConfig config, ApMetrics metrics, MptcpSockets sockets)
             throws IOException {
         TcpCongestion.Choice cc = TcpCongestion.choose(ApConfig.PATH + ".congestion-control",
-                config.congestionControl().algorithm());
+                config.congestionControl().algorithm(), CongestionControl.PREFERRED);
         cc.warning().ifPresent(w -> LOG.log(Level.WARNING, w));
         LOG.log(Level.INFO, "TCP congestion control of the listeners and upstream connections: " + cc.algorithm());
         int loops = config.effectiveEventLoops();

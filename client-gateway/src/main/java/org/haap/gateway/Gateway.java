@@ -23,6 +23,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
+import org.haap.config.CongestionControl;
 import org.haap.config.GatewayConfig;
 import org.haap.config.HaapConfigLoader;
 import org.haap.config.PathManagerMode;
@@ -162,7 +163,7 @@ public final class Gateway implements ServiceMain.Service, ServiceMain.Reloadabl
             LoopGuard guard = new LoopGuard(config.aggregationPoint(), Interfaces::localAddresses,
                     Duration.ofSeconds(10), System::nanoTime);
             TcpCongestion.Choice cc = TcpCongestion.choose(GatewayConfig.PATH + ".congestion-control",
-                    config.congestionControl().algorithm());
+                    config.congestionControl().algorithm(), CongestionControl.PREFERRED);
             cc.warning().ifPresent(w -> LOG.log(Level.WARNING, w));
             LOG.log(Level.INFO, "TCP congestion control of the connections to the aggregation point: "
                     + cc.algorithm());

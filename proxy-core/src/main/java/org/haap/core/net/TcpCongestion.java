@@ -9,7 +9,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Optional;
-import java.util.regex.Pattern;
 import org.haap.core.sys.internal.ErrnoException;
 import org.haap.core.sys.internal.Linux;
 import org.haap.core.sys.internal.Posix;
@@ -26,9 +25,8 @@ import org.haap.core.sys.internal.Posix;
  */
 public final class TcpCongestion {
 
-    /** What {@code auto} prefers. */
-    public static final String PREFERRED = "bbr";
-    private static final Pattern NAME = Pattern.compile("[a-z0-9_]{1,15}");
+    /** The longest algorithm name: {@code TCP_CA_NAME_MAX} (16) with its NUL. */
+    private static final int MAX_NAME = 15;
     private static final Path DEFAULT = Path.of("/proc/sys/net/ipv4/tcp_congestion_control");
 
     /**
@@ -43,21 +41,42 @@ public final class TcpCongestion {
     private TcpCongestion() {
     }
 
-    /** Throws unless {@code name} is {@code null} or a plausible algorithm name. */
+    /**
+     * The option that sets one algorithm on a Netty bootstrap's channels, made once per
+     * algorithm rather than per connection.
+     */
+    private record BootstrapOption(String algorithm, RawUnixChannelOption option, byte[] value) {
+    }
+
+    private static volatile BootstrapOption lastOption;
+
+    /**
+     * Throws unless {@code name} is {@code null} or a plausible algorithm name (1-15 of a-z,
+     * 0-9, _). Runs in every socket options record, so a loop, not a regular expression.
+     */
     public static void requireName(String name) {
-        if (name != null && !NAME.matcher(name).matches()) {
+        if (name == null) {
+            return;
+        }
+        boolean ok = !name.isEmpty() && name.length() <= MAX_NAME;
+        for (int i = 0; ok && i < name.length(); i++) {
+            char c = name.charAt(i);
+            ok = c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '_';
+        }
+        if (!ok) {
             throw new IllegalArgumentException("congestion control: " + name + " (expected: 1-15 of a-z, 0-9, _)");
         }
     }
 
     /**
-     * Decides the algorithm for {@code configured} (empty: {@code auto}, i.e. {@link #PREFERRED}
+     * Decides the algorithm for {@code configured} (empty: {@code auto}, i.e. {@code preferred}
      * if the kernel takes it, else the host's default) in the calling thread's namespace.
      *
-     * @param key the configuration key, for messages
+     * @param key       the configuration key, for messages
+     * @param preferred what {@code auto} sets where the kernel takes it
      * @throws IOException if an explicitly configured algorithm is refused, with the kernel's reason
      */
-    public static Choice choose(String key, Optional<String> configured) throws IOException {
+    public static Choice choose(String key, Optional<String> configured, String preferred) throws IOException {
         if (configured.isPresent()) {
             String name = configured.get();
             requireName(name);
@@ -68,12 +87,12 @@ public final class TcpCongestion {
             }
             return new Choice(name, Optional.empty());
         }
-        Optional<String> refusal = tryOnSocket(PREFERRED);
+        Optional<String> refusal = tryOnSocket(preferred);
         if (refusal.isEmpty()) {
-            return new Choice(PREFERRED, Optional.empty());
+            return new Choice(preferred, Optional.empty());
         }
         String fallback = hostDefault();
-        return new Choice(fallback, Optional.of(key + " = auto: the kernel refuses " + PREFERRED + " ("
+        return new Choice(fallback, Optional.of(key + " = auto: the kernel refuses " + preferred + " ("
                 + refusal.get() + "); using the host's default " + fallback
                 + ", with which loss on a WAN costs more throughput"));
     }
@@ -92,10 +111,16 @@ public final class TcpCongestion {
         if (algorithm == null) {
             return bootstrap;
         }
-        requireName(algorithm);
-        byte[] name = algorithm.getBytes(StandardCharsets.US_ASCII);
-        return bootstrap.option(new RawUnixChannelOption("TCP_CONGESTION", Linux.SOL_TCP, Linux.TCP_CONGESTION,
-                name.length), ByteBuffer.wrap(name));
+        BootstrapOption o = lastOption;
+        if (o == null || !o.algorithm().equals(algorithm)) {
+            requireName(algorithm);
+            byte[] name = algorithm.getBytes(StandardCharsets.US_ASCII);
+            o = new BootstrapOption(algorithm,
+                    new RawUnixChannelOption("TCP_CONGESTION", Linux.SOL_TCP, Linux.TCP_CONGESTION, name.length), name);
+            lastOption = o;
+        }
+        // a buffer of its own per bootstrap: the bytes are shared, their position is not
+        return bootstrap.option(o.option(), ByteBuffer.wrap(o.value()));
     }
 
     /** The algorithm of {@code fd}. */

@@ -14,7 +14,7 @@ class TcpCongestionTest {
 
     @Test
     void autoIsBbrWhereTheKernelTakesItElseTheHostDefaultWithAWarning() throws IOException {
-        TcpCongestion.Choice c = TcpCongestion.choose("k", Optional.empty());
+        TcpCongestion.Choice c = TcpCongestion.choose("k", Optional.empty(), "bbr");
         if (TcpCongestion.tryOnSocket("bbr").isEmpty()) {
             assertEquals(new TcpCongestion.Choice("bbr", Optional.empty()), c);
         } else {
@@ -26,13 +26,13 @@ class TcpCongestionTest {
     @Test
     void anAlgorithmEveryKernelHasIsTaken() throws IOException {
         // reno is built into every Linux kernel
-        assertEquals(new TcpCongestion.Choice("reno", Optional.empty()), TcpCongestion.choose("k", Optional.of("reno")));
+        assertEquals(new TcpCongestion.Choice("reno", Optional.empty()), TcpCongestion.choose("k", Optional.of("reno"), "bbr"));
     }
 
     @Test
     void anAlgorithmTheKernelLacksStopsTheStartNamingTheKey() {
         IOException e = assertThrows(IOException.class,
-                () -> TcpCongestion.choose("haap.gateway.congestion-control", Optional.of("nosuchalgo")));
+                () -> TcpCongestion.choose("haap.gateway.congestion-control", Optional.of("nosuchalgo"), "bbr"));
         assertTrue(e.getMessage().startsWith("haap.gateway.congestion-control = nosuchalgo: the kernel refuses it (ENOENT)"),
                 e.getMessage());
     }
@@ -41,6 +41,9 @@ class TcpCongestionTest {
     void namesAreChecked() throws IOException {
         assertThrows(IllegalArgumentException.class, () -> TcpCongestion.requireName("BBR"));
         assertThrows(IllegalArgumentException.class, () -> TcpCongestion.requireName("x".repeat(16)));
+        assertThrows(IllegalArgumentException.class, () -> TcpCongestion.requireName(""));
+        assertThrows(IllegalArgumentException.class, () -> TcpCongestion.requireName("bb-r"));
+        TcpCongestion.requireName("x".repeat(15));
         TcpCongestion.requireName(null);
         assertFalse(TcpCongestion.tryOnSocket("reno").isPresent());
     }

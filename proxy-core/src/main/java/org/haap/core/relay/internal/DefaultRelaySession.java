@@ -131,17 +131,13 @@ public final class DefaultRelaySession implements RelaySession {
                         pipes));
             }
         }
-        // Reading is switched on (or off) once per channel: each switch that changes the
-        // fd's interest is an epoll_ctl.
+        // Reading is switched on (or kept off) once per channel: each switch that changes
+        // the fd's interest is an epoll_ctl.
         for (RelayHandler h : new RelayHandler[] {down, up}) {
-            if (isInputShutdown(h.channel()) || terminated) {
+            if (isInputShutdown(h.channel())) {
                 // A FIN was read before the relay was installed. Reading must not be re-armed:
                 // Netty's epoll transport has dropped the fd's read interest by then.
                 h.channel().config().setAutoRead(false);
-            }
-        }
-        for (RelayHandler h : new RelayHandler[] {down, up}) {
-            if (isInputShutdown(h.channel())) {
                 onInputDone(h);
             } else if (!terminated) {
                 h.channel().config().setAutoRead(true);

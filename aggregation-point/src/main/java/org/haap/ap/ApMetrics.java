@@ -37,7 +37,12 @@ public final class ApMetrics {
         /** Reset at accept: the AP was out of file descriptors ({@link org.haap.core.net.AcceptBackoff}). */
         FD_LIMIT,
         /** A Connect TLV asked for TCP options the AP cannot use (Error 33). */
-        TCP_OPTION
+        TCP_OPTION,
+        /**
+         * A racing copy of a Connect the AP already acts on (its attempt TLV's connection id was
+         * seen, Error 192): the normal fate of every losing RobE attempt with data in its SYN.
+         */
+        DUPLICATE_ATTEMPT
     }
 
     /** Why a pooled connection closed without carrying a session. */

@@ -7,6 +7,7 @@ import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.ScheduledFuture;
 import org.haap.ap.ApMetrics.Rejection;
 import org.haap.ap.ApSession.Stage;
+import org.haap.ap.internal.AttemptRegistry;
 import org.haap.ap.internal.TcpOptionSupport;
 import org.haap.config.DestinationPolicy.Verdict;
 import org.haap.core.convert.ConnectTlv;
@@ -29,7 +30,8 @@ import java.util.concurrent.TimeUnit;
  * Convert message under {@code timeouts.header} and checks it: a pool hello goes to the
  * {@link PooledHandler}; an Info TLV alone is answered with the Supported TCP Extensions TLV
  * (after the cookie); a Connect needs a port other than 0 (Error 1), an accepted cookie
- * (unless the connection is pooled: its hello proved the cookie), a destination its
+ * (unless the connection is pooled: its hello proved the cookie), a connection id not seen
+ * before if it carries one ({@link #firstAttempt}), a destination its
  * {@code DestinationPolicy} allows (address and port; the verdict's reason goes to the
  * session record), TCP options the AP can use ({@link TcpOptionSupport}, else Error 33) and a
  * session slot, and then the {@link UpstreamConnector} replaces this stage with the
@@ -105,7 +107,7 @@ final class HeaderHandler extends ChannelInboundHandlerAdapter {
             session.refuse(ctx, Rejection.MALFORMED, ConvertErrorCode.MALFORMED_MESSAGE, Reason.PROTOCOL_ERROR);
             return;
         }
-        if (!cookieAccepted(ctx, message)) {
+        if (!cookieAccepted(ctx, message) || !firstAttempt(ctx, message)) {
             return;
         }
         Verdict verdict = session.settings.config().destinations().verdict(destination, session.ap.ownAddresses());
@@ -123,7 +125,32 @@ final class HeaderHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         session.stage(Stage.CONNECTING);
-        ctx.pipeline().replace(this, "connect", new UpstreamConnector(session, destination, reply));
+        ctx.pipeline().replace(this, "connect", new UpstreamConnector(session, destination, reply, pooled));
+    }
+
+    /**
+     * Whether this Connect may act: it has no attempt TLV, or the first with its connection id
+     * within {@code attempt-window} ({@link AttemptRegistry}). A racing gateway sends the same
+     * Connect and bytes on every WAN; every later copy gets Error 192 "duplicate attempt" before
+     * anything of it is forwarded, so the client's bytes reach the server once.
+     */
+    private boolean firstAttempt(ChannelHandlerContext ctx, ConvertMessage message) {
+        if (message.attemptTlv().isEmpty()) {
+            return true;
+        }
+        switch (session.ap.attempts().claim(message.attemptTlv().get().id())) {
+            case FIRST:
+                return true;
+            case DUPLICATE:
+                session.record.note("duplicate attempt");
+                session.refuse(ctx, Rejection.DUPLICATE_ATTEMPT, ConvertErrorCode.DUPLICATE_ATTEMPT,
+                        Reason.DENIED);
+                return false;
+            default:
+                session.record.note("attempt registry full");
+                session.refuse(ctx, Rejection.LIMITS, ConvertErrorCode.RESOURCE_EXCEEDED, Reason.LIMIT);
+                return false;
+        }
     }
 
     /**

@@ -39,15 +39,18 @@ import java.util.concurrent.TimeUnit;
  * holding the client's bytes that came with or after the Convert message (reading is
  * paused, so at most one read's worth) to write them upstream first, exactly once. A failed
  * connect is answered with its RFC 8803 Error TLV ({@link UpstreamFailures}). On success the
- * reply ({@link SuccessReply}, which may need the upstream socket's {@code TCP_INFO}) waits up to {@link #REPLY_HOLD_MILLIS} ms for the server's first bytes and goes out in
- * one write with them: two small writes in a row would be spread by the MPTCP scheduler over
- * two subflows (the second avoids the one with unacknowledged data), so the answer would cross
- * the slower WAN; one write crosses the fastest idle one. Then the stage removes itself and
- * the {@link Relay} takes over.
+ * reply ({@link SuccessReply}, which may need the upstream socket's {@code TCP_INFO}) goes out
+ * at once, then the stage removes itself and the {@link Relay} takes over. On a warm-pool
+ * connection only, the reply waits up to {@link #REPLY_HOLD_MILLIS} ms for the server's first
+ * bytes and goes out in one write with them: such a connection has a subflow on every WAN, and
+ * two small writes in a row would be spread by the MPTCP scheduler over two subflows (the
+ * second avoids the one with unacknowledged data), so the answer would cross the slower WAN
+ * (measured, {@code docs/warm-pool.md}). A fresh connection has only its initial subflow when
+ * the reply leaves, so holding it would only delay it.
  */
 final class UpstreamConnector extends ChannelInboundHandlerAdapter {
 
-    /** How long the Convert success reply waits for the server's first bytes. */
+    /** How long the Convert success reply on a pooled connection waits for the server's first bytes. */
     static final long REPLY_HOLD_MILLIS = 10;
     /**
      * The first read from a server may take this many bytes (Netty's default guess is 2 KiB,
@@ -65,15 +68,18 @@ final class UpstreamConnector extends ChannelInboundHandlerAdapter {
     private final ApSession session;
     private final InetSocketAddress destination;
     private final SuccessReply reply;
+    /** A warm-pool connection: the reply waits for the server's first bytes. */
+    private final boolean pooled;
     private final ArrayDeque<ByteBuf> pending = new ArrayDeque<>();
     /** Bytes sent before the relay, each way (the relay counts only its own). */
     private long heldUp;
     private long heldDown;
 
-    UpstreamConnector(ApSession session, InetSocketAddress destination, SuccessReply reply) {
+    UpstreamConnector(ApSession session, InetSocketAddress destination, SuccessReply reply, boolean pooled) {
         this.session = session;
         this.destination = destination;
         this.reply = reply;
+        this.pooled = pooled;
     }
 
     @Override
@@ -163,7 +169,11 @@ final class UpstreamConnector extends ChannelInboundHandlerAdapter {
             return;
         }
         session.ap.metrics().upstreamConnected(System.nanoTime() - start);
-        holdReply(ctx, done.channel());
+        if (pooled) {
+            holdReply(ctx, done.channel());
+        } else {
+            startRelay(ctx, done.channel(), false);
+        }
     }
 
     /**

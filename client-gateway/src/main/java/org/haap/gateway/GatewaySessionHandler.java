@@ -41,6 +41,7 @@ import org.haap.core.session.Termination.Side;
 import org.haap.core.session.Termination;
 import org.haap.gateway.GatewayMetrics.PoolFailure;
 import org.haap.gateway.GatewayMetrics.Result;
+import org.haap.gateway.internal.ConvertFlight;
 import org.haap.gateway.internal.PooledAttempt;
 import org.haap.robe.Established;
 import org.haap.robe.WanPath;
@@ -80,7 +81,7 @@ final class GatewaySessionHandler extends ChannelInboundHandlerAdapter {
 
     private static final Logger LOG = System.getLogger(GatewaySessionHandler.class.getName());
 
-    private enum State { NEW, HOLDING, ESTABLISHING, AWAIT_REPLY, CONNECTING_DIRECT, RELAYING, DONE }
+    private enum State { NEW, WAITING, HOLDING, ESTABLISHING, AWAIT_REPLY, CONNECTING_DIRECT, RELAYING, DONE }
 
     /** How long a pool hit waits for the client's first bytes before sending Connect alone. */
     static final long CONNECT_HOLD_MILLIS = 10;
@@ -107,6 +108,8 @@ final class GatewaySessionHandler extends ChannelInboundHandlerAdapter {
     private PooledAttempt attempt;
     /** LAN bytes in {@link #early} already counted (sent once on a dead pooled connection). */
     private int earlyCounted;
+    /** The 0-RTT flight while a fresh connection is being established with it. */
+    private ConvertFlight flight;
     private volatile RelaySession relay;
 
     GatewaySessionHandler(GatewayContext gw) {
@@ -141,6 +144,10 @@ final class GatewaySessionHandler extends ChannelInboundHandlerAdapter {
             connectDirect();
         } else if (takeFromPool()) {
             // a warm-pool connection: the Convert message is already on its way
+        } else if (settings.config().robe().fastOpen().enabled()) {
+            state = State.WAITING;
+            holdTimer = lan.eventLoop().schedule(this::establishWithFlight,
+                    settings.config().robe().fastOpen().firstBytesWait().toNanos(), TimeUnit.NANOSECONDS);
         } else {
             state = State.ESTABLISHING;
             establishing = settings.establisher().establish(lan.eventLoop(), settings.config().aggregationPoint(),
@@ -180,6 +187,14 @@ final class GatewaySessionHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelReadComplete(ChannelHandlerContext ctx) {
+        if (state == State.WAITING) {
+            if (early != null && early.isReadable()) {
+                establishWithFlight();
+            } else {
+                lan.read();
+            }
+            return;
+        }
         if (state == State.HOLDING) {
             if (early != null && early.isReadable()) {
                 sendPooledConnect();
@@ -200,6 +215,8 @@ final class GatewaySessionHandler extends ChannelInboundHandlerAdapter {
             lanInputShut = true;
             if (state == State.HOLDING) {
                 sendPooledConnect();
+            } else if (state == State.WAITING) {
+                establishWithFlight();
             }
             return;
         }
@@ -225,10 +242,57 @@ final class GatewaySessionHandler extends ChannelInboundHandlerAdapter {
 
     // --- establishment
 
+    /**
+     * 0-RTT: establishes with the Convert message and the client's bytes read so far in every
+     * attempt's SYN ({@link ConvertFlight}); the first attempt whose reply arrives wins. With
+     * {@code on-ap-unreachable = bypass} the client's bytes stay out of the flight (they may go
+     * direct if no AP answers, and must not have reached the AP then).
+     */
+    private void establishWithFlight() {
+        if (state != State.WAITING) {
+            return;
+        }
+        cancelHoldTimer();
+        state = State.ESTABLISHING;
+        boolean carryClient = settings.config().onApUnreachable() != ApUnreachable.BYPASS;
+        flight = ConvertFlight.of(lan.alloc(), destination, gw.cookie(), carryClient ? early : null);
+        if (carryClient) {
+            early = null;
+        }
+        establishing = settings.establisher().establish(lan.eventLoop(), settings.config().aggregationPoint(),
+                gw.wanState().candidates(), flight);
+        establishing.addListener(f -> onEstablished(establishing));
+        // the reply is part of the establishment now: both timeouts bound it
+        Duration limit = settings.config().timeouts().connect().plus(settings.config().timeouts().convertReply());
+        replyTimer = lan.eventLoop().schedule(() -> {
+            if (state == State.ESTABLISHING) {
+                record.note("no Convert reply within " + limit.toMillis() + " ms");
+                finish(Result.AP_PROTOCOL_ERROR, new Termination(Side.SERVER, Reason.TIMEOUT, Phase.CONNECT), true);
+            }
+        }, limit.toNanos(), TimeUnit.NANOSECONDS);
+        if (!lanInputShut) {
+            lan.read();
+        }
+    }
+
+    /** Whether the flight carried client bytes: then no other way may carry them (no bypass, no retry). */
+    private boolean releaseFlight() {
+        if (flight == null) {
+            return false;
+        }
+        boolean carried = flight.clientBytes() > 0;
+        flight.release();
+        flight = null;
+        return carried;
+    }
+
     private void onEstablished(Future<Established> f) {
         if (f.isCancelled()) {
             return;
         }
+        int flightBytes = flight == null ? -1 : flight.clientBytes();
+        boolean clientBytesSent = releaseFlight();
+        cancelReplyTimer();
         if (!f.isSuccess()) {
             record.note(f.cause().getMessage());
             if (f.cause() instanceof org.haap.robe.EstablishException ee) {
@@ -237,7 +301,7 @@ final class GatewaySessionHandler extends ChannelInboundHandlerAdapter {
             if (state != State.ESTABLISHING) {
                 return;
             }
-            if (settings.config().onApUnreachable() == ApUnreachable.BYPASS) {
+            if (settings.config().onApUnreachable() == ApUnreachable.BYPASS && !clientBytesSent) {
                 connectDirect();
             } else {
                 finish(Result.AP_UNREACHABLE, new Termination(Side.PROXY, Reason.CONNECT_FAILED, Phase.CONNECT), true);
@@ -248,10 +312,35 @@ final class GatewaySessionHandler extends ChannelInboundHandlerAdapter {
         settings.meters().attempts(e.attempts());
         settings.meters().established(e.path(), e.setupTime());
         if (state != State.ESTABLISHING) {
+            if (e.answer() != null) {
+                e.answer().release();
+            }
             e.channel().close();
             return;
         }
+        if (e.answer() != null) {
+            replyArrived(e, flightBytes);
+            return;
+        }
         sendConnect(e.channel(), e.path(), e.setupTime().toMillis(), false);
+    }
+
+    /**
+     * A 0-RTT attempt won: its flight carried {@code flightBytes} client bytes, and
+     * {@link Established#answer()} holds the reply (and maybe the server's first bytes), which
+     * goes through the reply stage as if just read. Client bytes read since follow at once.
+     */
+    private void replyArrived(Established e, int flightBytes) {
+        record.note("0-rtt");
+        countEarly(flightBytes);
+        awaitReply(e.channel(), e.path(), e.setupTime().toMillis());
+        if (early != null) {
+            countEarly(early.readableBytes());
+            upstream.writeAndFlush(early, upstream.voidPromise());
+            early = null;
+        }
+        upstream.pipeline().fireChannelRead(e.answer());
+        upstream.pipeline().fireChannelReadComplete();
     }
 
     /** Takes a warm-pool connection for this LAN connection, if its loop's pool has one. */
@@ -363,16 +452,7 @@ final class GatewaySessionHandler extends ChannelInboundHandlerAdapter {
      * proved it) and the early data on {@code channel}, then awaits the reply.
      */
     private void sendConnect(Channel channel, WanPath path, long setupMillis, boolean pooled) {
-        upstream = channel;
-        record.wan(path.name(), setupMillis);
-        if (MptcpInfoReader.info(upstream).isEmpty()) {
-            gw.metrics().fallback();
-            record.fallback();
-        }
-        state = State.AWAIT_REPLY;
-        record.usage(gw.metrics().wanAccounting().track(upstream));
-        upstream.config().setOption(ChannelOption.ALLOW_HALF_CLOSURE, true);
-        upstream.pipeline().addLast(new ConvertMessageDecoder(), new ReplyHandler());
+        awaitReply(channel, path, setupMillis);
         ConvertMessage connect = ConvertMessage.connect(destination, pooled ? null : gw.cookie());
         channel.write(Unpooled.wrappedBuffer(ConvertCodec.encode(connect)),
                 pooled ? attempt.track(channel) : channel.newPromise());
@@ -402,6 +482,20 @@ final class GatewaySessionHandler extends ChannelInboundHandlerAdapter {
                 finish(Result.AP_PROTOCOL_ERROR, new Termination(Side.SERVER, Reason.TIMEOUT, Phase.CONNECT), true);
             }
         }, replyTimeout.toNanos(), TimeUnit.NANOSECONDS);
+    }
+
+    /** Makes {@code channel} the session's upstream, awaiting the Convert reply on it. */
+    private void awaitReply(Channel channel, WanPath path, long setupMillis) {
+        upstream = channel;
+        record.wan(path.name(), setupMillis);
+        if (MptcpInfoReader.info(upstream).isEmpty()) {
+            gw.metrics().fallback();
+            record.fallback();
+        }
+        state = State.AWAIT_REPLY;
+        record.usage(gw.metrics().wanAccounting().track(upstream));
+        upstream.config().setOption(ChannelOption.ALLOW_HALF_CLOSURE, true);
+        upstream.pipeline().addLast(new ConvertMessageDecoder(), new ReplyHandler());
     }
 
     /** Reads the AP's Convert reply and any bytes that came with it. */
@@ -605,6 +699,7 @@ final class GatewaySessionHandler extends ChannelInboundHandlerAdapter {
         cancelReplyTimer();
         cancelHoldTimer();
         releaseReplay();
+        releaseFlight();
         if (establishing != null && !establishing.isDone()) {
             establishing.cancel(false);
         }

@@ -15,7 +15,7 @@ import org.haap.config.internal.Section;
  * @param protocol the listening sockets' protocol
  * @param eventLoops event-loop threads (and listeners, one per loop); 0 = one per CPU
  * @param backlog the listen backlog of each listener
- * @param tcpFastOpenQueue the TCP Fast Open queue length of each listener; 0 = TFO off
+ * @param fastOpen TCP Fast Open on the listeners and the once-only rule for racing attempts
  * @param timeouts per-phase timeouts
  * @param clientsAllow client source addresses that may connect
  * @param destinations where sessions may connect to
@@ -32,7 +32,7 @@ public record ApConfig(
         SocketProtocol protocol,
         int eventLoops,
         int backlog,
-        int tcpFastOpenQueue,
+        ApFastOpen fastOpen,
         ApTimeouts timeouts,
         CidrSet clientsAllow,
         DestinationPolicy destinations,
@@ -49,6 +49,7 @@ public record ApConfig(
     public ApConfig {
         listen = List.copyOf(listen);
         Objects.requireNonNull(protocol, "protocol");
+        Objects.requireNonNull(fastOpen, "fastOpen");
         Objects.requireNonNull(timeouts, "timeouts");
         Objects.requireNonNull(clientsAllow, "clientsAllow");
         Objects.requireNonNull(destinations, "destinations");
@@ -58,6 +59,11 @@ public record ApConfig(
         Objects.requireNonNull(cookies, "cookies");
         Objects.requireNonNull(probe, "probe");
         Objects.requireNonNull(congestionControl, "congestionControl");
+    }
+
+    /** The TCP Fast Open queue length of each listener; 0 = TFO off ({@code tcp-fast-open-queue}). */
+    public int tcpFastOpenQueue() {
+        return fastOpen.queue();
     }
 
     /**
@@ -139,7 +145,7 @@ public record ApConfig(
         SocketProtocol protocol = p.read(() -> s.enumValue("protocol", SocketProtocol.class));
         Integer eventLoops = p.read(() -> s.intAtLeast("event-loops", 0));
         Integer backlog = p.read(() -> s.intAtLeast("backlog", 1));
-        Integer tfoQueue = p.read(() -> s.intAtLeast("tcp-fast-open-queue", 0));
+        ApFastOpen fastOpen = p.read(() -> ApFastOpen.read(s));
         ApTimeouts timeouts = p.read(() -> ApTimeouts.read(s.child("timeouts")));
         CidrSet clientsAllow = p.read(() -> CidrSet.read(s.child("clients"), "allow"));
         DestinationPolicy destinations = p.read(() -> DestinationPolicy.read(s.child("destinations")));
@@ -150,7 +156,7 @@ public record ApConfig(
         ApProbeSettings probe = p.read(() -> ApProbeSettings.read(s.child("probe")));
         CongestionControl congestion = p.read(() -> CongestionControl.read(s, "congestion-control"));
         p.throwIfAny();
-        return new ApConfig(listen, protocol, eventLoops, backlog, tfoQueue, timeouts, clientsAllow,
+        return new ApConfig(listen, protocol, eventLoops, backlog, fastOpen, timeouts, clientsAllow,
                 destinations, limits, relay, metrics, cookies, probe, congestion);
     }
 }

@@ -15,13 +15,21 @@ import org.haap.config.internal.Section;
  *     before the next WAN is tried; empty = {@code auto}, derived from the handshake times
  *     measured on each WAN
  * @param pool the warm pool
+ * @param fastOpen 0-RTT establishment
  */
-public record RobeSettings(RobeMode mode, Optional<Duration> timerSynTimeout, WarmPoolSettings pool) {
+public record RobeSettings(RobeMode mode, Optional<Duration> timerSynTimeout, WarmPoolSettings pool,
+                           RobeFastOpen fastOpen) {
 
     public RobeSettings {
         Objects.requireNonNull(mode, "mode");
         Objects.requireNonNull(timerSynTimeout, "timerSynTimeout");
         Objects.requireNonNull(pool, "pool");
+        Objects.requireNonNull(fastOpen, "fastOpen");
+    }
+
+    /** Settings with the default {@link RobeFastOpen}. */
+    public RobeSettings(RobeMode mode, Optional<Duration> timerSynTimeout, WarmPoolSettings pool) {
+        this(mode, timerSynTimeout, pool, RobeFastOpen.DEFAULT);
     }
 
     static RobeSettings read(Section s) {
@@ -29,7 +37,8 @@ public record RobeSettings(RobeMode mode, Optional<Duration> timerSynTimeout, Wa
         RobeMode mode = p.read(() -> s.enumValue("mode", RobeMode.class));
         Optional<Duration> synTimeout = p.read(() -> s.child("timer").positiveDurationOr("syn-timeout", "auto"));
         WarmPoolSettings pool = p.read(() -> WarmPoolSettings.read(s.child("pool")));
+        RobeFastOpen fastOpen = p.read(() -> RobeFastOpen.read(s.child("fast-open")));
         p.throwIfAny();
-        return new RobeSettings(mode, synTimeout, pool);
+        return new RobeSettings(mode, synTimeout, pool, fastOpen);
     }
 }

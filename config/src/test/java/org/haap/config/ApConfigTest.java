@@ -34,7 +34,7 @@ class ApConfigTest {
     void defaultsAreTheDocumentedValues() {
         ApConfig expected = new ApConfig(
                 List.of(socket("0.0.0.0", 5124), socket("::", 5124)),
-                SocketProtocol.MPTCP, 0, 1024, 256,
+                SocketProtocol.MPTCP, 0, 1024, new ApFastOpen(256, true, Duration.ofSeconds(60)),
                 new ApTimeouts(Duration.ofSeconds(10), Duration.ofSeconds(5), Duration.ofMinutes(5),
                         Duration.ofSeconds(60), Duration.ofSeconds(30), Duration.ofSeconds(120)),
                 CidrSet.of("0.0.0.0/0", "::/0"),
@@ -110,6 +110,8 @@ class ApConfigTest {
         "backlog = 0                    | backlog: 0 (expected: >= 1)",
         "backlog = many                 | backlog: many (expected: an integer)",
         "tcp-fast-open-queue = -1       | tcp-fast-open-queue: -1 (expected: >= 0)",
+        "tcp-fast-open-cookies = maybe  | tcp-fast-open-cookies: maybe (expected: one of required, not-required)",
+        "attempt-window = 5s            | attempt-window: 5s (expected: >= 10000ms)",
         "congestion-control = BBR       | congestion-control: BBR (expected: auto or a TCP congestion control algorithm name, e.g. bbr or cubic)",
         "congestion-control = a_very_long_name | congestion-control: a_very_long_name (expected: auto or a TCP congestion control algorithm name, e.g. bbr or cubic)",
         "limits.max-sessions = 0        | limits.max-sessions: 0 (expected: >= 1)",
@@ -161,7 +163,7 @@ class ApConfigTest {
         "timeouts = 10s                 | timeouts: 10s (expected: an object)",
         "timeout.header = 1s            | timeout: unknown key (did you mean 'timeouts'?)",
         "relay.hi-watermark = 1MiB      | relay.hi-watermark: unknown key (did you mean 'high-watermark'?)",
-        "zzz = 1                        | zzz: unknown key (expected: one of backlog, clients, congestion-control, cookies, destinations, event-loops, limits, listen, metrics, probe, protocol, relay, require-cookie, tcp-fast-open-queue, timeouts)",
+        "zzz = 1                        | zzz: unknown key (expected: one of attempt-window, backlog, clients, congestion-control, cookies, destinations, event-loops, limits, listen, metrics, probe, protocol, relay, require-cookie, tcp-fast-open-cookies, tcp-fast-open-queue, timeouts)",
     })
     void everyCheckNamesTheKeyAndTheExpectedValue(String setting, String message) {
         assertEquals("haap.aggregation-point." + message, error("haap.aggregation-point." + setting));

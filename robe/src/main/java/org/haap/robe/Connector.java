@@ -22,6 +22,29 @@ public interface Connector {
     ChannelFuture connect(EventLoop loop, InetSocketAddress ap, WanPath path);
 
     /**
+     * As {@link #connect}, with TCP Fast Open ({@code TCP_FASTOPEN_CONNECT}): with a cookie
+     * cached for the WAN's source address, the future completes at once, before the handshake,
+     * and the first write goes in the SYN; without one, as {@link #connect} (the kernel asks
+     * for a cookie). The default is {@link #connect} (fakes).
+     */
+    default ChannelFuture connectFastOpen(EventLoop loop, InetSocketAddress ap, WanPath path) {
+        return connect(loop, ap, path);
+    }
+
+    /** The longest one attempt's handshake may take. */
+    default java.time.Duration attemptTimeout() {
+        return java.time.Duration.ofSeconds(1);
+    }
+
+    /**
+     * Whether the handshake of an attempt's channel is complete (a Fast Open channel is active
+     * before it is). The default: whether it is active.
+     */
+    default boolean handshakeDone(io.netty.channel.Channel channel) {
+        return channel.isActive();
+    }
+
+    /**
      * One attempt with no source address and no device: the kernel's routing picks the WAN,
      * as for an unmodified MPTCP host (the {@link Classic} strategy).
      */

@@ -30,4 +30,17 @@ public interface Establisher {
      *         attempts in flight and closes their sockets
      */
     Future<Established> establish(EventLoop loop, InetSocketAddress ap, List<WanPath> paths);
+
+    /**
+     * Starts establishing a connection that carries {@code flight} (0-RTT): the strategies that
+     * race ({@link RobeSim}, {@link RobeTimer}, {@link RobeIps}) send it on every attempt with
+     * TCP Fast Open and the first answer judged a win wins; this default establishes as
+     * {@link #establish(EventLoop, InetSocketAddress, List)} and then sends the flight on the
+     * winner (one round trip more). The returned {@link Established#answer()} holds the
+     * winner's answer.
+     */
+    default Future<Established> establish(EventLoop loop, InetSocketAddress ap, List<WanPath> paths,
+                                          FirstFlight flight) {
+        return org.haap.robe.internal.FlightAfterHandshake.start(establish(loop, ap, paths), loop, ap, flight);
+    }
 }

@@ -29,4 +29,10 @@ public final class RobeIps implements Establisher {
     public Future<Established> establish(EventLoop loop, InetSocketAddress ap, List<WanPath> paths) {
         return timer.establish(loop, ap, history.rank(paths));
     }
+
+    @Override
+    public Future<Established> establish(EventLoop loop, InetSocketAddress ap, List<WanPath> paths,
+                                         FirstFlight flight) {
+        return timer.establish(loop, ap, history.rank(paths), flight);
+    }
 }

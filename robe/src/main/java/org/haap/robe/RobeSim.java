@@ -36,4 +36,10 @@ public final class RobeSim implements Establisher {
     public Future<Established> establish(EventLoop loop, InetSocketAddress ap, List<WanPath> paths) {
         return Race.start(loop, ap, paths, connector, state, history, null);
     }
+
+    @Override
+    public Future<Established> establish(EventLoop loop, InetSocketAddress ap, List<WanPath> paths,
+                                         FirstFlight flight) {
+        return Race.start(loop, ap, paths, connector, state, history, null, flight);
+    }
 }

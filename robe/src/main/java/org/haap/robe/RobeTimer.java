@@ -50,4 +50,10 @@ public final class RobeTimer implements Establisher {
     public Future<Established> establish(EventLoop loop, InetSocketAddress ap, List<WanPath> paths) {
         return Race.start(loop, ap, paths, connector, state, history, this::synTimeout);
     }
+
+    @Override
+    public Future<Established> establish(EventLoop loop, InetSocketAddress ap, List<WanPath> paths,
+                                         FirstFlight flight) {
+        return Race.start(loop, ap, paths, connector, state, history, this::synTimeout, flight);
+    }
 }

@@ -19,6 +19,35 @@ final class FakeConnector implements Connector {
     }
 
     private final List<Dial> dials = new ArrayList<>();
+    private volatile java.time.Duration attemptTimeout = java.time.Duration.ofSeconds(1);
+    private volatile boolean handshakeDone = true;
+    private volatile boolean fastOpenUsed;
+
+    /** What {@link #attemptTimeout()} and {@link #handshakeDone} answer from now on. */
+    void handshake(java.time.Duration timeout, boolean done) {
+        attemptTimeout = timeout;
+        handshakeDone = done;
+    }
+
+    boolean fastOpenUsed() {
+        return fastOpenUsed;
+    }
+
+    @Override
+    public ChannelFuture connectFastOpen(EventLoop loop, InetSocketAddress ap, WanPath path) {
+        fastOpenUsed = true;
+        return connect(loop, ap, path);
+    }
+
+    @Override
+    public java.time.Duration attemptTimeout() {
+        return attemptTimeout;
+    }
+
+    @Override
+    public boolean handshakeDone(io.netty.channel.Channel channel) {
+        return handshakeDone;
+    }
 
     @Override
     public synchronized ChannelFuture connect(EventLoop loop, InetSocketAddress ap, WanPath path) {

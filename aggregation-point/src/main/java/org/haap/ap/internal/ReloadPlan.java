@@ -33,6 +33,9 @@ public final class ReloadPlan {
                 .startOnly("event-loops", running.eventLoops(), loaded.eventLoops())
                 .startOnly("backlog", running.backlog(), loaded.backlog())
                 .startOnly("tcp-fast-open-queue", running.tcpFastOpenQueue(), loaded.tcpFastOpenQueue())
+                .startOnly("tcp-fast-open-cookies", running.fastOpen().cookiesRequired(),
+                        loaded.fastOpen().cookiesRequired())
+                .startOnly("attempt-window", running.fastOpen().attemptWindow(), loaded.fastOpen().attemptWindow())
                 .reloadable("timeouts.header", was.header(), now.header())
                 .reloadable("timeouts.connect", was.connect(), now.connect())
                 .reloadable("timeouts.idle", was.idle(), now.idle())
@@ -51,7 +54,7 @@ public final class ReloadPlan {
         ApTimeouts timeouts = new ApTimeouts(now.header(), now.connect(), now.idle(), now.halfClose(), was.drain(),
                 now.poolIdle());
         ApConfig applied = new ApConfig(running.listen(), running.protocol(), running.eventLoops(),
-                running.backlog(), running.tcpFastOpenQueue(), timeouts, loaded.clientsAllow(),
+                running.backlog(), running.fastOpen(), timeouts, loaded.clientsAllow(),
                 loaded.destinations(), loaded.limits(), running.relay(), running.metrics(), loaded.cookies(),
                 running.probe(), running.congestionControl());
         return keys.plan(applied);

@@ -67,13 +67,14 @@ public final class PooledAttempt {
      * (0 Unsupported Version, 1 Malformed Message, 2 Unsupported Message), the client-side ones
      * (3 Missing Cookie, 32 Not Authorized, 33 Unsupported TCP Option) and 64 Resource Exceeded
      * (limits, checked before the connect). Not 65, 96 or 97: they report the upstream
-     * connect's failure, so the AP did act.
+     * connect's failure, so the AP did act; nor 192 Duplicate Attempt: the AP acts on the
+     * message through another connection.
      */
     public static boolean refusedBeforeUpstream(ConvertErrorCode code) {
         return switch (code) {
             case UNSUPPORTED_VERSION, MALFORMED_MESSAGE, UNSUPPORTED_MESSAGE, MISSING_COOKIE, NOT_AUTHORIZED,
                     UNSUPPORTED_TCP_OPTION, RESOURCE_EXCEEDED -> true;
-            case NETWORK_FAILURE, CONNECTION_RESET, DESTINATION_UNREACHABLE -> false;
+            case NETWORK_FAILURE, CONNECTION_RESET, DESTINATION_UNREACHABLE, DUPLICATE_ATTEMPT -> false;
         };
     }
 

@@ -48,6 +48,7 @@ public final class ReloadPlan {
                 .reloadable("on-ap-unreachable", running.onApUnreachable(), loaded.onApUnreachable())
                 .reloadable("robe.mode", robeWas.mode(), robeNow.mode())
                 .reloadable("robe.timer.syn-timeout", robeWas.timerSynTimeout(), robeNow.timerSynTimeout())
+                .reloadable("robe.fast-open", robeWas.fastOpen(), robeNow.fastOpen())
                 .startOnly("robe.pool.enabled", poolWas.enabled(), poolNow.enabled());
         if (poolRuns) {
             keys.reloadable("robe.pool.min", poolWas.min(), poolNow.min())
@@ -74,7 +75,7 @@ public final class ReloadPlan {
         WarmPoolSettings pool = poolRuns
                 ? new WarmPoolSettings(poolWas.enabled(), poolNow.min(), poolNow.max(), poolNow.maxIdle())
                 : poolWas;
-        RobeSettings robe = new RobeSettings(robeNow.mode(), robeNow.timerSynTimeout(), pool);
+        RobeSettings robe = new RobeSettings(robeNow.mode(), robeNow.timerSynTimeout(), pool, robeNow.fastOpen());
         GatewayTimeouts timeouts = new GatewayTimeouts(now.connect(), now.convertReply(), now.idle(),
                 now.halfClose(), was.drain());
         GatewayConfig applied = new GatewayConfig(running.listen(), running.aggregationPoint(), running.wans(),

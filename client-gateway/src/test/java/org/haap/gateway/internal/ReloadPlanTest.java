@@ -124,10 +124,19 @@ class ReloadPlanTest {
     }
 
     @Test
+    void fastOpenIsReloadable() {
+        var plan = ReloadPlan.between(RUNNING, load("robe.fast-open { enabled = false, first-bytes-wait = 20ms }"));
+        assertEquals(List.of("robe.fast-open"), plan.changed());
+        assertEquals(List.of(), plan.needRestart());
+        assertEquals(new org.haap.config.RobeFastOpen(false, java.time.Duration.ofMillis(20)),
+                plan.applied().robe().fastOpen());
+    }
+
+    @Test
     void everyKeyIsDecided() {
         // A new component needs a decision in ReloadPlan.between (and a row above).
         assertEquals(15, GatewayConfig.class.getRecordComponents().length, "GatewayConfig components");
-        assertEquals(3, RobeSettings.class.getRecordComponents().length, "RobeSettings components");
+        assertEquals(4, RobeSettings.class.getRecordComponents().length, "RobeSettings components");
         assertEquals(5, GatewayTimeouts.class.getRecordComponents().length, "GatewayTimeouts components");
     }
 }

@@ -122,6 +122,15 @@ public final class Section {
         return value;
     }
 
+    /** A duration in {@code 0..max}. */
+    public Duration durationUpTo(String name, Duration max, String maxText) {
+        Duration value = typed(name, "a duration such as 10s", config::getDuration);
+        if (value.isNegative() || value.compareTo(max) > 0) {
+            throw invalid(name, "0.." + maxText);
+        }
+        return value;
+    }
+
     public Duration positiveDuration(String name) {
         Duration value = typed(name, "a duration such as 10s", config::getDuration);
         if (value.isNegative() || value.isZero()) {

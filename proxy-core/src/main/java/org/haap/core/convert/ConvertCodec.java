@@ -27,10 +27,11 @@ import java.util.List;
  * more, each length at least 2 and inside the field) then at most three zero bytes of
  * padding; Supported TCP Extensions has no kind 0 except as at most
  * three bytes of trailing padding; an Error TLV must carry an assigned error code. An
- * unknown TLV type (including 0 and the private-use range 194-255) is
- * {@link ConvertErrorCode#UNSUPPORTED_MESSAGE}, as the RFC defines that code. HAAP's two
- * private-use TLVs are decoded strictly too: {@link PoolHelloTlv} (192) must be 15 words
- * and {@link PoolAckTlv} (193) two, each of extension version 1 (else unsupported message). The 16-bit
+ * unknown TLV type (including 0 and the private-use range 195-255) is
+ * {@link ConvertErrorCode#UNSUPPORTED_MESSAGE}, as the RFC defines that code. HAAP's three
+ * private-use TLVs are decoded strictly too: {@link PoolHelloTlv} (192) must be 15 words,
+ * {@link PoolAckTlv} (193) two and {@link AttemptTlv} (194) five, each of extension version 1
+ * (else unsupported message). The 16-bit
  * Zero/Unassigned fields are written as zero and ignored on receipt (they exist for future
  * use); padding inside variable fields cannot be told from data and is kept (see
  * {@link ConvertTlv}). Any other byte sequence fails with {@link ConvertException}, never
@@ -192,20 +193,23 @@ public final class ConvertCodec {
                                 "convert: unknown error code " + code + " at offset " + offset));
                 return new ErrorTlv(errorCode, bytes(in, start + 3, length - 3));
             case PoolHelloTlv.TYPE:
-                checkPoolTlv(in, start, "pool hello", length, PoolHelloTlv.BYTES, offset);
+                checkExtensionTlv(in, start, "pool hello", length, PoolHelloTlv.BYTES, offset);
                 return new PoolHelloTlv(in.getUnsignedByte(start + 3), in.getLong(start + 4),
                         bytes(in, start + 12, PoolHelloTlv.NONCE_BYTES),
                         bytes(in, start + 12 + PoolHelloTlv.NONCE_BYTES, PoolHelloTlv.MAC_BYTES));
             case PoolAckTlv.TYPE:
-                checkPoolTlv(in, start, "pool ack", length, PoolAckTlv.BYTES, offset);
+                checkExtensionTlv(in, start, "pool ack", length, PoolAckTlv.BYTES, offset);
                 return new PoolAckTlv(in.getUnsignedInt(start + 4));
+            case AttemptTlv.TYPE:
+                checkExtensionTlv(in, start, "attempt", length, AttemptTlv.BYTES, offset);
+                return new AttemptTlv(in.getUnsignedByte(start + 3), bytes(in, start + 4, AttemptTlv.ID_BYTES));
             default:
                 throw new ConvertException(UNSUPPORTED_MESSAGE,
                         "convert: unsupported TLV type " + type + " at offset " + offset);
         }
     }
 
-    private static void checkPoolTlv(ByteBuf in, int start, String name, int length, int expected, int offset)
+    private static void checkExtensionTlv(ByteBuf in, int start, String name, int length, int expected, int offset)
             throws ConvertException {
         if (length != expected) {
             throw malformed(name + " TLV length " + length / 4 + " words at offset " + offset
@@ -273,6 +277,8 @@ public final class ConvertCodec {
             return PoolHelloTlv.BYTES;
         } else if (tlv instanceof PoolAckTlv) {
             return PoolAckTlv.BYTES;
+        } else if (tlv instanceof AttemptTlv) {
+            return AttemptTlv.BYTES;
         } else {
             return 3 + ((ErrorTlv) tlv).value().length;
         }
@@ -306,6 +312,8 @@ public final class ConvertCodec {
                     .writeBytes(hello.nonce()).writeBytes(hello.mac());
         } else if (tlv instanceof PoolAckTlv ack) {
             out.writeByte(PoolHelloTlv.VERSION).writeByte(0).writeInt((int) ack.idleTimeoutMillis());
+        } else if (tlv instanceof AttemptTlv attempt) {
+            out.writeByte(AttemptTlv.VERSION).writeByte(attempt.flags()).writeBytes(attempt.id());
         } else {
             ErrorTlv error = (ErrorTlv) tlv;
             out.writeByte(error.code().code()).writeBytes(error.value());

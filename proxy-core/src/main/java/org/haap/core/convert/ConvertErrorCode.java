@@ -27,7 +27,13 @@ public enum ConvertErrorCode {
     /** The destination server reset the connection. */
     CONNECTION_RESET(96),
     /** An ICMP destination unreachable was received; the value echoes the ICMP code. */
-    DESTINATION_UNREACHABLE(97);
+    DESTINATION_UNREACHABLE(97),
+    /**
+     * HAAP extension (private use): the Connect's {@link AttemptTlv} names a LAN connection
+     * the converter already acts on through another connection; nothing of this one was
+     * forwarded. Not an error of the client: its racing attempt lost.
+     */
+    DUPLICATE_ATTEMPT(192);
 
     private static final ConvertErrorCode[] BY_CODE = new ConvertErrorCode[256];
 

@@ -93,6 +93,11 @@ public record ConvertMessage(List<ConvertTlv> tlvs) {
         return first(PoolAckTlv.class);
     }
 
+    /** Returns the first attempt TLV (HAAP extension), if any. */
+    public Optional<AttemptTlv> attemptTlv() {
+        return first(AttemptTlv.class);
+    }
+
     /** Returns the first Connect TLV, if any. */
     public Optional<ConnectTlv> connectTlv() {
         return first(ConnectTlv.class);

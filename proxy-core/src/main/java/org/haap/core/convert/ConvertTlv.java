@@ -6,11 +6,12 @@ package org.haap.core.convert;
  * "the rest of the TLV" (TCP options, cookie, error value, extended TCP header) cannot tell
  * padding from data, so each record keeps such a field exactly as it is on the wire: its
  * constructor appends the zero padding, and decoding returns the padded bytes. HAAP's own
- * extensions use the private-use types 192 and 193 ({@link PoolHelloTlv}, {@link PoolAckTlv}).
+ * extensions use the private-use types 192, 193 and 194 ({@link PoolHelloTlv}, {@link PoolAckTlv},
+ * {@link AttemptTlv}).
  */
 public sealed interface ConvertTlv
         permits InfoTlv, ConnectTlv, ExtendedTcpHeaderTlv, SupportedTcpExtensionsTlv, CookieTlv, ErrorTlv,
-        PoolHelloTlv, PoolAckTlv {
+        PoolHelloTlv, PoolAckTlv, AttemptTlv {
 
     /** Returns the TLV type as carried on the wire. */
     int type();

@@ -144,6 +144,9 @@ public final class MptcpSockets {
             }
             if (opts.fastOpenQueue() > 0) {
                 Posix.setInt(fd, Linux.SOL_TCP, Linux.TCP_FASTOPEN, opts.fastOpenQueue(), "TCP_FASTOPEN");
+                if (opts.fastOpenNoCookie()) {
+                    Posix.setInt(fd, Linux.SOL_TCP, Linux.TCP_FASTOPEN_NO_COOKIE, 1, "TCP_FASTOPEN_NO_COOKIE");
+                }
             }
             if (opts.congestionControl() != null) {
                 TcpCongestion.set(fd, opts.congestionControl());

@@ -13,11 +13,13 @@ import org.haap.core.net.TcpCongestion;
  *                      interception listeners (needs {@code CAP_NET_ADMIN})
  * @param backlog       the {@code listen(2)} backlog, &gt; 0
  * @param fastOpenQueue {@code TCP_FASTOPEN} queue length on the listener, 0 = off
+ * @param fastOpenNoCookie {@code TCP_FASTOPEN_NO_COOKIE} on the listener: data in a SYN is
+ *                      taken without a TFO cookie (only with {@code fastOpenQueue} &gt; 0)
  * @param congestionControl {@code TCP_CONGESTION} of the listener, which accepted connections
  *                      (and, for MPTCP, their subflows) inherit; {@code null}: the host's default
  */
 public record ServerSocketOptions(Protocol protocol, boolean reusePort, boolean transparent, int backlog,
-                                  int fastOpenQueue, String congestionControl) {
+                                  int fastOpenQueue, boolean fastOpenNoCookie, String congestionControl) {
 
     public ServerSocketOptions {
         Objects.requireNonNull(protocol, "protocol");
@@ -32,30 +34,41 @@ public record ServerSocketOptions(Protocol protocol, boolean reusePort, boolean 
 
     /** MPTCP, {@code SO_REUSEPORT} on, not transparent, backlog 1024, no TCP Fast Open. */
     public static ServerSocketOptions defaults() {
-        return new ServerSocketOptions(Protocol.MPTCP, true, false, 1024, 0, null);
+        return new ServerSocketOptions(Protocol.MPTCP, true, false, 1024, 0, false, null);
     }
 
     public ServerSocketOptions withProtocol(Protocol protocol) {
-        return new ServerSocketOptions(protocol, reusePort, transparent, backlog, fastOpenQueue, congestionControl);
+        return new ServerSocketOptions(protocol, reusePort, transparent, backlog, fastOpenQueue, fastOpenNoCookie,
+                congestionControl);
     }
 
     public ServerSocketOptions withReusePort(boolean reusePort) {
-        return new ServerSocketOptions(protocol, reusePort, transparent, backlog, fastOpenQueue, congestionControl);
+        return new ServerSocketOptions(protocol, reusePort, transparent, backlog, fastOpenQueue, fastOpenNoCookie,
+                congestionControl);
     }
 
     public ServerSocketOptions withTransparent(boolean transparent) {
-        return new ServerSocketOptions(protocol, reusePort, transparent, backlog, fastOpenQueue, congestionControl);
+        return new ServerSocketOptions(protocol, reusePort, transparent, backlog, fastOpenQueue, fastOpenNoCookie,
+                congestionControl);
     }
 
     public ServerSocketOptions withBacklog(int backlog) {
-        return new ServerSocketOptions(protocol, reusePort, transparent, backlog, fastOpenQueue, congestionControl);
+        return new ServerSocketOptions(protocol, reusePort, transparent, backlog, fastOpenQueue, fastOpenNoCookie,
+                congestionControl);
     }
 
     public ServerSocketOptions withFastOpenQueue(int fastOpenQueue) {
-        return new ServerSocketOptions(protocol, reusePort, transparent, backlog, fastOpenQueue, congestionControl);
+        return new ServerSocketOptions(protocol, reusePort, transparent, backlog, fastOpenQueue, fastOpenNoCookie,
+                congestionControl);
+    }
+
+    public ServerSocketOptions withFastOpenNoCookie(boolean fastOpenNoCookie) {
+        return new ServerSocketOptions(protocol, reusePort, transparent, backlog, fastOpenQueue, fastOpenNoCookie,
+                congestionControl);
     }
 
     public ServerSocketOptions withCongestionControl(String congestionControl) {
-        return new ServerSocketOptions(protocol, reusePort, transparent, backlog, fastOpenQueue, congestionControl);
+        return new ServerSocketOptions(protocol, reusePort, transparent, backlog, fastOpenQueue, fastOpenNoCookie,
+                congestionControl);
     }
 }

@@ -252,8 +252,12 @@ class ConvertCodecTest {
                 Arguments.of("reserved TLV type 0", "01 02 22 63 00 01 00 00", ConvertErrorCode.UNSUPPORTED_MESSAGE),
                 Arguments.of("unassigned TLV type 99", "01 02 22 63 63 01 00 00",
                         ConvertErrorCode.UNSUPPORTED_MESSAGE),
-                Arguments.of("private-use TLV type 194", "01 02 22 63 c2 01 00 00",
+                Arguments.of("private-use TLV type 195", "01 02 22 63 c3 01 00 00",
                         ConvertErrorCode.UNSUPPORTED_MESSAGE),
+                Arguments.of("HAAP attempt of 1 word", "01 02 22 63 c2 01 01 00",
+                        ConvertErrorCode.MALFORMED_MESSAGE),
+                Arguments.of("HAAP attempt of version 2", "01 06 22 63 c2 05 02 00"
+                        + " 00000000 00000000 00000000 00000000", ConvertErrorCode.UNSUPPORTED_MESSAGE),
                 Arguments.of("HAAP pool hello of 1 word", "01 02 22 63 c0 01 00 00",
                         ConvertErrorCode.MALFORMED_MESSAGE),
                 Arguments.of("unassigned error code 5", "01 02 22 63 1e 01 05 00",

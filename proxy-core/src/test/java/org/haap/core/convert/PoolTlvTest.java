@@ -70,7 +70,7 @@ class PoolTlvTest {
         assertCode(ConvertErrorCode.UNSUPPORTED_MESSAGE, "01 03 22 63 c1 02 02 00 00000001");
         String hello2 = HELLO_MESSAGE.replaceFirst("c0 0f 01 00", "c0 0f 02 00");
         assertCode(ConvertErrorCode.UNSUPPORTED_MESSAGE, hello2);
-        assertCode(ConvertErrorCode.UNSUPPORTED_MESSAGE, "01 02 22 63 c2 01 00 00");
+        assertCode(ConvertErrorCode.UNSUPPORTED_MESSAGE, "01 02 22 63 c3 01 00 00");
         assertCode(ConvertErrorCode.UNSUPPORTED_MESSAGE, "01 02 22 63 ff 01 00 00");
     }
 

@@ -6,6 +6,7 @@ import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
+import io.netty.channel.epoll.EpollSocketChannel;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Duration;
@@ -29,6 +30,8 @@ public final class Dialer implements Connector {
     private final MptcpSockets sockets;
     private final Duration timeout;
     private final ClientSocketOptions options;
+    /** {@code TCP_SYN_SENT} of the kernel's TCP states. */
+    private static final int TCP_SYN_SENT = 2;
 
     /**
      * @param sockets the socket factory
@@ -53,6 +56,35 @@ public final class Dialer implements Connector {
         return sockets.connect(bootstrap(loop), ap, options
                 .withSource(new InetSocketAddress(source, 0))
                 .withDevice(path.interfaceName()));
+    }
+
+    @Override
+    public ChannelFuture connectFastOpen(EventLoop loop, InetSocketAddress ap, WanPath path) {
+        InetAddress source = path.sourceFor(ap.getAddress());
+        if (source == null) {
+            return null;
+        }
+        return sockets.connect(bootstrap(loop), ap, options.withFastOpenConnect(true)
+                .withSource(new InetSocketAddress(source, 0))
+                .withDevice(path.interfaceName()));
+    }
+
+    @Override
+    public Duration attemptTimeout() {
+        return timeout;
+    }
+
+    /** {@code TCP_INFO}'s state: anything but SYN-SENT (an MPTCP socket answers for its first subflow). */
+    @Override
+    public boolean handshakeDone(Channel channel) {
+        if (!(channel instanceof EpollSocketChannel epoll) || !channel.isOpen()) {
+            return channel.isActive();
+        }
+        try {
+            return epoll.tcpInfo().state() != TCP_SYN_SENT;
+        } catch (RuntimeException e) {
+            return true; // cannot tell: let the caller's own timeout decide
+        }
     }
 
     @Override

@@ -1,5 +1,6 @@
 package org.haap.robe.internal;
 
+import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelOption;
@@ -19,6 +20,7 @@ import org.haap.robe.Attempt;
 import org.haap.robe.Connector;
 import org.haap.robe.EstablishException;
 import org.haap.robe.Established;
+import org.haap.robe.FirstFlight;
 import org.haap.robe.Outcome;
 import org.haap.robe.PathHistory;
 import org.haap.robe.WanPath;
@@ -31,6 +33,15 @@ import org.haap.robe.WanState;
  * alive; the first to complete its handshake wins; every other attempt still open is aborted
  * ({@code SO_LINGER 0} then close: a reset if its handshake completed, nothing sent
  * otherwise) before anything is written on it, and recorded as {@link Outcome#ABANDONED}.
+ *
+ * <p>With a {@link FirstFlight} (0-RTT) every attempt is a TCP Fast Open connect
+ * ({@link Connector#connectFastOpen}) that writes the flight at once (in its SYN when the
+ * kernel has a cookie for the WAN), and the winner is the first attempt whose answer the
+ * flight judges a win, not the first handshake; an attempt judged lost is aborted and the
+ * race goes on. An attempt with no answer after {@link Connector#attemptTimeout} fails as a
+ * timeout only while its handshake is still not complete ({@link Connector#handshakeDone}):
+ * once connected, a slow answer is the server's delay, not the WAN's, and the attempt waits
+ * until the caller gives up (cancels).
  * Outcomes feed the {@link WanState} (path failures, successes) and the {@link PathHistory}
  * (the winner's setup time, failures, attempts overtaken by their SYN timeout). One
  * instance per establishment, confined to its event loop.
@@ -44,6 +55,8 @@ public final class Race {
     private final WanState state;
     private final PathHistory history;
     private final Function<WanPath, Duration> synTimeout;
+    /** The 0-RTT flight, or {@code null}: the first handshake wins. */
+    private final FirstFlight flight;
     private final Promise<Established> promise;
     private final long startNanos = System.nanoTime();
     private final List<Slot> slots = new ArrayList<>();
@@ -55,6 +68,8 @@ public final class Race {
         final long startNanos = System.nanoTime();
         Channel channel;
         ScheduledFuture<?> timer;
+        /** With a flight: fails the attempt if its handshake is still pending after the attempt timeout. */
+        ScheduledFuture<?> deadline;
         Attempt attempt;
 
         Slot(WanPath path) {
@@ -63,7 +78,7 @@ public final class Race {
     }
 
     private Race(EventLoop loop, InetSocketAddress ap, List<WanPath> order, Connector connector, WanState state,
-            PathHistory history, Function<WanPath, Duration> synTimeout) {
+            PathHistory history, Function<WanPath, Duration> synTimeout, FirstFlight flight) {
         this.loop = loop;
         this.ap = ap;
         this.order = order;
@@ -71,6 +86,7 @@ public final class Race {
         this.state = state;
         this.history = history;
         this.synTimeout = synTimeout;
+        this.flight = flight;
         this.promise = loop.newPromise();
         promise.addListener(f -> {
             if (f.isCancelled()) {
@@ -87,10 +103,21 @@ public final class Race {
      */
     public static Future<Established> start(EventLoop loop, InetSocketAddress ap, List<WanPath> order,
             Connector connector, WanState state, PathHistory history, Function<WanPath, Duration> synTimeout) {
+        return start(loop, ap, order, connector, state, history, synTimeout, null);
+    }
+
+    /**
+     * Starts a race whose attempts carry {@code flight} (0-RTT; {@code null}: as
+     * {@link #start(EventLoop, InetSocketAddress, List, Connector, WanState, PathHistory, Function)}).
+     */
+    public static Future<Established> start(EventLoop loop, InetSocketAddress ap, List<WanPath> order,
+            Connector connector, WanState state, PathHistory history, Function<WanPath, Duration> synTimeout,
+            FirstFlight flight) {
         Objects.requireNonNull(loop, "loop");
         Objects.requireNonNull(ap, "ap");
         Race race = new Race(loop, ap, List.copyOf(order), Objects.requireNonNull(connector, "connector"),
-                Objects.requireNonNull(state, "state"), Objects.requireNonNull(history, "history"), synTimeout);
+                Objects.requireNonNull(state, "state"), Objects.requireNonNull(history, "history"), synTimeout,
+                flight);
         if (race.order.isEmpty()) {
             return race.promise.setFailure(new EstablishException(ap.toString(), List.of()));
         }
@@ -104,7 +131,8 @@ public final class Race {
             slots.add(slot);
             ChannelFuture connect;
             try {
-                connect = connector.connect(loop, ap, slot.path);
+                connect = flight == null ? connector.connect(loop, ap, slot.path)
+                        : connector.connectFastOpen(loop, ap, slot.path);
             } catch (RuntimeException e) {
                 finish(slot, Outcome.ERROR, String.valueOf(e.getMessage()));
                 continue;
@@ -115,7 +143,13 @@ public final class Race {
                 continue;
             }
             slot.channel = connect.channel();
-            connect.addListener(f -> onLoop(() -> done(slot, connect)));
+            if (flight == null) {
+                connect.addListener(f -> onLoop(() -> done(slot, connect)));
+            } else {
+                connect.addListener(f -> onLoop(() -> connected(slot, connect)));
+                slot.deadline = loop.schedule(() -> deadline(slot), connector.attemptTimeout().toNanos(),
+                        TimeUnit.NANOSECONDS);
+            }
             if (synTimeout != null) {
                 if (started < order.size()) {
                     slot.timer = loop.schedule(() -> overtaken(slot), synTimeout.apply(slot.path).toNanos(),
@@ -162,9 +196,16 @@ public final class Race {
             finish(slot, Outcome.ABANDONED, "establishment over");
             return;
         }
-        ch.close();
-        slot.channel = null;
-        Throwable cause = connect.cause();
+        failed(slot, connect.cause());
+    }
+
+    /** The attempt on {@code slot} failed with {@code cause}: recorded, the race goes on. */
+    private void failed(Slot slot, Throwable cause) {
+        cancelTimer(slot);
+        if (slot.channel != null) {
+            slot.channel.close();
+            slot.channel = null;
+        }
         Outcome outcome = Dialer.classify(cause);
         finish(slot, outcome, String.valueOf(cause.getMessage()));
         if (outcome.pathFailed()) {
@@ -173,6 +214,85 @@ public final class Race {
         if (!promise.isDone()) {
             startNext();
         }
+    }
+
+    // --- with a first flight (0-RTT)
+
+    /** The Fast Open connect of {@code slot} completed (with a cookie: at once, before the handshake). */
+    private void connected(Slot slot, ChannelFuture connect) {
+        if (slot.attempt != null) {
+            return; // aborted earlier
+        }
+        if (!connect.isSuccess()) {
+            failed(slot, connect.cause());
+            return;
+        }
+        Channel ch = connect.channel();
+        ch.pipeline().addLast(new AnswerReader(flight, new AnswerReader.Listener() {
+            @Override
+            public void decided(FirstFlight.Verdict verdict, ByteBuf answer) {
+                onLoop(() -> answered(slot, verdict, answer));
+            }
+
+            @Override
+            public void failed(Throwable cause) {
+                onLoop(() -> {
+                    if (slot.attempt == null) {
+                        Race.this.failed(slot, cause);
+                    }
+                });
+            }
+        }));
+        ch.writeAndFlush(flight.bytes().retainedDuplicate()).addListener(w -> {
+            if (!w.isSuccess()) {
+                ch.pipeline().fireExceptionCaught(w.cause());
+            }
+        });
+        ch.read();
+    }
+
+    /** The flight judged the answer on {@code slot}. */
+    private void answered(Slot slot, FirstFlight.Verdict verdict, ByteBuf answer) {
+        if (slot.attempt != null || promise.isDone()) {
+            if (answer != null) {
+                answer.release();
+            }
+            if (slot.channel != null) {
+                abort(slot.channel);
+                slot.channel = null;
+            }
+            return;
+        }
+        cancelTimer(slot);
+        Channel ch = slot.channel;
+        slot.channel = null;
+        if (verdict == FirstFlight.Verdict.LOSE) {
+            finish(slot, Outcome.ABANDONED, "another attempt carries the connection");
+            abort(ch);
+            failIfNothingLeft();
+            return;
+        }
+        finish(slot, Outcome.ESTABLISHED, "");
+        history.success(slot.path, slot.attempt.elapsed());
+        List<Channel> losers = abandonAll("another WAN answered first");
+        Established established = new Established(ch, slot.path,
+                Duration.ofNanos(System.nanoTime() - startNanos), attempts(), answer);
+        if (!promise.trySuccess(established)) {
+            answer.release();
+            abort(ch);
+        }
+        losers.forEach(Race::abort);
+    }
+
+    /** The attempt timeout of {@code slot} passed without an answer. */
+    private void deadline(Slot slot) {
+        slot.deadline = null;
+        if (slot.attempt != null || slot.channel == null || promise.isDone()
+                || connector.handshakeDone(slot.channel)) {
+            return;
+        }
+        failed(slot, new io.netty.channel.ConnectTimeoutException("no SYN/ACK within "
+                + connector.attemptTimeout().toMillis() + " ms"));
     }
 
     private void failIfNothingLeft() {
@@ -243,6 +363,10 @@ public final class Race {
         if (slot.timer != null) {
             slot.timer.cancel(false);
             slot.timer = null;
+        }
+        if (slot.deadline != null) {
+            slot.deadline.cancel(false);
+            slot.deadline = null;
         }
     }
 

@@ -36,6 +36,7 @@ public final class Linux {
     public static final int TCP_CONGESTION = 13;
     public static final int TCP_FASTOPEN = 23;
     public static final int TCP_FASTOPEN_CONNECT = 30;
+    public static final int TCP_FASTOPEN_NO_COOKIE = 34;
     public static final int TCP_IS_MPTCP = 43;
 
     public static final int SOL_MPTCP = 284;

@@ -15,6 +15,7 @@ import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.haap.core.testing.Netns;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -32,7 +33,8 @@ import org.junit.jupiter.api.Timeout;
  * kernel with its endpoints), every connection gets one subflow per WAN on the node: the
  * initial one to the shared address, the other to the node address; and no MP_JOIN ever
  * reaches the shared address (an nft counter of MP_JOIN SYNs by destination in the AP's
- * namespace, with one for the node address as the positive control).
+ * namespace, with one for the node address as the positive control). A node that may only
+ * check its set-up refuses to start when it differs.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 @Timeout(120)
@@ -113,6 +115,30 @@ class GatewayClusterIT {
         ap.destroy();
         assertTrue(ap.waitFor(60, TimeUnit.SECONDS), "the AP did not stop");
         assertEquals("", bed.ap.exec("ip", "mptcp", "endpoint", "show").strip(), "the endpoint the AP added");
+    }
+
+    @Test
+    @Order(5)
+    void aNodeThatMayOnlyCheckRefusesToStartNamingWhatDiffers() throws Exception {
+        try (Netns check = Netns.create("apchk")) {
+            java.nio.file.Path conf = bed.writeFile("check.conf", """
+                    haap.aggregation-point {
+                      listen = ["127.0.0.1:5124"]
+                      metrics.enabled = false
+                      cluster { enabled = true, node-address = "%s", manage = false, subflows-limit = 3 }
+                    }
+                    """.formatted(NODE));
+            java.nio.file.Path log = bed.file("check.log");
+            Process p = check.start(GatewayItFixture.java("org.haap.ap.Main", "--config", conf.toString()), log);
+            assertTrue(p.waitFor(60, TimeUnit.SECONDS), "the AP did not exit");
+            String out = java.nio.file.Files.readString(log);
+            assertEquals(71, p.exitValue(), out);
+            assertTrue(out.contains("net.mptcp.allow_join_initial_addr_port is 1, expected 0")
+                    && out.contains("no MPTCP signal endpoint for " + NODE)
+                    && out.contains("haap.aggregation-point.cluster.manage = true"), out);
+            assertEquals("1", check.exec("cat", "/proc/sys/net/mptcp/allow_join_initial_addr_port").strip(),
+                    "checking changes nothing");
+        }
     }
 
     /**

@@ -51,13 +51,16 @@ import java.util.function.Supplier;
  * splice). A listener that runs out of file descriptors resets new connections or pauses
  * accepting ({@link AcceptBackoff}). {@link #close()} drains: it stops accepting, closes connections that have not
  * started a session, lets open sessions finish until the drain deadline, then resets what
- * is left. After {@link #reloadFrom} a
+ * is left. In cluster mode ({@link ClusterNode}) it also listens on the node address, and
+ * deletes the node's announced endpoint once drained. After {@link #reloadFrom} a
  * {@link #reload()} (SIGHUP) re-reads the configuration file and applies its reloadable
  * keys to new connections, probes and pool hellos; open sessions are not touched.
  */
 public final class AggregationPoint implements ServiceMain.Service, ServiceMain.Reloadable {
 
     private static final Logger LOG = System.getLogger(AggregationPoint.class.getName());
+    /** The MPTCP sysctls of the AP's network namespace. */
+    private static final Path MPTCP_SYSCTLS = Path.of("/proc/sys/net/mptcp");
 
     /** The configuration at start: what only start reads (listen, protocol, drain, probe, ...). */
     private final ApConfig config;
@@ -66,6 +69,8 @@ public final class AggregationPoint implements ServiceMain.Service, ServiceMain.
     private final ApContext context;
     private final List<Channel> listeners = new ArrayList<>();
     private org.haap.ap.probe.ProbeResponder probes;
+    /** The cluster-node set-up ({@code cluster.enabled}), or {@code null}. */
+    private ClusterNode cluster;
     private volatile ConfigReloader<ApConfig> reloader;
     private final RejectionLog rejections;
 
@@ -101,6 +106,7 @@ public final class AggregationPoint implements ServiceMain.Service, ServiceMain.
         fastOpenWarning(config.tcpFastOpenQueue(), readSysctl("net/ipv4/tcp_fastopen"))
                 .ifPresent(w -> LOG.log(Level.WARNING, w));
         try {
+            ap.cluster = ClusterNode.setUp(config.cluster(), MPTCP_SYSCTLS);
             ap.bind(sockets);
             ap.startProbes(metrics);
             long every = RejectionLog.INTERVAL.toSeconds();
@@ -108,6 +114,9 @@ public final class AggregationPoint implements ServiceMain.Service, ServiceMain.
         } catch (IOException | RuntimeException e) {
             ap.listeners.forEach(Channel::close);
             ap.group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+            if (ap.cluster != null) {
+                ap.cluster.close();
+            }
             throw e;
         }
         return ap;
@@ -118,7 +127,9 @@ public final class AggregationPoint implements ServiceMain.Service, ServiceMain.
         ServerSocketOptions options = new ServerSocketOptions(protocol, true, false,
                 config.backlog(), config.tcpFastOpenQueue(), config.fastOpen().cookieLess(),
                 context.congestionControl());
-        for (InetSocketAddress address : config.listen()) {
+        List<InetSocketAddress> addresses = new ArrayList<>(config.listen());
+        addresses.addAll(config.cluster().extraListen(config.listen()));
+        for (InetSocketAddress address : addresses) {
             for (EventExecutor executor : group) {
                 EventLoop loop = (EventLoop) executor;
                 EpollServerSocketChannel server = sockets.openServer(address, options);
@@ -281,6 +292,9 @@ public final class AggregationPoint implements ServiceMain.Service, ServiceMain.
         }
         rejections.flush();
         group.shutdownGracefully(0, 500, TimeUnit.MILLISECONDS).syncUninterruptibly();
+        if (cluster != null) {
+            cluster.close();
+        }
     }
 
     /** The sessions of the client channels open now. */

@@ -24,7 +24,12 @@ import org.haap.gateway.internal.Interfaces;
  * initial subflow uses, whichever WAN that is (RobE may establish on any of them). The
  * kernel skips the endpoint whose address the initial subflow already uses (it takes that
  * endpoint's id), so no WAN gets a second subflow (proven by {@code EndpointsKernelTest} in
- * the robe module's tests). {@link #close()} deletes exactly the
+ * the robe module's tests). Each endpoint is also {@code laminar} (Linux 6.18; older
+ * kernels keep the flag and ignore it): when the aggregation point announces an address
+ * (ADD_ADDR, a cluster node's own address), the kernel joins it from one laminar endpoint
+ * whose address no subflow of the connection uses yet, so the WANs without a subflow join
+ * the announced address; and with the AP's MP_CAPABLE "C" flag the kernel opens no
+ * {@code subflow} joins to the shared initial address. {@link #close()} deletes exactly the
  * endpoints added here.
  */
 public final class KernelEndpoints implements AutoCloseable {
@@ -66,8 +71,10 @@ public final class KernelEndpoints implements AutoCloseable {
         try {
             for (WanConfig wan : wans) {
                 int ifIndex = Interfaces.index(wan.interfaceName());
-                Set<EndpointFlag> flags = wan.backup()
-                        ? EnumSet.of(EndpointFlag.SUBFLOW, EndpointFlag.BACKUP) : EnumSet.of(EndpointFlag.SUBFLOW);
+                Set<EndpointFlag> flags = EnumSet.of(EndpointFlag.SUBFLOW, EndpointFlag.LAMINAR);
+                if (wan.backup()) {
+                    flags.add(EndpointFlag.BACKUP);
+                }
                 for (InetAddress address : wan.addresses()) {
                     for (Endpoint old : existing) {
                         if (old.address().equals(address)) {

@@ -26,6 +26,7 @@ import org.haap.config.internal.Section;
  * @param probe the UDP responder to the gateways' link-monitor probes
  * @param congestionControl the TCP congestion control of the listeners (so of every
  *     accepted connection and its subflows) and of the upstream connections
+ * @param cluster cluster mode: the C flag and the node address announced on every connection
  */
 public record ApConfig(
         List<InetSocketAddress> listen,
@@ -41,7 +42,8 @@ public record ApConfig(
         MetricsSettings metrics,
         CookiePolicy cookies,
         ApProbeSettings probe,
-        CongestionControl congestionControl) {
+        CongestionControl congestionControl,
+        ApCluster cluster) {
 
     /** The HOCON path of the aggregation point's section. */
     public static final String PATH = "haap.aggregation-point";
@@ -59,6 +61,7 @@ public record ApConfig(
         Objects.requireNonNull(cookies, "cookies");
         Objects.requireNonNull(probe, "probe");
         Objects.requireNonNull(congestionControl, "congestionControl");
+        Objects.requireNonNull(cluster, "cluster");
     }
 
     /** The TCP Fast Open queue length of each listener; 0 = TFO off ({@code tcp-fast-open-queue}). */
@@ -155,8 +158,9 @@ public record ApConfig(
         CookiePolicy cookies = p.read(() -> CookiePolicy.read(s));
         ApProbeSettings probe = p.read(() -> ApProbeSettings.read(s.child("probe")));
         CongestionControl congestion = p.read(() -> CongestionControl.read(s, "congestion-control"));
+        ApCluster cluster = p.read(() -> ApCluster.read(s.child("cluster"), listen));
         p.throwIfAny();
         return new ApConfig(listen, protocol, eventLoops, backlog, fastOpen, timeouts, clientsAllow,
-                destinations, limits, relay, metrics, cookies, probe, congestion);
+                destinations, limits, relay, metrics, cookies, probe, congestion, cluster);
     }
 }

@@ -120,6 +120,7 @@ public final class CheckConfig {
                         warnings.addAll(ap.warnings());
                         openFilesLimit.ifPresent(limit -> ap.openFilesWarning(limit).ifPresent(warnings::add));
                         details.addAll(ap.destinations().describe());
+                        details.addAll(ap.cluster().describe(ap.listen()));
                         describe(host, section.path(), ap.congestionControl(), details, warnings);
                     } else if (config instanceof GatewayConfig gw) {
                         describe(host, section.path(), gw.congestionControl(), details, warnings);

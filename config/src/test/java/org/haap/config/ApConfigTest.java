@@ -9,6 +9,7 @@ import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.stream.Collectors;
 import org.haap.config.internal.InetLiterals;
 import org.junit.jupiter.api.Test;
@@ -44,7 +45,8 @@ class ApConfigTest {
                 new MetricsSettings(true, socket("127.0.0.1", 9124)),
                 new CookiePolicy(false, List.of()),
                 new ApProbeSettings(true, List.of(), 20),
-                CongestionControl.auto());
+                CongestionControl.auto(),
+                ApCluster.OFF);
         assertEquals(expected, ap(""));
         assertEquals(expected, HaapConfigLoader.aggregationPoint(ConfigFactory.empty()));
     }
@@ -162,8 +164,13 @@ class ApConfigTest {
         "cookies = [\"\"]               | cookies: <cookie of 0 bytes> (expected: 1..1016 bytes)",
         "timeouts = 10s                 | timeouts: 10s (expected: an object)",
         "timeout.header = 1s            | timeout: unknown key (did you mean 'timeouts'?)",
+        "cluster.enabled = true         | cluster.node-address: missing (expected: an IP address of this node while enabled = true)",
+        "cluster.node-address = \"0.0.0.0\" | cluster.node-address: 0.0.0.0 (expected: a unicast address of this node, not a wildcard, loopback or multicast address)",
+        "cluster.node-address = node1   | cluster.node-address: node1 (expected: a literal IP address, not a host name)",
+        "cluster { node-address = \"192.0.2.5\", subflows-limit = 0 } | cluster.subflows-limit: 0 (expected: 1..8)",
+        "cluster.manage = sometimes     | cluster.manage: sometimes (expected: true or false)",
         "relay.hi-watermark = 1MiB      | relay.hi-watermark: unknown key (did you mean 'high-watermark'?)",
-        "zzz = 1                        | zzz: unknown key (expected: one of attempt-window, backlog, clients, congestion-control, cookies, destinations, event-loops, limits, listen, metrics, probe, protocol, relay, require-cookie, tcp-fast-open-cookies, tcp-fast-open-queue, timeouts)",
+        "zzz = 1                        | zzz: unknown key (expected: one of attempt-window, backlog, clients, cluster, congestion-control, cookies, destinations, event-loops, limits, listen, metrics, probe, protocol, relay, require-cookie, tcp-fast-open-cookies, tcp-fast-open-queue, timeouts)",
     })
     void everyCheckNamesTheKeyAndTheExpectedValue(String setting, String message) {
         assertEquals("haap.aggregation-point." + message, error("haap.aggregation-point." + setting));
@@ -210,5 +217,28 @@ class ApConfigTest {
         assertEquals(ap("").listen(), ap("").probe().effectiveListen(ap("").listen()));
         assertEquals("haap.aggregation-point.probe.max-per-second-per-source: 0 (expected: 1..10000)",
                 error("haap.aggregation-point.probe.max-per-second-per-source = 0"));
+    }
+
+    @Test
+    void clusterModeIsOffByDefaultAndReadWhenEnabled() {
+        assertEquals(ApCluster.OFF, ap("").cluster());
+        assertEquals(List.of(), ap("").cluster().extraListen(ap("").listen()));
+        ApConfig node = ap("haap.aggregation-point { listen = [\"198.51.100.1:5124\", \"[::]:5124\", \"198.51.100.1:443\"],"
+                + " cluster { enabled = true, node-address = \"192.0.2.11\", manage = false, subflows-limit = 3 } }");
+        assertEquals(new ApCluster(true, Optional.of(InetLiterals.parseAddress("192.0.2.11")), false, 3), node.cluster());
+        assertEquals(List.of(socket("192.0.2.11", 5124), socket("192.0.2.11", 443)),
+                node.cluster().extraListen(node.listen()), "one listener per port, the IPv6 wildcard does not cover it");
+        ApConfig wildcard = ap("haap.aggregation-point.cluster { enabled = true, node-address = \"192.0.2.11\" }");
+        assertEquals(List.of(), wildcard.cluster().extraListen(wildcard.listen()), "0.0.0.0:5124 covers it");
+    }
+
+    @Test
+    void theNodeAddressIsNeitherASharedAddressNorOfAnotherFamily() {
+        assertEquals("haap.aggregation-point.cluster.node-address: 192.0.2.1 (expected: an address other than the"
+                + " shared listen addresses)", error("haap.aggregation-point { listen = [\"192.0.2.1:5124\"],"
+                + " cluster { enabled = true, node-address = \"192.0.2.1\" } }"));
+        assertEquals("haap.aggregation-point.cluster.node-address: 2001:db8::5 (expected: an address of the family"
+                + " of a listen address)", error("haap.aggregation-point { listen = [\"192.0.2.1:5124\"],"
+                + " cluster { enabled = true, node-address = \"2001:db8::5\" } }"));
     }
 }

@@ -186,6 +186,24 @@ class CheckConfigTest {
     }
 
     @Test
+    void describesClusterMode() throws IOException {
+        String node = file("node.conf", """
+                haap.aggregation-point {
+                  listen = ["198.51.100.1:5124"]
+                  cluster { enabled = true, node-address = "192.0.2.11", subflows-limit = 2 }
+                }
+                """);
+        assertEquals(0, run(node));
+        assertTrue(out().contains("haap.aggregation-point.cluster: node address 192.0.2.11 announced on every MPTCP"
+                + " connection (signal endpoint), MP_CAPABLE C flag set (no joins to the shared listen addresses),"
+                + " up to 2 joins per connection, also listening on [192.0.2.11:5124]; set up at start (needs"
+                + " CAP_NET_ADMIN)\n"), out());
+        out.reset();
+        assertEquals(0, run(file("single.conf", "haap.aggregation-point.backlog = 8\n")));
+        assertTrue(!out().contains(".cluster"), "cluster mode off is not described: " + out());
+    }
+
+    @Test
     void errorsOfBothSectionsAreReported() throws IOException {
         String bad = file("bad-both.conf", "haap.aggregation-point.backlog = 0\n"
                 + "haap.gateway.wan = [{ name = DSL, interface = dsl0, source = \"198.51.100.2\", cookie = x }]\n");

@@ -50,13 +50,14 @@ public final class ReloadPlan {
                 .reloadable("cookies", running.cookies().accepted(), loaded.cookies().accepted())
                 .reloadable("require-cookie", running.cookies().required(), loaded.cookies().required())
                 .startOnly("probe", running.probe(), loaded.probe())
-                .startOnly("congestion-control", running.congestionControl(), loaded.congestionControl());
+                .startOnly("congestion-control", running.congestionControl(), loaded.congestionControl())
+                .startOnly("cluster", running.cluster(), loaded.cluster());
         ApTimeouts timeouts = new ApTimeouts(now.header(), now.connect(), now.idle(), now.halfClose(), was.drain(),
                 now.poolIdle());
         ApConfig applied = new ApConfig(running.listen(), running.protocol(), running.eventLoops(),
                 running.backlog(), running.fastOpen(), timeouts, loaded.clientsAllow(),
                 loaded.destinations(), loaded.limits(), running.relay(), running.metrics(), loaded.cookies(),
-                running.probe(), running.congestionControl());
+                running.probe(), running.congestionControl(), running.cluster());
         return keys.plan(applied);
     }
 }

@@ -11,8 +11,8 @@ import java.util.List;
  * command each: the engine carries the wish out and keeps it true until the policy changes
  * it. A joined WAN that has no subflow gets one (again after a subflow closes), at most once
  * per second per WAN and connection, backing off up to 30 s while attempts keep failing,
- * never while the WAN is {@link LinkState#DOWN}; a closed WAN's subflows are destroyed, but
- * never a connection's last usable subflow (make before break); a WAN the policy never
+ * never while the WAN is {@link LinkState#DOWN}, always to {@link #joinTarget()}; a closed
+ * WAN's subflows are destroyed, but never a connection's last usable subflow (make before break); a WAN the policy never
  * named is left as it is. Calling an action again with the same arguments does nothing.
  */
 public interface PmConnection {
@@ -20,8 +20,21 @@ public interface PmConnection {
     /** The kernel's connection token (u32). */
     long token();
 
-    /** The remote end of the connection's initial subflow (the aggregation point); new subflows go there. */
+    /** The remote end of the connection's initial subflow (the aggregation point, or its shared address). */
     InetSocketAddress remote();
+
+    /**
+     * Where new subflows go: the first address the peer announced (ADD_ADDR, e.g. an
+     * aggregation-point cluster node's own address; with the port of {@link #remote()} when
+     * the announcement had none) that it has not withdrawn; else {@link #remote()}, unless
+     * the peer refuses joins to its initial address (the MP_CAPABLE "C" flag,
+     * {@link #initialJoinsRefused()}): then {@code null}, and joins wait for an announcement.
+     * A policy need not care: a subflow to either address is its WAN's subflow.
+     */
+    InetSocketAddress joinTarget();
+
+    /** Whether the peer refuses MP_JOINs to {@link #remote()} (it set the MP_CAPABLE "C" flag). */
+    boolean initialJoinsRefused();
 
     /** The established subflows, oldest first. */
     List<PmSubflow> subflows();
@@ -29,7 +42,7 @@ public interface PmConnection {
     /** The oldest established subflow on {@code wan} that is not being closed, or {@code null}. */
     PmSubflow subflow(PmWan wan);
 
-    /** Whether {@code wan} has a source address of {@link #remote()}'s family. */
+    /** Whether {@code wan} has a source address of the family of {@link #joinTarget()} (or of {@link #remote()}). */
     boolean canJoin(PmWan wan);
 
     /** Wants one subflow on {@code wan}, with the backup flag {@code backup}. */

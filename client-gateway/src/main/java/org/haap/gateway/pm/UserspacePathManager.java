@@ -39,6 +39,10 @@ import org.haap.gateway.pm.internal.PmMeters;
  * command is logged and counted ({@code haap_gateway_pm_commands_total{result="failed"}}),
  * never fatal.
  *
+ * <p>New subflows go to the connection's join target: an address the peer announced
+ * (an aggregation-point cluster node's own address), else the initial subflow's remote
+ * end, never that when the peer set the MP_CAPABLE "C" flag ({@link PmConnection#joinTarget()}).
+ *
  * <p>A connection whose initial subflow's local address belongs to no WAN is ignored, and
  * so are all its later events. The caller passes only the gateway's own (client-side)
  * connections: events with {@code SERVER_SIDE} set are not for this engine.
@@ -123,6 +127,16 @@ public final class UserspacePathManager implements AutoCloseable, PmNetwork {
 
     /** {@code ESTABLISHED}: connection {@code token} is established on {@code local -> remote}. */
     public void connectionEstablished(long token, InetSocketAddress local, InetSocketAddress remote) {
+        connectionEstablished(token, local, remote, false);
+    }
+
+    /**
+     * {@code ESTABLISHED}, with whether the peer refuses joins to {@code remote} (the event's
+     * {@code DENY_JOIN_ID0} flag, the MP_CAPABLE "C" flag of an aggregation-point cluster
+     * node): then the connection's joins wait for an address the peer announces.
+     */
+    public void connectionEstablished(long token, InetSocketAddress local, InetSocketAddress remote,
+            boolean initialJoinsRefused) {
         run(() -> {
             ManagedConnection c = connections.get(token);
             if (c == null) {
@@ -131,10 +145,40 @@ public final class UserspacePathManager implements AutoCloseable, PmNetwork {
                     return;
                 }
             }
+            if (initialJoinsRefused) {
+                c.refuseInitialJoins();
+            }
             if (!c.established()) {
                 c.markEstablished();
                 c.subflowEstablished(wanOf(local), local, remote, false);
                 policy.connectionEstablished(c);
+                settle(c);
+            }
+        });
+    }
+
+    /**
+     * {@code ANNOUNCED}: the peer of {@code token} announced {@code address} (port 0: none)
+     * under its id {@code remoteId}; the connection's joins go there from now on
+     * ({@link PmConnection#joinTarget()}). Kept for a connection not yet established.
+     */
+    public void addressAnnounced(long token, int remoteId, InetSocketAddress address) {
+        Objects.requireNonNull(address, "address");
+        run(() -> {
+            ManagedConnection c = connections.get(token);
+            if (c != null && c.announced(remoteId, address)) {
+                LOG.log(Level.DEBUG, () -> "path manager: connection " + Long.toHexString(token) + ": peer announced "
+                        + address + " (id " + remoteId + ')');
+                settle(c);
+            }
+        });
+    }
+
+    /** {@code REMOVED}: the peer of {@code token} withdrew its address {@code remoteId}. */
+    public void addressRemoved(long token, int remoteId) {
+        run(() -> {
+            ManagedConnection c = connections.get(token);
+            if (c != null && c.removed(remoteId)) {
                 settle(c);
             }
         });

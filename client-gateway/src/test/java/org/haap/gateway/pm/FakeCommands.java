@@ -14,6 +14,8 @@ public final class FakeCommands implements PmCommands {
 
     /** Every command sent, e.g. {@code "create 1 lte 203.0.113.7 active"}. */
     public final List<String> sent = new ArrayList<>();
+    /** The remote end of every subflow created, in order, e.g. {@code "1 lte -> 192.0.2.20:5124"}. */
+    public final List<String> createdTo = new ArrayList<>();
     /** While true, every command throws. */
     public boolean failing;
     /** Connections the fake kernel no longer knows: commands for them are refused with "invalid token". */
@@ -25,6 +27,7 @@ public final class FakeCommands implements PmCommands {
         gone(token, "SUBFLOW_CREATE");
         record("create " + token + ' ' + wan.name() + ' ' + local.getHostAddress() + " id" + wan.localId() + ' '
                 + (backup ? "backup" : "active"));
+        createdTo.add(token + " " + wan.name() + " -> " + remote.getAddress().getHostAddress() + ':' + remote.getPort());
     }
 
     @Override

@@ -63,6 +63,20 @@ public final class PmHarness {
         pm.connectionEstablished(token, on(wan, port), AP);
     }
 
+    /**
+     * CREATED + ESTABLISHED of connection {@code token} whose initial subflow is on {@code wan},
+     * from a peer that set the MP_CAPABLE "C" flag (no joins to {@link #AP}).
+     */
+    public void establishedRefusingInitialJoins(long token, PmWan wan, int port) {
+        pm.connectionCreated(token, on(wan, port), AP);
+        pm.connectionEstablished(token, on(wan, port), AP, true);
+    }
+
+    /** A subflow of {@code token} on {@code wan} to {@code remote} is up. */
+    public void subflowUp(long token, PmWan wan, int port, boolean backup, InetSocketAddress remote) {
+        pm.subflowEstablished(token, on(wan, port), remote, backup);
+    }
+
     public void subflowUp(long token, PmWan wan, int port, boolean backup) {
         pm.subflowEstablished(token, on(wan, port), AP, backup);
     }

@@ -131,6 +131,7 @@ class MptcpPmEventsIT {
         MptcpEvent.Connection established = await(clientEvents, MptcpEvent.Connection.class,
                 e -> e.type() == MptcpEventType.ESTABLISHED);
         assertEquals(token, established.token());
+        assertFalse(established.denyJoinId0(), "the server accepts joins to its initial address");
         MptcpInfo info = MptcpInfoReader.info(ch).orElseThrow();
         assertEquals(info.token(), token, "event token is the socket's MPTCP_INFO token");
 
@@ -193,6 +194,23 @@ class MptcpPmEventsIT {
         listener.close().sync();
         assertEquals(listening.local(), await(serverEvents, MptcpEvent.Listener.class,
                 e -> e.type() == MptcpEventType.LISTENER_CLOSED).local());
+    }
+
+    /**
+     * A server with {@code net.mptcp.allow_join_initial_addr_port = 0} sets the MP_CAPABLE "C"
+     * flag; the client's path manager learns it from the ESTABLISHED event's flags (what an
+     * aggregation-point cluster node looks like to the gateway).
+     */
+    @Test
+    void aServerRefusingJoinsToItsInitialAddressIsReportedInTheEstablishedEvent() throws Exception {
+        server.sysctl("net.mptcp.allow_join_initial_addr_port", "0");
+        EpollServerSocketChannel listener = listen();
+        Channel ch = connect(new InetSocketAddress("10.1.0.2", listener.localAddress().getPort()));
+        ch.writeAndFlush(Unpooled.wrappedBuffer(new byte[100])).sync();
+        MptcpEvent.Connection established = await(clientEvents, MptcpEvent.Connection.class,
+                e -> e.type() == MptcpEventType.ESTABLISHED);
+        assertTrue(established.denyJoinId0(), "flags " + established.flags());
+        assertFalse(established.serverSide());
     }
 
     @Test

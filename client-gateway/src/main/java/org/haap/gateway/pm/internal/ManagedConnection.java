@@ -8,7 +8,9 @@ import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import org.haap.core.mptcp.SubflowInfo;
 import org.haap.core.pm.MptcpPmException;
 import org.haap.gateway.link.LinkState;
@@ -57,7 +59,10 @@ public final class ManagedConnection implements PmConnection {
     private final InetSocketAddress remote;
     private final PmNetwork network;
     private final List<ManagedSubflow> subflows = new ArrayList<>();
+    /** The peer's announced addresses by its address id, in the order announced (port 0 replaced by remote's). */
+    private final Map<Integer, InetSocketAddress> announced = new LinkedHashMap<>();
     private final Slot[] slots;
+    private boolean initialJoinsRefused;
     private boolean established;
     private boolean gone;
 
@@ -82,6 +87,19 @@ public final class ManagedConnection implements PmConnection {
     }
 
     @Override
+    public InetSocketAddress joinTarget() {
+        for (InetSocketAddress a : announced.values()) {
+            return a;
+        }
+        return initialJoinsRefused ? null : remote;
+    }
+
+    @Override
+    public boolean initialJoinsRefused() {
+        return initialJoinsRefused;
+    }
+
+    @Override
     public List<PmSubflow> subflows() {
         return Collections.unmodifiableList(subflows);
     }
@@ -98,7 +116,8 @@ public final class ManagedConnection implements PmConnection {
 
     @Override
     public boolean canJoin(PmWan wan) {
-        return wan.path().sourceFor(remote.getAddress()) != null;
+        InetSocketAddress target = joinTarget();
+        return wan.path().sourceFor((target == null ? remote : target).getAddress()) != null;
     }
 
     @Override
@@ -138,6 +157,36 @@ public final class ManagedConnection implements PmConnection {
 
     public void markEstablished() {
         established = true;
+    }
+
+    /** The peer set the MP_CAPABLE "C" flag: no join may go to {@link #remote()}. */
+    public void refuseInitialJoins() {
+        initialJoinsRefused = true;
+    }
+
+    /**
+     * The peer announced {@code address} under its id {@code remoteId} (a port of 0 means
+     * remote's port); a new address for a known id replaces it. Returns whether anything changed.
+     */
+    public boolean announced(int remoteId, InetSocketAddress address) {
+        InetSocketAddress a = address.getPort() != 0 ? address
+                : new InetSocketAddress(address.getAddress(), remote.getPort());
+        return !a.equals(announced.put(remoteId, a));
+    }
+
+    /**
+     * The peer withdrew its address {@code remoteId} (the kernel closes the subflows to it).
+     * Returns whether it was known; pending joins to it count as not sent, so they are asked
+     * again, to the next target, at the next rate bound.
+     */
+    public boolean removed(int remoteId) {
+        if (announced.remove(remoteId) == null) {
+            return false;
+        }
+        for (Slot slot : slots) {
+            slot.pendingSinceNanos = Long.MIN_VALUE;
+        }
+        return true;
     }
 
     /** Records an established subflow; returns it, or the known one if it was already recorded. */
@@ -298,7 +347,8 @@ public final class ManagedConnection implements PmConnection {
             LOG.log(Level.DEBUG, () -> "path manager: connection " + tokenText() + ": no subflow on " + wan
                     + " within " + JOIN_TIMEOUT.toSeconds() + "s of asking");
         }
-        InetAddress local = wan.path().sourceFor(remote.getAddress());
+        InetSocketAddress target = joinTarget();
+        InetAddress local = target == null ? null : wan.path().sourceFor(target.getAddress());
         if (local == null || network.state(wan) == LinkState.DOWN
                 || (slot.nextCreateNanos != Long.MIN_VALUE && now - slot.nextCreateNanos < 0)) {
             return;
@@ -306,7 +356,7 @@ public final class ManagedConnection implements PmConnection {
         slot.lastCreateNanos = now;
         slot.nextCreateNanos = now + MIN_INTERVAL_NANOS;
         try {
-            commands.createSubflow(token, wan, local, remote, backup);
+            commands.createSubflow(token, wan, local, target, backup);
             slot.pendingSinceNanos = now;
             meters.command(Command.CREATE, wan, Result.OK);
         } catch (IOException e) {

@@ -127,11 +127,15 @@ public final class NetlinkBridge implements PmCommands, MptcpEventListener, Auto
             if (c.type() == MptcpEventType.CREATED) {
                 engine.connectionCreated(c.token(), c.local(), c.remote());
             } else {
-                engine.connectionEstablished(c.token(), c.local(), c.remote());
+                engine.connectionEstablished(c.token(), c.local(), c.remote(), c.denyJoinId0());
             }
         } else if (event instanceof MptcpEvent.Closed c) {
             localIds.remove(c.token());
             engine.connectionClosed(c.token());
+        } else if (event instanceof MptcpEvent.Announced a) {
+            engine.addressAnnounced(a.token(), a.remoteId(), a.address());
+        } else if (event instanceof MptcpEvent.Removed r) {
+            engine.addressRemoved(r.token(), r.remoteId());
         } else if (event instanceof MptcpEvent.Subflow s) {
             MptcpSubflow sf = s.subflow();
             if (s.type() == MptcpEventType.SUB_ESTABLISHED && sf.local() != null) {
@@ -147,7 +151,7 @@ public final class NetlinkBridge implements PmCommands, MptcpEventListener, Auto
                 default -> { }
             }
         }
-        // announcements, removals and listener events: the policies do not use them
+        // listener events: the path manager does not use them
     }
 
     @Override

@@ -1,5 +1,6 @@
 package org.haap.ap;
 
+import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
@@ -8,6 +9,7 @@ import io.netty.util.concurrent.ScheduledFuture;
 import org.haap.ap.ApMetrics.Rejection;
 import org.haap.ap.ApSession.Stage;
 import org.haap.ap.internal.AttemptRegistry;
+import org.haap.ap.internal.Handshake;
 import org.haap.ap.internal.TcpOptionSupport;
 import org.haap.config.DestinationPolicy.Verdict;
 import org.haap.core.convert.ConnectTlv;
@@ -21,6 +23,7 @@ import org.haap.core.session.Termination.Reason;
 import org.haap.core.session.Termination.Side;
 
 import java.net.InetSocketAddress;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -30,11 +33,12 @@ import java.util.concurrent.TimeUnit;
  * Convert message under {@code timeouts.header} and checks it: a pool hello goes to the
  * {@link PooledHandler}; an Info TLV alone is answered with the Supported TCP Extensions TLV
  * (after the cookie); a Connect needs a port other than 0 (Error 1), an accepted cookie
- * (unless the connection is pooled: its hello proved the cookie), a connection id not seen
- * before if it carries one ({@link #firstAttempt}), a destination its
+ * (unless the connection is pooled: its hello proved the cookie), a destination its
  * {@code DestinationPolicy} allows (address and port; the verdict's reason goes to the
- * session record), TCP options the AP can use ({@link TcpOptionSupport}, else Error 33) and a
- * session slot, and then the {@link UpstreamConnector} replaces this stage with the
+ * session record), TCP options the AP can use ({@link TcpOptionSupport}, else Error 33), a
+ * session slot and, last, a connection id not seen before if it carries one
+ * ({@link #firstAttempt}; a racing Connect from a SYN is first held until its handshake
+ * completes, {@link #awaitHandshake}), and then the {@link UpstreamConnector} replaces this stage with the
  * {@link SuccessReply} to send. Anything else is refused with its RFC 8803 Error TLV (Error
  * 64 at the session limit). The refusals happen before any upstream connect.
  */
@@ -44,6 +48,13 @@ final class HeaderHandler extends ChannelInboundHandlerAdapter {
     /** The connection came from the warm pool: no header timer, no hello, cookie optional. */
     private final boolean pooled;
     private ScheduledFuture<?> timer;
+    /** A racing Connect from a SYN whose handshake is still incomplete ({@link #awaitHandshake}). */
+    private ConvertMessage awaiting;
+    /** Bytes that came after {@link #awaiting}, for the upstream stage. */
+    private final List<ByteBuf> held = new ArrayList<>(2);
+
+    /** How often a racing Connect's handshake is checked while it is incomplete. */
+    static final long HANDSHAKE_POLL_MICROS = 1000;
 
     HeaderHandler(ApSession session, boolean pooled) {
         this.session = session;
@@ -62,14 +73,17 @@ final class HeaderHandler extends ChannelInboundHandlerAdapter {
     @Override
     public void handlerRemoved(ChannelHandlerContext ctx) {
         cancelTimer();
+        awaiting = null;
+        releaseHeld();
     }
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
-        if (msg instanceof ConvertMessage message && session.stage() == Stage.HEADER) {
-            cancelTimer();
+        if (msg instanceof ConvertMessage message && session.stage() == Stage.HEADER && awaiting == null) {
             session.ap.metrics().convertDecoded(true);
             onHeader(ctx, message);
+        } else if (msg instanceof ByteBuf buf && awaiting != null && session.stage() == Stage.HEADER) {
+            held.add(buf); // bytes that came with a message waiting for its handshake
         } else {
             ReferenceCountUtil.release(msg); // bytes after a refusal
         }
@@ -107,25 +121,75 @@ final class HeaderHandler extends ChannelInboundHandlerAdapter {
             session.refuse(ctx, Rejection.MALFORMED, ConvertErrorCode.MALFORMED_MESSAGE, Reason.PROTOCOL_ERROR);
             return;
         }
-        if (!cookieAccepted(ctx, message) || !firstAttempt(ctx, message)) {
+        if (!cookieAccepted(ctx, message)) {
             return;
         }
+        if (message.attemptTlv().isPresent() && Handshake.pending(ctx.channel())) {
+            awaitHandshake(ctx, message);
+            return;
+        }
+        act(ctx, message, connect);
+    }
+
+    /**
+     * A racing Connect that came in a SYN (TCP Fast Open) acts only once its handshake is
+     * complete ({@link Handshake}): the attempt whose third ACK arrives first carries the
+     * session, so a lost SYN/ACK on one WAN never leaves the session waiting on that WAN's SYN
+     * retransmission while another attempt is connected (that one would only hear "duplicate").
+     * Reading stops meanwhile; the bytes that came with the message are kept for the upstream
+     * stage. Checked every {@link #HANDSHAKE_POLL_MICROS} µs, under the header timeout.
+     */
+    private void awaitHandshake(ChannelHandlerContext ctx, ConvertMessage message) {
+        awaiting = message;
+        ctx.channel().config().setAutoRead(false);
+        ctx.executor().schedule(() -> {
+            if (awaiting != message || session.stage() != Stage.HEADER) {
+                return;
+            }
+            if (Handshake.pending(ctx.channel())) {
+                awaitHandshake(ctx, message);
+                return;
+            }
+            awaiting = null;
+            act(ctx, message, message.connectTlv().orElseThrow());
+        }, HANDSHAKE_POLL_MICROS, TimeUnit.MICROSECONDS);
+    }
+
+    /** The checks after the cookie, then the upstream stage: see the class comment. */
+    private void act(ChannelHandlerContext ctx, ConvertMessage message, ConnectTlv connect) {
+        cancelTimer();
+        InetSocketAddress destination = connect.destination();
         Verdict verdict = session.settings.config().destinations().verdict(destination, session.ap.ownAddresses());
         if (!verdict.allowed()) {
+            releaseHeld();
             session.record.note("destination " + verdict);
             session.refuse(ctx, Rejection.DESTINATION, ConvertErrorCode.NOT_AUTHORIZED, Reason.DENIED);
             return;
         }
         SuccessReply reply = successReply(ctx, message, connect);
         if (reply == null) {
+            releaseHeld();
             return;
         }
         if (!session.authenticate()) {
+            releaseHeld();
             session.refuse(ctx, Rejection.LIMITS, ConvertErrorCode.RESOURCE_EXCEEDED, Reason.LIMIT);
             return;
         }
+        if (!firstAttempt(ctx, message)) { // last: a refusal above leaves the id free for another attempt
+            releaseHeld();
+            return;
+        }
         session.stage(Stage.CONNECTING);
-        ctx.pipeline().replace(this, "connect", new UpstreamConnector(session, destination, reply, pooled));
+        UpstreamConnector next = new UpstreamConnector(session, destination, reply, pooled);
+        held.forEach(next::hold);
+        held.clear();
+        ctx.pipeline().replace(this, "connect", next);
+    }
+
+    private void releaseHeld() {
+        held.forEach(ByteBuf::release);
+        held.clear();
     }
 
     /**

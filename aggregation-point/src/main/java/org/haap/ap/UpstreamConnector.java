@@ -82,6 +82,11 @@ final class UpstreamConnector extends ChannelInboundHandlerAdapter {
         this.pooled = pooled;
     }
 
+    /** Bytes of the client that came with the Convert message before this stage: they go upstream first. */
+    void hold(ByteBuf buf) {
+        pending.add(buf);
+    }
+
     @Override
     public void handlerAdded(ChannelHandlerContext ctx) {
         ctx.channel().config().setAutoRead(false);

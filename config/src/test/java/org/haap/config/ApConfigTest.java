@@ -40,7 +40,7 @@ class ApConfigTest {
                         Duration.ofSeconds(60), Duration.ofSeconds(30), Duration.ofSeconds(120)),
                 CidrSet.of("0.0.0.0/0", "::/0"),
                 new DestinationPolicy(AllowList.EMPTY, CidrSet.EMPTY, List.of(), true),
-                new ApLimits(10_000, 1_000, 64, 4096, 64, 64),
+                new ApLimits(10_000, 1_000, 64, 4096, 256, 64),
                 new RelaySettings(true, 32 * 1024, 64 * 1024, 1024),
                 new MetricsSettings(true, socket("127.0.0.1", 9124)),
                 new CookiePolicy(false, List.of()),

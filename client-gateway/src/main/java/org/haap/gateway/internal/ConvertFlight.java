@@ -23,14 +23,22 @@ import org.haap.robe.FirstFlight;
  * The 0-RTT first flight of one fresh LAN connection ({@code docs/fast-open.md}): Convert
  * {Connect, Cookie, attempt} followed by the client's first bytes, sent on every racing
  * attempt; and the judge of each attempt's answer: a complete Convert message that is Error
- * 192 "duplicate attempt" loses (the aggregation point acts on another attempt), any other
- * complete message, or bytes that cannot be one, win (the session reads the reply again and
+ * 192 "duplicate attempt" (the aggregation point acts on another attempt) or 64 "resource
+ * exceeded" (refused before acting, another attempt may pass) loses; any other complete
+ * message, or bytes that cannot be one, win (the session reads the reply again and
  * acts on it, an error included). The connection id is this process's random 64-bit prefix
  * and a counter: unique per LAN connection, never reused while the process runs.
  */
 public final class ConvertFlight implements FirstFlight {
 
     private static final long PREFIX = new SecureRandom().nextLong();
+    /**
+     * The errors that end one attempt only: 192, another attempt carries the connection; 64,
+     * this attempt met a limit (of its WAN address, or of the node) before the AP acted on it,
+     * and another may not.
+     */
+    private static final java.util.Set<ConvertErrorCode> LOSING =
+            java.util.EnumSet.of(ConvertErrorCode.DUPLICATE_ATTEMPT, ConvertErrorCode.RESOURCE_EXCEEDED);
     private static final AtomicLong COUNTER = new AtomicLong();
 
     private final ByteBuf bytes;
@@ -103,9 +111,8 @@ public final class ConvertFlight implements FirstFlight {
         }
         try {
             ConvertMessage reply = ConvertCodec.decode(answer.duplicate());
-            boolean duplicate = reply != null && reply.errorTlv()
-                    .filter(e -> e.code() == ConvertErrorCode.DUPLICATE_ATTEMPT).isPresent();
-            return duplicate ? Verdict.LOSE : Verdict.WIN;
+            boolean lost = reply != null && reply.errorTlv().map(e -> LOSING.contains(e.code())).orElse(false);
+            return lost ? Verdict.LOSE : Verdict.WIN;
         } catch (ConvertException e) {
             return Verdict.WIN;
         }

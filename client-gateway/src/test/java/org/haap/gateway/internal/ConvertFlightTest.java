@@ -80,6 +80,8 @@ class ConvertFlightTest {
         byte[] success = ConvertCodec.encode(ConvertMessage.success());
         byte[] refused = ConvertCodec.encode(ConvertMessage.error(ConvertErrorCode.NOT_AUTHORIZED));
         assertEquals(Verdict.LOSE, judge(duplicate));
+        assertEquals(Verdict.LOSE, judge(ConvertCodec.encode(ConvertMessage.error(ConvertErrorCode.RESOURCE_EXCEEDED))),
+                "a limit met by this attempt only");
         assertEquals(Verdict.WIN, judge(success));
         assertEquals(Verdict.WIN, judge(refused), "an error other than duplicate is the session's to act on");
         assertEquals(Verdict.MORE, judge(Arrays.copyOf(duplicate, 1)));

@@ -17,9 +17,12 @@ import org.haap.core.net.TcpCongestion;
  *                        deferred and carries the first write; then the connect future
  *                        completes (and channelActive fires) before the handshake, as for any
  *                        TFO-connect socket
+ * @param fastOpenNoCookie {@code TCP_FASTOPEN_NO_COOKIE}: with {@code fastOpenConnect}, the first
+ *                        write goes in the SYN even without a cookie (as an RFC 8803 client
+ *                        whose converter needs none may do)
  */
 public record ClientSocketOptions(Protocol protocol, InetSocketAddress source, String device,
-                                  boolean fastOpenConnect, String congestionControl) {
+                                  boolean fastOpenConnect, String congestionControl, boolean fastOpenNoCookie) {
 
     private static final int MAX_DEVICE_NAME = 15;
 
@@ -36,28 +39,32 @@ public record ClientSocketOptions(Protocol protocol, InetSocketAddress source, S
 
     /** MPTCP, no source binding, no device, no TCP Fast Open. */
     public static ClientSocketOptions mptcp() {
-        return new ClientSocketOptions(Protocol.MPTCP, null, null, false, null);
+        return new ClientSocketOptions(Protocol.MPTCP, null, null, false, null, false);
     }
 
     /** Plain TCP, no source binding, no device, no TCP Fast Open. */
     public static ClientSocketOptions tcp() {
-        return new ClientSocketOptions(Protocol.TCP, null, null, false, null);
+        return new ClientSocketOptions(Protocol.TCP, null, null, false, null, false);
     }
 
     public ClientSocketOptions withSource(InetSocketAddress source) {
-        return new ClientSocketOptions(protocol, source, device, fastOpenConnect, congestionControl);
+        return new ClientSocketOptions(protocol, source, device, fastOpenConnect, congestionControl, fastOpenNoCookie);
     }
 
     public ClientSocketOptions withDevice(String device) {
-        return new ClientSocketOptions(protocol, source, device, fastOpenConnect, congestionControl);
+        return new ClientSocketOptions(protocol, source, device, fastOpenConnect, congestionControl, fastOpenNoCookie);
     }
 
     public ClientSocketOptions withFastOpenConnect(boolean fastOpenConnect) {
-        return new ClientSocketOptions(protocol, source, device, fastOpenConnect, congestionControl);
+        return new ClientSocketOptions(protocol, source, device, fastOpenConnect, congestionControl, fastOpenNoCookie);
+    }
+
+    public ClientSocketOptions withFastOpenNoCookie(boolean fastOpenNoCookie) {
+        return new ClientSocketOptions(protocol, source, device, fastOpenConnect, congestionControl, fastOpenNoCookie);
     }
 
     /** {@code TCP_CONGESTION} set before connect ({@code null}: the host's default). */
     public ClientSocketOptions withCongestionControl(String congestionControl) {
-        return new ClientSocketOptions(protocol, source, device, fastOpenConnect, congestionControl);
+        return new ClientSocketOptions(protocol, source, device, fastOpenConnect, congestionControl, fastOpenNoCookie);
     }
 }

@@ -241,6 +241,9 @@ public final class MptcpSockets {
         }
         if (opts.fastOpenConnect()) {
             Posix.setInt(fd, Linux.SOL_TCP, Linux.TCP_FASTOPEN_CONNECT, 1, "TCP_FASTOPEN_CONNECT");
+            if (opts.fastOpenNoCookie()) {
+                Posix.setInt(fd, Linux.SOL_TCP, Linux.TCP_FASTOPEN_NO_COOKIE, 1, "TCP_FASTOPEN_NO_COOKIE");
+            }
         }
         if (opts.congestionControl() != null) {
             TcpCongestion.set(fd, opts.congestionControl());

@@ -34,7 +34,7 @@ import org.junit.jupiter.api.Timeout;
 /**
  * 0-RTT exactly once (issue 14), on a real kernel: the {@link GatewayItFixture} namespaces
  * with the real AP (TCP Fast Open server bit on, as the shipped sysctl file sets it) and the
- * real gateway (robe.mode = sim, no pool, fast-open on by default), and a counting server in
+ * real gateway (robe.mode = sim, no pool, robe.fast-open on), and a counting server in
  * srv. Each LAN connection sends one request line with a unique id; the server counts every
  * line it receives and answers with the line's SHA-256. For each loss pattern, injected with
  * nftables {@code numgen random} drops of SYNs leaving the gateway on WAN wa, or of SYN/ACKs
@@ -66,7 +66,7 @@ class GatewayFastOpenIT {
         bed.startAp("");
         bed.startGateway(bed.writeFile("gateway.conf", GatewayItFixture.gatewayConfig("""
                   listen = ["0.0.0.0:15124"]
-                  robe { mode = sim }
+                  robe { mode = sim, fast-open.enabled = true }
                 """)));
         // the first connection on each WAN fetches the AP's TFO cookie for that source address
         run("warm-up", 20);

@@ -19,8 +19,11 @@ public record RobeFastOpen(boolean enabled, Duration firstBytesWait) {
 
     /** The longest first-bytes wait. */
     public static final Duration MAX_WAIT = Duration.ofSeconds(1);
-    /** The default: on, 5 ms. */
-    public static final RobeFastOpen DEFAULT = new RobeFastOpen(true, Duration.ofMillis(5));
+    /**
+     * The default: off (5 ms wait when on). With kernel MPTCP an aggregation point sends nothing
+     * before the client's third ACK, so the SYN's data saves no round trip (docs/fast-open.md).
+     */
+    public static final RobeFastOpen DEFAULT = new RobeFastOpen(false, Duration.ofMillis(5));
 
     public RobeFastOpen {
         Objects.requireNonNull(firstBytesWait, "firstBytesWait");

@@ -125,10 +125,10 @@ class ReloadPlanTest {
 
     @Test
     void fastOpenIsReloadable() {
-        var plan = ReloadPlan.between(RUNNING, load("robe.fast-open { enabled = false, first-bytes-wait = 20ms }"));
+        var plan = ReloadPlan.between(RUNNING, load("robe.fast-open { enabled = true, first-bytes-wait = 20ms }"));
         assertEquals(List.of("robe.fast-open"), plan.changed());
         assertEquals(List.of(), plan.needRestart());
-        assertEquals(new org.haap.config.RobeFastOpen(false, java.time.Duration.ofMillis(20)),
+        assertEquals(new org.haap.config.RobeFastOpen(true, java.time.Duration.ofMillis(20)),
                 plan.applied().robe().fastOpen());
     }
 

@@ -64,7 +64,9 @@ public final class HybridConfigs {
         if (mode.pool()) {
             b.append(", min = ").append(POOL_MIN).append(", max = ").append(POOL_MAX);
         }
-        b.append(" }\n}\n");
+        b.append(" }\n");
+        b.append("  fast-open.enabled = ").append(mode.fastOpen()).append('\n');
+        b.append("}\n");
         return b.toString();
     }
 }

@@ -72,6 +72,10 @@ class HybridConfigsTest {
     void modesParseAndPrint() {
         assertEquals(new GatewayMode("sim", true), GatewayMode.parse("SIM+pool"));
         assertEquals("timer", GatewayMode.parse("timer").label());
+        assertEquals(new GatewayMode("sim", false, true), GatewayMode.parse("sim-0rtt"));
+        assertEquals("sim+pool-0rtt", GatewayMode.parse("sim+pool-0rtt").label());
+        assertEquals(true, gateway(GatewayMode.parse("sim-0rtt"), Wan.LTE).robe().fastOpen().enabled());
+        assertEquals(false, gateway(GatewayMode.parse("sim"), Wan.LTE).robe().fastOpen().enabled());
         assertEquals("sim+pool", GatewayMode.PAPER.get(3).label());
         assertThrows(IllegalArgumentException.class, () -> GatewayMode.parse("fast"));
         assertThrows(IllegalArgumentException.class, () -> GatewayMode.parse("+pool"));

@@ -54,6 +54,22 @@ public final class TcpProbe {
         return sum;
     }
 
+    /**
+     * Every counter of {@code node}'s {@code /proc/net/snmp} and {@code /proc/net/netstat}
+     * now, named {@code Group:Name} ({@code Tcp:RetransSegs}, {@code MPTcpExt:MPTCPRetrans}).
+     */
+    public static Map<String, Long> counters(Testbed tb, Node node) {
+        return parseCounters(tb.exec(node, "cat", "/proc/net/snmp", "/proc/net/netstat").check().stdout());
+    }
+
+    /** Every counter of the concatenation of {@code /proc/net/snmp} and {@code /proc/net/netstat}. */
+    static Map<String, Long> parseCounters(String text) {
+        Map<String, Long> all = new LinkedHashMap<>();
+        text.lines().map(l -> l.split(" ", 2)[0]).filter(g -> g.endsWith(":")).distinct()
+                .forEach(g -> counters(text, g).forEach((name, v) -> all.put(g + name, v)));
+        return all;
+    }
+
     /** Parses the concatenation of {@code /proc/net/snmp} and {@code /proc/net/netstat}. */
     static Segments parseSegments(String text) {
         Map<String, Long> tcp = counters(text, "Tcp:");

@@ -48,9 +48,13 @@ public record PageLoadResult(String profile, String defaultWan, Map<String, Obje
      *                    {@link PageLoadScenario#senders}
      * @param firstObjectMs per object fetched first on a new connection: {@code connect()} to its last byte
      * @param laterObjectMs per object fetched on a connection in use: the request to its last byte
+     * @param mptcpPerPage through the gateway, per page load: {@code mptcp_retransmissions} (the
+     *                    AP's MPTCP-level retransmissions) and {@code mptcp_duplicates_received}
+     *                    (the gateway's MPTCP-level duplicates); empty direct
      */
     public record ModeResult(LoadMode mode, Timings timings, List<String> errors, Map<String, Long> downPerPage,
-                             TcpProbe.Segments segments, List<Double> firstObjectMs, List<Double> laterObjectMs) {
+                             TcpProbe.Segments segments, List<Double> firstObjectMs, List<Double> laterObjectMs,
+                             Map<String, Long> mptcpPerPage) {
         public ModeResult {
             Objects.requireNonNull(mode, "mode");
             Objects.requireNonNull(timings, "timings");
@@ -59,6 +63,7 @@ public record PageLoadResult(String profile, String defaultWan, Map<String, Obje
             downPerPage = new LinkedHashMap<>(downPerPage);
             firstObjectMs = List.copyOf(firstObjectMs);
             laterObjectMs = List.copyOf(laterObjectMs);
+            mptcpPerPage = new LinkedHashMap<>(mptcpPerPage);
         }
 
         /**
@@ -114,7 +119,7 @@ public record PageLoadResult(String profile, String defaultWan, Map<String, Obje
         List<String> header = new ArrayList<>(List.of("mode", "runs", "failures", "median ms", "p90 ms", "p99 ms",
                 "mean ms", "vs direct-" + defaultWan, "vs best direct"));
         rateMbit.keySet().forEach(w -> header.add(w + " KiB/page"));
-        header.addAll(List.of("floor ms", "retrans %", "1st obj ms", "next obj ms"));
+        header.addAll(List.of("floor ms", "retrans %", "mptcp rtx/page", "1st obj ms", "next obj ms"));
         Table t = new Table(header.toArray(String[]::new));
         for (ModeResult r : results) {
             List<String> row = new ArrayList<>(List.of(r.mode().label(), Integer.toString(r.timings().attempts()),
@@ -129,6 +134,8 @@ public record PageLoadResult(String profile, String defaultWan, Map<String, Obje
             }
             row.add(Table.number(r.floorMs(rateMbit), 0));
             row.add(Table.number(r.segments().retransmittedPct(), 1));
+            Long rtx = r.mptcpPerPage().get(PageLoadScenario.REINJECTIONS);
+            row.add(rtx == null ? "-" : Long.toString(rtx));
             row.add(Table.number(Stats.median(r.firstObjectMs()), 0));
             row.add(Table.number(Stats.median(r.laterObjectMs()), 0));
             t.row(row.toArray(String[]::new));
@@ -143,7 +150,8 @@ public record PageLoadResult(String profile, String defaultWan, Map<String, Obje
         sb.append(String.format(Locale.ROOT, "KiB/page: received by the CPE on each WAN per page load; floor: "
                 + "the busiest WAN's share at its rate, the fastest the page can load with that split%n"));
         sb.append(String.format(Locale.ROOT, "retrans %%: data segments retransmitted / sent, by the AP through the "
-                + "gateway, by the server and the LAN client direct; 1st obj: connect() to the last byte of a new "
+                + "gateway, by the server and the LAN client direct; mptcp rtx: the AP's MPTCP-level retransmissions "
+                + "per page (data sent again, often on the other WAN); 1st obj: connect() to the last byte of a new "
                 + "connection's first object, next obj: request to last byte on a connection in use (medians)%n"));
         double speedup = poolSpeedup();
         if (!Double.isNaN(speedup)) {
@@ -187,6 +195,7 @@ public record PageLoadResult(String profile, String defaultWan, Map<String, Obje
             e.put("segments_sent", r.segments().original() + r.segments().retransmitted());
             e.put("segments_retransmitted", r.segments().retransmitted());
             e.put("retransmitted_pct", round(r.segments().retransmittedPct(), 100));
+            e.put("mptcp_per_page", r.mptcpPerPage());
             e.put("first_object_ms", objectStats(r.firstObjectMs()));
             e.put("later_object_ms", objectStats(r.laterObjectMs()));
             e.put("errors", r.errors());

@@ -48,6 +48,10 @@ public final class PageLoadScenario implements Scenario {
     static final Duration PAUSE = Duration.ofMillis(500);
     static final Duration POOL_PAUSE = Duration.ofSeconds(1);
     static final Profile PROFILE = Profile.ROBE_PAPER;
+    /** The JSON name of the AP's MPTCP-level retransmissions per page. */
+    static final String REINJECTIONS = "mptcp_retransmissions";
+    /** The JSON name of the gateway's MPTCP-level duplicates received per page. */
+    static final String DUPLICATES = "mptcp_duplicates_received";
     static final List<String> DEFAULT_MODES = List.of("classic", "timer", "sim", "sim+pool", "direct-dsl", "direct-lte");
 
     @Override
@@ -147,6 +151,7 @@ public final class PageLoadScenario implements Scenario {
         PageLoader.ObjectTimes times = new PageLoader.ObjectTimes();
         Map<Wan, WanCounters> before = wanCounters(bed);
         TcpProbe.Segments sent = TcpProbe.segments(bed.testbed(), senders(mode));
+        Map<String, Long> mptcp = mptcpCounters(bed, mode);
         for (int run = 1; run <= runs; run++) {
             try {
                 double ms = loader.load(page, PAGE_TIMEOUT_MS, times);
@@ -164,10 +169,27 @@ public final class PageLoadScenario implements Scenario {
             Thread.sleep(pause.toMillis());
         }
         sent = TcpProbe.segments(bed.testbed(), senders(mode)).minus(sent);
+        Map<String, Long> mptcpPerPage = new LinkedHashMap<>();
+        mptcpCounters(bed, mode).forEach((k, v) -> mptcpPerPage.put(k, (v - mptcp.get(k)) / runs));
         Map<String, Long> downPerPage = new LinkedHashMap<>();
         wanCounters(bed).forEach((w, c) -> downPerPage.put(w.interfaceName(), c.minus(before.get(w)).rxBytes() / runs));
         return new ModeResult(mode, new Timings(runs, failures, ok), errors, downPerPage, sent,
-                List.copyOf(times.firstMs()), List.copyOf(times.laterMs()));
+                List.copyOf(times.firstMs()), List.copyOf(times.laterMs()), mptcpPerPage);
+    }
+
+    /**
+     * Through the gateway, the MPTCP-level counters that show data sent twice: the AP's
+     * {@code MPTcpExt MPTCPRetrans} (data the MPTCP retransmission timer sent again, often
+     * on another subflow, {@value #REINJECTIONS}) and the CPE's {@code DuplicateData} (data
+     * the gateway received twice, {@value #DUPLICATES}); none direct.
+     */
+    private static Map<String, Long> mptcpCounters(HybridBed bed, LoadMode mode) {
+        Map<String, Long> m = new LinkedHashMap<>();
+        if (mode.gateway() != null) {
+            m.put(REINJECTIONS, TcpProbe.counters(bed.testbed(), Node.AP).getOrDefault("MPTcpExt:MPTCPRetrans", 0L));
+            m.put(DUPLICATES, TcpProbe.counters(bed.testbed(), Node.CPE).getOrDefault("MPTcpExt:DuplicateData", 0L));
+        }
+        return m;
     }
 
     /**

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 import org.haap.core.testing.Prerequisites;
 import org.haap.loadtest.Json;
@@ -45,6 +46,8 @@ class PageLoadIT {
             assertEquals(2 * result.page().count(), r.firstObjectMs().size() + r.laterObjectMs().size(), result.table());
             assertTrue(r.segments().original() >= result.page().bytes() * 2 / 1500, r.mode() + ": " + r.segments());
             assertTrue(r.segments().retransmittedPct() >= 0, result.table());
+            assertEquals(r.mode().gateway() != null ? Set.of(PageLoadScenario.REINJECTIONS,
+                    PageLoadScenario.DUPLICATES) : Set.of(), r.mptcpPerPage().keySet(), result.table());
         }
         // the WAN counters: every page crossed the WANs; direct over LTE left DSL idle
         long pageBytes = result.page().bytes();
@@ -57,7 +60,7 @@ class PageLoadIT {
         String line = Json.write(result.toJson());
         for (String f : List.of("\"scenario\":\"pageload\"", "\"runs\":2,", "\"results\":[",
                 "{\"mode\":\"sim\",\"pool\":false,", "{\"mode\":\"direct-lte\",\"pool\":false,", "\"median_ms\":",
-                "\"p99_ms\":", "\"segments_counted_at\":[\"ap\"],", "\"retransmitted_pct\":", "\"first_object_ms\":")) {
+                "\"p99_ms\":", "\"segments_counted_at\":[\"ap\"],", "\"mptcp_per_page\":{\"mptcp_retransmissions\":", "\"retransmitted_pct\":", "\"first_object_ms\":")) {
             assertTrue(line.contains(f), f + " in " + line);
         }
         assertTrue(result.files().get("png").length > 1000);

@@ -195,7 +195,7 @@ public final class Main {
                                  random-loss percentages (aggregation, default 0,1,3)
                   --runs N       page loads per mode (pageload, default 20); rounds (idle-conns, default 1)
                   --modes LIST   modes to measure, e.g. classic,sim,sim+pool (robe-loss, pageload;
-                                 pageload also direct-dsl,direct-lte); failover: path-manager
+                                 pageload always adds direct-dsl,direct-lte); failover: path-manager
                                  policies, e.g. fullmesh,dsl-first,kernel; conn-rate, idle-conns,
                                  throughput: routes, e.g. haap,haproxy (default kernel,haap,haproxy);
                                  footprint: routes (default haap,haproxy);

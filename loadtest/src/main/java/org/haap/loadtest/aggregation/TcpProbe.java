@@ -13,21 +13,23 @@ import org.haap.deploy.testbed.Testbed;
  * What the kernel of one testbed namespace says about its TCP: the segment counters of
  * {@code /proc/net/snmp} and {@code /proc/net/netstat} (MPTCP subflows are TCP and count
  * there too), and the congestion control {@code ss -ti} shows on the sockets of a port.
+ * {@code aggregation} and {@code pageload} read their retransmitted share here.
  */
-final class TcpProbe {
+public final class TcpProbe {
 
     /**
      * Data segments a namespace sent: {@code TcpExt TCPOrigDataSent} (first transmissions,
      * pure ACKs not counted) and {@code Tcp RetransSegs}.
      */
-    record Segments(long original, long retransmitted) {
+    public record Segments(long original, long retransmitted) {
 
-        Segments minus(Segments earlier) {
+        /** What was sent since {@code earlier}. */
+        public Segments minus(Segments earlier) {
             return new Segments(original - earlier.original, retransmitted - earlier.retransmitted);
         }
 
         /** Retransmitted over all data segments sent, in percent; NaN when none was sent. */
-        double retransmittedPct() {
+        public double retransmittedPct() {
             long all = original + retransmitted;
             return all == 0 ? Double.NaN : 100.0 * retransmitted / all;
         }
@@ -37,9 +39,35 @@ final class TcpProbe {
     }
 
     /** The segment counters of {@code node}'s namespace now. */
-    static Segments segments(Testbed tb, Node node) {
+    public static Segments segments(Testbed tb, Node node) {
         String text = tb.exec(node, "cat", "/proc/net/snmp", "/proc/net/netstat").check().stdout();
         return parseSegments(text);
+    }
+
+    /** The segment counters of several namespaces now, added up. */
+    public static Segments segments(Testbed tb, List<Node> nodes) {
+        Segments sum = new Segments(0, 0);
+        for (Node n : nodes) {
+            Segments s = segments(tb, n);
+            sum = new Segments(sum.original + s.original, sum.retransmitted + s.retransmitted);
+        }
+        return sum;
+    }
+
+    /**
+     * Every counter of {@code node}'s {@code /proc/net/snmp} and {@code /proc/net/netstat}
+     * now, named {@code Group:Name} ({@code Tcp:RetransSegs}, {@code MPTcpExt:MPTCPRetrans}).
+     */
+    public static Map<String, Long> counters(Testbed tb, Node node) {
+        return parseCounters(tb.exec(node, "cat", "/proc/net/snmp", "/proc/net/netstat").check().stdout());
+    }
+
+    /** Every counter of the concatenation of {@code /proc/net/snmp} and {@code /proc/net/netstat}. */
+    static Map<String, Long> parseCounters(String text) {
+        Map<String, Long> all = new LinkedHashMap<>();
+        text.lines().map(l -> l.split(" ", 2)[0]).filter(g -> g.endsWith(":")).distinct()
+                .forEach(g -> counters(text, g).forEach((name, v) -> all.put(g + name, v)));
+        return all;
     }
 
     /** Parses the concatenation of {@code /proc/net/snmp} and {@code /proc/net/netstat}. */

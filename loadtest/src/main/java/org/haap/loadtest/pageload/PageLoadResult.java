@@ -7,17 +7,20 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 
+import org.haap.deploy.testbed.Node;
 import org.haap.loadtest.ScenarioResult;
 import org.haap.loadtest.Stats;
 import org.haap.loadtest.Table;
+import org.haap.loadtest.aggregation.TcpProbe;
 import org.haap.loadtest.hybrid.Timings;
 import org.haap.loadtest.plot.BarChart;
 
 /**
  * The result of {@code pageload}: page-load times per {@link LoadMode}, as a table
- * (median, p90, p99, failures, median relative to the direct fetch over the default WAN,
- * the bytes each WAN carried downstream per page and the time the busiest WAN needs for
- * its share at its rate), as JSON and as a PNG bar chart of the medians with p99 marks.
+ * (median, p90, p99, failures, median relative to the direct fetch over the default WAN
+ * and to the faster direct fetch, the bytes each WAN carried downstream per page, the time
+ * the busiest WAN needs for its share at its rate, the retransmitted share and per-object
+ * times), as JSON and as a PNG bar chart of the medians with p99 marks.
  *
  * @param profile    the testbed profile
  * @param defaultWan the CPE's default WAN in the profile
@@ -41,13 +44,26 @@ public record PageLoadResult(String profile, String defaultWan, Map<String, Obje
      *                    interface counter over the measured loads and the pauses between
      *                    them, divided by the loads): payload, headers, retransmissions and
      *                    the little control traffic of the pauses
+     * @param segments    data segments sent and retransmitted over the measured loads by
+     *                    {@link PageLoadScenario#senders}
+     * @param firstObjectMs per object fetched first on a new connection: {@code connect()} to its last byte
+     * @param laterObjectMs per object fetched on a connection in use: the request to its last byte
+     * @param mptcpPerPage through the gateway, per page load: {@code mptcp_retransmissions} (the
+     *                    AP's MPTCP-level retransmissions) and {@code mptcp_duplicates_received}
+     *                    (the gateway's MPTCP-level duplicates); empty direct
      */
-    public record ModeResult(LoadMode mode, Timings timings, List<String> errors, Map<String, Long> downPerPage) {
+    public record ModeResult(LoadMode mode, Timings timings, List<String> errors, Map<String, Long> downPerPage,
+                             TcpProbe.Segments segments, List<Double> firstObjectMs, List<Double> laterObjectMs,
+                             Map<String, Long> mptcpPerPage) {
         public ModeResult {
             Objects.requireNonNull(mode, "mode");
             Objects.requireNonNull(timings, "timings");
+            Objects.requireNonNull(segments, "segments");
             errors = List.copyOf(errors);
             downPerPage = new LinkedHashMap<>(downPerPage);
+            firstObjectMs = List.copyOf(firstObjectMs);
+            laterObjectMs = List.copyOf(laterObjectMs);
+            mptcpPerPage = new LinkedHashMap<>(mptcpPerPage);
         }
 
         /**
@@ -80,6 +96,12 @@ public record PageLoadResult(String profile, String defaultWan, Map<String, Obje
                 .mapToDouble(r -> r.timings().median()).findFirst().orElse(Double.NaN);
     }
 
+    /** The lower median of the direct fetches, NaN when none was measured. */
+    double bestDirectMedian() {
+        return results.stream().filter(r -> r.mode().direct() != null)
+                .mapToDouble(r -> r.timings().median()).min().orElse(Double.NaN);
+    }
+
     /** classic's median over sim+pool's, NaN unless both were measured. */
     double poolSpeedup() {
         return Stats.ratio(median("classic", false), median("sim", true));
@@ -93,22 +115,29 @@ public record PageLoadResult(String profile, String defaultWan, Map<String, Obje
     @Override
     public String table() {
         double base = directDefaultMedian();
+        double best = bestDirectMedian();
         List<String> header = new ArrayList<>(List.of("mode", "runs", "failures", "median ms", "p90 ms", "p99 ms",
-                "mean ms", "vs direct-" + defaultWan));
+                "mean ms", "vs direct-" + defaultWan, "vs best direct"));
         rateMbit.keySet().forEach(w -> header.add(w + " KiB/page"));
-        header.add("floor ms");
+        header.addAll(List.of("floor ms", "retrans %", "mptcp rtx/page", "1st obj ms", "next obj ms"));
         Table t = new Table(header.toArray(String[]::new));
         for (ModeResult r : results) {
             List<String> row = new ArrayList<>(List.of(r.mode().label(), Integer.toString(r.timings().attempts()),
                     Integer.toString(r.timings().failures()),
                     Table.number(r.timings().median(), 1), Table.number(r.timings().percentile(90), 1),
                     Table.number(r.timings().percentile(99), 1), Table.number(r.timings().mean(), 1),
-                    Table.number(Stats.ratio(r.timings().median(), base), 2)));
+                    Table.number(Stats.ratio(r.timings().median(), base), 2),
+                    Table.number(Stats.ratio(r.timings().median(), best), 2)));
             for (String w : rateMbit.keySet()) {
                 Long bytes = r.downPerPage().get(w);
                 row.add(bytes == null ? "-" : Table.number(bytes / 1024.0, 0));
             }
             row.add(Table.number(r.floorMs(rateMbit), 0));
+            row.add(Table.number(r.segments().retransmittedPct(), 1));
+            Long rtx = r.mptcpPerPage().get(PageLoadScenario.REINJECTIONS);
+            row.add(rtx == null ? "-" : Long.toString(rtx));
+            row.add(Table.number(Stats.median(r.firstObjectMs()), 0));
+            row.add(Table.number(Stats.median(r.laterObjectMs()), 0));
             t.row(row.toArray(String[]::new));
         }
         StringBuilder sb = new StringBuilder();
@@ -120,6 +149,10 @@ public record PageLoadResult(String profile, String defaultWan, Map<String, Obje
         sb.append(t.render());
         sb.append(String.format(Locale.ROOT, "KiB/page: received by the CPE on each WAN per page load; floor: "
                 + "the busiest WAN's share at its rate, the fastest the page can load with that split%n"));
+        sb.append(String.format(Locale.ROOT, "retrans %%: data segments retransmitted / sent, by the AP through the "
+                + "gateway, by the server and the LAN client direct; mptcp rtx: the AP's MPTCP-level retransmissions "
+                + "per page (data sent again, often on the other WAN); 1st obj: connect() to the last byte of a new "
+                + "connection's first object, next obj: request to last byte on a connection in use (medians)%n"));
         double speedup = poolSpeedup();
         if (!Double.isNaN(speedup)) {
             sb.append(String.format(Locale.ROOT, "sim+pool loads the page %.2fx as fast as classic (medians)%n", speedup));
@@ -158,6 +191,13 @@ public record PageLoadResult(String profile, String defaultWan, Map<String, Obje
             if (!Double.isNaN(floor)) {
                 e.put("floor_ms", Math.round(floor * 10) / 10.0);
             }
+            e.put("segments_counted_at", PageLoadScenario.senders(r.mode()).stream().map(Node::suffix).toList());
+            e.put("segments_sent", r.segments().original() + r.segments().retransmitted());
+            e.put("segments_retransmitted", r.segments().retransmitted());
+            e.put("retransmitted_pct", round(r.segments().retransmittedPct(), 100));
+            e.put("mptcp_per_page", r.mptcpPerPage());
+            e.put("first_object_ms", objectStats(r.firstObjectMs()));
+            e.put("later_object_ms", objectStats(r.laterObjectMs()));
             e.put("errors", r.errors());
             rs.add(e);
         }
@@ -167,6 +207,19 @@ public record PageLoadResult(String profile, String defaultWan, Map<String, Obje
             m.put("pool_speedup_vs_classic", Math.round(speedup * 100) / 100.0);
         }
         return m;
+    }
+
+    private static Map<String, Object> objectStats(List<Double> ms) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("count", ms.size());
+        m.put("median", round(Stats.median(ms), 10));
+        m.put("p90", round(Stats.percentile(ms, 90), 10));
+        return m;
+    }
+
+    /** {@code v} rounded to {@code 1 / per} (NaN stays NaN: JSON null). */
+    private static double round(double v, int per) {
+        return Double.isFinite(v) ? Math.round(v * per) / (double) per : v;
     }
 
     @Override

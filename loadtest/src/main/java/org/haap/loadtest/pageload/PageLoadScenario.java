@@ -9,12 +9,14 @@ import java.util.Locale;
 import java.util.Map;
 
 import org.haap.deploy.testbed.LinkSpec;
+import org.haap.deploy.testbed.Node;
 import org.haap.deploy.testbed.Profile;
 import org.haap.deploy.testbed.Wan;
 import org.haap.deploy.testbed.WanCounters;
 import org.haap.loadtest.Scenario;
 import org.haap.loadtest.ScenarioContext;
 import org.haap.loadtest.ScenarioResult;
+import org.haap.loadtest.aggregation.TcpProbe;
 import org.haap.loadtest.hybrid.HybridBed;
 import org.haap.loadtest.hybrid.Timings;
 import org.haap.loadtest.pageload.PageLoadResult.ModeResult;
@@ -27,6 +29,8 @@ import org.haap.loadtest.pageload.PageLoadResult.ModeResult;
  * {@link PageLoader} in the LAN namespace: through the gateway in each mode (classic,
  * timer, sim, sim+pool by default; the gateway restarted per mode), then directly over DSL
  * and over LTE with no gateway running (the CPE's default route switched, plain routed TCP).
+ * Per mode it also counts the data segments sent and retransmitted ({@link #senders}) and
+ * times every object ({@link PageLoader.ObjectTimes}).
  */
 public final class PageLoadScenario implements Scenario {
 
@@ -44,6 +48,10 @@ public final class PageLoadScenario implements Scenario {
     static final Duration PAUSE = Duration.ofMillis(500);
     static final Duration POOL_PAUSE = Duration.ofSeconds(1);
     static final Profile PROFILE = Profile.ROBE_PAPER;
+    /** The JSON name of the AP's MPTCP-level retransmissions per page. */
+    static final String REINJECTIONS = "mptcp_retransmissions";
+    /** The JSON name of the gateway's MPTCP-level duplicates received per page. */
+    static final String DUPLICATES = "mptcp_duplicates_received";
     static final List<String> DEFAULT_MODES = List.of("classic", "timer", "sim", "sim+pool", "direct-dsl", "direct-lte");
 
     @Override
@@ -64,7 +72,7 @@ public final class PageLoadScenario implements Scenario {
 
     @Override
     public ScenarioResult run(ScenarioContext ctx) throws Exception {
-        List<LoadMode> modes = ctx.options().modesOr(DEFAULT_MODES).stream().map(LoadMode::parse).toList();
+        List<LoadMode> modes = withDirect(ctx.options().modesOr(DEFAULT_MODES).stream().map(LoadMode::parse).toList());
         int runs = ctx.options().runsOr(DEFAULT_RUNS);
         Page page = Page.synthetic(HOSTS, OBJECTS);
         Profile profile = profile(ctx.options().rateMbit());
@@ -131,7 +139,7 @@ public final class PageLoadScenario implements Scenario {
         Duration pause = mode.pool() ? POOL_PAUSE : PAUSE;
         for (int i = 0; i < WARM_UP; i++) {
             try {
-                loader.load(page, PAGE_TIMEOUT_MS); // JIT, caches, ARP; not counted
+                loader.load(page, PAGE_TIMEOUT_MS, new PageLoader.ObjectTimes()); // JIT, caches, ARP; not counted
             } catch (Exception e) {
                 ctx.progress(mode + ": warm-up load failed: " + e);
             }
@@ -140,10 +148,13 @@ public final class PageLoadScenario implements Scenario {
         List<Double> ok = new ArrayList<>();
         List<String> errors = new ArrayList<>();
         int failures = 0;
+        PageLoader.ObjectTimes times = new PageLoader.ObjectTimes();
         Map<Wan, WanCounters> before = wanCounters(bed);
+        TcpProbe.Segments sent = TcpProbe.segments(bed.testbed(), senders(mode));
+        Map<String, Long> mptcp = mptcpCounters(bed, mode);
         for (int run = 1; run <= runs; run++) {
             try {
-                double ms = loader.load(page, PAGE_TIMEOUT_MS);
+                double ms = loader.load(page, PAGE_TIMEOUT_MS, times);
                 ok.add(ms);
                 ctx.progress(String.format(Locale.ROOT, "%s run %d/%d: %.0f ms", mode, run, runs, ms));
             } catch (Exception e) {
@@ -157,9 +168,40 @@ public final class PageLoadScenario implements Scenario {
             // connections of the last load close, the warm pool refills (a page is "read" between loads)
             Thread.sleep(pause.toMillis());
         }
+        sent = TcpProbe.segments(bed.testbed(), senders(mode)).minus(sent);
+        Map<String, Long> mptcpPerPage = new LinkedHashMap<>();
+        mptcpCounters(bed, mode).forEach((k, v) -> mptcpPerPage.put(k, (v - mptcp.get(k)) / runs));
         Map<String, Long> downPerPage = new LinkedHashMap<>();
         wanCounters(bed).forEach((w, c) -> downPerPage.put(w.interfaceName(), c.minus(before.get(w)).rxBytes() / runs));
-        return new ModeResult(mode, new Timings(runs, failures, ok), errors, downPerPage);
+        return new ModeResult(mode, new Timings(runs, failures, ok), errors, downPerPage, sent,
+                List.copyOf(times.firstMs()), List.copyOf(times.laterMs()), mptcpPerPage);
+    }
+
+    /**
+     * Through the gateway, the MPTCP-level counters that show data sent twice: the AP's
+     * {@code MPTcpExt MPTCPRetrans} (data the MPTCP retransmission timer sent again, often
+     * on another subflow, {@value #REINJECTIONS}) and the CPE's {@code DuplicateData} (data
+     * the gateway received twice, {@value #DUPLICATES}); none direct.
+     */
+    private static Map<String, Long> mptcpCounters(HybridBed bed, LoadMode mode) {
+        Map<String, Long> m = new LinkedHashMap<>();
+        if (mode.gateway() != null) {
+            m.put(REINJECTIONS, TcpProbe.counters(bed.testbed(), Node.AP).getOrDefault("MPTcpExt:MPTCPRetrans", 0L));
+            m.put(DUPLICATES, TcpProbe.counters(bed.testbed(), Node.CPE).getOrDefault("MPTcpExt:DuplicateData", 0L));
+        }
+        return m;
+    }
+
+    /**
+     * The namespaces whose data segments the retransmitted share counts: each sends the
+     * answers over the WANs, and one request segment per object. Through the gateway the
+     * AP (its MPTCP subflows to the gateway, its requests to the servers; not the CPE, whose
+     * copy of the answers to the LAN client would count the page twice); direct the server
+     * and the LAN client. The gateway's requests over the WANs (one small segment per
+     * object) are left out.
+     */
+    static List<Node> senders(LoadMode mode) {
+        return mode.gateway() != null ? List.of(Node.AP) : List.of(Node.SERVER, Node.CLIENT);
     }
 
     private static Map<Wan, WanCounters> wanCounters(HybridBed bed) {
@@ -168,6 +210,20 @@ public final class PageLoadScenario implements Scenario {
             m.put(w, bed.testbed().wanBytes(w));
         }
         return m;
+    }
+
+    /**
+     * {@code modes} with the direct fetches over each WAN appended where missing: every run,
+     * at every rate, has the single-WAN baselines beside the gateway's modes.
+     */
+    static List<LoadMode> withDirect(List<LoadMode> modes) {
+        List<LoadMode> all = new ArrayList<>(modes);
+        for (Wan w : List.of(Wan.DSL, Wan.LTE)) {
+            if (!all.contains(LoadMode.direct(w))) {
+                all.add(LoadMode.direct(w));
+            }
+        }
+        return List.copyOf(all);
     }
 
     /** The modes the scenario measures by default. */

@@ -3,6 +3,7 @@ package org.haap.loadtest.pageload;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -18,9 +19,26 @@ import org.haap.loadtest.hybrid.ObjectConnection;
  * connections (host 0 reuses the document's as one of them, the others are new), each
  * fetching the host's objects one after the other from a shared queue. The page time runs
  * from the first {@code connect()} to the last byte of the last object, on the client's
- * {@link System#nanoTime()} clock, all sockets created in the client's namespace.
+ * {@link System#nanoTime()} clock, all sockets created in the client's namespace. Each
+ * object's time goes to an {@link ObjectTimes}: where the page's time goes.
  */
 final class PageLoader implements AutoCloseable {
+
+    /**
+     * Per-object times of page loads, in ms, from every connection's thread.
+     *
+     * @param firstMs on a new connection, {@code connect()} to the first object's last byte:
+     *                set-up (a WAN handshake, or none with the warm pool), the request's
+     *                round trip and the transfer
+     * @param laterMs on a connection that already fetched an object, the request to the
+     *                object's last byte: the round trip and the transfer
+     */
+    record ObjectTimes(Queue<Double> firstMs, Queue<Double> laterMs) {
+
+        ObjectTimes() {
+            this(new ConcurrentLinkedQueue<>(), new ConcurrentLinkedQueue<>());
+        }
+    }
 
     /** Parallel connections per host, as browsers allow. */
     static final int MAX_PER_HOST = 6;
@@ -40,12 +58,13 @@ final class PageLoader implements AutoCloseable {
     }
 
     /**
-     * Loads {@code page} once, everything before {@code timeoutMs} has passed.
+     * Loads {@code page} once, everything before {@code timeoutMs} has passed, adding each
+     * object's time to {@code times}.
      *
      * @return the page-load time in ms
      * @throws Exception the first failure of any connection (the page counts as failed)
      */
-    double load(Page page, long timeoutMs) throws Exception {
+    double load(Page page, long timeoutMs, ObjectTimes times) throws Exception {
         if (page.hosts() > hosts.size()) {
             throw new IllegalArgumentException("page hosts: " + page.hosts() + " (expected: <= " + hosts.size() + ")");
         }
@@ -55,6 +74,7 @@ final class PageLoader implements AutoCloseable {
         List<Future<?>> workers = new ArrayList<>();
         try {
             doc.fetch(page.documentSize(), deadline);
+            times.firstMs().add(since(start));
             for (int h = 0; h < page.hosts(); h++) {
                 ConcurrentLinkedQueue<Integer> queue = new ConcurrentLinkedQueue<>(page.sizesOn(h));
                 int connections = Math.min(MAX_PER_HOST, queue.size());
@@ -62,7 +82,7 @@ final class PageLoader implements AutoCloseable {
                     ObjectConnection reuse = h == 0 && c == 0 ? doc : null;
                     InetSocketAddress host = hosts.get(h);
                     workers.add(threads.submit(() -> {
-                        fetchAll(reuse, host, queue, deadline);
+                        fetchAll(reuse, host, queue, deadline, times);
                         return null;
                     }));
                 }
@@ -74,7 +94,7 @@ final class PageLoader implements AutoCloseable {
                     throw e.getCause() instanceof Exception ex ? ex : e;
                 }
             }
-            return (System.nanoTime() - start) / 1e6;
+            return since(start);
         } finally {
             workers.forEach(w -> w.cancel(true));
             doc.close();
@@ -82,15 +102,20 @@ final class PageLoader implements AutoCloseable {
     }
 
     private void fetchAll(ObjectConnection reuse, InetSocketAddress host, ConcurrentLinkedQueue<Integer> queue,
-                          long deadline) throws Exception {
+                          long deadline, ObjectTimes times) throws Exception {
         Integer size = queue.poll();
         if (size == null) {
             return;
         }
+        long start = System.nanoTime();
         ObjectConnection c = reuse != null ? reuse : ObjectConnection.open(namespace, host, deadline);
         try {
+            boolean first = reuse == null;
             while (size != null) {
                 c.fetch(size, deadline);
+                (first ? times.firstMs() : times.laterMs()).add(since(start));
+                first = false;
+                start = System.nanoTime();
                 size = queue.poll();
             }
         } finally {
@@ -98,6 +123,10 @@ final class PageLoader implements AutoCloseable {
                 c.close();
             }
         }
+    }
+
+    private static double since(long startNanos) {
+        return (System.nanoTime() - startNanos) / 1e6;
     }
 
     @Override

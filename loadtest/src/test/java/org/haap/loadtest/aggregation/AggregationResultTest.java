@@ -109,6 +109,11 @@ class AggregationResultTest {
                 TcpExt: 0 983 2
                 """;
         assertEquals(new TcpProbe.Segments(983, 17), TcpProbe.parseSegments(proc));
+        var all = TcpProbe.parseCounters(proc + "MPTcpExt: MPCapableSYNRX MPTCPRetrans\nMPTcpExt: 4 31\n");
+        assertEquals(17L, all.get("Tcp:RetransSegs"));
+        assertEquals(983L, all.get("TcpExt:TCPOrigDataSent"));
+        assertEquals(31L, all.get("MPTcpExt:MPTCPRetrans"));
+        assertEquals(64L, all.get("Ip:DefaultTTL"));
         assertThrows(IllegalArgumentException.class, () -> TcpProbe.parseSegments("Tcp: RetransSegs\nTcp: 1\n"));
         String ss = """
                 0      0      198.18.20.2:41234   198.18.100.2:5124

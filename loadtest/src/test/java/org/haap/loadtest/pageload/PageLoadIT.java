@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 import org.haap.core.testing.Prerequisites;
 import org.haap.loadtest.Json;
@@ -15,8 +16,9 @@ import org.haap.loadtest.Teardown;
 import org.junit.jupiter.api.Test;
 
 /**
- * Runs {@code pageload} for real with one gateway mode and one direct fetch, 2 runs each,
- * and checks the structure only (never speed): both modes loaded the whole page every time,
+ * Runs {@code pageload} for real with one gateway mode and one direct fetch asked for (the
+ * other direct fetch is added), 2 runs each, and checks the structure only (never speed):
+ * every mode loaded the whole page every time, each object was timed, segments were counted,
  * the JSON fields, a plot, and a clean teardown.
  */
 class PageLoadIT {
@@ -35,11 +37,17 @@ class PageLoadIT {
         } finally {
             assertEquals(List.of(), teardown.runAll(), "teardown failures");
         }
-        assertEquals(List.of("sim", "direct-lte"), result.results().stream().map(r -> r.mode().label()).toList());
+        assertEquals(List.of("sim", "direct-lte", "direct-dsl"),
+                result.results().stream().map(r -> r.mode().label()).toList());
         for (PageLoadResult.ModeResult r : result.results()) {
             assertEquals(2, r.timings().attempts());
             assertEquals(0, r.timings().failures(), result.table());
             assertTrue(r.timings().median() > 0, result.table());
+            assertEquals(2 * result.page().count(), r.firstObjectMs().size() + r.laterObjectMs().size(), result.table());
+            assertTrue(r.segments().original() >= result.page().bytes() * 2 / 1500, r.mode() + ": " + r.segments());
+            assertTrue(r.segments().retransmittedPct() >= 0, result.table());
+            assertEquals(r.mode().gateway() != null ? Set.of(PageLoadScenario.REINJECTIONS,
+                    PageLoadScenario.DUPLICATES) : Set.of(), r.mptcpPerPage().keySet(), result.table());
         }
         // the WAN counters: every page crossed the WANs; direct over LTE left DSL idle
         long pageBytes = result.page().bytes();
@@ -52,7 +60,7 @@ class PageLoadIT {
         String line = Json.write(result.toJson());
         for (String f : List.of("\"scenario\":\"pageload\"", "\"runs\":2,", "\"results\":[",
                 "{\"mode\":\"sim\",\"pool\":false,", "{\"mode\":\"direct-lte\",\"pool\":false,", "\"median_ms\":",
-                "\"p99_ms\":")) {
+                "\"p99_ms\":", "\"segments_counted_at\":[\"ap\"],", "\"mptcp_per_page\":{\"mptcp_retransmissions\":", "\"retransmitted_pct\":", "\"first_object_ms\":")) {
             assertTrue(line.contains(f), f + " in " + line);
         }
         assertTrue(result.files().get("png").length > 1000);

@@ -6,6 +6,7 @@ import static org.haap.ap.ApItFixture.concat;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.InetSocketAddress;
@@ -96,6 +97,11 @@ class AggregationPointDrainIT {
         bed.apProcess().destroy(); // SIGTERM
         assertEquals(0, pooled.readToEnd(T).length, "the pooled connection is closed, with nothing sent");
         long echoedAtPoolClose = echoed.get();
+        // the readiness deploy/kubernetes/ relies on: from the drain's start the service port
+        // refuses new connections, while the metrics endpoint still answers
+        Exception refused = assertThrows(Exception.class, this::connect);
+        assertTrue(String.valueOf(refused.getMessage()).contains("refused"), refused::toString);
+        assertTrue(bed.metrics().contains("haap_ap_sessions_active"), "metrics answered during the drain");
 
         reader.get(T.toSeconds(), TimeUnit.SECONDS);
         assertTrue(echoed.get() > echoedAtPoolClose + BYTES_PER_SECOND,

@@ -71,7 +71,8 @@ public final class ClusterNode implements AutoCloseable {
         MptcpPmClient pm = MptcpPmClient.open();
         try {
             ClusterNode result = cluster.manage() ? manage(pm, cluster, node, sysctls) : check(pm, cluster, node, sysctls);
-            LOG.log(Level.INFO, "cluster node: announcing " + node.getHostAddress() + " on every MPTCP connection,"
+            LOG.log(Level.INFO, "cluster node: announcing " + node.getHostAddress()
+                    + (cluster.nodePort() == 0 ? "" : " port " + cluster.nodePort()) + " on every MPTCP connection,"
                     + " no joins to the shared address (net.mptcp." + C_FLAG_SYSCTL + " = 0), up to "
                     + cluster.subflowsLimit() + " joins per connection" + (cluster.manage() ? "" : " (checked)"));
             return result;
@@ -102,11 +103,12 @@ public final class ClusterNode implements AutoCloseable {
                 pm.deleteEndpoint(old.id());
             }
         }
-        pm.addEndpoint(new Endpoint(0, node, 0, EnumSet.of(EndpointFlag.SIGNAL)));
+        pm.addEndpoint(new Endpoint(0, node, 0, EnumSet.of(EndpointFlag.SIGNAL), cluster.nodePort()));
         Endpoint endpoint = pm.listEndpoints().stream().filter(e -> e.address().equals(node)).findFirst()
                 .orElseThrow(() -> new IOException("the MPTCP endpoint " + node.getHostAddress()
                         + " is missing right after it was added"));
-        LOG.log(Level.INFO, "added MPTCP endpoint id " + endpoint.id() + ' ' + node.getHostAddress() + " signal");
+        LOG.log(Level.INFO, "added MPTCP endpoint id " + endpoint.id() + ' ' + node.getHostAddress()
+                + (cluster.nodePort() == 0 ? "" : " port " + cluster.nodePort()) + " signal");
         return new ClusterNode(pm, Optional.of(endpoint));
     }
 
@@ -123,11 +125,13 @@ public final class ClusterNode implements AutoCloseable {
             problems.add("MPTCP limit subflows is " + limits.subflows() + ", expected >= " + cluster.subflowsLimit()
                     + " (" + KEY + "subflows-limit; ip mptcp limits set subflows " + cluster.subflowsLimit() + ')');
         }
-        boolean signalled = pm.listEndpoints().stream()
-                .anyMatch(e -> e.address().equals(node) && e.flags().contains(EndpointFlag.SIGNAL));
+        boolean signalled = pm.listEndpoints().stream().anyMatch(e -> e.address().equals(node)
+                && e.flags().contains(EndpointFlag.SIGNAL) && e.port() == cluster.nodePort());
         if (!signalled) {
-            problems.add("no MPTCP signal endpoint for " + node.getHostAddress() + " (" + KEY
-                    + "node-address; ip mptcp endpoint add " + node.getHostAddress() + " signal)");
+            String port = cluster.nodePort() == 0 ? "" : " port " + cluster.nodePort();
+            problems.add("no MPTCP signal endpoint for " + node.getHostAddress() + port + " (" + KEY
+                    + "node-address" + (port.isEmpty() ? "" : ", " + KEY + "node-port") + "; ip mptcp endpoint add "
+                    + node.getHostAddress() + port + " signal)");
         }
         if (!problems.isEmpty()) {
             throw new MismatchException(String.join("; ", problems) + "; or set " + KEY + "manage = true");

@@ -142,10 +142,59 @@ class GatewayClusterIT {
     }
 
     /**
+     * Behind a balancer that rewrites the shared address to the node's own (kube-proxy does,
+     * here an nft DNAT in the AP's namespace), the kernel announces no address the first
+     * subflow already uses: with {@code node-port} the node announces its address with a port
+     * of its own, the kernel accepts the joins there, and every connection gets its second
+     * subflow on the node; no join is addressed to the shared address.
+     */
+    @Test
+    @Order(6)
+    void behindADnatToTheNodeAddressTheNodeAnnouncesAPortAndTheJoinsReachIt() throws Exception {
+        bed.ap.exec("nft", "-f", bed.writeFile("lb.nft", """
+                table ip haapt_lb {
+                  counter join_to_shared {}
+                  counter join_to_node_port {}
+                  chain pre {
+                    type nat hook prerouting priority -100;
+                    tcp flags & (syn | ack) == syn tcp option mptcp subtype 1 ip daddr %s counter name join_to_shared
+                    tcp flags & (syn | ack) == syn tcp option mptcp subtype 1 ip daddr %s tcp dport 5125 counter name join_to_node_port
+                    ip daddr %s tcp dport 5124 dnat to %s
+                  }
+                }
+                """.formatted(SHARED, NODE, SHARED, NODE)).toString());
+        try {
+            ap = bed.startAp("""
+                    listen = ["0.0.0.0:5124"]
+                    cluster { enabled = true, node-address = "%s", node-port = 5125, subflows-limit = 4 }
+                    """.formatted(NODE));
+            assertTrue(bed.ap.exec("ip", "mptcp", "endpoint", "show").contains(NODE + " port 5125"),
+                    bed.ap.exec("ip", "mptcp", "endpoint", "show"));
+            runConnections("path-manager { mode = userspace, policy = fullmesh }", NODE + ":5124 ", NODE + ":5125 ");
+            String counters = bed.ap.exec("nft", "list", "counters", "table", "ip", "haapt_lb");
+            assertEquals(0, packets(counters, "join_to_shared"), counters);
+            assertTrue(packets(counters, "join_to_node_port") >= CONNECTIONS, counters);
+            ap.destroy();
+            assertTrue(ap.waitFor(60, TimeUnit.SECONDS), "the AP did not stop");
+            assertEquals("", bed.ap.exec("ip", "mptcp", "endpoint", "show").strip(), "the endpoint the AP added");
+        } finally {
+            bed.ap.exec("nft", "delete", "table", "ip", "haapt_lb");
+        }
+    }
+
+    /**
      * Starts the gateway with {@code pathManager}, holds {@value #CONNECTIONS} LAN connections
      * open through it and checks each one's subflows on the AP node.
      */
     private static void runConnections(String pathManager) throws Exception {
+        runConnections(pathManager, SHARED + ":5124 ", NODE + ":5124 ");
+    }
+
+    /**
+     * As {@link #runConnections(String)}; on the AP each connection's initial subflow has the
+     * local address {@code initial} ("address:port ") and its join {@code join}.
+     */
+    private static void runConnections(String pathManager, String initial, String join) throws Exception {
         bed.startGateway(bed.writeFile("gateway.conf", GatewayItFixture.gatewayConfig("""
                   listen = ["0.0.0.0:15124"]
                   robe.mode = timer
@@ -171,11 +220,10 @@ class GatewayClusterIT {
             Map<String, List<String>> byConnection = subflowsByConnection();
             for (Map.Entry<String, List<String>> c : byConnection.entrySet()) {
                 List<String> subflows = c.getValue();
-                assertEquals(1, subflows.stream().filter(s -> s.startsWith(SHARED + ":5124 ")).count(),
-                        () -> "connection " + c.getKey() + ": one subflow, the initial one, to the shared address: "
-                                + subflows);
-                assertEquals(1, subflows.stream().filter(s -> s.startsWith(NODE + ":5124 ")).count(),
-                        () -> "connection " + c.getKey() + ": the other one to the node address: " + subflows);
+                assertEquals(1, subflows.stream().filter(s -> s.startsWith(initial)).count(),
+                        () -> "connection " + c.getKey() + ": one subflow, the initial one, at " + initial + subflows);
+                assertEquals(1, subflows.stream().filter(s -> s.startsWith(join)).count(),
+                        () -> "connection " + c.getKey() + ": the other one at " + join + subflows);
                 assertEquals(Set.of("10.1.0.1", "10.2.0.1"), Set.copyOf(subflows.stream()
                         .map(s -> s.split(" ")[1].split(":")[0]).toList()),
                         () -> "connection " + c.getKey() + ": one subflow per WAN: " + subflows);
@@ -190,11 +238,12 @@ class GatewayClusterIT {
 
     /** The AP's established MPTCP subflows on port 5124 as "local peer", by connection (local token). */
     private static Map<String, List<String>> subflowsByConnection() {
-        String[] lines = bed.ap.exec("ss", "-tniH", "state", "established", "sport", "=", ":5124").split("\n");
+        String[] lines = bed.ap.exec("ss", "-tniH", "state", "established", "( sport = :5124 or sport = :5125 )")
+                .split("\n");
         Map<String, List<String>> out = new TreeMap<>();
         for (int i = 0; i + 1 < lines.length; i++) {
             String[] f = lines[i].trim().split("\\s+");
-            if (f.length < 4 || lines[i].startsWith("\t") || !f[2].endsWith(":5124")) {
+            if (f.length < 4 || lines[i].startsWith("\t") || !(f[2].endsWith(":5124") || f[2].endsWith(":5125"))) {
                 continue;
             }
             Matcher m = TOKEN.matcher(lines[i + 1]);

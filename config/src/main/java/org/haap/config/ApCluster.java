@@ -25,11 +25,16 @@ import org.haap.config.internal.Section;
  *     CAP_NET_ADMIN) and removes the endpoint it added when it stops; false: it only checks
  *     them and refuses to start naming what differs
  * @param subflowsLimit the MPTCP limit of extra subflows (joins) accepted per connection, 1..8
+ * @param nodePort the port announced with the node address (the kernel listens there for
+ *     joins), 0 = the address alone (joins go to the listen port). Needed where the balancer
+ *     rewrites the shared address to the node address (kube-proxy, an nft DNAT): the kernel
+ *     announces no address that the connection's first subflow already uses, port included
  */
-public record ApCluster(boolean enabled, Optional<InetAddress> nodeAddress, boolean manage, int subflowsLimit) {
+public record ApCluster(boolean enabled, Optional<InetAddress> nodeAddress, boolean manage, int subflowsLimit,
+                        int nodePort) {
 
     /** Cluster mode off (the default). */
-    public static final ApCluster OFF = new ApCluster(false, Optional.empty(), true, 8);
+    public static final ApCluster OFF = new ApCluster(false, Optional.empty(), true, 8, 0);
 
     public ApCluster {
         if (enabled && nodeAddress.isEmpty()) {
@@ -39,6 +44,14 @@ public record ApCluster(boolean enabled, Optional<InetAddress> nodeAddress, bool
             throw new IllegalArgumentException("subflowsLimit: " + subflowsLimit + " (expected: 1.."
                     + SysctlSettings.MAX_LIMIT + ')');
         }
+        if (nodePort < 0 || nodePort > 65535) {
+            throw new IllegalArgumentException("nodePort: " + nodePort + " (expected: 0..65535)");
+        }
+    }
+
+    /** Cluster settings announcing the node address without a port. */
+    public ApCluster(boolean enabled, Optional<InetAddress> nodeAddress, boolean manage, int subflowsLimit) {
+        this(enabled, nodeAddress, manage, subflowsLimit, 0);
     }
 
     /**
@@ -48,8 +61,8 @@ public record ApCluster(boolean enabled, Optional<InetAddress> nodeAddress, bool
      * to the announced address find a listener. Empty when cluster mode is off.
      */
     public List<InetSocketAddress> extraListen(List<InetSocketAddress> listen) {
-        if (!enabled) {
-            return List.of();
+        if (!enabled || nodePort != 0) {
+            return List.of(); // with a node port the kernel listens for the joins itself
         }
         InetAddress node = nodeAddress.orElseThrow();
         Set<Integer> ports = new LinkedHashSet<>();
@@ -73,7 +86,8 @@ public record ApCluster(boolean enabled, Optional<InetAddress> nodeAddress, bool
         }
         String node = InetLiterals.format(nodeAddress.orElseThrow());
         List<InetSocketAddress> extra = extraListen(listen);
-        return List.of(ApConfig.PATH + ".cluster: node address " + node + " announced on every MPTCP connection"
+        return List.of(ApConfig.PATH + ".cluster: node address " + node
+                + (nodePort == 0 ? "" : " port " + nodePort) + " announced on every MPTCP connection"
                 + " (signal endpoint), MP_CAPABLE C flag set (no joins to the shared listen addresses),"
                 + " up to " + subflowsLimit + " joins per connection"
                 + (extra.isEmpty() ? "" : ", also listening on " + extra.stream()
@@ -91,9 +105,18 @@ public record ApCluster(boolean enabled, Optional<InetAddress> nodeAddress, bool
         Boolean enabled = p.read(() -> s.bool("enabled"));
         Boolean manage = p.read(() -> s.bool("manage"));
         Integer limit = p.read(() -> s.intInRange("subflows-limit", 1, SysctlSettings.MAX_LIMIT));
+        Integer port = p.read(() -> nodePort(s, listen));
         Optional<InetAddress> node = p.read(() -> nodeAddress(s, Boolean.TRUE.equals(enabled), listen));
         p.throwIfAny();
-        return new ApCluster(enabled, node, manage, limit);
+        return new ApCluster(enabled, node, manage, limit, port);
+    }
+
+    private static int nodePort(Section s, List<InetSocketAddress> listen) {
+        int port = s.intInRange("node-port", 0, 65535);
+        if (port != 0 && listen != null && listen.stream().anyMatch(a -> a.getPort() == port)) {
+            throw s.invalid("node-port", "0 or a port other than the listen ports");
+        }
+        return port;
     }
 
     private static Optional<InetAddress> nodeAddress(Section s, boolean enabled, List<InetSocketAddress> listen) {

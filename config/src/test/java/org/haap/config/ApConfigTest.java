@@ -169,6 +169,8 @@ class ApConfigTest {
         "cluster.node-address = node1   | cluster.node-address: node1 (expected: a literal IP address, not a host name)",
         "cluster { node-address = \"192.0.2.5\", subflows-limit = 0 } | cluster.subflows-limit: 0 (expected: 1..8)",
         "cluster.manage = sometimes     | cluster.manage: sometimes (expected: true or false)",
+        "cluster.node-port = 5124       | cluster.node-port: 5124 (expected: 0 or a port other than the listen ports)",
+        "cluster.node-port = 70000      | cluster.node-port: 70000 (expected: 0..65535)",
         "relay.hi-watermark = 1MiB      | relay.hi-watermark: unknown key (did you mean 'high-watermark'?)",
         "zzz = 1                        | zzz: unknown key (expected: one of attempt-window, backlog, clients, cluster, congestion-control, cookies, destinations, event-loops, limits, listen, metrics, probe, protocol, relay, require-cookie, tcp-fast-open-cookies, tcp-fast-open-queue, timeouts)",
     })
@@ -230,6 +232,11 @@ class ApConfigTest {
                 node.cluster().extraListen(node.listen()), "one listener per port, the IPv6 wildcard does not cover it");
         ApConfig wildcard = ap("haap.aggregation-point.cluster { enabled = true, node-address = \"192.0.2.11\" }");
         assertEquals(List.of(), wildcard.cluster().extraListen(wildcard.listen()), "0.0.0.0:5124 covers it");
+        ApConfig ported = ap("haap.aggregation-point { listen = [\"198.51.100.1:5124\"],"
+                + " cluster { enabled = true, node-address = \"192.0.2.11\", node-port = 5125 } }");
+        assertEquals(5125, ported.cluster().nodePort());
+        assertEquals(List.of(), ported.cluster().extraListen(ported.listen()), "the kernel listens on a node port");
+        assertTrue(ported.cluster().describe(ported.listen()).get(0).contains("192.0.2.11 port 5125 announced"));
     }
 
     @Test

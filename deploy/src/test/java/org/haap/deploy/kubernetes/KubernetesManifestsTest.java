@@ -222,7 +222,7 @@ class KubernetesManifestsTest {
         Files.writeString(conf, text.replace("/etc/haap/secret/cookies.conf", tmp.resolve("cookies.conf").toString()));
 
         String out = checkConfig(conf, "198.51.100.1");
-        assertTrue(out.contains("node address 198.51.100.1 announced"), out);
+        assertTrue(out.contains("node address 198.51.100.1 port 5125 announced"), out);
         // without the downward API's variable the AP refuses to start
         StringBuilder noAddress = new StringBuilder();
         assertEquals(78, run(conf, null, noAddress), noAddress::toString);

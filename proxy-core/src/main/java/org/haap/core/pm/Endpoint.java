@@ -11,8 +11,10 @@ import java.net.InetAddress;
  * @param address the local address subflows from this endpoint use
  * @param ifIndex the interface subflows are bound to ({@code dev}), 0 = none
  * @param flags   what the kernel does with the endpoint
+ * @param port    for a {@code signal} endpoint, the port announced with the address (the kernel
+ *                then listens there for joins itself); 0 = none
  */
-public record Endpoint(int id, InetAddress address, int ifIndex, Set<EndpointFlag> flags) {
+public record Endpoint(int id, InetAddress address, int ifIndex, Set<EndpointFlag> flags, int port) {
 
     public Endpoint {
         if (id < 0 || id > 255) {
@@ -23,5 +25,13 @@ public record Endpoint(int id, InetAddress address, int ifIndex, Set<EndpointFla
             throw new IllegalArgumentException("ifIndex: " + ifIndex + " (expected: >= 0)");
         }
         flags = Set.copyOf(flags);
+        if (port < 0 || port > 65535) {
+            throw new IllegalArgumentException("port: " + port + " (expected: 0..65535)");
+        }
+    }
+
+    /** An endpoint without a port. */
+    public Endpoint(int id, InetAddress address, int ifIndex, Set<EndpointFlag> flags) {
+        this(id, address, ifIndex, flags, 0);
     }
 }

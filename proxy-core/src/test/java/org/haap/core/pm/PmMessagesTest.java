@@ -61,6 +61,22 @@ class PmMessagesTest {
     }
 
     @Test
+    void addSignalEndpointWithAPort() throws Exception {
+        Endpoint e = new Endpoint(0, InetAddress.getByName("10.9.0.1"), 0, Set.of(EndpointFlag.SIGNAL), 5125);
+        assertBytes("38000000 1c00 0500 0b000000 00000000"
+                + "01010000"
+                + "24000180"            // ADDR, nested, 36 bytes
+                + "06000100 02000000"   // FAMILY AF_INET
+                + "08000300 0a090001"   // ADDR4 10.9.0.1
+                + "06000500 05140000"   // PORT 5125 (u16, host order as the kernel reads it, padded)
+                + "08000600 01000000",  // FLAGS SIGNAL
+                PmMessages.addEndpoint(FAMILY, 11, e));
+        ByteBuffer reply = bytes("38000000 1c00 0000 0b000000 00000000 03010000"
+                + "24000180 06000100 02000000 08000300 0a090001 06000500 05140000 08000600 01000000");
+        assertEquals(e, PmMessages.parseEndpoint(NetlinkMessage.parseAll(reply).get(0)));
+    }
+
+    @Test
     void deleteById() {
         assertBytes("20000000 1c00 0500 02000000 00000000"
                 + "02010000"

@@ -74,7 +74,7 @@ public final class PmMessages {
         return GenericNetlink.request(familyId, REQUEST_ACK, seq, CMD_GET_LIMITS, VERSION).build();
     }
 
-    /** ADD_ADDR: the endpoint's family, id (unless 0), address, flags and interface (unless 0). */
+    /** ADD_ADDR: the endpoint's family, id (unless 0), address, port (unless 0), flags and interface (unless 0). */
     public static ByteBuffer addEndpoint(int familyId, int seq, Endpoint endpoint) {
         return GenericNetlink.request(familyId, REQUEST_ACK, seq, CMD_ADD_ADDR, VERSION)
                 .attrNested(ATTR_ADDR, b -> {
@@ -84,6 +84,9 @@ public final class PmMessages {
                         b.attrU8(ADDR_ATTR_ID, endpoint.id());
                     }
                     b.attr(a instanceof Inet6Address ? ADDR_ATTR_ADDR6 : ADDR_ATTR_ADDR4, a.getAddress());
+                    if (endpoint.port() != 0) {
+                        b.attrU16(ADDR_ATTR_PORT, endpoint.port());
+                    }
                     b.attrU32(ADDR_ATTR_FLAGS, EndpointFlag.mask(endpoint.flags()));
                     if (endpoint.ifIndex() != 0) {
                         b.attrU32(ADDR_ATTR_IF_IDX, endpoint.ifIndex());
@@ -229,6 +232,7 @@ public final class PmMessages {
         int id = addr.has(ADDR_ATTR_ID) ? addr.u8(ADDR_ATTR_ID) : 0;
         int flags = addr.has(ADDR_ATTR_FLAGS) ? addr.u32(ADDR_ATTR_FLAGS) : 0;
         int ifIndex = addr.has(ADDR_ATTR_IF_IDX) ? addr.u32(ADDR_ATTR_IF_IDX) : 0;
-        return new Endpoint(id, address, ifIndex, EndpointFlag.fromMask(flags));
+        int port = addr.has(ADDR_ATTR_PORT) ? addr.u16(ADDR_ATTR_PORT) : 0;
+        return new Endpoint(id, address, ifIndex, EndpointFlag.fromMask(flags), port);
     }
 }

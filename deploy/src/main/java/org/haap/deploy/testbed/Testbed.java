@@ -123,6 +123,19 @@ public final class Testbed {
         return prefix + node.suffix();
     }
 
+    /** The namespace of {@code node}, to run commands in. */
+    public Netns netns(Node node) {
+        return new Netns(namespace(node));
+    }
+
+    /**
+     * A namespace of this testbed outside the {@link Node} set ({@code prefix + suffix}), for
+     * topologies that add namespaces; {@link #down()} removes it with the others.
+     */
+    public Netns netns(String suffix) {
+        return new Netns(prefix + suffix);
+    }
+
     // ---------------------------------------------------------------- up / down / status
 
     /** {@link #up(Profile, Consumer)} without progress output. */
@@ -434,7 +447,7 @@ public final class Testbed {
 
     /** Runs a command in a namespace to completion, killing it after {@code timeout}. */
     public ExecResult exec(Node node, List<String> command, Duration timeout) {
-        return Commands.run(inNamespace(node, command), null, timeout);
+        return netns(node).exec(command, timeout);
     }
 
     /**
@@ -442,16 +455,8 @@ public final class Testbed {
      * caller owns the process; {@link #down()} kills it too.
      */
     public Process start(Node node, Path log, List<String> command) {
-        try {
-            mkdirs();
-            ProcessBuilder pb = new ProcessBuilder(inNamespace(node, command))
-                    .redirectErrorStream(true)
-                    .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
-                    .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()));
-            return pb.start();
-        } catch (IOException e) {
-            throw new TestbedException("cannot start " + command + " in " + namespace(node), e);
-        }
+        mkdirs();
+        return netns(node).start(log, command);
     }
 
     /**
@@ -584,12 +589,6 @@ public final class Testbed {
         cmd.add(classPath);
         cmd.add(mainClass);
         cmd.addAll(List.of(args));
-        return cmd;
-    }
-
-    private List<String> inNamespace(Node node, List<String> command) {
-        List<String> cmd = new ArrayList<>(List.of("ip", "netns", "exec", namespace(node)));
-        cmd.addAll(command);
         return cmd;
     }
 
@@ -736,9 +735,7 @@ public final class Testbed {
     }
 
     private void sysctl(Node n, List<String> assignments) {
-        List<String> cmd = new ArrayList<>(List.of("sysctl", "-q", "-w"));
-        cmd.addAll(assignments);
-        exec(n, cmd, COMMAND_TIMEOUT).check();
+        netns(n).sysctl(assignments);
     }
 
     private String linksAndAddresses(Node n) {
@@ -870,16 +867,13 @@ public final class Testbed {
 
     // ---------------------------------------------------------------- helpers
 
-    private void ip(List<String> args, String stdin) {
-        List<String> cmd = new ArrayList<>();
-        cmd.add("ip");
-        cmd.addAll(args);
-        Commands.run(cmd, stdin, COMMAND_TIMEOUT).check();
+    private static void ip(List<String> args, String stdin) {
+        Netns.ip(args, stdin);
     }
 
     /** Loads nftables rules ({@code nft -f -} syntax) in {@code node}'s namespace. */
     public void loadNftRules(Node node, String rules) {
-        Commands.run(inNamespace(node, List.of("nft", "-f", "-")), rules, COMMAND_TIMEOUT).check();
+        netns(node).nft(rules);
     }
 
     private List<String> existingNamespaces() {

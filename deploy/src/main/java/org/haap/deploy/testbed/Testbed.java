@@ -464,7 +464,32 @@ public final class Testbed {
      * serial GC), tagged so that {@link #down()} finds it even outside the namespace.
      */
     public Process startJava(Node node, Path log, String mainClass, String... args) {
-        return start(node, log, javaCommandLine(node, mainClass, args));
+        return start(node, log, javaCommandLine(namespace(node), mainClass, args));
+    }
+
+    /**
+     * Starts the AP or the gateway in {@code node}'s namespace with the configuration file
+     * {@code config} (small JVM, a fresh log) and returns once it listens.
+     *
+     * @throws TestbedException if it exits or does not listen within {@code timeout} (the
+     *     message carries its log); the process is stopped then
+     */
+    public Process startHaap(HaapApp app, Node node, Path log, Path config, Duration timeout) {
+        return startHaap(app, netns(node), log, config, timeout);
+    }
+
+    /** {@link #startHaap(HaapApp, Node, Path, Path, Duration)} in any namespace of the testbed. */
+    public Process startHaap(HaapApp app, Netns ns, Path log, Path config, Duration timeout) {
+        return startHaap(app, ns, log, config, timeout, SMALL_JVM);
+    }
+
+    /**
+     * {@link #startHaap(HaapApp, Netns, Path, Path, Duration)} with the JVM options
+     * {@code jvmOptions} instead of the small-JVM flags (e.g. a fixed heap a load test sizes).
+     */
+    public Process startHaap(HaapApp app, Netns ns, Path log, Path config, Duration timeout, List<String> jvmOptions) {
+        return startService(ns, log, app.readyLine(), timeout,
+                javaCommandLine(ns.name(), jvmOptions, app.mainClass(), "--config", config.toString()));
     }
 
     /**
@@ -476,23 +501,19 @@ public final class Testbed {
      */
     public Process startService(Node node, Path log, String readyLine, Duration timeout,
                                 String mainClass, String... args) {
-        return startService(node, log, readyLine, timeout, javaCommandLine(node, mainClass, args));
+        return startService(node, log, readyLine, timeout, javaCommandLine(namespace(node), mainClass, args));
     }
 
     /**
-     * Starts the AP or the gateway like {@link #startService(Node, Path, String, Duration, String, String...)},
-     * but with the JVM options the product ships for {@code role} ({@code deploy/jvm/ROLE.options},
-     * {@code aggregation-point} or {@code gateway}, passed as a java @argument file as the
-     * package's launchers do) instead of the testbed's small-JVM flags: what load tests that
-     * measure the product's footprint need. As with the launchers, the options in the
-     * environment variable {@code HAAP_JAVA_OPTS} (split at white space) come after the file's and
-     * win; {@code HAAP_JVM_DEFAULTS=off} leaves the file out.
+     * Starts the AP or the gateway like {@link #startHaap(HaapApp, Node, Path, Path, Duration)},
+     * but with the JVM options the product ships for it ({@code deploy/jvm/ROLE.options},
+     * passed as a java @argument file as the package's launchers do) instead of the testbed's
+     * small-JVM flags: what load tests that measure the product's footprint need. As with the
+     * launchers, the options in the environment variable {@code HAAP_JAVA_OPTS} (split at white
+     * space) come after the file's and win; {@code HAAP_JVM_DEFAULTS=off} leaves the file out.
      */
-    public Process startShippedService(Node node, Path log, String readyLine, Duration timeout, String role,
-                                       String mainClass, String... args) {
-        if (!role.equals("aggregation-point") && !role.equals("gateway")) {
-            throw new IllegalArgumentException("role: " + role + " (expected: aggregation-point or gateway)");
-        }
+    public Process startShippedHaap(HaapApp app, Node node, Path log, Path config, Duration timeout) {
+        String role = app.role();
         Path options = runDir.resolve(prefix + role + ".options");
         try {
             Files.createDirectories(runDir);
@@ -508,17 +529,23 @@ public final class Testbed {
         if (extra != null && !extra.isBlank()) {
             jvm.addAll(List.of(extra.trim().split("\\s+")));
         }
-        return startService(node, log, readyLine, timeout, javaCommandLine(node, jvm, mainClass, args));
+        return startService(node, log, app.readyLine(), timeout,
+                javaCommandLine(namespace(node), jvm, app.mainClass(), "--config", config.toString()));
     }
 
     /** {@link #startService(Node, Path, String, Duration, String, String...)} for any command. */
     public Process startService(Node node, Path log, String readyLine, Duration timeout, List<String> command) {
+        return startService(netns(node), log, readyLine, timeout, command);
+    }
+
+    private Process startService(Netns ns, Path log, String readyLine, Duration timeout, List<String> command) {
         try {
             Files.deleteIfExists(log); // logs are appended: an old ready line must not count
         } catch (IOException e) {
             throw new TestbedException("cannot remove " + log, e);
         }
-        Process p = start(node, log, command);
+        mkdirs();
+        Process p = ns.start(log, command);
         long deadline = System.nanoTime() + timeout.toNanos();
         while (!readQuietly(log).contains(readyLine)) {
             if (!p.isAlive() || System.nanoTime() > deadline) {
@@ -568,7 +595,21 @@ public final class Testbed {
 
     /** Runs a Java main class in a namespace to completion. */
     public ExecResult execJava(Node node, Duration timeout, String mainClass, String... args) {
-        return exec(node, javaCommandLine(node, mainClass, args), timeout);
+        return exec(node, javaCommandLine(namespace(node), mainClass, args), timeout);
+    }
+
+    /**
+     * Starts a Java main class from this JVM's class path in any namespace of the testbed
+     * (small heap, serial GC, tagged), its output appended to {@code log}.
+     */
+    public Process startJava(Netns ns, Path log, String mainClass, String... args) {
+        mkdirs();
+        return ns.start(log, javaCommandLine(ns.name(), mainClass, args));
+    }
+
+    /** The log file for a process named {@code name} in namespace {@code ns}. */
+    public Path logFile(Netns ns, String name) {
+        return runDir.resolve(ns.name() + "-" + name + ".log");
     }
 
     /** The log file for a process named {@code name} in {@code node}'s namespace. */
@@ -576,14 +617,14 @@ public final class Testbed {
         return runDir.resolve(namespace(node) + "-" + name + ".log");
     }
 
-    private List<String> javaCommandLine(Node node, String mainClass, String... args) {
-        return javaCommandLine(node, SMALL_JVM, mainClass, args);
+    private List<String> javaCommandLine(String namespace, String mainClass, String... args) {
+        return javaCommandLine(namespace, SMALL_JVM, mainClass, args);
     }
 
-    private List<String> javaCommandLine(Node node, List<String> jvmOptions, String mainClass, String... args) {
+    private List<String> javaCommandLine(String namespace, List<String> jvmOptions, String mainClass, String... args) {
         List<String> cmd = new ArrayList<>();
         cmd.add(javaCommand);
-        cmd.add("-D" + TAG_PROPERTY + "=" + namespace(node));
+        cmd.add("-D" + TAG_PROPERTY + "=" + namespace);
         cmd.addAll(jvmOptions);
         cmd.add("-cp");
         cmd.add(classPath);

@@ -340,7 +340,10 @@ public final class ScaleOut implements AutoCloseable {
         return hostPort.substring(0, hostPort.lastIndexOf(':'));
     }
 
-    /** Stops the nodes (SIGTERM, 10 s grace) and the balancer. {@link Testbed#down()} removes the namespaces. */
+    /**
+     * Stops the nodes (SIGTERM, 10 s grace) and the balancer and removes the nodes' config
+     * files and the draining marks. {@link Testbed#down()} removes the namespaces.
+     */
     @Override
     public synchronized void close() {
         for (int i = 1; i <= nodes; i++) {
@@ -349,6 +352,15 @@ public final class ScaleOut implements AutoCloseable {
         }
         Testbed.stop(balancer, Duration.ofSeconds(5));
         balancer = null;
+        try {
+            for (int i = 1; i <= nodes; i++) {
+                Files.deleteIfExists(testbed.runDir().resolve(node(i).name() + ".conf"));
+                Files.deleteIfExists(marks.resolve(name(i) + ".draining"));
+            }
+            Files.deleteIfExists(marks);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     private void awaitLog(String line, Duration timeout) {

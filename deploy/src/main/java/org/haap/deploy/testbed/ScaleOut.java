@@ -118,14 +118,8 @@ public final class ScaleOut implements AutoCloseable {
             args.add(name(i) + "=" + endpointAddress(i) + "," + METRICS_PORT);
         }
         progress.accept("starting the balancer's health check (" + pick.name().toLowerCase(java.util.Locale.ROOT) + " pick)");
-        Path log = s.balancerLog();
-        try {
-            Files.deleteIfExists(log);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        s.balancer = testbed.startJava(lb, log, BalancerMain.class.getName(), args.toArray(String[]::new));
-        s.awaitLog(BalancerMain.READY, START);
+        s.balancer = testbed.startService(lb, s.balancerLog(), BalancerMain.READY, START, BalancerMain.class.getName(),
+                args.toArray(String[]::new));
         return s;
     }
 
@@ -231,7 +225,7 @@ public final class ScaleOut implements AutoCloseable {
     /** Every change of the balancer's set so far, oldest first. */
     public List<SetChange> setChanges() {
         List<SetChange> out = new ArrayList<>();
-        Matcher m = CHANGE.matcher(readLog(balancerLog()));
+        Matcher m = CHANGE.matcher(Processes.readQuietly(balancerLog()));
         while (m.find()) {
             List<String> names = m.group(1).isBlank() ? List.of() : List.of(m.group(1).split(",\\s*"));
             out.add(new SetChange(names, Long.parseLong(m.group(2))));
@@ -363,30 +357,12 @@ public final class ScaleOut implements AutoCloseable {
         }
     }
 
-    private void awaitLog(String line, Duration timeout) {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (!readLog(balancerLog()).contains(line)) {
-            if (!balancer.isAlive() || System.nanoTime() > deadline) {
-                throw new TestbedException("balancer did not start: " + readLog(balancerLog()));
-            }
-            sleep(20); // polling a child's log: there is no event to wait on
-        }
-    }
-
     private static void sleep(long ms) {
         try {
             Thread.sleep(ms);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new TestbedException("interrupted", e);
-        }
-    }
-
-    private static String readLog(Path log) {
-        try {
-            return Files.exists(log) ? Files.readString(log, StandardCharsets.UTF_8) : "";
-        } catch (IOException e) {
-            return "";
         }
     }
 }

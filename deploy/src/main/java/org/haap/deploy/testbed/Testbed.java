@@ -65,14 +65,14 @@ public final class Testbed {
     private static final String STATE_CC = "cc.default";
     private static final Duration COMMAND_TIMEOUT = Duration.ofSeconds(30);
     private static final Duration READY_TIMEOUT = Duration.ofSeconds(60);
-    private static final List<String> SMALL_JVM = List.of(
-            "-XX:+UseSerialGC", "-Xms32m", "-Xmx96m", "-XX:TieredStopAtLevel=1", "-XX:-UsePerfData");
+    private static final List<String> SMALL_JVM = Processes.SMALL_JVM;
 
     private final String prefix;
     private final Path runDir;
     private final String javaCommand;
     private final String classPath;
     private final Topology topology;
+    private final Processes processes;
 
     /**
      * A testbed with the given namespace prefix, run directory and the JVM (binary and
@@ -87,6 +87,7 @@ public final class Testbed {
         this.javaCommand = javaCommand;
         this.classPath = classPath;
         this.topology = new Topology(prefix);
+        this.processes = new Processes(prefix, runDir, javaCommand, classPath);
     }
 
     /**
@@ -224,7 +225,7 @@ public final class Testbed {
         before.namespaces().values().forEach(pids::addAll);
         if (!pids.isEmpty()) {
             progress.accept("stopping processes " + pids);
-            killAll(pids);
+            Processes.killAll(pids);
         }
         for (String ns : before.namespaces().keySet()) {
             progress.accept("deleting namespace " + ns);
@@ -495,24 +496,15 @@ public final class Testbed {
      * space) come after the file's and win; {@code HAAP_JVM_DEFAULTS=off} leaves the file out.
      */
     public Process startShippedHaap(HaapApp app, Node node, Path log, Path config, Duration timeout) {
-        String role = app.role();
-        Path options = runDir.resolve(prefix + role + ".options");
-        try {
-            Files.createDirectories(runDir);
-            Files.writeString(options, DeployFiles.read("jvm/" + role + ".options"), StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new TestbedException("cannot write " + options, e);
-        }
-        List<String> jvm = new java.util.ArrayList<>();
-        if (!"off".equals(System.getenv("HAAP_JVM_DEFAULTS"))) {
-            jvm.add("@" + options);
-        }
-        String extra = System.getenv("HAAP_JAVA_OPTS");
-        if (extra != null && !extra.isBlank()) {
-            jvm.addAll(List.of(extra.trim().split("\\s+")));
-        }
+        List<String> jvm = processes.shippedJvmOptions(app);
         return startService(node, log, app.readyLine(), timeout,
                 javaCommandLine(namespace(node), jvm, app.mainClass(), "--config", config.toString()));
+    }
+
+    /** {@link #startService(Node, Path, String, Duration, String, String...)} in any namespace of the testbed. */
+    public Process startService(Netns ns, Path log, String readyLine, Duration timeout,
+                                String mainClass, String... args) {
+        return startService(ns, log, readyLine, timeout, javaCommandLine(ns.name(), mainClass, args));
     }
 
     /** {@link #startService(Node, Path, String, Duration, String, String...)} for any command. */
@@ -521,29 +513,8 @@ public final class Testbed {
     }
 
     private Process startService(Netns ns, Path log, String readyLine, Duration timeout, List<String> command) {
-        try {
-            Files.deleteIfExists(log); // logs are appended: an old ready line must not count
-        } catch (IOException e) {
-            throw new TestbedException("cannot remove " + log, e);
-        }
         mkdirs();
-        Process p = ns.start(log, command);
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (!readQuietly(log).contains(readyLine)) {
-            if (!p.isAlive() || System.nanoTime() > deadline) {
-                String why = p.isAlive() ? "not ready after " + timeout.toSeconds() + " s" : "exited with " + p.exitValue();
-                stop(p, Duration.ofSeconds(5));
-                throw new TestbedException(why + ": " + log + ":\n" + readQuietly(log));
-            }
-            try {
-                Thread.sleep(50); // polling a child's log: there is no event to wait on
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                stop(p, Duration.ofSeconds(5));
-                throw new TestbedException("interrupted while starting " + log.getFileName(), e);
-            }
-        }
-        return p;
+        return Processes.startAndAwait(ns, log, readyLine, timeout, command);
     }
 
     /**
@@ -551,28 +522,7 @@ public final class Testbed {
      * then SIGKILL after {@code grace}. Null is ignored.
      */
     public static void stop(Process p, Duration grace) {
-        if (p == null) {
-            return;
-        }
-        p.descendants().forEach(ProcessHandle::destroy);
-        p.destroy();
-        try {
-            if (!p.waitFor(grace.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)) {
-                p.descendants().forEach(ProcessHandle::destroyForcibly);
-                p.destroyForcibly();
-            }
-        } catch (InterruptedException e) {
-            p.destroyForcibly();
-            Thread.currentThread().interrupt();
-        }
-    }
-
-    private static String readQuietly(Path log) {
-        try {
-            return Files.exists(log) ? Files.readString(log, StandardCharsets.UTF_8) : "";
-        } catch (IOException e) {
-            return "";
-        }
+        Processes.stop(p, grace);
     }
 
     /** Runs a Java main class in a namespace to completion. */
@@ -604,15 +554,7 @@ public final class Testbed {
     }
 
     private List<String> javaCommandLine(String namespace, List<String> jvmOptions, String mainClass, String... args) {
-        List<String> cmd = new ArrayList<>();
-        cmd.add(javaCommand);
-        cmd.add("-D" + TAG_PROPERTY + "=" + namespace);
-        cmd.addAll(jvmOptions);
-        cmd.add("-cp");
-        cmd.add(classPath);
-        cmd.add(mainClass);
-        cmd.addAll(List.of(args));
-        return cmd;
+        return processes.javaCommandLine(namespace, jvmOptions, mainClass, args);
     }
 
     // ---------------------------------------------------------------- links
@@ -644,30 +586,11 @@ public final class Testbed {
 
     private void startDelayLine(Wan wan, LinkSpec spec, Properties state) {
         Node r = wan.node();
-        Path log = logFile(r, "delay-line");
-        try {
-            Files.deleteIfExists(log);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
         String ms = Double.toString(spec.oneWayDelayMs());
-        Process p = startJava(r, log, DelayLineMain.class.getName(),
+        Process p = startService(r, logFile(r, "delay-line"), DelayLineMain.READY, READY_TIMEOUT,
+                DelayLineMain.class.getName(),
                 "--queue", Integer.toString(wan.upstreamQueue()), "--delay-ms", ms,
                 "--queue", Integer.toString(wan.downstreamQueue()), "--delay-ms", ms);
-        long deadline = System.nanoTime() + READY_TIMEOUT.toNanos();
-        while (!readLog(log).contains(DelayLineMain.READY)) {
-            if (!p.isAlive() || System.nanoTime() > deadline) {
-                p.destroyForcibly();
-                throw new TestbedException("delay line in " + namespace(r) + " did not start: " + readLog(log));
-            }
-            try {
-                Thread.sleep(20); // polling a child's log file; no event to wait on
-            } catch (InterruptedException e) {
-                p.destroyForcibly();
-                Thread.currentThread().interrupt();
-                throw new TestbedException("interrupted while starting the delay line", e);
-            }
-        }
         state.setProperty("delayline." + wan.interfaceName() + ".pid", Long.toString(p.pid()));
         // No --queue-bypass: if the delay line dies, the link drops (fail-closed).
         for (String tool : List.of("iptables", "ip6tables")) {
@@ -685,7 +608,7 @@ public final class Testbed {
         }
         String pid = (String) state.remove("delayline." + wan.interfaceName() + ".pid");
         if (pid != null) {
-            ProcessHandle.of(Long.parseLong(pid)).ifPresent(ph -> killAll(Set.of(ph.pid())));
+            ProcessHandle.of(Long.parseLong(pid)).ifPresent(ph -> Processes.killAll(Set.of(ph.pid())));
         }
     }
 
@@ -796,32 +719,6 @@ public final class Testbed {
         return false;
     }
 
-    private static void killAll(Set<Long> pids) {
-        List<ProcessHandle> handles = new ArrayList<>();
-        for (long pid : pids) {
-            ProcessHandle.of(pid).ifPresent(handles::add);
-        }
-        handles.forEach(ProcessHandle::destroy);
-        waitForExit(handles, Duration.ofSeconds(3));
-        handles.stream().filter(ProcessHandle::isAlive).forEach(ProcessHandle::destroyForcibly);
-        waitForExit(handles, Duration.ofSeconds(5));
-    }
-
-    private static void waitForExit(List<ProcessHandle> handles, Duration timeout) {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        for (ProcessHandle h : handles) {
-            try {
-                long left = Math.max(1, deadline - System.nanoTime());
-                h.onExit().get(left, java.util.concurrent.TimeUnit.NANOSECONDS);
-            } catch (java.util.concurrent.TimeoutException | java.util.concurrent.ExecutionException e) {
-                // still alive: the caller escalates
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
-            }
-        }
-    }
-
     private void mkdirs() {
         try {
             Files.createDirectories(runDir);
@@ -862,14 +759,6 @@ public final class Testbed {
             p.store(w, "HAAP testbed state (" + prefix.toLowerCase(Locale.ROOT) + "*)");
         } catch (IOException e) {
             throw new UncheckedIOException(e);
-        }
-    }
-
-    private static String readLog(Path log) {
-        try {
-            return Files.exists(log) ? Files.readString(log, StandardCharsets.UTF_8) : "";
-        } catch (IOException e) {
-            return "";
         }
     }
 }

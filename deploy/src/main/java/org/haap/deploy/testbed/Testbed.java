@@ -73,6 +73,7 @@ public final class Testbed {
     private final String classPath;
     private final Topology topology;
     private final Processes processes;
+    private final StateFile stateFile;
 
     /**
      * A testbed with the given namespace prefix, run directory and the JVM (binary and
@@ -88,6 +89,8 @@ public final class Testbed {
         this.classPath = classPath;
         this.topology = new Topology(prefix);
         this.processes = new Processes(prefix, runDir, javaCommand, classPath);
+        this.stateFile = new StateFile(runDir.resolve(prefix + "state.properties"),
+                "HAAP testbed state (" + prefix.toLowerCase(Locale.ROOT) + "*)");
     }
 
     /**
@@ -154,7 +157,7 @@ public final class Testbed {
      * @throws TestbedException if a command fails
      */
     public synchronized void up(Profile profile, Consumer<String> progress) {
-        if (!status().isEmpty() || readState().getProperty(STATE_CC_ALLOWED) != null) {
+        if (!status().isEmpty() || stateFile.read().getProperty(STATE_CC_ALLOWED) != null) {
             progress.accept("removing the previous testbed");
             down(progress);
         }
@@ -193,7 +196,7 @@ public final class Testbed {
                 progress.accept("link " + w.interfaceName() + ": " + profile.link(w));
                 applyLink(w, profile.link(w), true, state, null);
             }
-            writeState(state);
+            stateFile.write(state);
             progress.accept("testbed " + prefix + "* is up (profile " + profile.name() + ")");
         } catch (RuntimeException e) {
             progress.accept("up failed: " + e.getMessage() + "; removing what was created");
@@ -220,7 +223,7 @@ public final class Testbed {
      */
     public synchronized void down(Consumer<String> progress) {
         TestbedStatus before = status();
-        Properties state = readState();
+        Properties state = stateFile.read();
         Set<Long> pids = new HashSet<>(before.strayProcesses());
         before.namespaces().values().forEach(pids::addAll);
         if (!pids.isEmpty()) {
@@ -233,7 +236,7 @@ public final class Testbed {
         }
         restoreAllowedCongestionControl(state, progress); // throws, keeping the state file, if it cannot
         try {
-            Files.deleteIfExists(stateFile());
+            stateFile.delete();
             for (String role : List.of("aggregation-point", "gateway")) {
                 Files.deleteIfExists(runDir.resolve(prefix + role + ".options"));
             }
@@ -273,7 +276,7 @@ public final class Testbed {
                 stray.add(ph.pid());
             }
         });
-        Properties state = readState();
+        Properties state = stateFile.read();
         Map<Wan, LinkSpec> links = new EnumMap<>(Wan.class);
         Map<Wan, Boolean> up = new EnumMap<>(Wan.class);
         for (Wan w : Wan.values()) {
@@ -315,7 +318,7 @@ public final class Testbed {
         if (!wanted.equals(allowed)) {
             if (state.getProperty(STATE_CC_ALLOWED) == null) {
                 state.setProperty(STATE_CC_ALLOWED, allowed);
-                writeState(state); // recorded before the change, so that down() undoes it whatever happens next
+                stateFile.write(state); // recorded before the change, so that down() undoes it whatever happens next
             }
             writeSysctl(CC_ALLOWED, wanted);
         }
@@ -323,12 +326,12 @@ public final class Testbed {
             sysctl(n, List.of("net.ipv4.tcp_congestion_control=" + algorithm));
         }
         state.setProperty(STATE_CC, algorithm);
-        writeState(state);
+        stateFile.write(state);
     }
 
     /** The testbed's namespaces' default congestion control as set by {@link #setCongestionControl}, if it was. */
     public Optional<String> congestionControl() {
-        return Optional.ofNullable(readState().getProperty(STATE_CC));
+        return Optional.ofNullable(stateFile.read().getProperty(STATE_CC));
     }
 
     /** {@code allowedList} (space separated) with {@code algorithm} appended when it is not in it. */
@@ -381,7 +384,7 @@ public final class Testbed {
         boolean linkUp = !"false".equals(state.getProperty("up." + wan.interfaceName()));
         LinkSpec old = LinkSpec.decode(state.getProperty("link." + wan.interfaceName()));
         applyLink(wan, spec, linkUp, state, old);
-        writeState(state);
+        stateFile.write(state);
     }
 
     /**
@@ -394,7 +397,7 @@ public final class Testbed {
         LinkSpec spec = LinkSpec.decode(state.getProperty("link." + wan.interfaceName()));
         state.setProperty("up." + wan.interfaceName(), Boolean.toString(up));
         loadNftRules(wan.node(), lossRules(spec, up));
-        writeState(state);
+        stateFile.write(state);
     }
 
     /**
@@ -728,37 +731,11 @@ public final class Testbed {
         OldLogs.prune(runDir, prefix, LOG_RETENTION, java.time.Instant.now());
     }
 
-    private Path stateFile() {
-        return runDir.resolve(prefix + "state.properties");
-    }
-
-    private Properties readState() {
-        Properties p = new Properties();
-        Path f = stateFile();
-        if (Files.exists(f)) {
-            try (var r = Files.newBufferedReader(f, StandardCharsets.UTF_8)) {
-                p.load(r);
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-        }
-        return p;
-    }
-
     private Properties requireState() {
-        Properties p = readState();
+        Properties p = stateFile.read();
         if (p.getProperty("link.dsl") == null || !status().isComplete()) {
             throw new TestbedException("testbed " + prefix + "* is not up");
         }
         return p;
-    }
-
-    private void writeState(Properties p) {
-        mkdirs();
-        try (var w = Files.newBufferedWriter(stateFile(), StandardCharsets.UTF_8)) {
-            p.store(w, "HAAP testbed state (" + prefix.toLowerCase(Locale.ROOT) + "*)");
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 }

@@ -396,7 +396,7 @@ public final class Testbed {
         Properties state = requireState();
         LinkSpec spec = LinkSpec.decode(state.getProperty("link." + wan.interfaceName()));
         state.setProperty("up." + wan.interfaceName(), Boolean.toString(up));
-        loadNftRules(wan.node(), lossRules(spec, up));
+        loadNftRules(wan.node(), LossRules.render(spec, up));
         stateFile.write(state);
     }
 
@@ -575,7 +575,7 @@ public final class Testbed {
                 exec(r, "tc", "qdisc", "del", "dev", dev, "root"); // fails harmlessly when none is set
             }
         }
-        loadNftRules(r, lossRules(spec, linkUp));
+        loadNftRules(r, LossRules.render(spec, linkUp));
         boolean delayChanged = old == null || old.oneWayDelayMs() != spec.oneWayDelayMs();
         if (delayChanged) {
             stopDelayLine(wan, state);
@@ -615,57 +615,18 @@ public final class Testbed {
         }
     }
 
-    /** The nft counter of every packet the link's loss rule sees. */
-    static final String COUNTER_PACKETS = "seen";
-    /** The nft counter of the packets it drops at random (or all, when the link is down). */
-    static final String COUNTER_DROPPED = "dropped";
-
     /**
      * The random-loss rule's counters for {@code wan}, both directions together, since the
      * link was last set ({@link #up}, {@link #setLink}, {@link #setLinkUp}): how a scenario
      * checks the loss rate it asked for.
      */
     public LinkLoss linkLoss(Wan wan) {
-        return new LinkLoss(nftCounter(wan.node(), COUNTER_PACKETS), nftCounter(wan.node(), COUNTER_DROPPED));
+        return new LinkLoss(nftCounter(wan.node(), LossRules.COUNTER_PACKETS), nftCounter(wan.node(), LossRules.COUNTER_DROPPED));
     }
 
     private long nftCounter(Node node, String name) {
         String out = exec(node, "nft", "list", "counter", "inet", "haap-link", name).check().stdout();
-        return parseNftPackets(out);
-    }
-
-    /** The {@code packets N} figure of {@code nft list counter} output. */
-    static long parseNftPackets(String nftOutput) {
-        java.util.regex.Matcher m = java.util.regex.Pattern.compile("packets (\\d+)").matcher(nftOutput);
-        if (!m.find()) {
-            throw new TestbedException("no packet count in nft output: " + nftOutput.strip());
-        }
-        return Long.parseLong(m.group(1));
-    }
-
-    static String lossRules(LinkSpec spec, boolean linkUp) {
-        StringBuilder sb = new StringBuilder()
-                .append("table inet haap-link\n")
-                .append("delete table inet haap-link\n")
-                .append("table inet haap-link {\n")
-                .append("  counter ").append(COUNTER_PACKETS).append(" { }\n")
-                .append("  counter ").append(COUNTER_DROPPED).append(" { }\n")
-                .append("  chain forward {\n")
-                .append("    type filter hook forward priority -300; policy accept;\n")
-                .append("    counter name \"").append(COUNTER_PACKETS).append("\"\n");
-        String count = "counter name \"" + COUNTER_DROPPED + "\" ";
-        if (!linkUp || spec.lossPct() == 100) {
-            sb.append("    ").append(count).append("drop\n");
-        } else if (spec.lossPct() > 0) {
-            sb.append("    numgen random mod 100 < ").append(spec.lossPct()).append(' ').append(count).append("drop\n");
-        }
-        if (spec.synLossPct() == 100) {
-            sb.append("    tcp flags & (syn | ack) == syn drop\n");
-        } else if (spec.synLossPct() > 0) {
-            sb.append("    tcp flags & (syn | ack) == syn numgen random mod 100 < ")
-                    .append(spec.synLossPct()).append(" drop\n");
-        }
-        return sb.append("  }\n}\n").toString();
+        return LossRules.parseNftPackets(out);
     }
 
     // ---------------------------------------------------------------- topology

@@ -190,16 +190,19 @@ public final class Main {
                                  conn-rate, throughput)
                   --connections N  connections per SYN-loss point (robe-loss, default 50); clients at
                                  once (conn-rate, default 10); idle connections (idle-conns, default 8000);
-                                 parallel transfers (aggregation, default 1 and 4)
+                                 parallel transfers (aggregation, default 1 and 4); connections
+                                 held open (scale-out, default 300)
                   --points LIST  SYN-loss percentages (robe-loss, default 0,20,40,60,80,100); LTE
-                                 random-loss percentages (aggregation, default 0,1,3)
+                                 random-loss percentages (aggregation, default 0,1,3); the number
+                                 of AP nodes, 2..9 (scale-out, default 3)
                   --runs N       page loads per mode (pageload, default 20); rounds (idle-conns, default 1)
                   --modes LIST   modes to measure, e.g. classic,sim,sim+pool (robe-loss, pageload;
                                  pageload always adds direct-dsl,direct-lte); failover: path-manager
                                  policies, e.g. fullmesh,dsl-first,kernel; conn-rate, idle-conns,
                                  throughput: routes, e.g. haap,haproxy (default kernel,haap,haproxy);
                                  footprint: routes (default haap,haproxy);
-                                 aggregation: routes kernel,haap,dsl,lte (default all)
+                                 aggregation: routes kernel,haap,dsl,lte (default all);
+                                 scale-out: the gateway's defaults or no-fast-open (default defaults)
                   --faults LIST  faults to inject (failover, default link-down,blackhole)
                   --rate MBIT    both WANs shaped to MBIT Mbit/s instead of the profile's rates, 1..10000
                                  (pageload; the RTTs stay): how much of a page's time is the links' rate

@@ -24,7 +24,8 @@ public final class Scenarios {
     public static List<Scenario> all() {
         return List.of(new ApRelayScenario(), new RobeLossScenario(), new PageLoadScenario(), new FailoverScenario(),
                 new SoakScenario(), new ConnRateScenario(), new IdleConnsScenario(),
-                new ThroughputScenario(), new FootprintScenario(), new AggregationScenario());
+                new ThroughputScenario(), new FootprintScenario(), new AggregationScenario(),
+                new org.haap.loadtest.scaleout.ScaleOutScenario());
     }
 
     /** The scenario called {@code name}. */

@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.OptionalDouble;
 
 import org.haap.deploy.testbed.ExecResult;
+import org.haap.deploy.testbed.HaapApp;
 import org.haap.deploy.testbed.Node;
 import org.haap.deploy.testbed.Testbed;
 import org.haap.deploy.testbed.TestbedException;
@@ -16,9 +17,6 @@ import org.haap.deploy.testbed.TestbedException;
  */
 public final class ProxyPair implements AutoCloseable {
 
-    /** What each application prints once its listeners are open. */
-    static final String AP_READY = "haap ap: listening on";
-    static final String GATEWAY_READY = "haap gateway: listening on";
     private static final Duration START_TIMEOUT = Duration.ofSeconds(60);
     private static final Duration STOP_GRACE = Duration.ofSeconds(10);
 
@@ -44,10 +42,8 @@ public final class ProxyPair implements AutoCloseable {
         ProxyPair pair = new ProxyPair(testbed);
         try {
             Path[] files = DemoConfigs.write(testbed.runDir());
-            pair.ap = testbed.startService(Node.AP, pair.apLog, AP_READY, START_TIMEOUT,
-                    "org.haap.ap.Main", "--config", files[0].toString());
-            pair.gateway = testbed.startService(Node.CPE, pair.gatewayLog, GATEWAY_READY, START_TIMEOUT,
-                    "org.haap.gateway.Main", "--config", files[1].toString());
+            pair.ap = testbed.startHaap(HaapApp.AGGREGATION_POINT, Node.AP, pair.apLog, files[0], START_TIMEOUT);
+            pair.gateway = testbed.startHaap(HaapApp.GATEWAY, Node.CPE, pair.gatewayLog, files[1], START_TIMEOUT);
             return pair;
         } catch (RuntimeException e) {
             pair.close();

@@ -65,13 +65,15 @@ public final class Testbed {
     private static final String STATE_CC = "cc.default";
     private static final Duration COMMAND_TIMEOUT = Duration.ofSeconds(30);
     private static final Duration READY_TIMEOUT = Duration.ofSeconds(60);
-    private static final List<String> SMALL_JVM = List.of(
-            "-XX:+UseSerialGC", "-Xms32m", "-Xmx96m", "-XX:TieredStopAtLevel=1", "-XX:-UsePerfData");
+    private static final List<String> SMALL_JVM = Processes.SMALL_JVM;
 
     private final String prefix;
     private final Path runDir;
     private final String javaCommand;
     private final String classPath;
+    private final Topology topology;
+    private final Processes processes;
+    private final StateFile stateFile;
 
     /**
      * A testbed with the given namespace prefix, run directory and the JVM (binary and
@@ -85,6 +87,10 @@ public final class Testbed {
         this.runDir = runDir;
         this.javaCommand = javaCommand;
         this.classPath = classPath;
+        this.topology = new Topology(prefix);
+        this.processes = new Processes(prefix, runDir, javaCommand, classPath);
+        this.stateFile = new StateFile(runDir.resolve(prefix + "state.properties"),
+                "HAAP testbed state (" + prefix.toLowerCase(Locale.ROOT) + "*)");
     }
 
     /**
@@ -123,6 +129,19 @@ public final class Testbed {
         return prefix + node.suffix();
     }
 
+    /** The namespace of {@code node}, to run commands in. */
+    public Netns netns(Node node) {
+        return new Netns(namespace(node));
+    }
+
+    /**
+     * A namespace of this testbed outside the {@link Node} set ({@code prefix + suffix}), for
+     * topologies that add namespaces; {@link #down()} removes it with the others.
+     */
+    public Netns netns(String suffix) {
+        return new Netns(prefix + suffix);
+    }
+
     // ---------------------------------------------------------------- up / down / status
 
     /** {@link #up(Profile, Consumer)} without progress output. */
@@ -138,7 +157,7 @@ public final class Testbed {
      * @throws TestbedException if a command fails
      */
     public synchronized void up(Profile profile, Consumer<String> progress) {
-        if (!status().isEmpty() || readState().getProperty(STATE_CC_ALLOWED) != null) {
+        if (!status().isEmpty() || stateFile.read().getProperty(STATE_CC_ALLOWED) != null) {
             progress.accept("removing the previous testbed");
             down(progress);
         }
@@ -155,21 +174,21 @@ public final class Testbed {
             }
             progress.accept("creating links and addresses");
             for (Node n : Node.values()) {
-                ip(List.of("-n", namespace(n), "-batch", "-"), linksAndAddresses(n));
+                ip(List.of("-n", namespace(n), "-batch", "-"), topology.linksAndAddresses(n));
             }
             progress.accept("routing (policy routing per WAN in " + namespace(Node.CPE) + ", default via "
                     + profile.defaultWan().interfaceName() + ")");
             for (Node n : Node.values()) {
-                ip(List.of("-n", namespace(n), "-batch", "-"), routes(n, profile.defaultWan()));
+                ip(List.of("-n", namespace(n), "-batch", "-"), topology.routes(n, profile.defaultWan()));
             }
-            ip(List.of("-6", "-n", namespace(Node.CPE), "-batch", "-"), cpeRules6());
+            ip(List.of("-6", "-n", namespace(Node.CPE), "-batch", "-"), Topology.cpeRules6());
             progress.accept("gateway files: sysctl, TPROXY routing and nft rules from deploy/");
             applySysctlFile(Node.CPE, "sysctl/90-haap-gateway.conf");
             applySysctlFile(Node.AP, "sysctl/90-haap-aggregation-point.conf");
             ip(List.of("-4", "-n", namespace(Node.CPE), "-batch", "-"), DeployFiles.read("nftables/haap-tproxy-routes.ipv4"));
             ip(List.of("-6", "-n", namespace(Node.CPE), "-batch", "-"), DeployFiles.read("nftables/haap-tproxy-routes.ipv6"));
-            loadNftRules(Node.CPE, gatewayRules());
-            loadNftRules(Node.CPE, cpeMasquerade());
+            loadNftRules(Node.CPE, Topology.gatewayRules());
+            loadNftRules(Node.CPE, Topology.cpeMasquerade());
             Properties state = new Properties();
             state.setProperty("profile", profile.name());
             state.setProperty("defaultWan", profile.defaultWan().interfaceName());
@@ -177,7 +196,7 @@ public final class Testbed {
                 progress.accept("link " + w.interfaceName() + ": " + profile.link(w));
                 applyLink(w, profile.link(w), true, state, null);
             }
-            writeState(state);
+            stateFile.write(state);
             progress.accept("testbed " + prefix + "* is up (profile " + profile.name() + ")");
         } catch (RuntimeException e) {
             progress.accept("up failed: " + e.getMessage() + "; removing what was created");
@@ -204,12 +223,12 @@ public final class Testbed {
      */
     public synchronized void down(Consumer<String> progress) {
         TestbedStatus before = status();
-        Properties state = readState();
+        Properties state = stateFile.read();
         Set<Long> pids = new HashSet<>(before.strayProcesses());
         before.namespaces().values().forEach(pids::addAll);
         if (!pids.isEmpty()) {
             progress.accept("stopping processes " + pids);
-            killAll(pids);
+            Processes.killAll(pids);
         }
         for (String ns : before.namespaces().keySet()) {
             progress.accept("deleting namespace " + ns);
@@ -217,7 +236,7 @@ public final class Testbed {
         }
         restoreAllowedCongestionControl(state, progress); // throws, keeping the state file, if it cannot
         try {
-            Files.deleteIfExists(stateFile());
+            stateFile.delete();
             for (String role : List.of("aggregation-point", "gateway")) {
                 Files.deleteIfExists(runDir.resolve(prefix + role + ".options"));
             }
@@ -257,7 +276,7 @@ public final class Testbed {
                 stray.add(ph.pid());
             }
         });
-        Properties state = readState();
+        Properties state = stateFile.read();
         Map<Wan, LinkSpec> links = new EnumMap<>(Wan.class);
         Map<Wan, Boolean> up = new EnumMap<>(Wan.class);
         for (Wan w : Wan.values()) {
@@ -299,7 +318,7 @@ public final class Testbed {
         if (!wanted.equals(allowed)) {
             if (state.getProperty(STATE_CC_ALLOWED) == null) {
                 state.setProperty(STATE_CC_ALLOWED, allowed);
-                writeState(state); // recorded before the change, so that down() undoes it whatever happens next
+                stateFile.write(state); // recorded before the change, so that down() undoes it whatever happens next
             }
             writeSysctl(CC_ALLOWED, wanted);
         }
@@ -307,12 +326,12 @@ public final class Testbed {
             sysctl(n, List.of("net.ipv4.tcp_congestion_control=" + algorithm));
         }
         state.setProperty(STATE_CC, algorithm);
-        writeState(state);
+        stateFile.write(state);
     }
 
     /** The testbed's namespaces' default congestion control as set by {@link #setCongestionControl}, if it was. */
     public Optional<String> congestionControl() {
-        return Optional.ofNullable(readState().getProperty(STATE_CC));
+        return Optional.ofNullable(stateFile.read().getProperty(STATE_CC));
     }
 
     /** {@code allowedList} (space separated) with {@code algorithm} appended when it is not in it. */
@@ -365,7 +384,7 @@ public final class Testbed {
         boolean linkUp = !"false".equals(state.getProperty("up." + wan.interfaceName()));
         LinkSpec old = LinkSpec.decode(state.getProperty("link." + wan.interfaceName()));
         applyLink(wan, spec, linkUp, state, old);
-        writeState(state);
+        stateFile.write(state);
     }
 
     /**
@@ -377,8 +396,8 @@ public final class Testbed {
         Properties state = requireState();
         LinkSpec spec = LinkSpec.decode(state.getProperty("link." + wan.interfaceName()));
         state.setProperty("up." + wan.interfaceName(), Boolean.toString(up));
-        loadNftRules(wan.node(), lossRules(spec, up));
-        writeState(state);
+        loadNftRules(wan.node(), LossRules.render(spec, up));
+        stateFile.write(state);
     }
 
     /**
@@ -394,27 +413,7 @@ public final class Testbed {
             ip(List.of("-n", ns, "link", "set", "dev", dev, "down"), "");
             return;
         }
-        ip(List.of("-n", ns, "-batch", "-"), interfaceUpBatch(wan, dev.equals(state.getProperty("defaultWan"))));
-    }
-
-    /**
-     * The {@code ip -batch} lines that bring the CPE's interface of {@code wan} up with its
-     * addresses, its policy-routing table and, when it is the default WAN, the main default
-     * routes; idempotent.
-     */
-    static String interfaceUpBatch(Wan wan, boolean defaultWan) {
-        String dev = wan.interfaceName();
-        StringBuilder b = new StringBuilder();
-        b.append("link set ").append(dev).append(" up\n");
-        // An IPv6 address may be flushed with the link (keep_addr_on_down = 0): put both back.
-        b.append("addr replace ").append(wan.cpeAddress()).append("/24 dev ").append(dev).append('\n');
-        b.append("addr replace ").append(wan.cpeAddress6()).append("/64 dev ").append(dev).append(" nodad\n");
-        wanRoutes(b, wan, "replace");
-        if (defaultWan) {
-            b.append("route replace default via ").append(wan.routerAddress()).append(" dev ").append(dev).append('\n');
-            b.append("route replace default via ").append(wan.routerAddress6()).append(" dev ").append(dev).append('\n');
-        }
-        return b.toString();
+        ip(List.of("-n", ns, "-batch", "-"), Topology.interfaceUpBatch(wan, dev.equals(state.getProperty("defaultWan"))));
     }
 
     /** Byte counters of the CPE's interface for {@code wan}. */
@@ -434,7 +433,7 @@ public final class Testbed {
 
     /** Runs a command in a namespace to completion, killing it after {@code timeout}. */
     public ExecResult exec(Node node, List<String> command, Duration timeout) {
-        return Commands.run(inNamespace(node, command), null, timeout);
+        return netns(node).exec(command, timeout);
     }
 
     /**
@@ -442,16 +441,8 @@ public final class Testbed {
      * caller owns the process; {@link #down()} kills it too.
      */
     public Process start(Node node, Path log, List<String> command) {
-        try {
-            mkdirs();
-            ProcessBuilder pb = new ProcessBuilder(inNamespace(node, command))
-                    .redirectErrorStream(true)
-                    .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
-                    .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()));
-            return pb.start();
-        } catch (IOException e) {
-            throw new TestbedException("cannot start " + command + " in " + namespace(node), e);
-        }
+        mkdirs();
+        return netns(node).start(log, command);
     }
 
     /**
@@ -459,7 +450,32 @@ public final class Testbed {
      * serial GC), tagged so that {@link #down()} finds it even outside the namespace.
      */
     public Process startJava(Node node, Path log, String mainClass, String... args) {
-        return start(node, log, javaCommandLine(node, mainClass, args));
+        return start(node, log, javaCommandLine(namespace(node), mainClass, args));
+    }
+
+    /**
+     * Starts the AP or the gateway in {@code node}'s namespace with the configuration file
+     * {@code config} (small JVM, a fresh log) and returns once it listens.
+     *
+     * @throws TestbedException if it exits or does not listen within {@code timeout} (the
+     *     message carries its log); the process is stopped then
+     */
+    public Process startHaap(HaapApp app, Node node, Path log, Path config, Duration timeout) {
+        return startHaap(app, netns(node), log, config, timeout);
+    }
+
+    /** {@link #startHaap(HaapApp, Node, Path, Path, Duration)} in any namespace of the testbed. */
+    public Process startHaap(HaapApp app, Netns ns, Path log, Path config, Duration timeout) {
+        return startHaap(app, ns, log, config, timeout, SMALL_JVM);
+    }
+
+    /**
+     * {@link #startHaap(HaapApp, Netns, Path, Path, Duration)} with the JVM options
+     * {@code jvmOptions} instead of the small-JVM flags (e.g. a fixed heap a load test sizes).
+     */
+    public Process startHaap(HaapApp app, Netns ns, Path log, Path config, Duration timeout, List<String> jvmOptions) {
+        return startService(ns, log, app.readyLine(), timeout,
+                javaCommandLine(ns.name(), jvmOptions, app.mainClass(), "--config", config.toString()));
     }
 
     /**
@@ -471,65 +487,37 @@ public final class Testbed {
      */
     public Process startService(Node node, Path log, String readyLine, Duration timeout,
                                 String mainClass, String... args) {
-        return startService(node, log, readyLine, timeout, javaCommandLine(node, mainClass, args));
+        return startService(node, log, readyLine, timeout, javaCommandLine(namespace(node), mainClass, args));
     }
 
     /**
-     * Starts the AP or the gateway like {@link #startService(Node, Path, String, Duration, String, String...)},
-     * but with the JVM options the product ships for {@code role} ({@code deploy/jvm/ROLE.options},
-     * {@code aggregation-point} or {@code gateway}, passed as a java @argument file as the
-     * package's launchers do) instead of the testbed's small-JVM flags: what load tests that
-     * measure the product's footprint need. As with the launchers, the options in the
-     * environment variable {@code HAAP_JAVA_OPTS} (split at white space) come after the file's and
-     * win; {@code HAAP_JVM_DEFAULTS=off} leaves the file out.
+     * Starts the AP or the gateway like {@link #startHaap(HaapApp, Node, Path, Path, Duration)},
+     * but with the JVM options the product ships for it ({@code deploy/jvm/ROLE.options},
+     * passed as a java @argument file as the package's launchers do) instead of the testbed's
+     * small-JVM flags: what load tests that measure the product's footprint need. As with the
+     * launchers, the options in the environment variable {@code HAAP_JAVA_OPTS} (split at white
+     * space) come after the file's and win; {@code HAAP_JVM_DEFAULTS=off} leaves the file out.
      */
-    public Process startShippedService(Node node, Path log, String readyLine, Duration timeout, String role,
-                                       String mainClass, String... args) {
-        if (!role.equals("aggregation-point") && !role.equals("gateway")) {
-            throw new IllegalArgumentException("role: " + role + " (expected: aggregation-point or gateway)");
-        }
-        Path options = runDir.resolve(prefix + role + ".options");
-        try {
-            Files.createDirectories(runDir);
-            Files.writeString(options, DeployFiles.read("jvm/" + role + ".options"), StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new TestbedException("cannot write " + options, e);
-        }
-        List<String> jvm = new java.util.ArrayList<>();
-        if (!"off".equals(System.getenv("HAAP_JVM_DEFAULTS"))) {
-            jvm.add("@" + options);
-        }
-        String extra = System.getenv("HAAP_JAVA_OPTS");
-        if (extra != null && !extra.isBlank()) {
-            jvm.addAll(List.of(extra.trim().split("\\s+")));
-        }
-        return startService(node, log, readyLine, timeout, javaCommandLine(node, jvm, mainClass, args));
+    public Process startShippedHaap(HaapApp app, Node node, Path log, Path config, Duration timeout) {
+        List<String> jvm = processes.shippedJvmOptions(app);
+        return startService(node, log, app.readyLine(), timeout,
+                javaCommandLine(namespace(node), jvm, app.mainClass(), "--config", config.toString()));
+    }
+
+    /** {@link #startService(Node, Path, String, Duration, String, String...)} in any namespace of the testbed. */
+    public Process startService(Netns ns, Path log, String readyLine, Duration timeout,
+                                String mainClass, String... args) {
+        return startService(ns, log, readyLine, timeout, javaCommandLine(ns.name(), mainClass, args));
     }
 
     /** {@link #startService(Node, Path, String, Duration, String, String...)} for any command. */
     public Process startService(Node node, Path log, String readyLine, Duration timeout, List<String> command) {
-        try {
-            Files.deleteIfExists(log); // logs are appended: an old ready line must not count
-        } catch (IOException e) {
-            throw new TestbedException("cannot remove " + log, e);
-        }
-        Process p = start(node, log, command);
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (!readQuietly(log).contains(readyLine)) {
-            if (!p.isAlive() || System.nanoTime() > deadline) {
-                String why = p.isAlive() ? "not ready after " + timeout.toSeconds() + " s" : "exited with " + p.exitValue();
-                stop(p, Duration.ofSeconds(5));
-                throw new TestbedException(why + ": " + log + ":\n" + readQuietly(log));
-            }
-            try {
-                Thread.sleep(50); // polling a child's log: there is no event to wait on
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                stop(p, Duration.ofSeconds(5));
-                throw new TestbedException("interrupted while starting " + log.getFileName(), e);
-            }
-        }
-        return p;
+        return startService(netns(node), log, readyLine, timeout, command);
+    }
+
+    private Process startService(Netns ns, Path log, String readyLine, Duration timeout, List<String> command) {
+        mkdirs();
+        return Processes.startAndAwait(ns, log, readyLine, timeout, command);
     }
 
     /**
@@ -537,33 +525,26 @@ public final class Testbed {
      * then SIGKILL after {@code grace}. Null is ignored.
      */
     public static void stop(Process p, Duration grace) {
-        if (p == null) {
-            return;
-        }
-        p.descendants().forEach(ProcessHandle::destroy);
-        p.destroy();
-        try {
-            if (!p.waitFor(grace.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)) {
-                p.descendants().forEach(ProcessHandle::destroyForcibly);
-                p.destroyForcibly();
-            }
-        } catch (InterruptedException e) {
-            p.destroyForcibly();
-            Thread.currentThread().interrupt();
-        }
-    }
-
-    private static String readQuietly(Path log) {
-        try {
-            return Files.exists(log) ? Files.readString(log, StandardCharsets.UTF_8) : "";
-        } catch (IOException e) {
-            return "";
-        }
+        Processes.stop(p, grace);
     }
 
     /** Runs a Java main class in a namespace to completion. */
     public ExecResult execJava(Node node, Duration timeout, String mainClass, String... args) {
-        return exec(node, javaCommandLine(node, mainClass, args), timeout);
+        return exec(node, javaCommandLine(namespace(node), mainClass, args), timeout);
+    }
+
+    /**
+     * Starts a Java main class from this JVM's class path in any namespace of the testbed
+     * (small heap, serial GC, tagged), its output appended to {@code log}.
+     */
+    public Process startJava(Netns ns, Path log, String mainClass, String... args) {
+        mkdirs();
+        return ns.start(log, javaCommandLine(ns.name(), mainClass, args));
+    }
+
+    /** The log file for a process named {@code name} in namespace {@code ns}. */
+    public Path logFile(Netns ns, String name) {
+        return runDir.resolve(ns.name() + "-" + name + ".log");
     }
 
     /** The log file for a process named {@code name} in {@code node}'s namespace. */
@@ -571,26 +552,12 @@ public final class Testbed {
         return runDir.resolve(namespace(node) + "-" + name + ".log");
     }
 
-    private List<String> javaCommandLine(Node node, String mainClass, String... args) {
-        return javaCommandLine(node, SMALL_JVM, mainClass, args);
+    private List<String> javaCommandLine(String namespace, String mainClass, String... args) {
+        return javaCommandLine(namespace, SMALL_JVM, mainClass, args);
     }
 
-    private List<String> javaCommandLine(Node node, List<String> jvmOptions, String mainClass, String... args) {
-        List<String> cmd = new ArrayList<>();
-        cmd.add(javaCommand);
-        cmd.add("-D" + TAG_PROPERTY + "=" + namespace(node));
-        cmd.addAll(jvmOptions);
-        cmd.add("-cp");
-        cmd.add(classPath);
-        cmd.add(mainClass);
-        cmd.addAll(List.of(args));
-        return cmd;
-    }
-
-    private List<String> inNamespace(Node node, List<String> command) {
-        List<String> cmd = new ArrayList<>(List.of("ip", "netns", "exec", namespace(node)));
-        cmd.addAll(command);
-        return cmd;
+    private List<String> javaCommandLine(String namespace, List<String> jvmOptions, String mainClass, String... args) {
+        return processes.javaCommandLine(namespace, jvmOptions, mainClass, args);
     }
 
     // ---------------------------------------------------------------- links
@@ -608,7 +575,7 @@ public final class Testbed {
                 exec(r, "tc", "qdisc", "del", "dev", dev, "root"); // fails harmlessly when none is set
             }
         }
-        loadNftRules(r, lossRules(spec, linkUp));
+        loadNftRules(r, LossRules.render(spec, linkUp));
         boolean delayChanged = old == null || old.oneWayDelayMs() != spec.oneWayDelayMs();
         if (delayChanged) {
             stopDelayLine(wan, state);
@@ -622,30 +589,11 @@ public final class Testbed {
 
     private void startDelayLine(Wan wan, LinkSpec spec, Properties state) {
         Node r = wan.node();
-        Path log = logFile(r, "delay-line");
-        try {
-            Files.deleteIfExists(log);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
         String ms = Double.toString(spec.oneWayDelayMs());
-        Process p = startJava(r, log, DelayLineMain.class.getName(),
+        Process p = startService(r, logFile(r, "delay-line"), DelayLineMain.READY, READY_TIMEOUT,
+                DelayLineMain.class.getName(),
                 "--queue", Integer.toString(wan.upstreamQueue()), "--delay-ms", ms,
                 "--queue", Integer.toString(wan.downstreamQueue()), "--delay-ms", ms);
-        long deadline = System.nanoTime() + READY_TIMEOUT.toNanos();
-        while (!readLog(log).contains(DelayLineMain.READY)) {
-            if (!p.isAlive() || System.nanoTime() > deadline) {
-                p.destroyForcibly();
-                throw new TestbedException("delay line in " + namespace(r) + " did not start: " + readLog(log));
-            }
-            try {
-                Thread.sleep(20); // polling a child's log file; no event to wait on
-            } catch (InterruptedException e) {
-                p.destroyForcibly();
-                Thread.currentThread().interrupt();
-                throw new TestbedException("interrupted while starting the delay line", e);
-            }
-        }
         state.setProperty("delayline." + wan.interfaceName() + ".pid", Long.toString(p.pid()));
         // No --queue-bypass: if the delay line dies, the link drops (fail-closed).
         for (String tool : List.of("iptables", "ip6tables")) {
@@ -663,14 +611,9 @@ public final class Testbed {
         }
         String pid = (String) state.remove("delayline." + wan.interfaceName() + ".pid");
         if (pid != null) {
-            ProcessHandle.of(Long.parseLong(pid)).ifPresent(ph -> killAll(Set.of(ph.pid())));
+            ProcessHandle.of(Long.parseLong(pid)).ifPresent(ph -> Processes.killAll(Set.of(ph.pid())));
         }
     }
-
-    /** The nft counter of every packet the link's loss rule sees. */
-    static final String COUNTER_PACKETS = "seen";
-    /** The nft counter of the packets it drops at random (or all, when the link is down). */
-    static final String COUNTER_DROPPED = "dropped";
 
     /**
      * The random-loss rule's counters for {@code wan}, both directions together, since the
@@ -678,46 +621,12 @@ public final class Testbed {
      * checks the loss rate it asked for.
      */
     public LinkLoss linkLoss(Wan wan) {
-        return new LinkLoss(nftCounter(wan.node(), COUNTER_PACKETS), nftCounter(wan.node(), COUNTER_DROPPED));
+        return new LinkLoss(nftCounter(wan.node(), LossRules.COUNTER_PACKETS), nftCounter(wan.node(), LossRules.COUNTER_DROPPED));
     }
 
     private long nftCounter(Node node, String name) {
         String out = exec(node, "nft", "list", "counter", "inet", "haap-link", name).check().stdout();
-        return parseNftPackets(out);
-    }
-
-    /** The {@code packets N} figure of {@code nft list counter} output. */
-    static long parseNftPackets(String nftOutput) {
-        java.util.regex.Matcher m = java.util.regex.Pattern.compile("packets (\\d+)").matcher(nftOutput);
-        if (!m.find()) {
-            throw new TestbedException("no packet count in nft output: " + nftOutput.strip());
-        }
-        return Long.parseLong(m.group(1));
-    }
-
-    static String lossRules(LinkSpec spec, boolean linkUp) {
-        StringBuilder sb = new StringBuilder()
-                .append("table inet haap-link\n")
-                .append("delete table inet haap-link\n")
-                .append("table inet haap-link {\n")
-                .append("  counter ").append(COUNTER_PACKETS).append(" { }\n")
-                .append("  counter ").append(COUNTER_DROPPED).append(" { }\n")
-                .append("  chain forward {\n")
-                .append("    type filter hook forward priority -300; policy accept;\n")
-                .append("    counter name \"").append(COUNTER_PACKETS).append("\"\n");
-        String count = "counter name \"" + COUNTER_DROPPED + "\" ";
-        if (!linkUp || spec.lossPct() == 100) {
-            sb.append("    ").append(count).append("drop\n");
-        } else if (spec.lossPct() > 0) {
-            sb.append("    numgen random mod 100 < ").append(spec.lossPct()).append(' ').append(count).append("drop\n");
-        }
-        if (spec.synLossPct() == 100) {
-            sb.append("    tcp flags & (syn | ack) == syn drop\n");
-        } else if (spec.synLossPct() > 0) {
-            sb.append("    tcp flags & (syn | ack) == syn numgen random mod 100 < ")
-                    .append(spec.synLossPct()).append(" drop\n");
-        }
-        return sb.append("  }\n}\n").toString();
+        return LossRules.parseNftPackets(out);
     }
 
     // ---------------------------------------------------------------- topology
@@ -736,150 +645,18 @@ public final class Testbed {
     }
 
     private void sysctl(Node n, List<String> assignments) {
-        List<String> cmd = new ArrayList<>(List.of("sysctl", "-q", "-w"));
-        cmd.addAll(assignments);
-        exec(n, cmd, COMMAND_TIMEOUT).check();
-    }
-
-    private String linksAndAddresses(Node n) {
-        StringBuilder b = new StringBuilder("link set lo up\n");
-        switch (n) {
-            case CLIENT -> {
-                b.append("link add eth0 type veth peer name lan netns ").append(namespace(Node.CPE)).append('\n');
-                addr(b, "eth0", AddressPlan.CLIENT + "/24", AddressPlan.CLIENT6 + "/64");
-            }
-            case CPE -> {
-                addr(b, "lan", AddressPlan.CPE_LAN + "/24", AddressPlan.CPE_LAN6 + "/64");
-                for (Wan w : Wan.values()) {
-                    b.append("link add ").append(w.interfaceName()).append(" type veth peer name cpe netns ")
-                            .append(namespace(w.node())).append('\n');
-                    addr(b, w.interfaceName(), w.cpeAddress() + "/24", w.cpeAddress6() + "/64");
-                }
-            }
-            case DSL, LTE -> {
-                Wan w = n == Node.DSL ? Wan.DSL : Wan.LTE;
-                b.append("link add ap type veth peer name ").append(w.interfaceName()).append(" netns ")
-                        .append(namespace(Node.AP)).append('\n');
-                addr(b, "cpe", w.routerAddress() + "/24", w.routerAddress6() + "/64");
-                addr(b, "ap", w.routerApAddress() + "/24", w.routerApAddress6() + "/64");
-            }
-            case AP -> {
-                b.append("addr add ").append(AddressPlan.AP).append("/32 dev lo\n");
-                b.append("addr add ").append(AddressPlan.AP6).append("/128 dev lo\n");
-                b.append("link add srv type veth peer name eth0 netns ").append(namespace(Node.SERVER)).append('\n');
-                for (Wan w : Wan.values()) {
-                    addr(b, w.interfaceName(), w.apAddress() + "/24", w.apAddress6() + "/64");
-                }
-                addr(b, "srv", AddressPlan.AP_SERVER_NET + "/24", AddressPlan.AP_SERVER_NET6 + "/64");
-            }
-            case SERVER -> addr(b, "eth0", AddressPlan.SERVER + "/24", AddressPlan.SERVER6 + "/64");
-            default -> throw new IllegalStateException("unknown node " + n);
-        }
-        return b.toString();
-    }
-
-    private static void addr(StringBuilder b, String dev, String v4, String v6) {
-        b.append("addr add ").append(v4).append(" dev ").append(dev).append('\n');
-        b.append("addr add ").append(v6).append(" dev ").append(dev).append(" nodad\n");
-        b.append("link set ").append(dev).append(" up\n");
-    }
-
-    private String routes(Node n, Wan defaultWan) {
-        StringBuilder b = new StringBuilder();
-        switch (n) {
-            case CLIENT -> defaults(b, AddressPlan.CPE_LAN, AddressPlan.CPE_LAN6, null);
-            case CPE -> {
-                for (Wan w : Wan.values()) {
-                    wanRoutes(b, w, "add");
-                    b.append("rule add from ").append(w.cpeAddress()).append(" lookup ").append(w.table())
-                            .append(" pref ").append(1000 + w.table()).append('\n');
-                }
-                defaults(b, defaultWan.routerAddress(), defaultWan.routerAddress6(), defaultWan.interfaceName());
-            }
-            case DSL, LTE -> {
-                Wan w = n == Node.DSL ? Wan.DSL : Wan.LTE;
-                defaults(b, w.apAddress(), w.apAddress6(), "ap");
-            }
-            case AP -> {
-                for (Wan w : Wan.values()) {
-                    b.append("route add ").append(AddressPlan.v4(w.table(), 0)).append("/24 via ")
-                            .append(w.routerApAddress()).append('\n');
-                    b.append("route add ").append(AddressPlan.v6(w.table(), 0)).append("/64 via ")
-                            .append(w.routerApAddress6()).append('\n');
-                }
-            }
-            case SERVER -> defaults(b, AddressPlan.AP_SERVER_NET, AddressPlan.AP_SERVER_NET6, null);
-            default -> throw new IllegalStateException("unknown node " + n);
-        }
-        return b.toString();
-    }
-
-    /** The routes of {@code w}'s policy-routing table in the CPE ({@code verb}: add or replace). */
-    private static void wanRoutes(StringBuilder b, Wan w, String verb) {
-        String dev = w.interfaceName();
-        int t = w.table();
-        b.append("route ").append(verb).append(' ').append(AddressPlan.v4(t, 0)).append("/24 dev ").append(dev)
-                .append(" src ").append(w.cpeAddress()).append(" table ").append(t).append('\n');
-        b.append("route ").append(verb).append(" default via ").append(w.routerAddress()).append(" dev ").append(dev)
-                .append(" table ").append(t).append('\n');
-        b.append("route ").append(verb).append(' ').append(AddressPlan.v6(t, 0)).append("/64 dev ").append(dev)
-                .append(" table ").append(t).append('\n');
-        b.append("route ").append(verb).append(" default via ").append(w.routerAddress6()).append(" dev ").append(dev)
-                .append(" table ").append(t).append('\n');
-    }
-
-    private static void defaults(StringBuilder b, String via4, String via6, String dev) {
-        String d = dev == null ? "" : " dev " + dev;
-        b.append("route add default via ").append(via4).append(d).append('\n');
-        b.append("route add default via ").append(via6).append(d).append('\n');
-    }
-
-    private static String cpeRules6() {
-        StringBuilder b = new StringBuilder();
-        for (Wan w : Wan.values()) {
-            b.append("rule add from ").append(w.cpeAddress6()).append(" lookup ").append(w.table())
-                    .append(" pref ").append(1000 + w.table()).append('\n');
-        }
-        return b.toString();
-    }
-
-    static String gatewayRules() {
-        return DeployFiles.substituteDefines(DeployFiles.read("nftables/haap-gateway.nft"), Map.of(
-                "LAN_IF", "\"lan\"",
-                "AP_V4", AddressPlan.AP,
-                "AP_V6", AddressPlan.AP6,
-                "TPROXY_PORT", Integer.toString(AddressPlan.GATEWAY_TPROXY_PORT)));
-    }
-
-    /**
-     * Source NAT of LAN traffic leaving over a WAN, as every home router does: it gives the
-     * testbed a route-only path (client to server without the gateway), and it is what a
-     * real CPE does with the traffic the gateway does not intercept.
-     */
-    private static String cpeMasquerade() {
-        return "table inet haap-testbed\n"
-                + "delete table inet haap-testbed\n"
-                + "table inet haap-testbed {\n"
-                + "  chain postrouting {\n"
-                + "    type nat hook postrouting priority srcnat; policy accept;\n"
-                + "    ip saddr 198.18.1.0/24 oifname { \"dsl\", \"lte\" } masquerade\n"
-                + "    ip6 saddr 2001:db8:1::/64 oifname { \"dsl\", \"lte\" } masquerade\n"
-                + "  }\n"
-                + "}\n";
+        netns(n).sysctl(assignments);
     }
 
     // ---------------------------------------------------------------- helpers
 
-    private void ip(List<String> args, String stdin) {
-        List<String> cmd = new ArrayList<>();
-        cmd.add("ip");
-        cmd.addAll(args);
-        Commands.run(cmd, stdin, COMMAND_TIMEOUT).check();
+    private static void ip(List<String> args, String stdin) {
+        Netns.ip(args, stdin);
     }
 
     /** Loads nftables rules ({@code nft -f -} syntax) in {@code node}'s namespace. */
     public void loadNftRules(Node node, String rules) {
-        Commands.run(inNamespace(node, List.of("nft", "-f", "-")), rules, COMMAND_TIMEOUT).check();
+        netns(node).nft(rules);
     }
 
     private List<String> existingNamespaces() {
@@ -906,32 +683,6 @@ public final class Testbed {
         return false;
     }
 
-    private static void killAll(Set<Long> pids) {
-        List<ProcessHandle> handles = new ArrayList<>();
-        for (long pid : pids) {
-            ProcessHandle.of(pid).ifPresent(handles::add);
-        }
-        handles.forEach(ProcessHandle::destroy);
-        waitForExit(handles, Duration.ofSeconds(3));
-        handles.stream().filter(ProcessHandle::isAlive).forEach(ProcessHandle::destroyForcibly);
-        waitForExit(handles, Duration.ofSeconds(5));
-    }
-
-    private static void waitForExit(List<ProcessHandle> handles, Duration timeout) {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        for (ProcessHandle h : handles) {
-            try {
-                long left = Math.max(1, deadline - System.nanoTime());
-                h.onExit().get(left, java.util.concurrent.TimeUnit.NANOSECONDS);
-            } catch (java.util.concurrent.TimeoutException | java.util.concurrent.ExecutionException e) {
-                // still alive: the caller escalates
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
-            }
-        }
-    }
-
     private void mkdirs() {
         try {
             Files.createDirectories(runDir);
@@ -941,45 +692,11 @@ public final class Testbed {
         OldLogs.prune(runDir, prefix, LOG_RETENTION, java.time.Instant.now());
     }
 
-    private Path stateFile() {
-        return runDir.resolve(prefix + "state.properties");
-    }
-
-    private Properties readState() {
-        Properties p = new Properties();
-        Path f = stateFile();
-        if (Files.exists(f)) {
-            try (var r = Files.newBufferedReader(f, StandardCharsets.UTF_8)) {
-                p.load(r);
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-        }
-        return p;
-    }
-
     private Properties requireState() {
-        Properties p = readState();
+        Properties p = stateFile.read();
         if (p.getProperty("link.dsl") == null || !status().isComplete()) {
             throw new TestbedException("testbed " + prefix + "* is not up");
         }
         return p;
-    }
-
-    private void writeState(Properties p) {
-        mkdirs();
-        try (var w = Files.newBufferedWriter(stateFile(), StandardCharsets.UTF_8)) {
-            p.store(w, "HAAP testbed state (" + prefix.toLowerCase(Locale.ROOT) + "*)");
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
-    private static String readLog(Path log) {
-        try {
-            return Files.exists(log) ? Files.readString(log, StandardCharsets.UTF_8) : "";
-        } catch (IOException e) {
-            return "";
-        }
     }
 }

@@ -19,6 +19,7 @@ import org.haap.deploy.monitoring.MetricsCatalog;
 import org.haap.deploy.testbed.AddressPlan;
 import org.haap.deploy.testbed.ExecResult;
 import org.haap.deploy.testbed.LinkSpec;
+import org.haap.deploy.testbed.HaapApp;
 import org.haap.deploy.testbed.Node;
 import org.haap.deploy.testbed.Profile;
 import org.haap.deploy.testbed.Testbed;
@@ -83,8 +84,7 @@ class PathManagerIT {
         big = new FileHttpServer(testbed.namespace(Node.SERVER), new InetSocketAddress("::", BIG_PORT), bigFile);
         small = new FileHttpServer(testbed.namespace(Node.SERVER), new InetSocketAddress("::", SMALL_PORT), smallFile);
         Path apConf = Files.writeString(dir.resolve("ap.conf"), DemoConfigs.aggregationPoint());
-        ap = testbed.startService(Node.AP, testbed.logFile(Node.AP, "pm-it-ap"), "haap ap: listening on",
-                START, "org.haap.ap.Main", "--config", apConf.toString());
+        ap = testbed.startHaap(HaapApp.AGGREGATION_POINT, Node.AP, testbed.logFile(Node.AP, "pm-it-ap"), apConf, START);
     }
 
     @AfterEach
@@ -262,8 +262,8 @@ class PathManagerIT {
         String conf = DemoConfigs.gateway() + "\nhaap.gateway.path-manager { mode = userspace, policy = " + policy
                 + " }\n" + extra;
         Path file = Files.writeString(dir.resolve("gateway-" + policy + ".conf"), conf);
-        gateway = testbed.startService(Node.CPE, testbed.logFile(Node.CPE, "pm-it-gateway-" + policy),
-                "haap gateway: listening on", START, "org.haap.gateway.Main", "--config", file.toString());
+        gateway = testbed.startHaap(HaapApp.GATEWAY, Node.CPE, testbed.logFile(Node.CPE, "pm-it-gateway-" + policy),
+                file, START);
     }
 
     private static String url(int port) {

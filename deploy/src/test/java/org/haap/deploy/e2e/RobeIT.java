@@ -15,6 +15,7 @@ import org.haap.deploy.demo.DemoConfigs;
 import org.haap.deploy.demo.ProxyPair;
 import org.haap.deploy.testbed.AddressPlan;
 import org.haap.deploy.testbed.ExecResult;
+import org.haap.deploy.testbed.HaapApp;
 import org.haap.deploy.testbed.Node;
 import org.haap.deploy.testbed.Profile;
 import org.haap.deploy.testbed.Testbed;
@@ -72,8 +73,8 @@ class RobeIT {
         // pool hellos with it
         Path apConf = Files.writeString(dir.resolve("ap.conf"), DemoConfigs.aggregationPoint()
                 + "\nhaap.aggregation-point.cookies = [\"" + COOKIE + "\"]\n");
-        ap = testbed.startService(Node.AP, testbed.logFile(Node.AP, "robe-it-ap"), "haap ap: listening on",
-                START, "org.haap.ap.Main", "--config", apConf.toString());
+        ap = testbed.startHaap(HaapApp.AGGREGATION_POINT, Node.AP, testbed.logFile(Node.AP, "robe-it-ap"), apConf,
+                START);
     }
 
     @AfterAll
@@ -175,8 +176,8 @@ class RobeIT {
 
     private Process startGateway(String name, String config) throws IOException {
         Path conf = Files.writeString(dir.resolve("gateway-" + name + ".conf"), config);
-        return testbed.startService(Node.CPE, testbed.logFile(Node.CPE, "robe-it-gateway-" + name),
-                "haap gateway: listening on", START, "org.haap.gateway.Main", "--config", conf.toString());
+        return testbed.startHaap(HaapApp.GATEWAY, Node.CPE, testbed.logFile(Node.CPE, "robe-it-gateway-" + name),
+                conf, START);
     }
 
     /** {@value #CONNECTIONS} HTTP requests from the LAN client, 20 at a time; asserts all succeed. */

@@ -11,7 +11,7 @@ class InterfaceUpBatchTest {
 
     @Test
     void linkRepairPutsBackTheRoutesTheKernelRemoved() {
-        List<String> c = Testbed.interfaceUpBatch(Wan.DSL, true).lines().toList();
+        List<String> c = Topology.interfaceUpBatch(Wan.DSL, true).lines().toList();
         assertTrue(c.get(0).equals("link set dsl up"), c.toString());
         assertTrue(c.contains("route replace default via 198.18.10.1 dev dsl table 10"), c.toString());
         assertTrue(c.contains("route replace default via 198.18.10.1 dev dsl"), c.toString()); // the default WAN
@@ -20,7 +20,7 @@ class InterfaceUpBatchTest {
 
     @Test
     void onlyTheDefaultWanGetsTheMainDefaultRoute() {
-        List<String> c = Testbed.interfaceUpBatch(Wan.LTE, false).lines().toList();
+        List<String> c = Topology.interfaceUpBatch(Wan.LTE, false).lines().toList();
         assertTrue(c.contains("route replace default via 198.18.20.1 dev lte table 20"), c.toString());
         assertFalse(c.contains("route replace default via 198.18.20.1 dev lte"), c.toString());
     }

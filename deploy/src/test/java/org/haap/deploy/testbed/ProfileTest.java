@@ -43,23 +43,23 @@ class ProfileTest {
 
     @Test
     void lossRulesUseNumgenBelowOneHundredAndPlainDropAtOneHundred() {
-        String some = Testbed.lossRules(new LinkSpec(0, 0, 5, 30), true);
+        String some = LossRules.render(new LinkSpec(0, 0, 5, 30), true);
         assertTrue(some.contains("tcp flags & (syn | ack) == syn numgen random mod 100 < 30 drop"), some);
-        String all = Testbed.lossRules(new LinkSpec(0, 0, 0, 100), true);
+        String all = LossRules.render(new LinkSpec(0, 0, 0, 100), true);
         assertTrue(all.contains("tcp flags & (syn | ack) == syn drop"), all);
         assertFalse(all.contains("numgen"), all);
-        String down = Testbed.lossRules(LinkSpec.UNLIMITED, false);
+        String down = LossRules.render(LinkSpec.UNLIMITED, false);
         assertTrue(down.contains("    counter name \"dropped\" drop\n"), down);
         assertTrue(some.contains("numgen random mod 100 < 5 counter name \"dropped\" drop"), some);
         assertTrue(some.contains("    counter name \"seen\"\n"), some);
-        assertFalse(Testbed.lossRules(LinkSpec.UNLIMITED, true).contains("drop\n  }"));
+        assertFalse(LossRules.render(LinkSpec.UNLIMITED, true).contains("drop\n  }"));
     }
 
     @Test
     void nftPacketCountIsParsedAndItsAbsenceIsAnError() {
         String out = "table inet haap-link {\n\tcounter dropped {\n\t\tpackets 1234 bytes 98765\n\t}\n}\n";
-        assertEquals(1234, Testbed.parseNftPackets(out));
-        assertThrows(TestbedException.class, () -> Testbed.parseNftPackets("Error: No such file or directory"));
+        assertEquals(1234, LossRules.parseNftPackets(out));
+        assertThrows(TestbedException.class, () -> LossRules.parseNftPackets("Error: No such file or directory"));
     }
 
     @Test

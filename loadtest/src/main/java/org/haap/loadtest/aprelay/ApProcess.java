@@ -5,10 +5,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
+import org.haap.deploy.testbed.HaapApp;
 import org.haap.deploy.testbed.Node;
 import org.haap.deploy.testbed.Testbed;
 import org.haap.loadtest.ProcessProbe;
@@ -21,7 +21,6 @@ import org.haap.loadtest.ProcessProbe;
  */
 final class ApProcess implements AutoCloseable {
 
-    static final String READY = "haap ap: listening on";
     private static final Duration READY_TIMEOUT = Duration.ofSeconds(30);
 
     private final Process process;
@@ -53,17 +52,8 @@ final class ApProcess implements AutoCloseable {
         Path conf = testbed.runDir().resolve(testbed.namespace(Node.AP) + "-" + name + ".conf");
         Files.createDirectories(testbed.runDir());
         Files.writeString(conf, config, StandardCharsets.UTF_8);
-        List<String> cmd = new ArrayList<>();
-        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        cmd.add("-D" + Testbed.TAG_PROPERTY + "=" + testbed.namespace(Node.AP));
-        cmd.add("-Xms256m");
-        cmd.add("-Xmx256m");
-        cmd.add("-cp");
-        cmd.add(System.getProperty("java.class.path"));
-        cmd.add("org.haap.ap.Main");
-        cmd.add("--config");
-        cmd.add(conf.toString());
-        Process p = testbed.startService(Node.AP, log, READY, READY_TIMEOUT, cmd);
+        Process p = testbed.startHaap(HaapApp.AGGREGATION_POINT, testbed.netns(Node.AP), log, conf, READY_TIMEOUT,
+                List.of("-Xms256m", "-Xmx256m"));
         return new ApProcess(p, ProcessProbe.ofLaunched(p, "/java").pid(), log);
     }
 

@@ -16,6 +16,7 @@ import java.util.Optional;
 
 import org.haap.deploy.demo.DemoConfigs;
 import org.haap.deploy.testbed.AddressPlan;
+import org.haap.deploy.testbed.HaapApp;
 import org.haap.deploy.testbed.Node;
 import org.haap.deploy.testbed.Profile;
 import org.haap.deploy.testbed.Testbed;
@@ -43,8 +44,6 @@ import org.haap.loadtest.ScenarioContext;
  */
 public final class PairBed {
 
-    static final String AP_READY = "haap ap: listening on";
-    static final String GATEWAY_READY = "haap gateway: listening on";
     private static final Duration START_TIMEOUT = Duration.ofSeconds(60);
     private static final Duration STOP_GRACE = Duration.ofSeconds(15);
 
@@ -124,13 +123,12 @@ public final class PairBed {
 
         PairBed bed = new PairBed(tb, ctx);
         ctx.progress("starting the HAAP aggregation point and gateway (shipped JVM options)");
-        Process ap = tb.startShippedService(Node.AP, tb.logFile(Node.AP, "aggregation-point"), AP_READY, START_TIMEOUT,
-                "aggregation-point", "org.haap.ap.Main", "--config",
-                bed.write("aggregation-point.conf", apConfig(maxConnections)).toString());
+        Process ap = tb.startShippedHaap(HaapApp.AGGREGATION_POINT, Node.AP, tb.logFile(Node.AP, "aggregation-point"),
+                bed.write("aggregation-point.conf", apConfig(maxConnections)), START_TIMEOUT);
         ctx.teardown().add("aggregation point", () -> Testbed.stop(ap, STOP_GRACE));
         bed.apSide.put(Route.HAAP, ProcessProbe.ofLaunched(ap, "/java"));
-        Process gw = tb.startShippedService(Node.CPE, tb.logFile(Node.CPE, "gateway"), GATEWAY_READY, START_TIMEOUT,
-                "gateway", "org.haap.gateway.Main", "--config", bed.write("gateway.conf", gatewayConfig()).toString());
+        Process gw = tb.startShippedHaap(HaapApp.GATEWAY, Node.CPE, tb.logFile(Node.CPE, "gateway"),
+                bed.write("gateway.conf", gatewayConfig()), START_TIMEOUT);
         ctx.teardown().add("gateway", () -> Testbed.stop(gw, STOP_GRACE));
         bed.cpeSide.put(Route.HAAP, ProcessProbe.ofLaunched(gw, "/java"));
 

@@ -15,6 +15,7 @@ import java.util.Map;
 
 import org.haap.deploy.testbed.AddressPlan;
 import org.haap.deploy.testbed.LinkSpec;
+import org.haap.deploy.testbed.HaapApp;
 import org.haap.deploy.testbed.Node;
 import org.haap.deploy.testbed.Profile;
 import org.haap.deploy.testbed.Testbed;
@@ -35,9 +36,6 @@ public final class HybridBed {
     public static final String SERVER_NET = "198.18.100.0/24";
     /** The object server's port on every server address. */
     public static final int SERVER_PORT = 8080;
-    /** What each application prints once it listens. */
-    static final String AP_READY = "haap ap: listening on";
-    static final String GATEWAY_READY = "haap gateway: listening on";
     private static final Duration START_TIMEOUT = Duration.ofSeconds(60);
     private static final Duration STOP_GRACE = Duration.ofSeconds(10);
 
@@ -101,8 +99,8 @@ public final class HybridBed {
         ctx.teardown().add("gateway", bed::stopGateway);
         ctx.progress("starting the aggregation point");
         Path conf = bed.writeConfig("ap", HybridConfigs.aggregationPoint());
-        Process ap = tb.startService(Node.AP, tb.logFile(Node.AP, "aggregation-point"), AP_READY, START_TIMEOUT,
-                "org.haap.ap.Main", "--config", conf.toString());
+        Process ap = tb.startHaap(HaapApp.AGGREGATION_POINT, Node.AP, tb.logFile(Node.AP, "aggregation-point"), conf,
+                START_TIMEOUT);
         ctx.teardown().add("aggregation point", () -> Testbed.stop(ap, STOP_GRACE));
         return bed;
     }
@@ -157,8 +155,7 @@ public final class HybridBed {
         stopGateway();
         Path conf = writeConfig(name, config);
         Path log = testbed.logFile(Node.CPE, name);
-        gateway = testbed.startService(Node.CPE, log, GATEWAY_READY, START_TIMEOUT,
-                "org.haap.gateway.Main", "--config", conf.toString());
+        gateway = testbed.startHaap(HaapApp.GATEWAY, Node.CPE, log, conf, START_TIMEOUT);
         gatewayMode = null;
         return log;
     }

@@ -57,6 +57,11 @@ public final class ObjectConnection implements AutoCloseable {
      * @throws IOException if the connection ends early, fails or the deadline passes
      */
     public void fetch(int size, long deadline) throws IOException {
+        fetch(size, deadline, null);
+    }
+
+    /** {@link #fetch(int, long)}, feeding every byte of the answer to {@code digest} (unless null). */
+    public void fetch(int size, long deadline, java.security.MessageDigest digest) throws IOException {
         if (size < 1 || size > ObjectServer.MAX_OBJECT) {
             throw new IllegalArgumentException("size: " + size + " (expected: 1.." + ObjectServer.MAX_OBJECT + ")");
         }
@@ -76,6 +81,9 @@ public final class ObjectConnection implements AutoCloseable {
             }
             if (firstByteNanos < 0) {
                 firstByteNanos = System.nanoTime();
+            }
+            if (digest != null) {
+                digest.update(buffer, 0, n);
             }
             left -= n;
         }

@@ -26,7 +26,16 @@ public final class ObjectServer implements AutoCloseable {
 
     /** The largest object a request may ask for. */
     public static final int MAX_OBJECT = 16 << 20;
+    /**
+     * What every answer is made of: this block, from its start, as many times as the size
+     * needs (the last one cut short). Pseudo-random, so that a byte lost, repeated or altered
+     * on the way changes the answer's SHA-256 ({@link #sha256}).
+     */
     private static final byte[] FILL = new byte[64 << 10];
+
+    static {
+        new java.util.SplittableRandom(8803).nextBytes(FILL);
+    }
 
     private final ServerSocketChannel listener;
     private final ExecutorService threads;
@@ -97,6 +106,19 @@ public final class ObjectServer implements AutoCloseable {
             // the client reset or timed out: nothing to do for a test server
         } finally {
             open.remove(s);
+        }
+    }
+
+    /** The SHA-256 of the answer to a request for {@code size} bytes. */
+    public static byte[] sha256(int size) {
+        try {
+            java.security.MessageDigest md = java.security.MessageDigest.getInstance("SHA-256");
+            for (int left = size; left > 0; left -= FILL.length) {
+                md.update(FILL, 0, Math.min(left, FILL.length));
+            }
+            return md.digest();
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
         }
     }
 

@@ -312,7 +312,7 @@ public final class ScaleOutScenario implements Scenario {
 
     // ------------------------------------------------------------------ 3. kill
 
-    /** One session's outcome: bytes received of those expected. */
+    /** One session's outcome: bytes received intact (each object's SHA-256 checked) of those expected. */
     record Session(long received, long expected) {
         boolean complete() {
             return received == expected;
@@ -350,10 +350,15 @@ public final class ScaleOutScenario implements Scenario {
         long expected = (long) chunks * CHUNK;
         long received = 0;
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(ms + 10_000L);
+        byte[] want = ObjectServer.sha256(CHUNK);
         try (ObjectConnection oc = ObjectConnection.open(client, target, deadline)) {
+            java.security.MessageDigest md = java.security.MessageDigest.getInstance("SHA-256");
             long next = System.nanoTime();
             for (int k = 0; k < chunks; k++) {
-                oc.fetch(CHUNK, deadline);
+                oc.fetch(CHUNK, deadline, md);
+                if (!java.security.MessageDigest.isEqual(want, md.digest())) {
+                    break; // altered on the way: this object and the rest count as lost
+                }
                 received += CHUNK;
                 next += TimeUnit.MILLISECONDS.toNanos(100);
                 long wait = next - System.nanoTime();
@@ -535,7 +540,7 @@ public final class ScaleOutScenario implements Scenario {
             k.put("new_connection_failures_from_1s", after1s);
             k.put("new_connections_succeed_from_ms", okFrom);
             json.put("kill", k);
-            row("kill: sessions on node 1 / failed (bytes lost)", onVictim + " / " + failed + " (" + lost + ")",
+            row("kill: sessions on node 1 / failed (bytes lost; SHA-256 per object)", onVictim + " / " + failed + " (" + lost + ")",
                     "only the killed node's sessions end (0 lost elsewhere)", failed <= onVictim);
             row("kill: balancer took node 1 out after", outAt < 0 ? "?" : (outAt - killedAt) + " ms", "-", null);
             row("kill: new connections succeed from", "<= " + okFrom + " ms (" + after1s + " failures from 1 s, of "
@@ -559,7 +564,7 @@ public final class ScaleOutScenario implements Scenario {
             d.put("sigterm_after_out_ms", termAfterOut);
             d.put("exit_after_sigterm_ms", exitAfterTerm);
             list.add(d);
-            row("drain " + node + ": bytes lost (" + held + " sessions on it)", Long.toString(lost),
+            row("drain " + node + ": bytes lost, SHA-256 per object (" + held + " sessions on it)", Long.toString(lost),
                     "0 for sessions shorter than the drain", lost == 0 && failed == 0);
             row("drain " + node + ": new connections failed", probeFailures + " / " + probes, "-", probeFailures == 0);
             row("drain " + node + ": out of the set before SIGTERM", "out " + outAfterMark + " ms after the mark, SIGTERM "

@@ -33,9 +33,24 @@ final class AnswerReader extends ChannelInboundHandlerAdapter {
     private CompositeByteBuf answer;
     private boolean over;
 
-    AnswerReader(FirstFlight flight, Listener listener) {
+    private AnswerReader(FirstFlight flight, Listener listener) {
         this.flight = flight;
         this.listener = listener;
+    }
+
+    /**
+     * Sends {@code flight} on {@code ch} (a retained duplicate of its bytes) and reads its
+     * answer with a reader reporting to {@code listener}; a failed write is reported as the
+     * attempt's failure.
+     */
+    static void fly(io.netty.channel.Channel ch, FirstFlight flight, Listener listener) {
+        ch.pipeline().addLast(new AnswerReader(flight, listener));
+        ch.writeAndFlush(flight.bytes().retainedDuplicate()).addListener(w -> {
+            if (!w.isSuccess()) {
+                ch.pipeline().fireExceptionCaught(w.cause());
+            }
+        });
+        ch.read();
     }
 
     @Override

@@ -55,7 +55,7 @@ public final class FlightAfterHandshake {
                 ch.close();
             }
         });
-        ch.pipeline().addLast(new AnswerReader(flight, new AnswerReader.Listener() {
+        AnswerReader.fly(ch, flight, new AnswerReader.Listener() {
             @Override
             public void decided(FirstFlight.Verdict verdict, ByteBuf answer) {
                 if (verdict == FirstFlight.Verdict.LOSE) {
@@ -76,12 +76,6 @@ public final class FlightAfterHandshake {
                 ch.close();
                 promise.tryFailure(cause);
             }
-        }));
-        ch.writeAndFlush(flight.bytes().retainedDuplicate()).addListener(w -> {
-            if (!w.isSuccess()) {
-                ch.pipeline().fireExceptionCaught(w.cause());
-            }
         });
-        ch.read();
     }
 }

@@ -228,7 +228,7 @@ public final class Race {
             return;
         }
         Channel ch = connect.channel();
-        ch.pipeline().addLast(new AnswerReader(flight, new AnswerReader.Listener() {
+        AnswerReader.fly(ch, flight, new AnswerReader.Listener() {
             @Override
             public void decided(FirstFlight.Verdict verdict, ByteBuf answer) {
                 onLoop(() -> answered(slot, verdict, answer));
@@ -242,13 +242,7 @@ public final class Race {
                     }
                 });
             }
-        }));
-        ch.writeAndFlush(flight.bytes().retainedDuplicate()).addListener(w -> {
-            if (!w.isSuccess()) {
-                ch.pipeline().fireExceptionCaught(w.cause());
-            }
         });
-        ch.read();
     }
 
     /** The flight judged the answer on {@code slot}. */

@@ -46,6 +46,7 @@ import org.haap.gateway.internal.ReloadPlan;
 import org.haap.gateway.link.LinkListener;
 import org.haap.gateway.link.LinkMonitor;
 import org.haap.gateway.link.LinkState;
+import org.haap.gateway.link.WanLoad;
 import org.haap.gateway.link.RtnlFeed;
 import org.haap.gateway.pm.PmWan;
 import org.haap.gateway.pm.UserspacePathManager;
@@ -84,6 +85,7 @@ public final class Gateway implements ServiceMain.Service, ServiceMain.Reloadabl
     private RtnlFeed rtnl;
     private NetlinkBridge bridge;
     private UserspacePathManager userspace;
+    private WanLoad wanLoad;
     private boolean closed;
     private volatile ConfigReloader<GatewayConfig> reloader;
     /** Sizes the warm pools to a {@code robe.pool}; {@code null} when no pool runs. */
@@ -138,9 +140,11 @@ public final class Gateway implements ServiceMain.Service, ServiceMain.Reloadabl
                 bridge.deliverTo(userspace);
                 metrics.wanAccounting().onSample(userspace::sample);
                 metrics.wanAccounting().onRates(userspace::wanRates);
+                metrics.flows().onBulk(userspace::flowBulk);
             } else {
                 endpoints = KernelEndpoints.install(pm, config.wans(), config.sysctl());
             }
+            metrics.flows().thresholds(config.pathManager().bulk());
             WanState wanState = WanState.withDefaults(paths);
             UserspacePathManager engine = userspace;
             linkMonitor = LinkMonitor.forGateway(config, paths, wanState, metrics.registry(), new LinkListener() {
@@ -176,6 +180,8 @@ public final class Gateway implements ServiceMain.Service, ServiceMain.Reloadabl
             Consumer<WarmPoolSettings> poolSizer = startPools(config, context,
                     new RobeSim(context.currentConnector(), wanState, history), wanState, group, metrics);
             metrics.wanAccounting().start(group);
+            WanLoad load = engine == null ? null : WanLoad.start(group.next(), paths,
+                    config.pathManager().bulk().wanSaturation(), engine::wanSaturated, metrics.registry());
             HeapReturn.start(group.next());
             for (InetSocketAddress address : config.listen()) {
                 EpollServerSocketChannel server = sockets.openServer(address, ServerSocketOptions.defaults()
@@ -200,6 +206,7 @@ public final class Gateway implements ServiceMain.Service, ServiceMain.Reloadabl
             gateway.rtnl = rtnl;
             gateway.bridge = bridge;
             gateway.userspace = userspace;
+            gateway.wanLoad = load;
             gateway.poolSizer = poolSizer;
             return gateway;
         } catch (IOException | RuntimeException e) {
@@ -348,7 +355,7 @@ public final class Gateway implements ServiceMain.Service, ServiceMain.Reloadabl
         }
         context.metrics().wanAccounting().stop();
         group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
-        closeAll(rtnl, linkMonitor, userspace, bridge, endpoints, pm);
+        closeAll(wanLoad, rtnl, linkMonitor, userspace, bridge, endpoints, pm);
     }
 
     /**

@@ -19,6 +19,7 @@ import org.haap.core.metrics.RelayMeters;
 import org.haap.core.net.AcceptBackoff;
 import org.haap.core.sys.NetlinkEventStats;
 import org.haap.gateway.accounting.WanAccounting;
+import org.haap.gateway.flow.FlowClassifier;
 import org.haap.robe.Attempt;
 import org.haap.robe.Outcome;
 import org.haap.robe.WanPath;
@@ -83,6 +84,7 @@ public final class GatewayMetrics {
     private final ConfigReloads reloads;
     private final RelayMeters relay;
     private final WanAccounting wanAccounting;
+    private final FlowClassifier flows;
     private final Counter poolHits;
     private final Counter poolMisses;
     private final Map<PoolFailure, Counter> poolFailures = new EnumMap<>(PoolFailure.class);
@@ -98,6 +100,7 @@ public final class GatewayMetrics {
      */
     public GatewayMetrics(MeterRegistry registry, List<WanPath> paths, String mode) {
         wanAccounting = new WanAccounting(registry, paths);
+        flows = new FlowClassifier(registry, paths.stream().map(WanPath::name).toList());
         this.registry = registry;
         this.paths = List.copyOf(paths);
         poolHits = Counter.builder("haap.gateway.pool.takes").description(
@@ -150,6 +153,11 @@ public final class GatewayMetrics {
      */
     AcceptBackoff.Listener acceptListener() {
         return AcceptBackoff.Listener.of(acceptFdLimit::increment, refusedFdLimit::increment);
+    }
+
+    /** Flow classes (short, bulk) of the sessions relayed through the aggregation point. */
+    public FlowClassifier flows() {
+        return flows;
     }
 
     /** Bytes per WAN from the subflows of the connections to the aggregation point. */

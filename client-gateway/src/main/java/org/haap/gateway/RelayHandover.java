@@ -13,11 +13,14 @@ import org.haap.core.relay.RelayResult;
 import org.haap.core.relay.RelaySession;
 import org.haap.core.session.Termination;
 import org.haap.gateway.GatewayMetrics.Result;
+import org.haap.gateway.accounting.WanUsage;
+import org.haap.gateway.flow.FlowClassifier;
 
 /**
  * A session's end, whichever way it goes: the hand-over of the LAN connection and the
  * upstream connection to {@link Relay} (the session's record and meters completed when the
- * relay ends), or, before that, the {@linkplain #finish finish} that closes or resets the LAN
+ * relay ends; a session on an MPTCP connection is watched for its flow class,
+ * {@link FlowClassifier}), or, before that, the {@linkplain #finish finish} that closes or resets the LAN
  * connection. Also counts the bytes forwarded before the relay took over. Ends a session at
  * most once. Confined to the session's event loop.
  */
@@ -58,7 +61,9 @@ final class RelayHandover {
     RelaySession start(Result result, Channel upstream, boolean lanInputShut, boolean upstreamInputShut) {
         ended = true;
         metrics.intercepted(result);
-        RelaySession session = Relay.start(lan, upstream, relayConfig, metrics.relay());
+        WanUsage usage = record.usage();
+        FlowClassifier.Flow flow = usage == null ? null : metrics.flows().watch(upstream, usage, metrics.relay());
+        RelaySession session = Relay.start(lan, upstream, relayConfig, flow == null ? metrics.relay() : flow);
         if (lanInputShut) {
             lan.pipeline().fireUserEventTriggered(ChannelInputShutdownEvent.INSTANCE);
         }
@@ -68,6 +73,10 @@ final class RelayHandover {
         session.result().addListener(f -> {
             RelayResult r = session.result().getNow();
             record.bytes(r.bytesUpstream(), r.bytesDownstream());
+            if (flow != null) {
+                record.flow(flow.bulk() ? "bulk" : "short");
+                flow.ended();
+            }
             record.end(r.termination());
             metrics.sessionClosed();
         });

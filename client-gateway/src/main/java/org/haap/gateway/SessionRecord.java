@@ -34,6 +34,7 @@ final class SessionRecord {
     private String note;
     private boolean ended;
     private WanUsage usage;
+    private String flow;
 
     /**
      * Starts the record of a session that starts now.
@@ -53,9 +54,19 @@ final class SessionRecord {
         this.setupMs = setupMillis;
     }
 
+    /** The session's flow class ({@code short}, {@code bulk}; logged as {@code flow=}). */
+    void flow(String flowClass) {
+        this.flow = flowClass;
+    }
+
     /** What the AP connection carried per WAN (logged as {@code wans=}). */
     void usage(WanUsage usage) {
         this.usage = usage;
+    }
+
+    /** What the session's MPTCP connection carried per WAN, or {@code null} when it had none (bypass). */
+    WanUsage usage() {
+        return usage;
     }
 
     void bypass() {
@@ -102,6 +113,7 @@ final class SessionRecord {
                 + " " + t.logFields()
                 + " up=" + bytesUp + " down=" + bytesDown
                 + (usage == null ? "" : " wans=" + usage.summary())
+                + (flow == null ? "" : " flow=" + flow)
                 + " ms=" + ms
                 + (note == null ? "" : " detail=\"" + note + '"');
     }

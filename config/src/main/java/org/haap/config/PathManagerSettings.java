@@ -19,20 +19,73 @@ import org.haap.config.internal.Section;
  *     with {@link PathManagerMode#KERNEL}
  * @param overflow the thresholds of {@link PathPolicy#OVERFLOW}
  * @param smartBackup the thresholds of {@link PathPolicy#SMART_BACKUP}
+ * @param bulk when a connection counts as bulk (for {@link PathPolicy#LATENCY_FIRST} and the
+ *     per-class metrics under every policy)
  */
 public record PathManagerSettings(PathManagerMode mode, PathPolicy policy, Overflow overflow,
-        SmartBackup smartBackup) {
+        SmartBackup smartBackup, Bulk bulk) {
 
     public PathManagerSettings {
         Objects.requireNonNull(mode, "mode");
         Objects.requireNonNull(policy, "policy");
         Objects.requireNonNull(overflow, "overflow");
         Objects.requireNonNull(smartBackup, "smartBackup");
+        Objects.requireNonNull(bulk, "bulk");
     }
 
     /** {@code mode} and {@code policy} with the default thresholds. */
     public PathManagerSettings(PathManagerMode mode, PathPolicy policy) {
-        this(mode, policy, Overflow.DEFAULTS, SmartBackup.DEFAULTS);
+        this(mode, policy, Overflow.DEFAULTS, SmartBackup.DEFAULTS, Bulk.DEFAULTS);
+    }
+
+    /** {@code mode}, {@code policy}, overflow and smart-backup thresholds, and the default bulk thresholds. */
+    public PathManagerSettings(PathManagerMode mode, PathPolicy policy, Overflow overflow, SmartBackup smartBackup) {
+        this(mode, policy, overflow, smartBackup, Bulk.DEFAULTS);
+    }
+
+    /**
+     * {@code path-manager.bulk}: when a connection through the gateway counts as bulk rather
+     * than short. It is bulk from the moment either holds: it has relayed {@code bytes} (both
+     * directions together), or it has been moving bytes for {@code busy} without a pause of
+     * {@link #PAUSE} or more.
+     *
+     * @param bytes relayed bytes that make a connection bulk, &gt; 0
+     * @param busy how long a connection may move bytes without a pause before it counts as
+     *     bulk, &gt; 0
+     * @param wanSaturation the fraction of the highest rate a WAN was seen to carry at or
+     *     above which it counts as saturated, (0, 1]
+     */
+    public record Bulk(long bytes, Duration busy, double wanSaturation) {
+
+        /**
+         * A gap between two reads this long or longer ends a busy stretch: longer than the
+         * gaps within one transfer, shorter than a request-response round trip on a WAN.
+         */
+        public static final Duration PAUSE = Duration.ofMillis(50);
+        /** The defaults of reference.conf. */
+        public static final Bulk DEFAULTS = new Bulk(256 * 1024, Duration.ofMillis(300), 0.8);
+
+        public Bulk {
+            Objects.requireNonNull(busy, "busy");
+            if (bytes <= 0) {
+                throw new IllegalArgumentException("bytes: " + bytes + " (expected: > 0)");
+            }
+            if (busy.isNegative() || busy.isZero()) {
+                throw new IllegalArgumentException("busy: " + busy + " (expected: > 0)");
+            }
+            if (!(wanSaturation > 0 && wanSaturation <= 1)) {
+                throw new IllegalArgumentException("wanSaturation: " + wanSaturation + " (expected: > 0 and <= 1)");
+            }
+        }
+
+        static Bulk read(Section s) {
+            Problems p = new Problems();
+            Long bytes = p.read(() -> s.parseString("bytes", "a size such as 256KiB", size("a size such as 256KiB")));
+            Duration busy = p.read(() -> s.positiveDuration("busy"));
+            Double saturation = p.read(() -> fraction(s, "wan-saturation"));
+            p.throwIfAny();
+            return new Bulk(bytes, busy, saturation);
+        }
     }
 
     /**
@@ -80,7 +133,7 @@ public record PathManagerSettings(PathManagerMode mode, PathPolicy policy, Overf
             Double release = p.read(() -> fraction(s, "release"));
             Duration hold = p.read(() -> s.positiveDuration("hold"));
             OptionalLong budget = p.read(() -> s.isSet("budget")
-                    ? OptionalLong.of(s.parseString("budget", "a size such as 20GiB", PathManagerSettings::size))
+                    ? OptionalLong.of(s.parseString("budget", "a size such as 20GiB", size("a size such as 20GiB")))
                     : OptionalLong.empty());
             Integer resetDay = p.read(() -> s.intInRange("budget-reset-day", 1, 28));
             p.throwIfAny();
@@ -129,6 +182,7 @@ public record PathManagerSettings(PathManagerMode mode, PathPolicy policy, Overf
         PathPolicy policy = p.read(() -> s.enumValue("policy", PathPolicy.class));
         Overflow overflow = p.read(() -> Overflow.read(s.child("overflow")));
         SmartBackup smartBackup = p.read(() -> SmartBackup.read(s.child("smart-backup")));
+        Bulk bulk = p.read(() -> Bulk.read(s.child("bulk")));
         p.throwIfAny();
         if (mode == PathManagerMode.KERNEL && !policy.kernelCapable()) {
             throw s.invalid("policy", "fullmesh while mode = kernel; the other policies need mode = userspace");
@@ -137,7 +191,7 @@ public record PathManagerSettings(PathManagerMode mode, PathPolicy policy, Overf
             throw ConfigError.invalid(s.child("overflow").key("capacity"), "missing",
                     "the preferred WAN's rate such as 50Mbit/s, required with policy = overflow");
         }
-        return new PathManagerSettings(mode, policy, overflow, smartBackup);
+        return new PathManagerSettings(mode, policy, overflow, smartBackup, bulk);
     }
 
     private static final Pattern RATE = Pattern.compile("(\\d+(?:\\.\\d+)?)\\s*([kMG]?)bit/s");
@@ -161,18 +215,20 @@ public record PathManagerSettings(PathManagerMode mode, PathPolicy policy, Overf
         return Math.round(bits);
     }
 
-    /** A HOCON size ({@code 20GiB}, {@code 500MB}, bare bytes) &gt; 0. */
-    private static long size(String text) {
-        long bytes;
-        try {
-            bytes = ConfigFactory.empty().withValue("v", ConfigValueFactory.fromAnyRef(text)).getBytes("v");
-        } catch (RuntimeException e) {
-            throw new BadValue(text, "a size such as 20GiB");
-        }
-        if (bytes <= 0) {
-            throw new BadValue(text, "> 0");
-        }
-        return bytes;
+    /** A parser of HOCON sizes ({@code 20GiB}, {@code 500MB}, bare bytes) &gt; 0; {@code expected} names the form in errors. */
+    private static java.util.function.Function<String, Long> size(String expected) {
+        return text -> {
+            long bytes;
+            try {
+                bytes = ConfigFactory.empty().withValue("v", ConfigValueFactory.fromAnyRef(text)).getBytes("v");
+            } catch (RuntimeException e) {
+                throw new BadValue(text, expected);
+            }
+            if (bytes <= 0) {
+                throw new BadValue(text, "> 0");
+            }
+            return bytes;
+        };
     }
 
     private static double fraction(Section s, String name) {

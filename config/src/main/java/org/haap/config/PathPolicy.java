@@ -3,7 +3,7 @@ package org.haap.config;
 /**
  * Which subflows the gateway's path manager opens on which WANs
  * ({@code haap.gateway.path-manager.policy}; written {@code fullmesh}, {@code dsl-first},
- * {@code overflow}, {@code smart-backup}). "Preferred WAN" is the first of
+ * {@code overflow}, {@code smart-backup}, {@code latency-first}). "Preferred WAN" is the first of
  * {@code haap.gateway.wan}. Under every policy a WAN the link monitor reports down has its
  * subflows closed (never a connection's last one) and gets none until it is up again.
  */
@@ -25,7 +25,13 @@ public enum PathPolicy {
      * SMAPP's smart backup: a subflow on the preferred WAN only; when its retransmission
      * timer passes a threshold a subflow is opened on the next WAN and the failing one closed.
      */
-    SMART_BACKUP;
+    SMART_BACKUP,
+    /**
+     * Path use that fits the flow: a connection's bytes go on its fastest live WAN (the one
+     * that won its establishment race), every other live WAN is joined as a backup subflow
+     * and made active once the connection proves to be bulk ({@link PathManagerSettings.Bulk}).
+     */
+    LATENCY_FIRST;
 
     /** Whether the in-kernel path manager can apply this policy (with endpoints and backup flags). */
     public boolean kernelCapable() {

@@ -94,7 +94,7 @@ class GatewayConfigTest {
         assertEquals("dsl", gw.primaryWan().name());
         assertTrue(gw.cookie().isPresent());
         assertEquals(ApUnreachable.BYPASS, gw.onApUnreachable());
-        assertEquals(new PathManagerSettings(PathManagerMode.USERSPACE, PathPolicy.FULLMESH), gw.pathManager());
+        assertEquals(new PathManagerSettings(PathManagerMode.USERSPACE, PathPolicy.LATENCY_FIRST), gw.pathManager());
         assertEquals(new WarmPoolSettings(true, 4, 16, Duration.ofSeconds(50)), gw.robe().pool());
         assertEquals(2, gw.effectiveEventLoops());
         assertTrue(gw.bypassDestinations().contains(ip("198.51.100.53")));
@@ -142,7 +142,7 @@ class GatewayConfigTest {
 
     @Test
     void everyPolicyNameIsAccepted() {
-        for (String name : List.of("fullmesh", "dsl-first", "overflow", "smart-backup")) {
+        for (String name : List.of("fullmesh", "dsl-first", "overflow", "smart-backup", "latency-first")) {
             PathPolicy policy = gw(MINIMAL + "haap.gateway.path-manager { mode = userspace, policy = " + name
                     + ", overflow.capacity = 50Mbit/s }")
                     .pathManager().policy();
@@ -173,6 +173,10 @@ class GatewayConfigTest {
         PathManagerSettings pm = gw(MINIMAL).pathManager();
         assertEquals(PathManagerSettings.Overflow.DEFAULTS, pm.overflow());
         assertEquals(PathManagerSettings.SmartBackup.DEFAULTS, pm.smartBackup());
+        assertEquals(PathManagerSettings.Bulk.DEFAULTS, pm.bulk());
+        assertEquals(new PathManagerSettings.Bulk(64 * 1024, Duration.ofMillis(150), 0.5),
+                gw(MINIMAL + "haap.gateway.path-manager.bulk { bytes = 64KiB, busy = 150ms, wan-saturation = 0.5 }")
+                        .pathManager().bulk());
         assertThrows(IllegalArgumentException.class, () -> new PathManagerSettings.Overflow(OptionalLong.empty(),
                 0.5, 0.5, Duration.ofSeconds(1), OptionalLong.empty(), 1));
     }
@@ -223,8 +227,8 @@ class GatewayConfigTest {
         "robe.pool.max-idle = 0s             | robe.pool.max-idle: 0s (expected: > 0)",
         "robe.pool.enabled = true            | robe.pool.enabled: true (expected: false unless haap.gateway.cookie is set (the pool hello is signed with it))",
         "path-manager.mode = mptcpd          | path-manager.mode: mptcpd (expected: one of kernel, userspace)",
-        "path-manager.policy = random        | path-manager.policy: random (expected: one of fullmesh, dsl-first, overflow, smart-backup)",
-        "path-manager.policy = rtt-aware     | path-manager.policy: rtt-aware (expected: one of fullmesh, dsl-first, overflow, smart-backup)",
+        "path-manager.policy = random        | path-manager.policy: random (expected: one of fullmesh, dsl-first, overflow, smart-backup, latency-first)",
+        "path-manager.policy = rtt-aware     | path-manager.policy: rtt-aware (expected: one of fullmesh, dsl-first, overflow, smart-backup, latency-first)",
         "path-manager.policy = dsl-first     | path-manager.policy: dsl-first (expected: fullmesh while mode = kernel; the other policies need mode = userspace)",
         "path-manager { mode = userspace, policy = overflow } | path-manager.overflow.capacity: missing (expected: the preferred WAN's rate such as 50Mbit/s, required with policy = overflow)",
         "path-manager.overflow.capacity = 50Mbps | path-manager.overflow.capacity: 50Mbps (expected: a rate such as 50Mbit/s (units bit/s, kbit/s, Mbit/s, Gbit/s))",
@@ -237,6 +241,10 @@ class GatewayConfigTest {
         "path-manager.overflow.budget = lots | path-manager.overflow.budget: lots (expected: a size such as 20GiB)",
         "path-manager.overflow.budget = 0    | path-manager.overflow.budget: 0 (expected: > 0)",
         "path-manager.overflow.budget-reset-day = 31 | path-manager.overflow.budget-reset-day: 31 (expected: 1..28)",
+        "path-manager.bulk.bytes = 0         | path-manager.bulk.bytes: 0 (expected: > 0)",
+        "path-manager.bulk.bytes = lots      | path-manager.bulk.bytes: lots (expected: a size such as 256KiB)",
+        "path-manager.bulk.busy = 0s         | path-manager.bulk.busy: 0s (expected: > 0)",
+        "path-manager.bulk.wan-saturation = 0 | path-manager.bulk.wan-saturation: 0 (expected: a number in (0, 1])",
         "path-manager.smart-backup.rto-threshold = 0ms | path-manager.smart-backup.rto-threshold: 0ms (expected: > 0)",
         "path-manager.smart-backup.retrans-threshold = 0 | path-manager.smart-backup.retrans-threshold: 0 (expected: 1..255)",
         "path-manager.smart-backup.retry = -1s | path-manager.smart-backup.retry: -1s (expected: > 0)",

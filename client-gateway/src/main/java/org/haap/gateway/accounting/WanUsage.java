@@ -16,7 +16,8 @@ public final class WanUsage {
     /** Their bytes: up at {@code 2 * i}, down at {@code 2 * i + 1}. */
     private long[] bytes = new long[0];
 
-    void add(String wan, long up, long down) {
+    /** Adds {@code up} and {@code down} bytes carried by {@code wan}. */
+    public void add(String wan, long up, long down) {
         int i = indexOf(wan);
         if (i < 0) {
             i = wans.length;
@@ -47,6 +48,19 @@ public final class WanUsage {
     public long down(String wan) {
         int i = indexOf(wan);
         return i < 0 ? 0 : bytes[2 * i + 1];
+    }
+
+    /** What one WAN carried: {@code up} and {@code down} bytes. */
+    @FunctionalInterface
+    public interface PerWan {
+        void accept(String wan, long up, long down);
+    }
+
+    /** Hands every WAN that carried bytes, in the order they first did, to {@code action}. */
+    public void forEach(PerWan action) {
+        for (int i = 0; i < wans.length; i++) {
+            action.accept(wans[i], bytes[2 * i], bytes[2 * i + 1]);
+        }
     }
 
     /**

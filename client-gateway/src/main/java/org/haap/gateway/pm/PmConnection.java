@@ -36,6 +36,18 @@ public interface PmConnection {
     /** Whether the peer refuses MP_JOINs to {@link #remote()} (it set the MP_CAPABLE "C" flag). */
     boolean initialJoinsRefused();
 
+    /**
+     * The WAN of the connection's initial subflow (the attempt that won its establishment
+     * race, for a warm-pool connection too), or {@code null} if that address is no WAN's.
+     */
+    PmWan initialWan();
+
+    /**
+     * Whether the connection proved to be bulk ({@code path-manager.bulk}: the gateway's relay
+     * moved enough bytes, or moved bytes long enough); once bulk, always bulk.
+     */
+    boolean bulk();
+
     /** The established subflows, oldest first. */
     List<PmSubflow> subflows();
 

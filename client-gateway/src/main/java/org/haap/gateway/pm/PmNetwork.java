@@ -16,6 +16,12 @@ public interface PmNetwork {
     /** The gateway-wide throughput of {@code wan} in bits per second from the latest rates sample; 0 before one. */
     double rate(PmWan wan);
 
+    /**
+     * Whether {@code wan} is saturated: it carries close to the highest rate it was seen to
+     * carry ({@code org.haap.gateway.link.WanLoad}); {@code false} until told otherwise.
+     */
+    boolean saturated(PmWan wan);
+
     /** The managed connections (established, with a WAN), in no particular order. */
     Collection<? extends PmConnection> connections();
 

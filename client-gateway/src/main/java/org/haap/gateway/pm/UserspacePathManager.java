@@ -70,6 +70,7 @@ public final class UserspacePathManager implements AutoCloseable, PmNetwork {
     private final Set<Long> ignored = new HashSet<>();
     private final Map<PmWan, LinkState> states = new HashMap<>();
     private final Map<PmWan, Double> rates = new HashMap<>();
+    private final Set<PmWan> saturated = new HashSet<>();
     private boolean closed;
 
     /**
@@ -149,7 +150,7 @@ public final class UserspacePathManager implements AutoCloseable, PmNetwork {
                 c.refuseInitialJoins();
             }
             if (!c.established()) {
-                c.markEstablished();
+                c.markEstablished(wanOf(local));
                 c.subflowEstablished(wanOf(local), local, remote, false);
                 policy.connectionEstablished(c);
                 settle(c);
@@ -218,6 +219,19 @@ public final class UserspacePathManager implements AutoCloseable, PmNetwork {
                 if (s != null) {
                     policy.subflowPriority(c, s);
                 }
+                settle(c);
+            }
+        });
+    }
+
+    /**
+     * The gateway's relay found connection {@code token} to be bulk ({@code path-manager.bulk});
+     * the policy hears it at once ({@link PmConnection#bulk()}). An unknown token is ignored.
+     */
+    public void flowBulk(long token) {
+        run(() -> {
+            ManagedConnection c = connections.get(token);
+            if (c != null && c.markBulk()) {
                 settle(c);
             }
         });
@@ -294,6 +308,20 @@ public final class UserspacePathManager implements AutoCloseable, PmNetwork {
         });
     }
 
+    /**
+     * Whether the WAN named {@code wan} is saturated ({@code org.haap.gateway.link.WanLoad});
+     * every connection is re-evaluated on a change. An unknown name is ignored.
+     */
+    public void wanSaturated(String wan, boolean isSaturated) {
+        run(() -> {
+            PmWan w = wanNamed(wan);
+            if (w != null && (isSaturated ? saturated.add(w) : saturated.remove(w))) {
+                LOG.log(Level.DEBUG, () -> "path manager: WAN " + w + (isSaturated ? " saturated" : " no longer saturated"));
+                settleAll();
+            }
+        });
+    }
+
     /** Re-evaluates every connection (the started engine does it every {@link #TICK}). */
     public void tick() {
         run(this::onTick);
@@ -327,6 +355,11 @@ public final class UserspacePathManager implements AutoCloseable, PmNetwork {
     @Override
     public double rate(PmWan wan) {
         return rates.getOrDefault(wan, 0.0);
+    }
+
+    @Override
+    public boolean saturated(PmWan wan) {
+        return saturated.contains(wan);
     }
 
     @Override

@@ -48,6 +48,8 @@ import org.junit.jupiter.api.TestMethodOrder;
  *       dies mid-download, LTE carries the rest without the connection breaking.</li>
  *   <li>{@code overflow} (capacity = DSL's rate): a bulk download uses LTE too, a light
  *       transfer (an upload its sender paces at a quarter of DSL's rate) does not.</li>
+ *   <li>{@code latency-first}: a bulk download is promoted and uses both WANs; 30 short ones
+ *       (100 kB each) stay on the WAN that won their race, counted as short flows.</li>
  * </ul>
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -56,6 +58,9 @@ class PathManagerIT {
 
     private static final int BIG_PORT = 8080;
     private static final int SMALL_PORT = 8081;
+    private static final int OBJECT_PORT = 8082;
+    private static final long OBJECT = 100_000;
+    private static final int OBJECTS = 30;
     private static final long BIG = 100L << 20;
     private static final long SMALL = 20L << 20;
     private static final Duration START = Duration.ofSeconds(60);
@@ -67,9 +72,11 @@ class PathManagerIT {
     private Process gateway;
     private FileHttpServer big;
     private FileHttpServer small;
+    private FileHttpServer object;
     private Path dir;
     private String bigSha;
     private String smallSha;
+    private String objectSha;
 
     @BeforeAll
     void setUp() throws Exception {
@@ -81,8 +88,12 @@ class PathManagerIT {
         Path smallFile = TestFiles.random(dir.resolve("small.bin"), SMALL, 2);
         bigSha = Sha.of(bigFile);
         smallSha = Sha.of(smallFile);
+        Path objectFile = TestFiles.random(dir.resolve("object.bin"), OBJECT, 4);
+        objectSha = Sha.of(objectFile);
         big = new FileHttpServer(testbed.namespace(Node.SERVER), new InetSocketAddress("::", BIG_PORT), bigFile);
         small = new FileHttpServer(testbed.namespace(Node.SERVER), new InetSocketAddress("::", SMALL_PORT), smallFile);
+        object = new FileHttpServer(testbed.namespace(Node.SERVER), new InetSocketAddress("::", OBJECT_PORT),
+                objectFile);
         Path apConf = Files.writeString(dir.resolve("ap.conf"), DemoConfigs.aggregationPoint());
         ap = testbed.startHaap(HaapApp.AGGREGATION_POINT, Node.AP, testbed.logFile(Node.AP, "pm-it-ap"), apConf, START);
     }
@@ -104,7 +115,7 @@ class PathManagerIT {
             return;
         }
         Testbed.stop(ap, STOP);
-        for (FileHttpServer s : new FileHttpServer[] {big, small}) {
+        for (FileHttpServer s : new FileHttpServer[] {big, small, object}) {
             if (s != null) {
                 s.close();
             }
@@ -196,6 +207,39 @@ class PathManagerIT {
         double[] bulk = since(beforeBulk);
         System.out.printf(Locale.ROOT, "overflow, bulk: dsl %.0f B, lte %.0f B%n", bulk[0], bulk[1]);
         assertTrue(bulk[1] > 0.1 * BIG, "a bulk transfer overflows onto LTE");
+    }
+
+    @Test
+    @Order(6)
+    void latencyFirstKeepsShortFlowsOnTheirWanAndLetsABulkOneUseBoth() throws Exception {
+        startGateway("latency-first", "");
+        // A bulk download: promoted (256 KiB), so LTE carries part of it.
+        double[] before = wanBytes();
+        download(SMALL_PORT, smallSha);
+        double[] bulk = since(before);
+        System.out.printf(Locale.ROOT, "latency-first, bulk: dsl %.0f B, lte %.0f B%n", bulk[0], bulk[1]);
+        assertTrue(bulk[0] > 0.1 * SMALL && bulk[1] > 0.1 * SMALL, "a bulk download uses both WANs");
+        await().atMost(Duration.ofSeconds(5)).until(() -> sample("haap_gateway_flows_total{class=\"bulk\"}") == 1);
+        assertEquals(1, sample("haap_gateway_flow_promotions_total{reason=\"bytes\"}")
+                + sample("haap_gateway_flow_promotions_total{reason=\"busy\"}"));
+        assertEquals(1, sample("haap_gateway_flow_second_path_seconds_count"),
+                () -> "a second subflow carried data after the promotion:\n" + pmMetrics());
+
+        // Short downloads, one after the other: each stays on the WAN that won its race.
+        double[] beforeShort = wanBytes();
+        for (int i = 0; i < OBJECTS; i++) {
+            download(OBJECT_PORT, objectSha);
+        }
+        double[] shortMoved = since(beforeShort);
+        System.out.printf(Locale.ROOT, "latency-first, %d x %d B: dsl %.0f B, lte %.0f B%n", OBJECTS, OBJECT,
+                shortMoved[0], shortMoved[1]);
+        assertTrue(shortMoved[0] + shortMoved[1] >= 0.9 * OBJECTS * OBJECT, "the counters saw the downloads");
+        assertTrue(shortMoved[1] <= 0.05 * (shortMoved[0] + shortMoved[1]),
+                () -> "short flows spread onto the slower WAN:\n" + pmMetrics());
+        await().atMost(Duration.ofSeconds(5)).until(() -> sample("haap_gateway_flows_total{class=\"short\"}") >= OBJECTS);
+        assertEquals(1, sample("haap_gateway_flows_total{class=\"bulk\"}"), "no short flow was promoted");
+        assertTrue(sample("haap_gateway_flow_bytes_total{class=\"short\",direction=\"downstream\",wan=\"dsl\"}")
+                >= 0.9 * OBJECTS * OBJECT, () -> pmMetrics());
     }
 
     // ------------------------------------------------------------------ helpers
@@ -307,7 +351,8 @@ class PathManagerIT {
     }
 
     private String pmMetrics() {
-        return gatewayMetrics().lines().filter(l -> l.startsWith("haap_gateway_pm_") || l.startsWith("haap_gateway_wan_"))
+        return gatewayMetrics().lines().filter(l -> l.startsWith("haap_gateway_pm_") || l.startsWith("haap_gateway_wan_")
+                || l.startsWith("haap_gateway_flow"))
                 .reduce("", (a, b) -> a + b + "\n");
     }
 

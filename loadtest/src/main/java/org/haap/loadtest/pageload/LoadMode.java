@@ -40,9 +40,12 @@ public record LoadMode(GatewayMode gateway, Wan direct) {
         return via(GatewayMode.parse(t));
     }
 
-    /** The JSON {@code mode} value: {@code classic}, {@code sim}, {@code direct-dsl}, ... */
+    /** The JSON {@code mode} value: {@code classic}, {@code sim}, {@code sim:fullmesh}, {@code direct-dsl}, ... */
     public String jsonMode() {
-        return gateway != null ? gateway.robe() : "direct-" + direct.interfaceName();
+        if (gateway == null) {
+            return "direct-" + direct.interfaceName();
+        }
+        return gateway.policy() == null ? gateway.robe() : gateway.robe() + ':' + gateway.policy();
     }
 
     /** Whether the warm pool was on. */

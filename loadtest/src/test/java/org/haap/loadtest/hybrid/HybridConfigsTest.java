@@ -52,6 +52,15 @@ class HybridConfigsTest {
     }
 
     @Test
+    void gatewayRunsTheShippedExamplesPathManager() {
+        GatewayConfig shipped = HaapConfigLoader.gateway(HaapConfigLoader.load(
+                java.nio.file.Path.of("..", "config", "examples", "gateway.conf")));
+        GatewayConfig scenario = gateway(GatewayMode.parse("sim+pool"), Wan.LTE);
+        assertEquals(shipped.pathManager(), scenario.pathManager());
+        assertEquals(org.haap.config.PathPolicy.LATENCY_FIRST, scenario.pathManager().policy());
+    }
+
+    @Test
     void apAllowsEveryServerAddress() throws Exception {
         ApConfig ap = HaapConfigLoader.aggregationPoint(ConfigFactory.parseString(HybridConfigs.aggregationPoint()));
         for (String a : HybridBed.serverAddresses(6)) {
@@ -78,6 +87,13 @@ class HybridConfigsTest {
         assertEquals(false, gateway(GatewayMode.parse("sim"), Wan.LTE).robe().fastOpen().enabled());
         assertEquals("sim+pool", GatewayMode.PAPER.get(3).label());
         assertThrows(IllegalArgumentException.class, () -> GatewayMode.parse("fast"));
+        assertEquals(new GatewayMode("sim", true, false, "fullmesh"), GatewayMode.parse("sim+pool:fullmesh"));
+        assertEquals("sim+pool-0rtt:dsl-first", GatewayMode.parse("SIM+pool-0rtt:dsl-first").label());
+        assertEquals(org.haap.config.PathManagerMode.KERNEL,
+                gateway(GatewayMode.parse("sim:fullmesh"), Wan.LTE).pathManager().mode());
+        assertEquals(org.haap.config.PathPolicy.DSL_FIRST,
+                gateway(GatewayMode.parse("sim:dsl-first"), Wan.LTE).pathManager().policy());
+        assertThrows(IllegalArgumentException.class, () -> GatewayMode.parse("sim:random"));
         assertThrows(IllegalArgumentException.class, () -> GatewayMode.parse("+pool"));
     }
 

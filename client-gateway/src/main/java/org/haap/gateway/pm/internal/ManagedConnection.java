@@ -48,6 +48,8 @@ public final class ManagedConnection implements PmConnection {
         long pendingSinceNanos = Long.MIN_VALUE;
         long nextCreateNanos = Long.MIN_VALUE;
         long lastCreateNanos = Long.MIN_VALUE;
+        /** The backup flag the pending create asked for. */
+        boolean pendingBackup;
         int failures;
 
         boolean pending() {
@@ -63,6 +65,8 @@ public final class ManagedConnection implements PmConnection {
     private final Map<Integer, InetSocketAddress> announced = new LinkedHashMap<>();
     private final Slot[] slots;
     private boolean initialJoinsRefused;
+    private PmWan initialWan;
+    private boolean bulk;
     private boolean established;
     private boolean gone;
 
@@ -97,6 +101,23 @@ public final class ManagedConnection implements PmConnection {
     @Override
     public boolean initialJoinsRefused() {
         return initialJoinsRefused;
+    }
+
+    @Override
+    public PmWan initialWan() {
+        return initialWan;
+    }
+
+    @Override
+    public boolean bulk() {
+        return bulk;
+    }
+
+    /** The connection proved to be bulk; returns whether that is news. */
+    public boolean markBulk() {
+        boolean news = !bulk;
+        bulk = true;
+        return news;
     }
 
     @Override
@@ -155,8 +176,10 @@ public final class ManagedConnection implements PmConnection {
         return established;
     }
 
-    public void markEstablished() {
+    /** The connection is established on its initial subflow, from {@code wan} (may be {@code null}). */
+    public void markEstablished(PmWan wan) {
         established = true;
+        initialWan = wan;
     }
 
     /** The peer set the MP_CAPABLE "C" flag: no join may go to {@link #remote()}. */
@@ -197,7 +220,10 @@ public final class ManagedConnection implements PmConnection {
             known.backup(backup);
             return known;
         }
-        ManagedSubflow s = new ManagedSubflow(wan, local, remoteEnd, backup, network.nanoTime());
+        // The kernel reports the peer's backup flag; a subflow this engine asked for carries the
+        // flag it asked for (the MP_JOIN's B bit), which is what matters for the commands.
+        boolean flag = wan != null && slot(wan).pending() ? slot(wan).pendingBackup : backup;
+        ManagedSubflow s = new ManagedSubflow(wan, local, remoteEnd, flag, network.nanoTime());
         subflows.add(s);
         if (wan != null) {
             Slot slot = slot(wan);
@@ -358,6 +384,7 @@ public final class ManagedConnection implements PmConnection {
         try {
             commands.createSubflow(token, wan, local, target, backup);
             slot.pendingSinceNanos = now;
+            slot.pendingBackup = backup;
             meters.command(Command.CREATE, wan, Result.OK);
         } catch (IOException e) {
             if (gone(e, Command.CREATE, wan, meters)) {

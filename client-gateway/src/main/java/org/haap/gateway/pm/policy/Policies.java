@@ -25,6 +25,7 @@ public final class Policies {
             case DSL_FIRST -> new DslFirst();
             case OVERFLOW -> new Overflow(settings.overflow(), wans, wallClock);
             case SMART_BACKUP -> new SmartBackup(settings.smartBackup());
+            case LATENCY_FIRST -> new LatencyFirst();
         };
     }
 }

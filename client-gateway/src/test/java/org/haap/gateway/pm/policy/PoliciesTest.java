@@ -137,6 +137,70 @@ class PoliciesTest {
         assertEquals(List.of("flag 1 203.0.113.7:50000 backup"), h.commands.take());
     }
 
+    // ---- latency-first ----
+
+    @Test
+    void latencyFirstKeepsAShortFlowOnTheRaceWinnerAndPromotesABulkOne() {
+        PmHarness h = new PmHarness(policy(PathPolicy.LATENCY_FIRST));
+        // LTE is the preferred (first) WAN in neither order here: the winner decides
+        h.established(1, LTE, 50000);
+        assertEquals(List.of("create 1 dsl 198.51.100.2 id1 backup"), h.commands.take(),
+                "the other WAN joins at once, as backup");
+        h.subflowUp(1, DSL, 40000, true);
+        h.advance(Duration.ofSeconds(5));
+        assertEquals(List.of(), h.commands.take(), "a short flow stays on the winner");
+        h.pm.flowBulk(1);
+        assertEquals(List.of("flag 1 198.51.100.2:40000 active"), h.commands.take());
+        h.pm.flowBulk(1);
+        h.advance(Duration.ofSeconds(5));
+        assertEquals(List.of(), h.commands.take(), "bulk once, bulk for good");
+        assertTrue(h.pm.connection(1).bulk());
+    }
+
+    @Test
+    void aJoinAskedAsBackupIsBackupWhateverFlagTheKernelsEventReports() {
+        // the kernel's SUB_ESTABLISHED carries the peer's backup flag, 0 for our own backup join
+        PmHarness h = new PmHarness(policy(PathPolicy.LATENCY_FIRST));
+        h.established(1, DSL, 40000);
+        assertEquals(List.of("create 1 lte 203.0.113.7 id2 backup"), h.commands.take());
+        h.subflowUp(1, LTE, 50000, false);
+        h.advance(Duration.ofSeconds(3));
+        assertEquals(List.of(), h.commands.take(), "no MP_PRIO for a flag it already has");
+        h.pm.flowBulk(1);
+        assertEquals(List.of("flag 1 203.0.113.7:50000 active"), h.commands.take(), "the promotion is sent");
+    }
+
+    @Test
+    void latencyFirstFailsAShortFlowOverAndKeepsConfiguredBackupWansBackupWhenBulk() {
+        PmWan sat = new PmWan(2, new WanPath("sat", "sat0", PmHarness.ip("192.0.2.77"), null), true);
+        PmHarness h = new PmHarness(Policies.create(new PathManagerSettings(PathManagerMode.USERSPACE,
+                PathPolicy.LATENCY_FIRST), List.of(DSL, LTE, sat), MAY_20), List.of(DSL, LTE, sat));
+        h.established(1, DSL, 40000);
+        assertEquals(List.of("create 1 lte 203.0.113.7 id2 backup", "create 1 sat 192.0.2.77 id3 backup"),
+                h.commands.take());
+        h.subflowUp(1, LTE, 50000, true);
+        h.subflowUp(1, sat, 60000, true);
+        h.pm.wanState("dsl", LinkState.DEGRADED);
+        assertEquals(List.of("flag 1 198.51.100.2:40000 backup", "flag 1 203.0.113.7:50000 active"),
+                h.commands.take(), "the best other WAN takes over");
+        h.advance(SECOND);
+        h.pm.wanState("dsl", LinkState.UP);
+        assertEquals(List.of("flag 1 198.51.100.2:40000 active", "flag 1 203.0.113.7:50000 backup"),
+                h.commands.take(), "back on the winner when it is up again");
+        h.advance(SECOND);
+        h.pm.flowBulk(1);
+        assertEquals(List.of("flag 1 203.0.113.7:50000 active"), h.commands.take(),
+                "bulk: every WAN active except one configured as backup");
+    }
+
+    @Test
+    void latencyFirstIgnoresBulkForAnUnknownConnection() {
+        PmHarness h = new PmHarness(policy(PathPolicy.LATENCY_FIRST));
+        h.pm.flowBulk(7);
+        assertEquals(List.of(), h.commands.take());
+        assertEquals(0, h.pm.connections().size());
+    }
+
     // ---- overflow ----
 
     @Test

@@ -111,7 +111,7 @@ public final class BrowserScenario implements Scenario {
         Profile profile = HybridBed.atRate(Profile.ROBE_PAPER, ctx.options().rateMbit());
         ctx.progress(String.format(Locale.ROOT, "%s; page %s; %d modes x %d loads (+%d warm-up per batch of %s): "
                         + "about %d min", version, page.describe(), modes.size(), runs, warmUp, batches,
-                Math.max(1, modes.size() * (runs + warmUp * batches.size()) * 3 / 60 + modes.size() * batches.size() / 6)));
+                estimateMinutes(modes, runs, warmUp, batches.size())));
         HybridBed bed = HybridBed.up(ctx, profile, HOSTS);
         Testbed tb = bed.testbed();
         PageServer server = PageServer.start(tb.namespace(Node.SERVER), PORT, page);
@@ -147,6 +147,16 @@ public final class BrowserScenario implements Scenario {
         return new BrowserResult(version, profile.name(), profile.defaultWan().interfaceName(), bed.rttMs(),
                 HybridBed.rates(profile), page.describe(), page.count(), page.bytes(), page.hostsUsed(), runs, batches,
                 warmUp, results);
+    }
+
+    /**
+     * The run's length in minutes: about 7 s a load on the 2-CPU development VM (the
+     * browser settling for 3-5 s, the page, the pause) and 10 s a gateway start.
+     */
+    static long estimateMinutes(List<LoadMode> modes, int runs, int warmUp, int batches) {
+        long loads = (long) modes.size() * (runs + (long) warmUp * batches);
+        long gatewayStarts = modes.stream().filter(m -> m.gateway() != null).count() * batches;
+        return Math.max(1, Math.round((loads * 7 + gatewayStarts * 10) / 60.0));
     }
 
     private static String medians(Map<LoadMode, Tally> tallies) {

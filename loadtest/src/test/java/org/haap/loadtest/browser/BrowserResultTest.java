@@ -81,6 +81,9 @@ class BrowserResultTest {
         assertEquals(List.of(2, 2, 1), BrowserScenario.batches(5, 3));
         assertEquals(List.of(1, 1), BrowserScenario.batches(2, 3));
         assertEquals(List.of(7, 7, 6), BrowserScenario.batches(20, 3));
+        // the default run: 5 modes x (15 + 2 x 3) loads x 7 s + 3 gateway modes x 3 starts x 10 s
+        assertEquals(14, BrowserScenario.estimateMinutes(
+                LoadMode.parseAll(BrowserScenario.DEFAULT_MODES), 15, 2, 3));
     }
 
     @Test

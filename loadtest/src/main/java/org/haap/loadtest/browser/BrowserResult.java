@@ -36,11 +36,14 @@ import org.haap.loadtest.plot.BarChart;
  *                   turns batch by batch (round-robin)
  * @param warmUp     unmeasured loads before each batch
  * @param results    one entry per mode, in the order asked for
+ * @param machineLoad the 1-minute load average at the start and at the end of the run and
+ *                   the CPUs: Chromium needs CPU, and on a small machine other work (not
+ *                   counted as steal) makes every mode slower
  */
 public record BrowserResult(String chromium, String profile, String defaultWan, Map<String, Object> rttMs,
                             Map<String, Object> rateMbit, String page, int objects, long pageBytes, int hosts,
-                            int runs, List<Integer> batches, int warmUp, List<ModeResult> results)
-        implements ScenarioResult {
+                            int runs, List<Integer> batches, int warmUp, List<ModeResult> results,
+                            String machineLoad) implements ScenarioResult {
 
     /**
      * The page loads of one mode.
@@ -113,8 +116,8 @@ public record BrowserResult(String chromium, String profile, String defaultWan, 
                         + "page: %s; HTTP/1.1 keep-alive, no-store%n"
                         + "profile %s (default route %s), RTT %s ms, rate %s Mbit/s; %d measured loads per mode in "
                         + "batches of %s, the modes taking turns batch by batch, %d unmeasured load(s) before each "
-                        + "batch%n%n",
-                chromium, page, profile, defaultWan, rttMs, rateMbit, runs, batches, warmUp));
+                        + "batch; machine: %s%n%n",
+                chromium, page, profile, defaultWan, rttMs, rateMbit, runs, batches, warmUp, machineLoad));
         sb.append(t.render());
         sb.append(String.format(Locale.ROOT, "page-load time: Navigation Timing loadEventEnd - startTime, reported by "
                 + "the page; ttfb: responseStart, dcl: domContentLoadedEventEnd (medians)%n"
@@ -139,6 +142,7 @@ public record BrowserResult(String chromium, String profile, String defaultWan, 
         m.put("chromium", chromium);
         m.put("batches", batches);
         m.put("warm_up_per_batch", warmUp);
+        m.put("machine_load", machineLoad);
         Map<String, Object> p = new LinkedHashMap<>();
         p.put("objects", objects);
         p.put("hosts", hosts);
@@ -175,8 +179,9 @@ public record BrowserResult(String chromium, String profile, String defaultWan, 
 
     /** The chart: median page-load time per mode as bars, the p90 as marks. */
     public byte[] plot(int width, int height) {
-        BarChart chart = new BarChart(String.format(Locale.ROOT, "Chromium page-load time, %d objects on %d hosts (%s, %s Mbit/s)",
-                objects, hosts, profile, rateMbit.values().iterator().next()), "mode", "page-load time (ms)", "median", "p90");
+        String title = String.format(Locale.ROOT, "Chromium page-load time, %d objects on %d hosts (%s, %s Mbit/s)",
+                objects, hosts, profile, rateMbit.values().iterator().next());
+        BarChart chart = new BarChart(title, "mode", "page-load time (ms)", "median", "p90");
         for (ModeResult r : results) {
             chart.add(new BarChart.Bar(r.mode().label(), r.timings().median(), r.timings().percentile(90)));
         }

@@ -102,12 +102,14 @@ public final class BrowserScenario implements Scenario {
     @Override
     public ScenarioResult run(ScenarioContext ctx) throws Exception {
         Path binary = Chromium.find().orElseThrow(() -> new IllegalStateException(
-                "chromium is not installed (./haap loadtest browser installs it: apt-get install " + Chromium.PACKAGE + ")"));
+                "chromium is not installed (./haap loadtest browser installs it: apt-get install "
+                        + Chromium.PACKAGE + ")"));
         String version = Chromium.version(binary);
         List<LoadMode> modes = LoadMode.withDirect(LoadMode.parseAll(ctx.options().modesOr(DEFAULT_MODES)));
         int runs = ctx.options().runsOr(DEFAULT_RUNS);
         List<Integer> batches = batches(runs, ROUNDS);
         BrowserPage page = BrowserPage.generate(HOSTS, objects);
+        String loadBefore = loadAverage();
         Profile profile = HybridBed.atRate(Profile.ROBE_PAPER, ctx.options().rateMbit());
         ctx.progress(String.format(Locale.ROOT, "%s; page %s; %d modes x %d loads (+%d warm-up per batch of %s): "
                         + "about %d min", version, page.describe(), modes.size(), runs, warmUp, batches,
@@ -146,7 +148,17 @@ public final class BrowserScenario implements Scenario {
         tallies.forEach((m, t) -> results.add(t.result(m)));
         return new BrowserResult(version, profile.name(), profile.defaultWan().interfaceName(), bed.rttMs(),
                 HybridBed.rates(profile), page.describe(), page.count(), page.bytes(), page.hostsUsed(), runs, batches,
-                warmUp, results);
+                warmUp, results, String.format(Locale.ROOT, "load average %s at the start, %s at the end, %d CPUs",
+                loadBefore, loadAverage(), Runtime.getRuntime().availableProcessors()));
+    }
+
+    /** The 1-minute load average ({@code /proc/loadavg}), or {@code ?} where it cannot be read. */
+    static String loadAverage() {
+        try {
+            return Files.readString(Path.of("/proc/loadavg")).strip().split("\\s+")[0];
+        } catch (IOException | RuntimeException e) {
+            return "?";
+        }
     }
 
     /**

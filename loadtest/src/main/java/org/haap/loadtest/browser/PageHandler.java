@@ -24,8 +24,9 @@ import io.netty.handler.codec.http.HttpVersion;
  * {@code HttpObjectAggregator}): {@code GET} or {@code HEAD} of a page object on the host the
  * {@code Host} header names gets it with {@code Cache-Control: no-store}; a {@code POST} to
  * {@link BrowserPage#REPORT_PATH} is a load's timing report, parsed and handed to the
- * report sink, answered 204; anything else 404. It counts the objects it served and the 404s. The connection stays open after each answer
- * unless the request asked for {@code Connection: close} (HTTP/1.1 keep-alive).
+ * report sink, answered 204; anything else 404. It counts the objects it served and the
+ * 404s. The connection stays open after each answer unless the request asked for
+ * {@code Connection: close} (HTTP/1.1 keep-alive).
  */
 final class PageHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
 

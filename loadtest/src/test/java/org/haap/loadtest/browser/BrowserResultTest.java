@@ -40,7 +40,8 @@ class BrowserResultTest {
                 List.of(mode("classic", List.of(700.0, 750.0, 800.0), 0, 300_000, 1_000_000, 0),
                         mode("sim+pool", List.of(500.0, 560.0), 1, 800_000, 430_000, 0),
                         mode("direct-dsl", List.of(510.0, 513.0, 520.0), 0, 1_300_000, 0, 2),
-                        mode("direct-lte", List.of(680.0, 680.0, 690.0), 0, 0, 1_300_000, 0)));
+                        mode("direct-lte", List.of(680.0, 680.0, 690.0), 0, 0, 1_300_000, 0)),
+                "load average 0.50 at the start, 0.70 at the end, 2 CPUs");
     }
 
     @Test
@@ -48,9 +49,11 @@ class BrowserResultTest {
         String t = result().table();
         assertTrue(t.startsWith("browser: Chromium 156.0.8078.129, headless"), t);
         assertTrue(t.contains("batches of [2, 1], the modes taking turns batch by batch, 2 unmeasured"), t);
+        assertTrue(t.contains("batch; machine: load average 0.50 at the start, 0.70 at the end, 2 CPUs\n"), t);
         assertTrue(t.contains("vs direct-lte  vs best direct  dsl KiB/page  lte KiB/page  floor ms  conns/page"), t);
         // classic 750 / 680 and / 513; 1,000,000 B = 977 KiB, at 30 Mbit/s 267 ms
-        assertTrue(t.matches("(?s).*\\nclassic +3 +0 +750 +790 +800 +1\\.10 +1\\.46 +293 +977 +267 +16\\.5 +110 +400 +0\\n.*"), t);
+        assertTrue(t.matches("(?s).*\\nclassic +3 +0 +750 +790 +800 +1\\.10 +1\\.46 +293 +977 +267 +16\\.5 +110 +400 +0"
+                + "\\n.*"), t);
         // sim+pool: one failure; median of its two successes 530
         assertTrue(t.matches("(?s).*\\nsim\\+pool +3 +1 +530 .* 0\\.78 +1\\.03 .*"), t);
         assertTrue(t.contains("  sim+pool: no report within 30 s"), t);
@@ -61,7 +64,8 @@ class BrowserResultTest {
     void jsonHasTheAgreedFields() {
         String line = Json.write(result().toJson());
         for (String f : List.of("\"scenario\":\"browser\"", "\"chromium\":\"Chromium 156.0.8078.129\"", "\"runs\":3,",
-                "\"rate_mbit\":{", "\"batches\":[2,1]", "\"warm_up_per_batch\":2", "\"page\":{\"objects\":73,\"hosts\":6,",
+                "\"rate_mbit\":{", "\"batches\":[2,1]", "\"warm_up_per_batch\":2",
+                "\"machine_load\":\"load average 0.50", "\"page\":{\"objects\":73,\"hosts\":6,",
                 "{\"label\":\"sim+pool\",\"mode\":\"sim\",\"pool\":true,\"attempts\":3,\"failures\":1,",
                 "\"median_ms\":530,", "\"down_bytes_per_page\":{", "\"floor_ms\":", "\"connections_per_page\":16.5",
                 "\"ttfb_median_ms\":110,", "\"escaped_packets\":2}")) {

@@ -181,7 +181,7 @@ public final class Main {
                 Options:
                   --json         also print the result as one JSON object, the last line of stdout
                   --out DIR      also write the table, the JSON (and a plot) to DIR/NAME.{txt,json,png};
-                                 robe-loss, pageload, failover, soak, conn-rate, idle-conns,
+                                 robe-loss, pageload, browser, failover, soak, conn-rate, idle-conns,
                                  throughput, footprint and aggregation write to
                                  loadtest/results/ by default
                   --seconds N    length of each timed measurement, 1..600 (default 5; ap-relay,
@@ -195,9 +195,10 @@ public final class Main {
                   --points LIST  SYN-loss percentages (robe-loss, default 0,20,40,60,80,100); LTE
                                  random-loss percentages (aggregation, default 0,1,3); the number
                                  of AP nodes, 2..9 (scale-out, default 3)
-                  --runs N       page loads per mode (pageload, default 20); rounds (idle-conns, default 1)
-                  --modes LIST   modes to measure, e.g. classic,sim,sim+pool (robe-loss, pageload;
-                                 pageload always adds direct-dsl,direct-lte); failover: path-manager
+                  --runs N       page loads per mode (pageload, default 20; browser, default 15);
+                                 rounds (idle-conns, default 1)
+                  --modes LIST   modes to measure, e.g. classic,sim,sim+pool (robe-loss, pageload, browser;
+                                 pageload and browser always add direct-dsl,direct-lte); failover: path-manager
                                  policies, e.g. fullmesh,dsl-first,kernel; conn-rate, idle-conns,
                                  throughput: routes, e.g. haap,haproxy (default kernel,haap,haproxy);
                                  footprint: routes (default haap,haproxy);
@@ -205,7 +206,7 @@ public final class Main {
                                  scale-out: the gateway's defaults or no-fast-open (default defaults)
                   --faults LIST  faults to inject (failover, default link-down,blackhole)
                   --rate MBIT    both WANs shaped to MBIT Mbit/s instead of the profile's rates, 1..10000
-                                 (pageload; the RTTs stay): how much of a page's time is the links' rate
+                                 (pageload, browser; the RTTs stay): how much of a page's time is the links' rate
                   --minutes N    length of the run, 1..1440 (soak, footprint, default 10)
                   -h, --help     this text
 

@@ -5,6 +5,7 @@ import java.util.Optional;
 
 import org.haap.loadtest.aggregation.AggregationScenario;
 import org.haap.loadtest.aprelay.ApRelayScenario;
+import org.haap.loadtest.browser.BrowserScenario;
 import org.haap.loadtest.cost.ConnRateScenario;
 import org.haap.loadtest.cost.FootprintScenario;
 import org.haap.loadtest.cost.IdleConnsScenario;
@@ -22,7 +23,8 @@ public final class Scenarios {
 
     /** Every scenario. */
     public static List<Scenario> all() {
-        return List.of(new ApRelayScenario(), new RobeLossScenario(), new PageLoadScenario(), new FailoverScenario(),
+        return List.of(new ApRelayScenario(), new RobeLossScenario(), new PageLoadScenario(), new BrowserScenario(),
+                new FailoverScenario(),
                 new SoakScenario(), new ConnRateScenario(), new IdleConnsScenario(),
                 new ThroughputScenario(), new FootprintScenario(), new AggregationScenario(),
                 new org.haap.loadtest.scaleout.ScaleOutScenario());

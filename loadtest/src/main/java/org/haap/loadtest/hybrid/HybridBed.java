@@ -21,6 +21,7 @@ import org.haap.deploy.testbed.Profile;
 import org.haap.deploy.testbed.Testbed;
 import org.haap.deploy.testbed.TestbedException;
 import org.haap.deploy.testbed.Wan;
+import org.haap.deploy.testbed.WanCounters;
 import org.haap.loadtest.ScenarioContext;
 
 /**
@@ -135,11 +136,76 @@ public final class HybridBed {
     }
 
     /**
+     * {@code base}, or with {@code rateMbit > 0} both its WANs shaped to {@code rateMbit}
+     * Mbit/s and their delays, losses and default route kept: the same page and RTTs on
+     * faster or slower links ({@code --rate}).
+     */
+    public static Profile atRate(Profile base, int rateMbit) {
+        if (rateMbit == 0) {
+            return base;
+        }
+        return base.withLink(Wan.DSL, atRate(base.dsl(), rateMbit)).withLink(Wan.LTE, atRate(base.lte(), rateMbit));
+    }
+
+    private static LinkSpec atRate(LinkSpec link, int rateMbit) {
+        return new LinkSpec(rateMbit, link.oneWayDelayMs(), link.lossPct(), link.synLossPct());
+    }
+
+    /** Each WAN's shaped rate in Mbit/s in {@code profile}, by WAN name. */
+    public static Map<String, Object> rates(Profile profile) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put(Wan.DSL.interfaceName(), profile.dsl().rateMbit());
+        m.put(Wan.LTE.interfaceName(), profile.lte().rateMbit());
+        return m;
+    }
+
+    /** The CPE's byte counters of each WAN interface now. */
+    public Map<Wan, WanCounters> wanCounters() {
+        Map<Wan, WanCounters> m = new LinkedHashMap<>();
+        for (Wan w : List.of(Wan.DSL, Wan.LTE)) {
+            m.put(w, testbed.wanBytes(w));
+        }
+        return m;
+    }
+
+    /**
+     * Sets the bed up for {@code mode}: through the gateway, the CPE's default route as in
+     * the profile and the gateway (re)started in the mode (a fresh JVM); direct, no gateway
+     * running (LAN TCP takes the CPE's route-only path with masquerading) and the CPE's
+     * default route on the mode's WAN. Modes may follow each other in any order.
+     */
+    public void use(LoadMode mode) throws IOException {
+        if (mode.gateway() != null) {
+            ctx.progress("mode " + mode + ": starting the gateway");
+            setDefaultRoute(profile.defaultWan());
+            startGateway(mode.gateway());
+        } else {
+            ctx.progress("mode " + mode + ": no gateway, default route via " + mode.direct().interfaceName());
+            stopGateway();
+            setDefaultRoute(mode.direct());
+        }
+    }
+
+    /**
+     * How long a page-load scenario waits after a load in {@code mode}: its connections
+     * close and, with the warm pool, the pool refills (a page is "read" between loads).
+     */
+    public static Duration pauseAfterLoad(LoadMode mode) {
+        return mode.pool() ? Duration.ofSeconds(1) : Duration.ofMillis(500);
+    }
+
+    /** Stops the gateway and puts the profile's default route back. */
+    public void useNone() {
+        stopGateway();
+        setDefaultRoute(profile.defaultWan());
+    }
+
+    /**
      * (Re)starts the gateway with {@code mode}; its preferred WAN is the profile's default
      * WAN. Returns once it listens.
      */
     public synchronized void startGateway(GatewayMode mode) throws IOException {
-        startGateway("gateway-" + mode.label().replace('+', '-'), HybridConfigs.gateway(mode, profile.defaultWan()));
+        startGateway("gateway-" + mode.label().replace('+', '-').replace(':', '-'), HybridConfigs.gateway(mode, profile.defaultWan()));
         gatewayMode = mode;
     }
 

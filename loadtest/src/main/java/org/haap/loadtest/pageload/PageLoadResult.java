@@ -12,6 +12,8 @@ import org.haap.loadtest.ScenarioResult;
 import org.haap.loadtest.Stats;
 import org.haap.loadtest.Table;
 import org.haap.loadtest.aggregation.TcpProbe;
+import org.haap.loadtest.hybrid.LoadMode;
+import org.haap.loadtest.hybrid.ModeOutcome;
 import org.haap.loadtest.hybrid.Timings;
 import org.haap.loadtest.plot.BarChart;
 
@@ -54,7 +56,7 @@ public record PageLoadResult(String profile, String defaultWan, Map<String, Obje
      */
     public record ModeResult(LoadMode mode, Timings timings, List<String> errors, Map<String, Long> downPerPage,
                              TcpProbe.Segments segments, List<Double> firstObjectMs, List<Double> laterObjectMs,
-                             Map<String, Long> mptcpPerPage) {
+                             Map<String, Long> mptcpPerPage) implements ModeOutcome {
         public ModeResult {
             Objects.requireNonNull(mode, "mode");
             Objects.requireNonNull(timings, "timings");
@@ -64,22 +66,6 @@ public record PageLoadResult(String profile, String defaultWan, Map<String, Obje
             firstObjectMs = List.copyOf(firstObjectMs);
             laterObjectMs = List.copyOf(laterObjectMs);
             mptcpPerPage = new LinkedHashMap<>(mptcpPerPage);
-        }
-
-        /**
-         * The shortest time the busiest WAN needs for its share of a page at its rate
-         * ({@code max over WANs of bytes x 8 / rate}): no split of these bytes over the
-         * links loads the page faster. NaN without counters or rates.
-         */
-        double floorMs(Map<String, Object> rateMbit) {
-            double floor = Double.NaN;
-            for (Map.Entry<String, Long> e : downPerPage.entrySet()) {
-                if (rateMbit.get(e.getKey()) instanceof Number rate && rate.doubleValue() > 0) {
-                    double ms = e.getValue() * 8 / (rate.doubleValue() * 1e3);
-                    floor = Double.isNaN(floor) ? ms : Math.max(floor, ms);
-                }
-            }
-            return floor;
         }
     }
 
@@ -91,25 +77,18 @@ public record PageLoadResult(String profile, String defaultWan, Map<String, Obje
 
     /** The median of the direct fetch over the default WAN, NaN when not measured. */
     double directDefaultMedian() {
-        return results.stream().filter(r -> r.mode().direct() != null
-                        && r.mode().direct().interfaceName().equals(defaultWan))
-                .mapToDouble(r -> r.timings().median()).findFirst().orElse(Double.NaN);
+        return ModeOutcome.directMedian(results, defaultWan);
     }
 
     /** The lower median of the direct fetches, NaN when none was measured. */
     double bestDirectMedian() {
-        return results.stream().filter(r -> r.mode().direct() != null)
-                .mapToDouble(r -> r.timings().median()).min().orElse(Double.NaN);
+        return ModeOutcome.bestDirectMedian(results);
     }
 
     /** classic's median over sim+pool's, NaN unless both were measured. */
     double poolSpeedup() {
-        return Stats.ratio(median("classic", false), median("sim", true));
-    }
-
-    private double median(String jsonMode, boolean pool) {
-        return results.stream().filter(r -> r.mode().jsonMode().equals(jsonMode) && r.mode().pool() == pool)
-                .mapToDouble(r -> r.timings().median()).findFirst().orElse(Double.NaN);
+        return Stats.ratio(ModeOutcome.median(results, LoadMode.parse("classic")),
+                ModeOutcome.median(results, LoadMode.parse("sim+pool")));
     }
 
     @Override
@@ -118,21 +97,14 @@ public record PageLoadResult(String profile, String defaultWan, Map<String, Obje
         double best = bestDirectMedian();
         List<String> header = new ArrayList<>(List.of("mode", "runs", "failures", "median ms", "p90 ms", "p99 ms",
                 "mean ms", "vs direct-" + defaultWan, "vs best direct"));
-        rateMbit.keySet().forEach(w -> header.add(w + " KiB/page"));
-        header.addAll(List.of("floor ms", "retrans %", "mptcp rtx/page", "1st obj ms", "next obj ms"));
+        header.addAll(ModeOutcome.wanHeaders(rateMbit));
+        header.addAll(List.of("retrans %", "mptcp rtx/page", "1st obj ms", "next obj ms"));
         Table t = new Table(header.toArray(String[]::new));
         for (ModeResult r : results) {
-            List<String> row = new ArrayList<>(List.of(r.mode().label(), Integer.toString(r.timings().attempts()),
-                    Integer.toString(r.timings().failures()),
-                    Table.number(r.timings().median(), 1), Table.number(r.timings().percentile(90), 1),
-                    Table.number(r.timings().percentile(99), 1), Table.number(r.timings().mean(), 1),
-                    Table.number(Stats.ratio(r.timings().median(), base), 2),
-                    Table.number(Stats.ratio(r.timings().median(), best), 2)));
-            for (String w : rateMbit.keySet()) {
-                Long bytes = r.downPerPage().get(w);
-                row.add(bytes == null ? "-" : Table.number(bytes / 1024.0, 0));
-            }
-            row.add(Table.number(r.floorMs(rateMbit), 0));
+            List<String> row = r.leadingCells(1, 99);
+            row.add(Table.number(r.timings().mean(), 1));
+            row.addAll(r.ratioCells(base, best));
+            row.addAll(r.wanCells(rateMbit));
             row.add(Table.number(r.segments().retransmittedPct(), 1));
             Long rtx = r.mptcpPerPage().get(PageLoadScenario.REINJECTIONS);
             row.add(rtx == null ? "-" : Long.toString(rtx));
@@ -157,23 +129,13 @@ public record PageLoadResult(String profile, String defaultWan, Map<String, Obje
         if (!Double.isNaN(speedup)) {
             sb.append(String.format(Locale.ROOT, "sim+pool loads the page %.2fx as fast as classic (medians)%n", speedup));
         }
-        for (ModeResult r : results) {
-            for (String e : r.errors()) {
-                sb.append(String.format(Locale.ROOT, "  %s: %s%n", r.mode().label(), e));
-            }
-        }
+        sb.append(ModeOutcome.errorLines(results));
         return sb.toString();
     }
 
     @Override
     public Map<String, Object> toJson() {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("scenario", PageLoadScenario.NAME);
-        m.put("profile", profile);
-        m.put("default_wan", defaultWan);
-        m.put("rtt_ms", rttMs);
-        m.put("rate_mbit", rateMbit);
-        m.put("runs", runs);
+        Map<String, Object> m = ModeOutcome.jsonHead(PageLoadScenario.NAME, profile, defaultWan, rttMs, rateMbit, runs);
         Map<String, Object> p = new LinkedHashMap<>();
         p.put("objects", page.count());
         p.put("hosts", page.hosts());
@@ -182,15 +144,7 @@ public record PageLoadResult(String profile, String defaultWan, Map<String, Obje
         m.put("page", p);
         List<Object> rs = new ArrayList<>();
         for (ModeResult r : results) {
-            Map<String, Object> e = new LinkedHashMap<>();
-            e.put("mode", r.mode().jsonMode());
-            e.put("pool", r.mode().pool());
-            e.putAll(r.timings().toJson());
-            e.put("down_bytes_per_page", r.downPerPage());
-            double floor = r.floorMs(rateMbit);
-            if (!Double.isNaN(floor)) {
-                e.put("floor_ms", Math.round(floor * 10) / 10.0);
-            }
+            Map<String, Object> e = r.jsonFields(rateMbit);
             e.put("segments_counted_at", PageLoadScenario.senders(r.mode()).stream().map(Node::suffix).toList());
             e.put("segments_sent", r.segments().original() + r.segments().retransmitted());
             e.put("segments_retransmitted", r.segments().retransmitted());

@@ -8,7 +8,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
-import org.haap.deploy.testbed.LinkSpec;
 import org.haap.deploy.testbed.Node;
 import org.haap.deploy.testbed.Profile;
 import org.haap.deploy.testbed.Wan;
@@ -18,6 +17,7 @@ import org.haap.loadtest.ScenarioContext;
 import org.haap.loadtest.ScenarioResult;
 import org.haap.loadtest.aggregation.TcpProbe;
 import org.haap.loadtest.hybrid.HybridBed;
+import org.haap.loadtest.hybrid.LoadMode;
 import org.haap.loadtest.hybrid.Timings;
 import org.haap.loadtest.pageload.PageLoadResult.ModeResult;
 
@@ -45,8 +45,6 @@ public final class PageLoadScenario implements Scenario {
     /** A page load that takes longer fails. */
     public static final long PAGE_TIMEOUT_MS = 30_000;
     static final int WARM_UP = 2;
-    static final Duration PAUSE = Duration.ofMillis(500);
-    static final Duration POOL_PAUSE = Duration.ofSeconds(1);
     static final Profile PROFILE = Profile.ROBE_PAPER;
     /** The JSON name of the AP's MPTCP-level retransmissions per page. */
     static final String REINJECTIONS = "mptcp_retransmissions";
@@ -72,7 +70,7 @@ public final class PageLoadScenario implements Scenario {
 
     @Override
     public ScenarioResult run(ScenarioContext ctx) throws Exception {
-        List<LoadMode> modes = withDirect(ctx.options().modesOr(DEFAULT_MODES).stream().map(LoadMode::parse).toList());
+        List<LoadMode> modes = LoadMode.withDirect(LoadMode.parseAll(ctx.options().modesOr(DEFAULT_MODES)));
         int runs = ctx.options().runsOr(DEFAULT_RUNS);
         Page page = Page.synthetic(HOSTS, OBJECTS);
         Profile profile = profile(ctx.options().rateMbit());
@@ -87,56 +85,33 @@ public final class PageLoadScenario implements Scenario {
         order.addAll(modes.stream().filter(m -> m.direct() != null).toList());
         List<ModeResult> results = new ArrayList<>();
         for (LoadMode mode : order) {
-            if (mode.gateway() != null) {
-                ctx.progress("mode " + mode + ": starting the gateway");
-                bed.startGateway(mode.gateway());
-            } else {
-                ctx.progress("mode " + mode + ": no gateway, default route via " + mode.direct().interfaceName());
-                bed.stopGateway();
-                bed.setDefaultRoute(mode.direct());
-            }
+            bed.use(mode);
             results.add(measure(ctx, bed, loader, page, mode, runs));
             ModeResult r = results.get(results.size() - 1);
             ctx.progress(String.format(Locale.ROOT, "%s: median %.0f ms, p99 %.0f ms, %d/%d failed", mode,
                     r.timings().median(), r.timings().percentile(99), r.timings().failures(), runs));
         }
-        bed.stopGateway();
-        bed.setDefaultRoute(profile.defaultWan());
+        bed.useNone();
         // report in the order asked for
         List<ModeResult> ordered = new ArrayList<>();
         for (LoadMode m : modes) {
             results.stream().filter(r -> r.mode().equals(m)).findFirst().ifPresent(ordered::add);
         }
         return new PageLoadResult(profile.name(), profile.defaultWan().interfaceName(), bed.rttMs(),
-                rates(profile), page, runs, ordered);
+                HybridBed.rates(profile), page, runs, ordered);
     }
 
     /**
-     * {@link #PROFILE}, or with {@code --rate} both its WANs shaped to {@code rateMbit} and
-     * their delays kept: the same page and RTTs on faster or slower links.
+     * {@link #PROFILE}, or with {@code --rate} both its WANs shaped to {@code rateMbit}
+     * ({@link HybridBed#atRate}).
      */
     static Profile profile(int rateMbit) {
-        if (rateMbit == 0) {
-            return PROFILE;
-        }
-        return PROFILE.withLink(Wan.DSL, rate(PROFILE.dsl(), rateMbit)).withLink(Wan.LTE, rate(PROFILE.lte(), rateMbit));
-    }
-
-    private static LinkSpec rate(LinkSpec link, int rateMbit) {
-        return new LinkSpec(rateMbit, link.oneWayDelayMs(), link.lossPct(), link.synLossPct());
-    }
-
-    /** Each WAN's shaped rate in Mbit/s, by WAN name. */
-    static Map<String, Object> rates(Profile profile) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put(Wan.DSL.interfaceName(), profile.dsl().rateMbit());
-        m.put(Wan.LTE.interfaceName(), profile.lte().rateMbit());
-        return m;
+        return HybridBed.atRate(PROFILE, rateMbit);
     }
 
     private static ModeResult measure(ScenarioContext ctx, HybridBed bed, PageLoader loader, Page page, LoadMode mode,
                                       int runs) throws InterruptedException {
-        Duration pause = mode.pool() ? POOL_PAUSE : PAUSE;
+        Duration pause = HybridBed.pauseAfterLoad(mode);
         for (int i = 0; i < WARM_UP; i++) {
             try {
                 loader.load(page, PAGE_TIMEOUT_MS, new PageLoader.ObjectTimes()); // JIT, caches, ARP; not counted
@@ -149,7 +124,7 @@ public final class PageLoadScenario implements Scenario {
         List<String> errors = new ArrayList<>();
         int failures = 0;
         PageLoader.ObjectTimes times = new PageLoader.ObjectTimes();
-        Map<Wan, WanCounters> before = wanCounters(bed);
+        Map<Wan, WanCounters> before = bed.wanCounters();
         TcpProbe.Segments sent = TcpProbe.segments(bed.testbed(), senders(mode));
         Map<String, Long> mptcp = mptcpCounters(bed, mode);
         for (int run = 1; run <= runs; run++) {
@@ -172,7 +147,7 @@ public final class PageLoadScenario implements Scenario {
         Map<String, Long> mptcpPerPage = new LinkedHashMap<>();
         mptcpCounters(bed, mode).forEach((k, v) -> mptcpPerPage.put(k, (v - mptcp.get(k)) / runs));
         Map<String, Long> downPerPage = new LinkedHashMap<>();
-        wanCounters(bed).forEach((w, c) -> downPerPage.put(w.interfaceName(), c.minus(before.get(w)).rxBytes() / runs));
+        bed.wanCounters().forEach((w, c) -> downPerPage.put(w.interfaceName(), c.minus(before.get(w)).rxBytes() / runs));
         return new ModeResult(mode, new Timings(runs, failures, ok), errors, downPerPage, sent,
                 List.copyOf(times.firstMs()), List.copyOf(times.laterMs()), mptcpPerPage);
     }
@@ -204,27 +179,6 @@ public final class PageLoadScenario implements Scenario {
         return mode.gateway() != null ? List.of(Node.AP) : List.of(Node.SERVER, Node.CLIENT);
     }
 
-    private static Map<Wan, WanCounters> wanCounters(HybridBed bed) {
-        Map<Wan, WanCounters> m = new LinkedHashMap<>();
-        for (Wan w : List.of(Wan.DSL, Wan.LTE)) {
-            m.put(w, bed.testbed().wanBytes(w));
-        }
-        return m;
-    }
-
-    /**
-     * {@code modes} with the direct fetches over each WAN appended where missing: every run,
-     * at every rate, has the single-WAN baselines beside the gateway's modes.
-     */
-    static List<LoadMode> withDirect(List<LoadMode> modes) {
-        List<LoadMode> all = new ArrayList<>(modes);
-        for (Wan w : List.of(Wan.DSL, Wan.LTE)) {
-            if (!all.contains(LoadMode.direct(w))) {
-                all.add(LoadMode.direct(w));
-            }
-        }
-        return List.copyOf(all);
-    }
 
     /** The modes the scenario measures by default. */
     static List<LoadMode> defaultModes() {

@@ -16,6 +16,8 @@ import org.haap.deploy.testbed.Wan;
 import org.haap.loadtest.Json;
 import org.haap.loadtest.aggregation.TcpProbe;
 import org.haap.loadtest.hybrid.GatewayMode;
+import org.haap.loadtest.hybrid.HybridBed;
+import org.haap.loadtest.hybrid.LoadMode;
 import org.haap.loadtest.hybrid.Timings;
 import org.haap.loadtest.pageload.PageLoadResult.ModeResult;
 import org.junit.jupiter.api.Test;
@@ -66,10 +68,10 @@ class PageLoadResultTest {
     void directBaselinesAreAlwaysMeasured() {
         assertEquals(List.of(LoadMode.parse("classic"), LoadMode.parse("sim+pool"), LoadMode.direct(Wan.DSL),
                         LoadMode.direct(Wan.LTE)),
-                PageLoadScenario.withDirect(List.of(LoadMode.parse("classic"), LoadMode.parse("sim+pool"))));
+                LoadMode.withDirect(List.of(LoadMode.parse("classic"), LoadMode.parse("sim+pool"))));
         assertEquals(List.of(LoadMode.direct(Wan.LTE), LoadMode.parse("sim"), LoadMode.direct(Wan.DSL)),
-                PageLoadScenario.withDirect(List.of(LoadMode.direct(Wan.LTE), LoadMode.parse("sim"))));
-        assertEquals(PageLoadScenario.defaultModes(), PageLoadScenario.withDirect(PageLoadScenario.defaultModes()));
+                LoadMode.withDirect(List.of(LoadMode.direct(Wan.LTE), LoadMode.parse("sim"))));
+        assertEquals(PageLoadScenario.defaultModes(), LoadMode.withDirect(PageLoadScenario.defaultModes()));
     }
 
     @Test
@@ -116,7 +118,7 @@ class PageLoadResultTest {
         assertEquals(PageLoadScenario.PROFILE.dsl().oneWayDelayMs(), p.dsl().oneWayDelayMs());
         assertEquals(PageLoadScenario.PROFILE.lte().oneWayDelayMs(), p.lte().oneWayDelayMs());
         assertEquals(PageLoadScenario.PROFILE.defaultWan(), p.defaultWan());
-        assertEquals(Map.of("dsl", 10.0, "lte", 10.0), PageLoadScenario.rates(PageLoadScenario.PROFILE));
+        assertEquals(Map.of("dsl", 10.0, "lte", 10.0), HybridBed.rates(PageLoadScenario.PROFILE));
     }
 
     @Test

@@ -1,9 +1,10 @@
-package org.haap.loadtest.pageload;
+package org.haap.loadtest.hybrid;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 
 import org.haap.deploy.testbed.Wan;
-import org.haap.loadtest.hybrid.GatewayMode;
 
 /**
  * How the page is fetched: through the gateway in a {@link GatewayMode}, or directly
@@ -38,6 +39,25 @@ public record LoadMode(GatewayMode gateway, Wan direct) {
             return direct(Wan.of(t.substring("direct-".length())));
         }
         return via(GatewayMode.parse(t));
+    }
+
+    /** Parses each of {@code modes} ({@link #parse}). */
+    public static List<LoadMode> parseAll(List<String> modes) {
+        return modes.stream().map(LoadMode::parse).toList();
+    }
+
+    /**
+     * {@code modes} with the direct fetches over each WAN appended where missing: every run,
+     * at every rate, has the single-WAN baselines beside the gateway's modes.
+     */
+    public static List<LoadMode> withDirect(List<LoadMode> modes) {
+        List<LoadMode> all = new ArrayList<>(modes);
+        for (Wan w : List.of(Wan.DSL, Wan.LTE)) {
+            if (!all.contains(direct(w))) {
+                all.add(direct(w));
+            }
+        }
+        return List.copyOf(all);
     }
 
     /** The JSON {@code mode} value: {@code classic}, {@code sim}, {@code sim:fullmesh}, {@code direct-dsl}, ... */

@@ -218,7 +218,7 @@ final class HeaderHandler extends ChannelInboundHandlerAdapter {
     }
 
     /**
-     * An Info TLV without a Connect TLV (RFC 8803 section 4.2.3): an authorized client gets the
+     * An Info TLV without a Connect TLV (RFC 8803 section 6.2.3): an authorized client gets the
      * Supported TCP Extensions TLV, then the connection closes.
      */
     private void answerInfo(ChannelHandlerContext ctx, ConvertMessage message) {
@@ -250,8 +250,10 @@ final class HeaderHandler extends ChannelInboundHandlerAdapter {
                     Reason.PROTOCOL_ERROR);
             return null;
         }
+        // Section 6.2.6: an Extended Connect TLV (one with a TCP Options field, even one of
+        // ignored kinds only) gets the Extended TCP Header TLV.
         return new SuccessReply(message.infoTlv().isPresent() ? List.of(support.supported()) : List.of(),
-                !options.isEmpty());
+                connect.tcpOptions().length > 0);
     }
 
     private boolean cookieAccepted(ChannelHandlerContext ctx, ConvertMessage message) {

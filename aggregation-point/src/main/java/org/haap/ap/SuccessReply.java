@@ -15,8 +15,8 @@ import org.haap.core.convert.TcpOption;
 /**
  * A session's Convert success reply (RFC 8803): no TLVs ({@code 01 01 22 63}) for a plain
  * Connect; the Supported TCP Extensions TLV when the client's message also held an Info TLV
- * (section 4.2.3); and an Extended TCP Header TLV with the server's SYN+ACK options
- * ({@link SynAckOptions}) when the client's Connect TLV carried TCP options (section 4.2.6:
+ * (section 6.2.3); and an Extended TCP Header TLV with the server's SYN+ACK options
+ * ({@link SynAckOptions}) when the client's Connect TLV carried TCP options (section 6.2.6:
  * it asked about options, so it gets the server's answer to them).
  *
  * @param tlvs          the TLVs decided before the upstream connect

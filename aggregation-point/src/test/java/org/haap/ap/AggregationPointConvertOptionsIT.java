@@ -136,20 +136,24 @@ class AggregationPointConvertOptionsIT {
         return bed.metricSum(series);
     }
 
-    /** Section 4.2.3: Info is answered with window scale, timestamps and MPTCP; SACK is off in the AP's namespace. */
+    /**
+     * Sections 6.2.3 and 7.2: Info is answered with timestamps and MPTCP; SACK Permitted is off
+     * in the AP's namespace, and window scale is never announced.
+     */
     @Test
     void infoIsAnsweredWithWhatTheApsKernelAndListenersOffer() throws Exception {
         try (TestClient c = client()) {
             c.write(message(new InfoTlv(), new CookieTlv(COOKIE)));
-            assertEquals("01 03 22 63 15 02 00 00 03 08 1e 00", HEX.formatHex(c.readToEnd(T)));
+            assertEquals("01 03 22 63 15 02 00 00 08 1e 00 00", HEX.formatHex(c.readToEnd(T)));
         }
     }
 
     /**
-     * Sections 4.2.5, 4.2.6 and 5.1: the SYN to the server carries the window scale and
-     * timestamps asked for and no SACK Permitted (the AP's kernel has it off, and it was not
-     * asked for), with the AP's own MSS (1460 on this link, not the 1200 asked for); the
-     * reply returns the server's SYN+ACK options, its MSS of 1000 and its window scale.
+     * Sections 6.2.5, 6.2.6, 7.1 and 7.2: the SYN to the server carries the timestamps asked
+     * for, the kernel's own window scale (the 7 asked for is ignored) and no SACK Permitted
+     * (the AP's kernel has it off, and it was not asked for), with the AP's own MSS (1460 on
+     * this link: the 1200 asked for is ignored); the reply returns the server's SYN+ACK
+     * options, its MSS of 1000 and its window scale.
      */
     @Test
     void connectOptionsReachTheSynAndTheSynAckComesBack() throws Exception {
@@ -168,14 +172,34 @@ class AggregationPointConvertOptionsIT {
 
             String shift = String.format("%02x", server.rcvWscale());
             assertEquals("01 06 22 63"
-                    + " 15 02 00 00 03 08 1e 00" // Supported TCP Extensions: the Info TLV's answer
+                    + " 15 02 00 00 08 1e 00 00" // Supported TCP Extensions: the Info TLV's answer
                     + " 14 03 00 00 02 04 03 e8 03 03 " + shift + " 00", // Extended TCP Header: MSS 1000, WS
                     HEX.formatHex(c.readExactly(24, T)));
             assertArrayEquals(data, c.readExactly(data.length, T), "relayed after the reply");
         }
     }
 
-    /** Section 4.2.8: Error 33 lists the kinds the AP cannot use; no upstream connect. */
+    /**
+     * Sections 6.2.5 and 7.1: No-Operation and End of Option List bytes in the TCP Options
+     * field are ignored, not refused; the field still makes it an Extended Connect TLV, so the
+     * reply carries the server's SYN+ACK options (section 6.2.6).
+     */
+    @Test
+    void noOperationAndEndOfOptionListBytesAreIgnored() throws Exception {
+        try (TestClient c = client()) {
+            byte[] data = "nop".getBytes(StandardCharsets.US_ASCII);
+            c.write(concat(message(new ConnectTlv(SERVER, new byte[] {1, 1, 1, 0}), new CookieTlv(COOKIE)), data));
+            assertNotNull(accepted.poll(T.toSeconds(), TimeUnit.SECONDS), "the server accepted no connection");
+            byte[] reply = c.readExactly(4, T);
+            assertEquals("01 04 22 63", HEX.formatHex(reply), "a success reply of 4 words");
+            assertEquals("14 03 00 00 02 04 03 e8", HEX.formatHex(c.readExactly(8, T)),
+                    "Extended TCP Header, MSS 1000 first");
+            c.readExactly(4, T);
+            assertArrayEquals(data, c.readExactly(data.length, T), "relayed after the reply");
+        }
+    }
+
+    /** Section 6.2.8: Error 33 lists the kinds the AP cannot use; no upstream connect. */
     @Test
     void optionsTheApCannotUseGetError33AndNoConnect() throws Exception {
         double attempts = metric("haap_ap_upstream_connect_attempts_total");

@@ -7,10 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
-import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -42,13 +39,9 @@ class AggregationPointFastOpenIT {
     private static final Path SYSCTL = Path.of("..", "deploy", "sysctl", "90-haap-aggregation-point.conf");
 
     private ApItFixture bed;
-    private ServerSocket echo;
 
     @AfterEach
-    void tearDown() throws IOException {
-        if (echo != null) {
-            echo.close();
-        }
+    void tearDown() {
         if (bed != null) {
             bed.close();
         }
@@ -64,18 +57,7 @@ class AggregationPointFastOpenIT {
                 bed.ap.sysctl(kv[0].strip(), kv[1].strip());
             }
         }
-        echo = bed.server.call(() -> new ServerSocket(SERVER.getPort(), 16, SERVER.getAddress()));
-        Thread t = new Thread(() -> {
-            while (!echo.isClosed()) {
-                try (Socket s = echo.accept()) {
-                    s.getInputStream().transferTo(s.getOutputStream());
-                } catch (IOException e) {
-                    // closed, or the peer went away
-                }
-            }
-        }, "haapt-tfo-echo");
-        t.setDaemon(true);
-        t.start();
+        bed.serve(SERVER, TestServer.Mode.ECHO);
         bed.startAp("256m", """
                 haap.aggregation-point {
                   listen = ["198.18.56.1:5124"]

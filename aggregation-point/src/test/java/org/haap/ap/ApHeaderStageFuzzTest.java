@@ -186,7 +186,7 @@ class ApHeaderStageFuzzTest {
         ConvertErrorCode sent = null;
         Decoded decoded = decode(input.stream());
         if (!rest.isEmpty() && rest.get(0).errorTlv().isEmpty()) {
-            // The one answer that is not an error: an Info TLV without Connect (RFC 8803 section 4.2.3).
+            // The one answer that is not an error: an Info TLV without Connect (RFC 8803 section 6.2.3).
             ConvertMessage reply = rest.get(0);
             assertTrue(decoded.infoOnly(), "reply is not an error (success means a connect): " + reply + " " + what);
             assertTrue(reply.supportedTcpExtensionsTlv().isPresent() && reply.tlvs().size() == 1,

@@ -92,7 +92,7 @@ class ApStagesTest {
     }
 
     private void start(String settings) {
-        start(settings, new TcpOptionSupport(true, true, true, true));
+        start(settings, new TcpOptionSupport(true, true, true));
     }
 
     private void start(String settings, TcpOptionSupport tcpOptions) {
@@ -249,14 +249,14 @@ class ApStagesTest {
         assertEquals(0, ap.limiter().total());
     }
 
-    /** RFC 8803 section 4.2.3: an authorized client's Info TLV gets the Supported TCP Extensions TLV, then a close. */
+    /** RFC 8803 section 6.2.3: an authorized client's Info TLV gets the Supported TCP Extensions TLV, then a close. */
     @Test
     void anInfoTlvIsAnsweredWithTheSupportedExtensionsOnceTheCookieIsAccepted() throws Exception {
-        start("", new TcpOptionSupport(true, true, false, true));
+        start("", new TcpOptionSupport(true, false, true));
         EmbeddedChannel ch = connect("192.0.2.1");
         ch.writeInbound(message(new ConvertMessage(List.of(new InfoTlv(), new CookieTlv(COOKIE)))));
-        // Supported TCP Extensions: type 21, 2 words, window scale, timestamps, MPTCP; no SACK (off).
-        assertEquals("010322631502000003081e00", ByteBufUtil.hexDump(reply(ch)));
+        // Supported TCP Extensions: type 21, 2 words, timestamps, MPTCP; no SACK (off), never window scale.
+        assertEquals("0103226315020000081e0000", ByteBufUtil.hexDump(reply(ch)));
         assertFalse(ch.isOpen());
         assertEquals(1, ended("completed", "header"));
         assertEquals(0, upstreamAttempts());
@@ -268,7 +268,7 @@ class ApStagesTest {
 
     @Test
     void aConverterWithoutMptcpOrKernelOptionsAnnouncesAnEmptyListAndAPooledClientNeedsNoCookie() throws Exception {
-        start("", new TcpOptionSupport(false, false, false, false));
+        start("", new TcpOptionSupport(false, false, false));
         EmbeddedChannel pooled = connect("192.0.2.1");
         pooled.writeInbound(hello());
         reply(pooled);
@@ -302,15 +302,16 @@ class ApStagesTest {
     }
 
     /**
-     * RFC 8803 sections 4.2.5 and 4.2.8: options the AP cannot put in its SYN are refused with
-     * Error 33 listing their kinds once each; MSS is ignored (section 5.1), SACK refused here
-     * because the namespace has it off.
+     * RFC 8803 sections 6.2.5 and 6.2.8: options the AP cannot put in its SYN are refused with
+     * Error 33 listing their kinds once each; MSS, Window Scale and SACK are ignored (sections
+     * 7.1 to 7.3), SACK Permitted refused here because the namespace has it off.
      */
     @Test
     void optionsTheApCannotUseGetError33ListingTheirKinds() throws Exception {
-        start(LOOPBACK_ALLOWED, new TcpOptionSupport(true, true, false, true));
+        start(LOOPBACK_ALLOWED, new TcpOptionSupport(true, false, true));
         EmbeddedChannel ch = connect("192.0.2.1");
         byte[] options = TcpOption.encodeList(List.of(new TcpOption(TcpOption.MSS, new byte[] {4, (byte) 0xb0}),
+                new TcpOption(TcpOption.WINDOW_SCALE, new byte[] {7}), new TcpOption(5, new byte[8]),
                 TcpOption.of(TcpOption.SACK_PERMITTED), new TcpOption(19, new byte[16]),
                 TcpOption.of(TcpOption.TIMESTAMPS), new TcpOption(28, new byte[] {0, 10}),
                 new TcpOption(19, new byte[16])));
@@ -322,7 +323,7 @@ class ApStagesTest {
 
     @Test
     void aPooledConnectionsOptionsAreJudgedAlike() throws Exception {
-        start(LOOPBACK_ALLOWED, new TcpOptionSupport(true, true, true, true));
+        start(LOOPBACK_ALLOWED, new TcpOptionSupport(true, true, true));
         EmbeddedChannel ch = connect("192.0.2.1");
         ch.writeInbound(hello());
         reply(ch);

@@ -9,13 +9,10 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.SocketException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.haap.gateway.FaultyAp.Fault;
 import org.junit.jupiter.api.AfterAll;
@@ -47,16 +44,13 @@ class GatewayEarlyDataIT {
 
     private static GatewayItFixture bed;
     private static FaultyAp faultyAp;
-    private static ServerSocket counting;
-    /** How often the counting server received each request line. */
-    private static final Map<String, AtomicInteger> received = new ConcurrentHashMap<>();
+    private static GatewayItFixture.CountingServer counting;
     private static final AtomicInteger ids = new AtomicInteger();
 
     @BeforeAll
     static void setUp() throws Exception {
         bed = GatewayItFixture.create("e");
-        counting = bed.srv.call(() -> new ServerSocket(COUNTING_PORT, 64, COUNTING.getAddress()));
-        GatewayItFixture.serve(counting, "haapt-counting", GatewayEarlyDataIT::countAndAnswer);
+        counting = bed.countingServer(COUNTING, 64, line -> "ANSWER " + line);
         faultyAp = FaultyAp.start(bed.ap, new InetSocketAddress("198.18.0.1", 5124), COUNTING);
         // One event loop, so the LAN connection meets the loop whose pool is filled; no link
         // monitor, as the faulty AP answers no probes.
@@ -73,9 +67,6 @@ class GatewayEarlyDataIT {
         try {
             if (faultyAp != null) {
                 faultyAp.close();
-            }
-            if (counting != null) {
-                counting.close();
             }
         } finally {
             if (bed != null) {
@@ -180,17 +171,6 @@ class GatewayEarlyDataIT {
     }
 
     private static int count(String request) {
-        AtomicInteger n = received.get(request);
-        return n == null ? 0 : n.get();
-    }
-
-    /** The counting server's connection: each line received is counted and answered with "ANSWER line". */
-    private static void countAndAnswer(Socket s) throws IOException {
-        BufferedReader in = new BufferedReader(new InputStreamReader(s.getInputStream(), StandardCharsets.US_ASCII));
-        String line;
-        while ((line = in.readLine()) != null) {
-            received.computeIfAbsent(line, k -> new AtomicInteger()).incrementAndGet();
-            s.getOutputStream().write(("ANSWER " + line + "\n").getBytes(StandardCharsets.US_ASCII));
-        }
+        return counting.count(request);
     }
 }

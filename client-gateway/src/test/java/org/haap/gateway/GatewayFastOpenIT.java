@@ -7,7 +7,6 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -15,14 +14,11 @@ import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -53,16 +49,14 @@ class GatewayFastOpenIT {
     private static final InetSocketAddress COUNTING = new InetSocketAddress("198.18.1.2", PORT);
 
     private static GatewayItFixture bed;
-    private static ServerSocket counting;
-    private static final Map<String, AtomicInteger> received = new ConcurrentHashMap<>();
+    private static GatewayItFixture.CountingServer counting;
 
     @BeforeAll
     static void setUp() throws Exception {
         org.haap.core.testing.Prerequisites.requireCommand("nstat");
         bed = GatewayItFixture.create("f");
         bed.ap.sysctl("net.ipv4.tcp_fastopen", "3");
-        counting = bed.srv.call(() -> new ServerSocket(PORT, 256, COUNTING.getAddress()));
-        GatewayItFixture.serve(counting, "haapt-counting", GatewayFastOpenIT::countAndHash);
+        counting = bed.countingServer(COUNTING, 256, line -> "SHA " + sha256(line));
         bed.startAp("");
         bed.startGateway(bed.writeFile("gateway.conf", GatewayItFixture.gatewayConfig("""
                   listen = ["0.0.0.0:15124"]
@@ -74,14 +68,8 @@ class GatewayFastOpenIT {
 
     @AfterAll
     static void tearDown() throws IOException {
-        try {
-            if (counting != null) {
-                counting.close();
-            }
-        } finally {
-            if (bed != null) {
-                bed.close();
-            }
+        if (bed != null) {
+            bed.close();
         }
     }
 
@@ -169,8 +157,7 @@ class GatewayFastOpenIT {
             }
             assertEquals(List.of(), problems, phase + ": every connection gets the hash of its own request");
             for (String r : requests) {
-                AtomicInteger c = received.get(r);
-                assertEquals(1, c == null ? 0 : c.get(), phase + ": the server saw " + r.substring(0, 20) + " once");
+                assertEquals(1, counting.count(r), phase + ": the server saw " + r.substring(0, 20) + " once");
             }
         } finally {
             pool.shutdownNow();
@@ -191,15 +178,6 @@ class GatewayFastOpenIT {
             return answer == null ? "eof" : answer;
         } catch (IOException e) {
             return "failed: " + e.getMessage();
-        }
-    }
-
-    private static void countAndHash(Socket s) throws IOException {
-        BufferedReader in = new BufferedReader(new InputStreamReader(s.getInputStream(), StandardCharsets.US_ASCII));
-        String line;
-        while ((line = in.readLine()) != null) {
-            received.computeIfAbsent(line, k -> new AtomicInteger()).incrementAndGet();
-            s.getOutputStream().write(("SHA " + sha256(line) + "\n").getBytes(StandardCharsets.US_ASCII));
         }
     }
 

@@ -6,11 +6,14 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -19,7 +22,10 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.UnaryOperator;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.haap.core.testing.Netns;
@@ -53,6 +59,7 @@ final class GatewayItFixture implements AutoCloseable {
     final Netns srv;
     private final Path dir;
     private ServerSocket echo;
+    private final List<CountingServer> counting = new ArrayList<>();
     private Process gateway;
     private Path gatewayLog;
 
@@ -317,10 +324,58 @@ final class GatewayItFixture implements AutoCloseable {
         acceptor.start();
     }
 
+    /**
+     * A server in srv that counts every request line it receives, across connections, and
+     * answers each with {@code answer.apply(line)} and a newline: whether a request reached
+     * the server exactly once. Closed with the fixture.
+     */
+    final class CountingServer implements AutoCloseable {
+        private final ServerSocket socket;
+        private final Map<String, AtomicInteger> received = new ConcurrentHashMap<>();
+        private final UnaryOperator<String> answer;
+
+        private CountingServer(InetSocketAddress address, int backlog, UnaryOperator<String> answer) throws Exception {
+            this.answer = answer;
+            socket = srv.call(() -> new ServerSocket(address.getPort(), backlog, address.getAddress()));
+            serve(socket, "haapt-counting", this::countAndAnswer);
+        }
+
+        /** How often the server received {@code line} (without its newline). */
+        int count(String line) {
+            AtomicInteger n = received.get(line);
+            return n == null ? 0 : n.get();
+        }
+
+        private void countAndAnswer(Socket s) throws IOException {
+            BufferedReader in = new BufferedReader(new InputStreamReader(s.getInputStream(), StandardCharsets.US_ASCII));
+            String line;
+            while ((line = in.readLine()) != null) {
+                received.computeIfAbsent(line, k -> new AtomicInteger()).incrementAndGet();
+                s.getOutputStream().write((answer.apply(line) + "\n").getBytes(StandardCharsets.US_ASCII));
+            }
+        }
+
+        @Override
+        public void close() throws IOException {
+            socket.close();
+        }
+    }
+
+    /** Starts a {@link CountingServer} on {@code address} (in srv) with a listen backlog of {@code backlog}. */
+    CountingServer countingServer(InetSocketAddress address, int backlog, UnaryOperator<String> answer)
+            throws Exception {
+        CountingServer server = new CountingServer(address, backlog, answer);
+        counting.add(server);
+        return server;
+    }
+
     /** Stops the echo server, deletes the namespaces (killing the processes in them) and prints the gateway's log. */
     @Override
     public void close() throws IOException {
         try {
+            for (CountingServer c : counting) {
+                c.close();
+            }
             if (echo != null) {
                 echo.close();
             }

@@ -7,7 +7,8 @@ import java.util.Objects;
 
 /**
  * The parsed command line {@code loadtest NAME [--json] [--out DIR] [--seconds N]
- * [--repeat N] [--connections N] [--points LIST] [--runs N] [--modes LIST] [--faults LIST] [--rate MBIT] [--minutes N] [--help]}.
+ * [--repeat N] [--connections N] [--points LIST] [--runs N] [--modes LIST] [--faults LIST] [--rate MBIT] [--minutes N]
+ * [--server-first] [--help]}.
  *
  * @param scenario the scenario name, or {@code null} with {@code --help}
  * @param json     whether to print the JSON result as the last line of stdout
@@ -16,7 +17,8 @@ import java.util.Objects;
  * @param repeat   repetitions of each measurement
  * @param help     whether {@code --help} was given
  * @param options  the scenario-specific sizes ({@code --connections}, {@code --points},
- *                 {@code --runs}, {@code --modes}, {@code --faults}, {@code --rate}, {@code --minutes})
+ *                 {@code --runs}, {@code --modes}, {@code --faults}, {@code --rate}, {@code --minutes},
+ *                 {@code --server-first})
  */
 public record Arguments(String scenario, boolean json, Path outDir, int seconds, int repeat, boolean help,
                         ScenarioOptions options) {
@@ -53,6 +55,7 @@ public record Arguments(String scenario, boolean json, Path outDir, int seconds,
         String scenario = null;
         boolean json = false;
         boolean help = false;
+        boolean serverFirst = false;
         Path out = null;
         int seconds = DEFAULT_SECONDS;
         int repeat = DEFAULT_REPEAT;
@@ -68,6 +71,7 @@ public record Arguments(String scenario, boolean json, Path outDir, int seconds,
             switch (a) {
                 case "-h", "--help" -> help = true;
                 case "--json" -> json = true;
+                case "--server-first" -> serverFirst = true;
                 case "--out" -> out = Path.of(value(args, ++i, a));
                 case "--seconds" -> seconds = integer(value(args, ++i, a), a, MAX_SECONDS);
                 case "--repeat" -> repeat = integer(value(args, ++i, a), a, MAX_REPEAT);
@@ -93,7 +97,7 @@ public record Arguments(String scenario, boolean json, Path outDir, int seconds,
             throw new UsageException("a scenario NAME is required");
         }
         return new Arguments(scenario, json, out, seconds, repeat, help,
-                new ScenarioOptions(connections, points, runs, modes, faults, rate, minutes));
+                new ScenarioOptions(connections, points, runs, modes, faults, rate, minutes, serverFirst));
     }
 
     private static List<Integer> percentages(String s, String option) throws UsageException {

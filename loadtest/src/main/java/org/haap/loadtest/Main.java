@@ -17,7 +17,8 @@ import java.util.function.Supplier;
 
 /**
  * {@code loadtest NAME [--json] [--out DIR] [--seconds N] [--repeat N] [--connections N]
- * [--points LIST] [--runs N] [--modes LIST] [--faults LIST] [--rate MBIT] [--minutes N] [--help]}: runs one
+ * [--points LIST] [--runs N] [--modes LIST] [--faults LIST] [--rate MBIT] [--minutes N] [--server-first]
+ * [--help]}: runs one
  * scenario, prints progress lines to stderr, the result table to stdout and, with
  * {@code --json}, the result as one JSON object on the last line of stdout. Everything the
  * scenario set up is torn down at the end, after a failure, and on Ctrl-C (shutdown hook).
@@ -172,7 +173,7 @@ public final class Main {
         StringBuilder sb = new StringBuilder("""
                 Usage: loadtest NAME [--json] [--out DIR] [--seconds N] [--repeat N]
                                      [--connections N] [--points LIST] [--runs N] [--modes LIST]
-                                     [--faults LIST] [--rate MBIT] [--minutes N]
+                                     [--faults LIST] [--rate MBIT] [--minutes N] [--server-first]
                        loadtest --help
 
                 Runs one load-test scenario and prints its results as a table (stdout);
@@ -208,6 +209,8 @@ public final class Main {
                   --rate MBIT    both WANs shaped to MBIT Mbit/s instead of the profile's rates, 1..10000
                                  (pageload, browser; the RTTs stay): how much of a page's time is the links' rate
                   --minutes N    length of the run, 1..1440 (soak, footprint, default 10)
+                  --server-first also measure, at every point, as many connections on which the
+                                 server speaks first (a banner at accept; robe-loss), side by side
                   -h, --help     this text
 
                 Scenarios:

@@ -15,9 +15,10 @@ import java.util.Objects;
  * @param faults      faults to inject ({@code --faults}), empty = default
  * @param rateMbit    both WANs' shaped rate in Mbit/s instead of the profile's ({@code --rate}), 0 = the profile's
  * @param minutes     length of a run in minutes ({@code --minutes}), 0 = default
+ * @param serverFirst also measure connections on which the server speaks first ({@code --server-first})
  */
 public record ScenarioOptions(int connections, List<Integer> points, int runs, List<String> modes,
-                              List<String> faults, int rateMbit, int minutes) {
+                              List<String> faults, int rateMbit, int minutes, boolean serverFirst) {
 
     /** Nothing given: every scenario uses its defaults. */
     public static final ScenarioOptions DEFAULTS = new ScenarioOptions(0, List.of(), 0, List.of(), List.of(), 0, 0);
@@ -38,6 +39,12 @@ public record ScenarioOptions(int connections, List<Integer> points, int runs, L
         points = List.copyOf(Objects.requireNonNull(points, "points"));
         modes = List.copyOf(Objects.requireNonNull(modes, "modes"));
         faults = List.copyOf(Objects.requireNonNull(faults, "faults"));
+    }
+
+    /** Options without {@code --server-first}. */
+    public ScenarioOptions(int connections, List<Integer> points, int runs, List<String> modes, List<String> faults,
+                           int rateMbit, int minutes) {
+        this(connections, points, runs, modes, faults, rateMbit, minutes, false);
     }
 
     /** Options without {@code --minutes}. */

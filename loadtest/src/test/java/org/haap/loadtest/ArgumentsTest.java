@@ -40,6 +40,8 @@ class ArgumentsTest {
         assertEquals(new ScenarioOptions(3, java.util.List.of(0, 100), 2, java.util.List.of("classic", "sim+pool")),
                 a.options());
         assertEquals(ScenarioOptions.DEFAULTS, Arguments.parse("x").options());
+        assertEquals(false, ScenarioOptions.DEFAULTS.serverFirst());
+        assertEquals(true, Arguments.parse("robe-loss", "--server-first").options().serverFirst());
         assertEquals(50, ScenarioOptions.DEFAULTS.connectionsOr(50));
         assertEquals("--points: 0,101 (expected: distinct percentages 0..100, comma-separated)",
                 assertThrows(Arguments.UsageException.class, () -> Arguments.parse("x", "--points", "0,101")).getMessage());

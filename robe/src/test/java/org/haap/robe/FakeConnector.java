@@ -19,6 +19,15 @@ final class FakeConnector implements Connector {
     }
 
     private final List<Dial> dials = new ArrayList<>();
+
+    /** A WAN path named {@code name} on interface {@code eth-NAME} with source address {@code source}. */
+    static WanPath path(String name, String source) {
+        try {
+            return new WanPath(name, "eth-" + name, java.net.InetAddress.getByName(source), null);
+        } catch (java.net.UnknownHostException e) {
+            throw new AssertionError(e);
+        }
+    }
     private volatile java.time.Duration attemptTimeout = java.time.Duration.ofSeconds(1);
     private volatile boolean handshakeDone = true;
     private volatile boolean fastOpenUsed;

@@ -14,7 +14,6 @@ import io.netty.channel.DefaultEventLoopGroup;
 import io.netty.channel.EventLoop;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.util.concurrent.Future;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -33,39 +32,17 @@ class FirstFlightRaceTest {
     private final DefaultEventLoopGroup group = new DefaultEventLoopGroup(1);
     private final EventLoop loop = group.next();
     private final FakeConnector connector = new FakeConnector();
-    private final WanPath a = path("a", "10.1.0.1");
-    private final WanPath b = path("b", "10.2.0.1");
+    private final WanPath a = FakeConnector.path("a", "10.1.0.1");
+    private final WanPath b = FakeConnector.path("b", "10.2.0.1");
     private final WanState state = WanState.withDefaults(List.of(a, b));
     private final PathHistory history = new PathHistory(Duration.ofSeconds(30), () -> 0L);
     private final ByteBuf bytes = Unpooled.copiedBuffer("CONNECT+request", StandardCharsets.US_ASCII);
-    /** "W..." wins, "L..." loses, fewer than 2 bytes: read more. */
-    private final FirstFlight flight = new FirstFlight() {
-        @Override
-        public ByteBuf bytes() {
-            return bytes;
-        }
-
-        @Override
-        public Verdict judge(ByteBuf answer) {
-            if (answer.readableBytes() < 2) {
-                return Verdict.MORE;
-            }
-            return answer.getByte(answer.readerIndex()) == 'W' ? Verdict.WIN : Verdict.LOSE;
-        }
-    };
+    private final FirstFlight flight = new TestFlight(bytes);
 
     @AfterEach
     void tearDown() {
         group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
         bytes.release();
-    }
-
-    private static WanPath path(String name, String source) {
-        try {
-            return new WanPath(name, "eth-" + name, InetAddress.getByName(source), null);
-        } catch (java.net.UnknownHostException e) {
-            throw new AssertionError(e);
-        }
     }
 
     /** Connects both attempts and waits until each has written the flight. */

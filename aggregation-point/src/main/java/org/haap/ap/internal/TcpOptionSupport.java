@@ -10,32 +10,36 @@ import org.haap.core.convert.TcpOption;
 
 /**
  * Which TCP options the AP's upstream connections use, for RFC 8803's Info TLV and extended
- * Connect TLV. The kernel puts Window Scale, SACK Permitted and Timestamps in every SYN when
- * the namespace's {@code net.ipv4.tcp_window_scaling}, {@code tcp_sack} and
+ * Connect TLV (section 7 of the RFC, option by option). The kernel puts SACK Permitted and
+ * Timestamps in every SYN when the namespace's {@code net.ipv4.tcp_sack} and
  * {@code tcp_timestamps} are on, with values of its own (they describe the AP's end of that
  * connection); it can put nothing else there for a client.
  * <ul>
- *   <li>{@link #supported()}: the Supported TCP Extensions TLV (section 4.2.4): Multipath TCP
- *       (30) when the listeners accept it (the conversion service, as the RFC's example
- *       lists it), then 3, 4 and 8 as enabled; never kinds 0-2.</li>
+ *   <li>{@link #supported()}: the Supported TCP Extensions TLV (section 6.2.4): SACK
+ *       Permitted (4, section 7.3) and Timestamps (8, section 7.4) as enabled, then Multipath
+ *       TCP (30) when the listeners accept it (section 7.5: the conversion service). Never
+ *       kinds 0-2 (section 7.1), Window Scale 3 (section 7.2) or SACK 5 (section 7.3), which
+ *       the RFC forbids a converter to announce.</li>
  *   <li>{@link #unsupported}: the kinds of a Connect TLV's options the AP cannot use, for
- *       Error 33 (section 4.2.8). Maximum Segment Size (2) is ignored, as section 5.1 has a
- *       converter do: the MSS a host advertises is its own stack's.</li>
+ *       Error 33 (section 6.2.8). Maximum Segment Size (2), Window Scale (3) and SACK (5) are
+ *       ignored, as sections 7.1 to 7.3 have a converter do: they describe the stack that
+ *       sends them. Kinds 0 and 1 never reach here ({@link TcpOption#parseList} skips them,
+ *       section 7.1).</li>
  * </ul>
  *
- * @param mptcp         the listeners accept Multipath TCP
- * @param windowScaling {@code net.ipv4.tcp_window_scaling} is on
- * @param sack          {@code net.ipv4.tcp_sack} is on
- * @param timestamps    {@code net.ipv4.tcp_timestamps} is on (1 or 2)
+ * @param mptcp      the listeners accept Multipath TCP
+ * @param sack       {@code net.ipv4.tcp_sack} is on
+ * @param timestamps {@code net.ipv4.tcp_timestamps} is on (1 or 2)
  */
-public record TcpOptionSupport(boolean mptcp, boolean windowScaling, boolean sack, boolean timestamps) {
+public record TcpOptionSupport(boolean mptcp, boolean sack, boolean timestamps) {
 
     private static final Path IPV4 = Path.of("/proc/sys/net/ipv4");
+    /** SACK (RFC 2018): only after the handshake, so section 7.3 has a converter ignore it. */
+    private static final int SACK = 5;
 
-    /** Reads the three sysctls of the calling thread's network namespace (unreadable: on, the kernel default). */
+    /** Reads the two sysctls of the calling thread's network namespace (unreadable: on, the kernel default). */
     public static TcpOptionSupport ofThisNamespace(boolean mptcp) {
-        return new TcpOptionSupport(mptcp, enabled("tcp_window_scaling"), enabled("tcp_sack"),
-                enabled("tcp_timestamps"));
+        return new TcpOptionSupport(mptcp, enabled("tcp_sack"), enabled("tcp_timestamps"));
     }
 
     private static boolean enabled(String sysctl) {
@@ -48,12 +52,14 @@ public record TcpOptionSupport(boolean mptcp, boolean windowScaling, boolean sac
 
     /** The Supported TCP Extensions TLV that answers an Info TLV. */
     public SupportedTcpExtensionsTlv supported() {
-        List<Integer> kinds = new ArrayList<>(4);
-        for (int kind : new int[] {TcpOption.WINDOW_SCALE, TcpOption.SACK_PERMITTED, TcpOption.TIMESTAMPS,
-                TcpOption.MPTCP}) {
-            if (honours(kind) || kind == TcpOption.MPTCP && mptcp) {
+        List<Integer> kinds = new ArrayList<>(3);
+        for (int kind : new int[] {TcpOption.SACK_PERMITTED, TcpOption.TIMESTAMPS}) {
+            if (honours(kind)) {
                 kinds.add(kind);
             }
+        }
+        if (mptcp) {
+            kinds.add(TcpOption.MPTCP);
         }
         return new SupportedTcpExtensionsTlv(kinds);
     }
@@ -62,16 +68,20 @@ public record TcpOptionSupport(boolean mptcp, boolean windowScaling, boolean sac
     public List<Integer> unsupported(List<TcpOption> requested) {
         List<Integer> kinds = new ArrayList<>(0);
         for (TcpOption o : requested) {
-            if (o.kind() != TcpOption.MSS && !honours(o.kind()) && !kinds.contains(o.kind())) {
+            if (!ignored(o.kind()) && !honours(o.kind()) && !kinds.contains(o.kind())) {
                 kinds.add(o.kind());
             }
         }
         return kinds;
     }
 
+    /** Sections 7.1 to 7.3: "MUST ignore" in a Connect TLV. */
+    private static boolean ignored(int kind) {
+        return kind == TcpOption.MSS || kind == TcpOption.WINDOW_SCALE || kind == SACK;
+    }
+
     private boolean honours(int kind) {
         return switch (kind) {
-            case TcpOption.WINDOW_SCALE -> windowScaling;
             case TcpOption.SACK_PERMITTED -> sack;
             case TcpOption.TIMESTAMPS -> timestamps;
             default -> false;

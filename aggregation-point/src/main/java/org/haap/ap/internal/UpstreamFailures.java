@@ -10,7 +10,7 @@ import org.haap.core.net.SocketFailure;
  * Maps why an upstream (plain TCP) connect failed to the RFC 8803 Error TLV the AP sends
  * back and to the bounded {@code reason} label of the failure metric.
  *
- * <p>RFC 8803 section 4.2.8: 96 Connection Reset when the server answers the SYN with a RST
+ * <p>RFC 8803 section 6.2.8: 96 Connection Reset when the server answers the SYN with a RST
  * (a refused port); 97 Destination Unreachable when an ICMP unreachable (or a local
  * "no route") was received, its value being the ICMP code when known; 65 Network Failure
  * when the converter's own network cannot reach the server (here: no answer at all

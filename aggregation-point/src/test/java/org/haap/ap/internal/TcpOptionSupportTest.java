@@ -8,31 +8,39 @@ import org.junit.jupiter.api.Test;
 
 class TcpOptionSupportTest {
 
-    private static final TcpOptionSupport ALL = new TcpOptionSupport(true, true, true, true);
+    private static final TcpOptionSupport ALL = new TcpOptionSupport(true, true, true);
 
+    /** RFC 8803 sections 7.1 to 7.5: never kinds 0-3 or 5; 4 and 8 as the kernel has them; 30 for MPTCP. */
     @Test
-    void announcesMptcpAndTheKernelsOptionsNeverKindsZeroToTwo() {
-        assertEquals(List.of(3, 4, 8, 30), ALL.supported().kinds());
-        assertEquals(List.of(3, 8), new TcpOptionSupport(false, true, false, true).supported().kinds());
-        assertEquals(List.of(30), new TcpOptionSupport(true, false, false, false).supported().kinds());
+    void announcesTheKernelsOptionsAndMptcpNeverKindsZeroToThreeOrFive() {
+        assertEquals(List.of(4, 8, 30), ALL.supported().kinds());
+        assertEquals(List.of(8), new TcpOptionSupport(false, false, true).supported().kinds());
+        assertEquals(List.of(30), new TcpOptionSupport(true, false, false).supported().kinds());
     }
 
     @Test
-    void theKernelsOptionsAreHonouredWithOrWithoutAValueAndMssIsIgnored() {
-        assertEquals(List.of(), ALL.unsupported(List.of(new TcpOption(TcpOption.MSS, new byte[] {4, (byte) 0xb0}),
+    void theKernelsOptionsAreHonouredWithOrWithoutAValue() {
+        assertEquals(List.of(), ALL.unsupported(List.of(TcpOption.of(TcpOption.SACK_PERMITTED),
+                TcpOption.of(TcpOption.TIMESTAMPS), new TcpOption(TcpOption.TIMESTAMPS, new byte[8]))));
+    }
+
+    /** Sections 7.1 to 7.3: a converter ignores MSS, Window Scale and SACK, whatever its sysctls. */
+    @Test
+    void mssWindowScaleAndSackAreIgnoredEvenWithEveryOptionOff() {
+        TcpOptionSupport none = new TcpOptionSupport(false, false, false);
+        assertEquals(List.of(), none.unsupported(List.of(new TcpOption(TcpOption.MSS, new byte[] {4, (byte) 0xb0}),
                 TcpOption.of(TcpOption.MSS), new TcpOption(TcpOption.WINDOW_SCALE, new byte[] {7}),
-                TcpOption.of(TcpOption.WINDOW_SCALE), TcpOption.of(TcpOption.SACK_PERMITTED),
-                new TcpOption(TcpOption.TIMESTAMPS, new byte[8]))));
+                TcpOption.of(TcpOption.WINDOW_SCALE), new TcpOption(5, new byte[8]))));
     }
 
     @Test
     void everythingElseAndWhatTheNamespaceTurnedOffIsUnsupportedEachKindOnceInRequestOrder() {
-        TcpOptionSupport noSack = new TcpOptionSupport(true, true, false, true);
+        TcpOptionSupport noSack = new TcpOptionSupport(true, false, true);
         assertEquals(List.of(34, 4, 30, 19), noSack.unsupported(List.of(TcpOption.of(34),
                 TcpOption.of(TcpOption.SACK_PERMITTED), TcpOption.of(TcpOption.MPTCP), new TcpOption(19, new byte[16]),
                 TcpOption.of(34), TcpOption.of(TcpOption.TIMESTAMPS))));
-        TcpOptionSupport none = new TcpOptionSupport(false, false, false, false);
-        assertEquals(List.of(3, 8), none.unsupported(List.of(TcpOption.of(TcpOption.WINDOW_SCALE),
+        TcpOptionSupport none = new TcpOptionSupport(false, false, false);
+        assertEquals(List.of(8), none.unsupported(List.of(TcpOption.of(TcpOption.WINDOW_SCALE),
                 TcpOption.of(TcpOption.MSS), TcpOption.of(TcpOption.TIMESTAMPS))));
     }
 }

@@ -31,11 +31,23 @@ final class FileHttpServer implements AutoCloseable {
     FileHttpServer(String namespace, InetSocketAddress bind, Path file) throws Exception {
         server = NetworkNamespace.call(namespace, () -> HttpServer.create(bind, 256));
         server.createContext("/file", ex -> {
+            long[] sent = {0};
             try (ex) {
                 ex.sendResponseHeaders(200, Files.size(file));
                 try (OutputStream out = ex.getResponseBody()) {
-                    Files.copy(file, out);
+                    byte[] buf = new byte[64 << 10];
+                    try (InputStream in = Files.newInputStream(file)) {
+                        for (int n; (n = in.read(buf)) > 0; sent[0] += n) {
+                            out.write(buf, 0, n);
+                        }
+                    }
                 }
+            } catch (IOException | RuntimeException e) {
+                // An early end of a download is then the server's, and says why (JDK's
+                // HttpServer logs handler failures at debug level only).
+                System.err.println("FileHttpServer: GET /file ended after " + sent[0] + " of "
+                        + Files.size(file) + " bytes: " + e);
+                throw e;
             }
         });
         server.createContext("/upload", this::upload);

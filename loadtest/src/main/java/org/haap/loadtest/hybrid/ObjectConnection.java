@@ -67,6 +67,24 @@ public final class ObjectConnection implements AutoCloseable {
         }
         out.write(new byte[] {(byte) (size >>> 24), (byte) (size >>> 16), (byte) (size >>> 8), (byte) size});
         out.flush();
+        read(size, deadline, digest);
+    }
+
+    /**
+     * Reads the {@code size}-byte banner of a server that speaks first
+     * ({@link ObjectServer#start(String, int, int)}) before {@code deadline}, having sent
+     * nothing; records when its first byte arrived ({@link #firstByteNanos()}).
+     *
+     * @throws IOException if the connection ends early, fails or the deadline passes
+     */
+    public void readBanner(int size, long deadline) throws IOException {
+        if (size < 1 || size > ObjectServer.MAX_OBJECT) {
+            throw new IllegalArgumentException("size: " + size + " (expected: 1.." + ObjectServer.MAX_OBJECT + ")");
+        }
+        read(size, deadline, null);
+    }
+
+    private void read(int size, long deadline, java.security.MessageDigest digest) throws IOException {
         int left = size;
         while (left > 0) {
             socket.setSoTimeout(remainingMillis(deadline));

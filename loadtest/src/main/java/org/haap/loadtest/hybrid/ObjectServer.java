@@ -20,7 +20,9 @@ import org.haap.core.sys.NetworkNamespace;
  * network namespace (on the wildcard address, so it serves every address of the
  * namespace). On each connection it reads requests, each a big-endian u32 object size
  * 1..{@value #MAX_OBJECT}, and answers each with that many bytes at once, until the client
- * closes, as HTTP/1.1 keep-alive does. One thread per connection.
+ * closes, as HTTP/1.1 keep-alive does. One thread per connection. Started with a banner
+ * ({@link #start(String, int, int)}), it first writes that many bytes of the same kind at
+ * accept, before reading anything: a server that speaks first (SMTP, SSH, FTP).
  */
 public final class ObjectServer implements AutoCloseable {
 
@@ -40,14 +42,28 @@ public final class ObjectServer implements AutoCloseable {
     private final ServerSocketChannel listener;
     private final ExecutorService threads;
     private final Set<Socket> open = ConcurrentHashMap.newKeySet();
+    private final int banner;
 
-    private ObjectServer(ServerSocketChannel listener, ExecutorService threads) {
+    private ObjectServer(ServerSocketChannel listener, ExecutorService threads, int banner) {
         this.listener = listener;
         this.threads = threads;
+        this.banner = banner;
     }
 
     /** Listens on {@code port} of every address in namespace {@code namespace}. */
     public static ObjectServer start(String namespace, int port) throws Exception {
+        return start(namespace, port, 0);
+    }
+
+    /**
+     * Listens on {@code port} of every address in namespace {@code namespace}, writing
+     * {@code banner} bytes (0: none; else as an answer of that size) on every connection at
+     * accept.
+     */
+    public static ObjectServer start(String namespace, int port, int banner) throws Exception {
+        if (banner < 0 || banner > MAX_OBJECT) {
+            throw new IllegalArgumentException("banner: " + banner + " (expected: 0.." + MAX_OBJECT + ")");
+        }
         ServerSocketChannel ch = NetworkNamespace.call(namespace, ServerSocketChannel::open);
         try {
             ch.socket().setReuseAddress(true);
@@ -61,7 +77,7 @@ public final class ObjectServer implements AutoCloseable {
             t.setDaemon(true);
             return t;
         });
-        ObjectServer server = new ObjectServer(ch, threads);
+        ObjectServer server = new ObjectServer(ch, threads, banner);
         threads.execute(server::acceptLoop);
         return server;
     }
@@ -85,6 +101,9 @@ public final class ObjectServer implements AutoCloseable {
             s.setTcpNoDelay(true);
             DataInputStream in = new DataInputStream(s.getInputStream());
             OutputStream out = s.getOutputStream();
+            if (banner > 0) {
+                answer(out, banner);
+            }
             while (true) {
                 int size;
                 try {
@@ -95,18 +114,22 @@ public final class ObjectServer implements AutoCloseable {
                 if (size < 1 || size > MAX_OBJECT) {
                     return;
                 }
-                for (int left = size; left > 0; ) {
-                    int n = Math.min(left, FILL.length);
-                    out.write(FILL, 0, n);
-                    left -= n;
-                }
-                out.flush();
+                answer(out, size);
             }
         } catch (IOException e) {
             // the client reset or timed out: nothing to do for a test server
         } finally {
             open.remove(s);
         }
+    }
+
+    private static void answer(OutputStream out, int size) throws IOException {
+        for (int left = size; left > 0; ) {
+            int n = Math.min(left, FILL.length);
+            out.write(FILL, 0, n);
+            left -= n;
+        }
+        out.flush();
     }
 
     /** The SHA-256 of the answer to a request for {@code size} bytes. */

@@ -9,12 +9,15 @@ import java.util.Map;
 import org.haap.loadtest.ScenarioResult;
 import org.haap.loadtest.Table;
 import org.haap.loadtest.hybrid.GatewayMode;
+import org.haap.loadtest.hybrid.Timings;
 import org.haap.loadtest.plot.LineChart;
 
 /**
  * The result of {@code robe-loss}: one {@link LossPoint} per mode and SYN loss, as a table
  * (median, p90, p99, failures), as JSON and as a PNG line chart of the median set-up time
- * (whiskers p10..p90) against the SYN loss, one line per mode.
+ * (whiskers p10..p90) against the SYN loss, one line per mode. With server-first
+ * connections measured ({@code --server-first}) the table also has their failures, median
+ * and p99 beside the client-first ones, and the median's difference.
  *
  * @param profile     the testbed profile
  * @param lossyWan    the WAN whose SYNs were dropped (the CPE's default WAN)
@@ -33,18 +36,34 @@ public record RobeLossResult(String profile, String lossyWan, Map<String, Object
 
     @Override
     public String table() {
-        Table t = new Table("mode", "SYN loss %", "attempts", "failures", "median ms", "p90 ms", "p99 ms", "mean ms");
+        boolean serverFirst = points.stream().anyMatch(p -> p.serverFirst() != null);
+        List<String> columns = new ArrayList<>(List.of("mode", "SYN loss %", "attempts", "failures", "median ms",
+                "p90 ms", "p99 ms", "mean ms"));
+        if (serverFirst) {
+            columns.addAll(List.of("s-first failures", "s-first median ms", "s-first p99 ms", "s-first - c-first ms"));
+        }
+        Table t = new Table(columns.toArray(String[]::new));
         for (LossPoint p : points) {
-            t.row(p.mode().label(), Integer.toString(p.lossPct()), Integer.toString(p.timings().attempts()),
-                    Integer.toString(p.timings().failures()), Table.number(p.timings().median(), 1),
-                    Table.number(p.timings().percentile(90), 1), Table.number(p.timings().percentile(99), 1),
-                    Table.number(p.timings().mean(), 1));
+            List<String> row = new ArrayList<>(List.of(p.mode().label(), Integer.toString(p.lossPct()),
+                    Integer.toString(p.timings().attempts()), Integer.toString(p.timings().failures()),
+                    Table.number(p.timings().median(), 1), Table.number(p.timings().percentile(90), 1),
+                    Table.number(p.timings().percentile(99), 1), Table.number(p.timings().mean(), 1)));
+            if (serverFirst) {
+                Timings s = p.serverFirst();
+                row.addAll(s == null ? List.of("-", "-", "-", "-") : List.of(Integer.toString(s.failures()),
+                        Table.number(s.median(), 1), Table.number(s.percentile(99), 1),
+                        Table.number(s.median() - p.timings().median(), 1)));
+            }
+            t.row(row.toArray(String[]::new));
         }
         StringBuilder sb = new StringBuilder();
         sb.append(String.format(Locale.ROOT,
                 "robe-loss: connection set-up time (LAN connect() -> first answer byte) vs SYN loss on %s;%n"
-                        + "profile %s, RTT %s ms, %d connections per point, timeout %d ms (failure)%n%n",
-                lossyWan, profile, rttMs, connections, timeoutMs));
+                        + "profile %s, RTT %s ms, %d connections per point, timeout %d ms (failure)%n%s%n",
+                lossyWan, profile, rttMs, connections, timeoutMs, serverFirst
+                        ? "client first: the client asks, the clock stops at the answer's first byte; s-first (server"
+                        + " first): the client sends nothing,\nthe clock stops at the first byte of the banner the server"
+                        + " writes at accept; both kinds interleaved at every point\n" : ""));
         sb.append(t.render());
         for (LossPoint p : points) {
             for (String e : p.errors()) {

@@ -12,6 +12,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import org.haap.deploy.testbed.Node;
 import org.haap.deploy.testbed.Profile;
 import org.haap.deploy.testbed.Wan;
 import org.haap.loadtest.Scenario;
@@ -21,6 +22,7 @@ import org.haap.loadtest.hybrid.GatewayMode;
 import org.haap.loadtest.hybrid.HybridBed;
 import org.haap.loadtest.hybrid.HybridConfigs;
 import org.haap.loadtest.hybrid.ObjectConnection;
+import org.haap.loadtest.hybrid.ObjectServer;
 import org.haap.loadtest.hybrid.Timings;
 
 /**
@@ -40,6 +42,12 @@ import org.haap.loadtest.hybrid.Timings;
  * point is measured: a freshly started gateway JVM compiles its connection path during its
  * first few hundred connections, which is start-up cost and not what the figure is about
  * (with 10 warm-up connections, sim+pool medians on a fresh pair were 41 ms instead of 23-26 ms).
+ *
+ * <p>With {@code --server-first} every point also measures {@code connections} connections
+ * to a server that speaks first: an {@link ObjectServer} on port {@value #BANNER_PORT} writes
+ * a {@value #ANSWER_BYTES}-byte banner at accept, the client sends nothing and stops the clock
+ * at the banner's first byte. The two kinds alternate (one every {@link #SPACING}), so both
+ * see the same gateway, loss and machine; the warm-up alternates them too.
  */
 public final class RobeLossScenario implements Scenario {
 
@@ -56,6 +64,8 @@ public final class RobeLossScenario implements Scenario {
     /** A measured connection starts this long after the previous one. */
     public static final Duration SPACING = Duration.ofMillis(100);
     static final int ANSWER_BYTES = 100;
+    /** The port of the server that speaks first, on the object server's addresses. */
+    static final int BANNER_PORT = 8081;
     static final int WARM_UP = 200;
     static final Duration POOL_FILL = Duration.ofSeconds(2);
     static final Profile PROFILE = Profile.ROBE_PAPER;
@@ -81,10 +91,17 @@ public final class RobeLossScenario implements Scenario {
         List<GatewayMode> modes = modes(ctx.options().modesOr(List.of()));
         List<Integer> points = ctx.options().pointsOr(DEFAULT_POINTS);
         int n = ctx.options().connectionsOr(DEFAULT_CONNECTIONS);
-        ctx.progress(estimate(modes, points, n));
+        boolean serverFirst = ctx.options().serverFirst();
+        ctx.progress(estimate(modes, points, serverFirst ? 2 * n : n));
         HybridBed bed = HybridBed.up(ctx, PROFILE, 1);
         Wan lossy = PROFILE.defaultWan();
         InetSocketAddress server = bed.servers().get(0);
+        Target target = new Target(bed.clientNamespace(), server, null);
+        if (serverFirst) {
+            ObjectServer banner = ObjectServer.start(bed.testbed().namespace(Node.SERVER), BANNER_PORT, ANSWER_BYTES);
+            ctx.teardown().add("banner server", banner::close);
+            target = new Target(bed.clientNamespace(), server, new InetSocketAddress(server.getAddress(), BANNER_PORT));
+        }
         ExecutorService pool = Executors.newFixedThreadPool(PARALLEL, r -> {
             Thread t = new Thread(r, "robe-loss-client");
             t.setDaemon(true);
@@ -92,7 +109,7 @@ public final class RobeLossScenario implements Scenario {
         });
         // every measured connection may still be waiting for its answer when the next starts
         ExecutorService measured = Executors.newFixedThreadPool(
-                (int) Math.min(n, TIMEOUT_MS / SPACING.toMillis() + 2), r -> {
+                (int) Math.min(serverFirst ? 2 * n : n, TIMEOUT_MS / SPACING.toMillis() + 2), r -> {
                     Thread t = new Thread(r, "robe-loss-measured");
                     t.setDaemon(true);
                     return t;
@@ -112,18 +129,21 @@ public final class RobeLossScenario implements Scenario {
                 ctx.progress(mode.label() + " at " + loss + " % SYN loss: starting the gateway (robe.mode = "
                         + mode.robe() + ", pool " + (mode.pool() ? "on" : "off") + ")");
                 bed.startGateway(mode);
-                warmUp(pool, bed.clientNamespace(), server);
+                warmUp(pool, target);
                 if (mode.pool()) {
                     Thread.sleep(POOL_FILL.toMillis()); // give the warm pool time to refill before measuring
                 }
                 bed.setSynLoss(lossy, loss);
-                LossPoint p = measure(ctx, measured, bed, server, mode, loss, n);
+                LossPoint p = measure(ctx, measured, bed, target, mode, loss, n);
                 results.add(p);
                 ctx.progress(String.format(Locale.ROOT,
-                        "%s at %d %% SYN loss: median %.1f ms, p90 %.1f ms, %d/%d failed%s",
+                        "%s at %d %% SYN loss: median %.1f ms, p90 %.1f ms, %d/%d failed%s%s",
                         mode.label(), loss, p.timings().median(), p.timings().percentile(90),
                         p.timings().failures(), p.timings().attempts(),
-                        p.poolHits() < 0 ? "" : ", " + p.poolHits() + " pool hits"));
+                        p.poolHits() < 0 ? "" : ", " + p.poolHits() + " pool hits",
+                        p.serverFirst() == null ? "" : String.format(Locale.ROOT,
+                                "; server first: median %.1f ms, %d/%d failed", p.serverFirst().median(),
+                                p.serverFirst().failures(), p.serverFirst().attempts())));
             }
             bed.setSynLoss(lossy, 0);
         }
@@ -131,69 +151,111 @@ public final class RobeLossScenario implements Scenario {
         return new RobeLossResult(PROFILE.name(), lossy.interfaceName(), bed.rttMs(), n, TIMEOUT_MS, results);
     }
 
-    private static LossPoint measure(ScenarioContext ctx, ExecutorService pool, HybridBed bed, InetSocketAddress server,
+    /**
+     * Where the clients connect from and to: the LAN namespace, the object server (the client
+     * speaks first) and, with {@code --server-first}, the banner server (else null).
+     */
+    record Target(String namespace, InetSocketAddress server, InetSocketAddress banner) {
+
+        /** The {@code i}-th connection of a point or warm-up: client first, or every other one server first. */
+        Attempt attempt(int i) {
+            return banner != null && i % 2 == 1 ? RobeLossScenario.attempt(namespace, banner, true)
+                    : RobeLossScenario.attempt(namespace, server, false);
+        }
+
+        int perPoint(int n) {
+            return banner == null ? n : 2 * n;
+        }
+    }
+
+    private static LossPoint measure(ScenarioContext ctx, ExecutorService pool, HybridBed bed, Target target,
                                      GatewayMode mode, int loss, int n) throws Exception {
         long hitsBefore = mode.pool() ? bed.gatewayPoolHits() : -1;
+        int total = target.perPoint(n);
         AtomicInteger done = new AtomicInteger();
         List<Future<Attempt>> futures = new ArrayList<>();
         long start = System.nanoTime();
-        for (int i = 0; i < n; i++) {
+        for (int i = 0; i < total; i++) {
             long wait = start + i * SPACING.toNanos() - System.nanoTime();
             if (wait > 0) {
                 TimeUnit.NANOSECONDS.sleep(wait);
             }
+            int index = i;
             futures.add(pool.submit(() -> {
-                Attempt a = attempt(bed.clientNamespace(), server);
+                Attempt a = target.attempt(index);
                 int d = done.incrementAndGet();
-                if (d % 10 == 0 && d < n) {
+                if (d % 10 == 0 && d < total) {
                     ctx.progress(String.format(Locale.ROOT, "%s at %d %% SYN loss: %d/%d connections", mode.label(),
-                            loss, d, n));
+                            loss, d, total));
                 }
                 return a;
             }));
         }
-        List<Double> ok = new ArrayList<>();
-        List<String> errors = new ArrayList<>();
-        int failures = 0;
+        List<Attempt> clientFirst = new ArrayList<>();
+        List<Attempt> serverFirst = new ArrayList<>();
         for (Future<Attempt> f : futures) {
             Attempt a = f.get();
+            (a.serverFirst() ? serverFirst : clientFirst).add(a);
+        }
+        List<String> errors = new ArrayList<>();
+        Timings timings = timings(clientFirst, errors);
+        Timings banner = target.banner() == null ? null : timings(serverFirst, errors);
+        long hitsAfter = mode.pool() ? bed.gatewayPoolHits() : -1;
+        long hits = hitsBefore < 0 || hitsAfter < 0 ? -1 : hitsAfter - hitsBefore;
+        return new LossPoint(mode, loss, timings, errors, hits, banner);
+    }
+
+    /** The set-up times of {@code attempts}, adding up to 3 distinct failure messages in all to {@code errors}. */
+    static Timings timings(List<Attempt> attempts, List<String> errors) {
+        List<Double> ok = new ArrayList<>();
+        int failures = 0;
+        for (Attempt a : attempts) {
             if (a.error() == null) {
                 ok.add(a.ms());
             } else {
                 failures++;
-                if (errors.size() < 3 && !errors.contains(a.error())) {
-                    errors.add(a.error());
+                String e = (a.serverFirst() ? "server-first: " : "") + a.error();
+                if (errors.size() < 3 && !errors.contains(e)) {
+                    errors.add(e);
                 }
             }
         }
-        long hitsAfter = mode.pool() ? bed.gatewayPoolHits() : -1;
-        long hits = hitsBefore < 0 || hitsAfter < 0 ? -1 : hitsAfter - hitsBefore;
-        return new LossPoint(mode, loss, new Timings(n, failures, ok), errors, hits);
+        return new Timings(attempts.size(), failures, ok);
     }
 
     /** {@value #WARM_UP} connections, {@value #PARALLEL} at a time, not measured (JIT, caches, ARP). */
-    private static void warmUp(ExecutorService pool, String namespace, InetSocketAddress server) throws Exception {
+    private static void warmUp(ExecutorService pool, Target target) throws Exception {
         List<Future<Attempt>> warm = new ArrayList<>();
         for (int i = 0; i < WARM_UP; i++) {
-            warm.add(pool.submit(() -> attempt(namespace, server)));
+            int index = i;
+            warm.add(pool.submit(() -> target.attempt(index)));
         }
         for (Future<Attempt> f : warm) {
             f.get();
         }
     }
 
-    /** One connection's set-up time, or why it failed. */
-    record Attempt(double ms, String error) {
+    /** One connection's set-up time, or why it failed; {@code serverFirst}: to the banner server. */
+    record Attempt(double ms, String error, boolean serverFirst) {
     }
 
-    static Attempt attempt(String namespace, InetSocketAddress server) {
+    /**
+     * One connection: client first, it asks for {@value #ANSWER_BYTES} bytes and times
+     * {@code connect()} to the answer's first byte; server first, it sends nothing and times
+     * {@code connect()} to the banner's first byte.
+     */
+    static Attempt attempt(String namespace, InetSocketAddress server, boolean serverFirst) {
         long start = System.nanoTime();
         long deadline = start + TimeUnit.MILLISECONDS.toNanos(TIMEOUT_MS);
         try (ObjectConnection c = ObjectConnection.open(namespace, server, deadline)) {
-            c.fetch(ANSWER_BYTES, deadline);
-            return new Attempt((c.firstByteNanos() - start) / 1e6, null);
+            if (serverFirst) {
+                c.readBanner(ANSWER_BYTES, deadline);
+            } else {
+                c.fetch(ANSWER_BYTES, deadline);
+            }
+            return new Attempt((c.firstByteNanos() - start) / 1e6, null, serverFirst);
         } catch (Exception e) {
-            return new Attempt(Double.NaN, e.getClass().getSimpleName() + ": " + e.getMessage());
+            return new Attempt(Double.NaN, e.getClass().getSimpleName() + ": " + e.getMessage(), serverFirst);
         }
     }
 

@@ -546,7 +546,7 @@ public final class ScaleOutScenario implements Scenario {
             row("kill: new connections succeed from", "<= " + okFrom + " ms (" + after1s + " failures from 1 s, of "
                     + total + ")", "<= 1 s, then 0 failures", okFrom <= 1000 && after1s == 0);
             notes.add("kill: no session on another node failed if failed <= the sessions node 1 held (ss on the "
-                    + "node just before the kill); each session counts every byte of its answers");
+                    + "node just before the kill); each session checks every answer's length and SHA-256");
         }
 
         @SuppressWarnings("unchecked")

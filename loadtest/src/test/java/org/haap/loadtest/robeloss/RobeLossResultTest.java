@@ -53,6 +53,49 @@ class RobeLossResultTest {
     }
 
     @Test
+    void serverFirstFiguresStandBesideTheClientFirstOnesWhenMeasured() {
+        GatewayMode sim = GatewayMode.parse("sim");
+        GatewayMode fast = GatewayMode.parse("sim-0rtt");
+        RobeLossResult r = new RobeLossResult("robe-paper", "lte", Map.of("lte", 40.0), 3, 10_000, List.of(
+                new LossPoint(sim, 0, new Timings(3, 0, List.of(44.0, 44.5, 45.0)), List.of(), -1,
+                        new Timings(3, 0, List.of(43.0, 44.0, 46.0))),
+                new LossPoint(fast, 100, new Timings(3, 0, List.of(44.0, 45.0, 46.0)),
+                        List.of("server-first: EOFException: closed after 0/100 bytes"), -1,
+                        new Timings(3, 1, List.of(50.0, 52.0)))));
+        String t = r.table();
+        assertTrue(t.contains("s-first failures  s-first median ms  s-first p99 ms  s-first - c-first ms"), t);
+        assertTrue(t.replaceAll(" +", " ").contains("sim 0 3 0 44.5 44.9 45.0 44.5 0 44.0 46.0 -0.5"),
+                t.replaceAll(" +", " "));
+        assertTrue(t.replaceAll(" +", " ").contains("sim-0rtt 100 3 0 45.0 45.8 46.0 45.0 1 51.0 52.0 6.0"), t);
+        assertTrue(t.contains("sim-0rtt at 100 %: server-first: EOFException"), t);
+        String line = Json.write(r.toJson());
+        assertTrue(line.contains("\"server_first\":{\"attempts\":3,\"failures\":1,\"median_ms\":51,"), line);
+        assertTrue(!result().table().contains("s-first"), "no server-first columns when none was measured");
+        assertTrue(!Json.write(result().toJson()).contains("server_first"));
+    }
+
+    @Test
+    void attemptsSplitIntoTimingsAndAtMostThreeDistinctErrors() {
+        List<String> errors = new java.util.ArrayList<>();
+        Timings t = RobeLossScenario.timings(List.of(new RobeLossScenario.Attempt(12.0, null, true),
+                new RobeLossScenario.Attempt(Double.NaN, "a", true), new RobeLossScenario.Attempt(Double.NaN, "a", true),
+                new RobeLossScenario.Attempt(Double.NaN, "b", false), new RobeLossScenario.Attempt(Double.NaN, "c", false),
+                new RobeLossScenario.Attempt(Double.NaN, "d", false)), errors);
+        assertEquals(6, t.attempts());
+        assertEquals(5, t.failures());
+        assertEquals(List.of(12.0), t.samplesMs());
+        assertEquals(List.of("server-first: a", "b", "c"), errors);
+    }
+
+    @Test
+    void everyOtherConnectionGoesToTheBannerServerOnlyWhenThereIsOne() {
+        var server = new java.net.InetSocketAddress("198.18.100.2", 8080);
+        var banner = new java.net.InetSocketAddress("198.18.100.2", RobeLossScenario.BANNER_PORT);
+        assertEquals(30, new RobeLossScenario.Target("ns", server, null).perPoint(30));
+        assertEquals(60, new RobeLossScenario.Target("ns", server, banner).perPoint(30));
+    }
+
+    @Test
     void plotIsAPng() throws Exception {
         byte[] png = result().files().get("png");
         assertNotNull(png);

@@ -40,7 +40,7 @@ public record ConnectTlv(InetSocketAddress destination, byte[] tcpOptions) imple
     }
 
     /**
-     * Returns the TCP options as a list (RFC 8803 section 4.2.5).
+     * Returns the TCP options as a list (RFC 8803 section 6.2.5).
      *
      * @throws ConvertException if the field is not a valid list; never for a decoded TLV,
      *                          since the decoder checks it

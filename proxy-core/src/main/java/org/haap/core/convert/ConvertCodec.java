@@ -23,9 +23,9 @@ import java.util.List;
  * {@link ConvertErrorCode#RESOURCE_EXCEEDED}) at the second, the magic (not 0x2263:
  * malformed) at the fourth. Then every TLV must have a length of at least one word and end
  * inside the message (so TLVs fill it exactly, both being counted in words); Info is one
- * word, Connect at least five, its TCP Options field a list of {@link TcpOption}s (kind 2 or
- * more, each length at least 2 and inside the field) then at most three zero bytes of
- * padding; Supported TCP Extensions has no kind 0 except as at most
+ * word, Connect at least five, its TCP Options field a list of {@link TcpOption}s (each
+ * length at least 2 and inside the field; bytes 0 and 1, End of Option List and
+ * No-Operation, are skipped: RFC 8803 section 7.1 has a converter ignore them); Supported TCP Extensions has no kind 0 except as at most
  * three bytes of trailing padding; an Error TLV must carry an assigned error code. An
  * unknown TLV type (including 0 and the private-use range 195-255) is
  * {@link ConvertErrorCode#UNSUPPORTED_MESSAGE}, as the RFC defines that code. HAAP's three

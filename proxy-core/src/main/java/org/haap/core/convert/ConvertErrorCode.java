@@ -3,7 +3,7 @@ package org.haap.core.convert;
 import java.util.Optional;
 
 /**
- * The error codes of RFC 8803 section 4.2.8 ("Convert Errors" IANA registry). Ranges: 0-31
+ * The error codes of RFC 8803 section 6.2.8 ("Convert Errors" IANA registry). Ranges: 0-31
  * message validation and processing, 32-63 client side, 64-95 Transport Converter side,
  * 96-127 caused by the destination server.
  */

@@ -58,7 +58,7 @@ public record ConvertMessage(List<ConvertTlv> tlvs) {
 
     /**
      * Error 33 Unsupported TCP Option: the value lists the kinds of the Connect TLV's options
-     * that the converter cannot use, one byte each, zero-padded (RFC 8803 section 4.2.8).
+     * that the converter cannot use, one byte each, zero-padded (RFC 8803 section 6.2.8).
      *
      * @throws IllegalArgumentException if {@code kinds} is empty or a kind is not 2-255
      */

@@ -1,7 +1,7 @@
 package org.haap.core.convert;
 
 /**
- * One TLV of a Convert message (RFC 8803 section 4.2): Type (8 bits), Length (8 bits, the
+ * One TLV of a Convert message (RFC 8803 section 6.2): Type (8 bits), Length (8 bits, the
  * whole TLV in 32-bit words) and a value zero-padded to a word boundary. Fields that hold
  * "the rest of the TLV" (TCP options, cookie, error value, extended TCP header) cannot tell
  * padding from data, so each record keeps such a field exactly as it is on the wire: its

@@ -6,12 +6,14 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * One TCP option as Convert messages carry them (RFC 8803 section 4.2.5, Figure 19): Kind
+ * One TCP option as Convert messages carry them (RFC 8803 section 6.2.5, Figure 19): Kind
  * (8 bits), Length (8 bits, the whole option in bytes, at least 2) and {@code Length - 2}
  * bytes of value; a length of 2 means no value ("the converter generates its own"). The
  * Connect TLV's TCP Options field and the options in an Extended TCP Header TLV are lists of
- * these. Kinds 0 (End of Option List) and 1 (No-Operation) have no length byte and cannot be
- * in such a list; zero bytes after the last option are padding to a word boundary.
+ * these. Kinds 0 (End of Option List) and 1 (No-Operation) have no length byte, so they are
+ * never an instance of this record: a client must not send them in a Connect TLV (section
+ * 6.2.5) and a converter ignores them there (section 7.1), so {@link #parseList} skips each
+ * such byte; the zero bytes that pad the field to a word boundary are such bytes.
  *
  * @param kind  the option kind, 2-255
  * @param value the value, 0-253 bytes
@@ -52,22 +54,23 @@ public record TcpOption(int kind, byte[] value) {
     }
 
     /**
-     * Parses a list of options followed by at most 3 zero bytes of padding, as in the Connect
-     * TLV's TCP Options field.
+     * Parses the Connect TLV's TCP Options field: options with a length, among which any
+     * byte 0 (End of Option List, also the padding) or 1 (No-Operation) is a one-byte option
+     * that is skipped, as RFC 8803 section 7.1 has a converter ignore them.
      *
      * @param field  the bytes (an empty field is an empty list)
      * @param offset where the field starts in its message, for error messages
-     * @throws ConvertException ({@link ConvertErrorCode#MALFORMED_MESSAGE}) for a kind 1, a
-     *                          length below 2 or past the end, or more than 3 padding bytes
+     * @throws ConvertException ({@link ConvertErrorCode#MALFORMED_MESSAGE}) for a length
+     *                          below 2 or past the end of the field
      */
     public static List<TcpOption> parseList(byte[] field, int offset) throws ConvertException {
         List<TcpOption> options = new ArrayList<>();
         int i = 0;
-        while (i < field.length && field[i] != 0) {
+        while (i < field.length) {
             int kind = field[i] & 0xff;
-            if (kind == 1) {
-                throw malformed("TCP option kind 1 (No-Operation) at offset " + (offset + i)
-                        + " (expected: an option with a length, kind >= 2)");
+            if (kind <= 1) {
+                i++;
+                continue;
             }
             int length = i + 1 < field.length ? field[i + 1] & 0xff : -1;
             if (length < 2 || i + length > field.length) {
@@ -76,12 +79,6 @@ public record TcpOption(int kind, byte[] value) {
             }
             options.add(new TcpOption(kind, Arrays.copyOfRange(field, i + 2, i + length)));
             i += length;
-        }
-        for (int p = i; p < field.length; p++) {
-            if (field[p] != 0 || field.length - i > 3) {
-                throw malformed("TCP options at offset " + (offset + i) + " end with " + (field.length - i)
-                        + " bytes that are not options (expected: <= 3 zero bytes of padding)");
-            }
         }
         return options;
     }

@@ -198,14 +198,17 @@ class ConvertCodecTest {
                 .connectTlv().orElseThrow();
         assertEquals(List.of(new TcpOption(TcpOption.WINDOW_SCALE, hex("07"))), padded.options());
         assertEquals(List.of(), decodeAll(CONNECT).connectTlv().orElseThrow().options());
+        // Section 7.1: No-Operation and End of Option List bytes are ignored, a whole word of them too.
+        ConnectTlv nops = decodeAll(hex("01 08 22 63 0a 07 1f 90 " + ADDRESS + " 01 04 02 01 00 00 00 00"))
+                .connectTlv().orElseThrow();
+        assertEquals(List.of(TcpOption.of(TcpOption.SACK_PERMITTED)), nops.options());
     }
 
     @Test
     void connectOptionErrorsNameTheOffset() {
         ConvertException e = assertThrows(ConvertException.class, () -> ConvertCodec.decode(Unpooled.wrappedBuffer(
-                hex("01 07 22 63 0a 06 1f 90 " + ADDRESS + " 04 02 01 00"))));
-        assertEquals("convert: TCP option kind 1 (No-Operation) at offset 26 (expected: an option with a length,"
-                + " kind >= 2)", e.getMessage());
+                hex("01 07 22 63 0a 06 1f 90 " + ADDRESS + " 04 02 08 01"))));
+        assertEquals("convert: TCP option kind 8 at offset 26 has length 1 (expected: 2..2)", e.getMessage());
     }
 
     @Test
@@ -235,16 +238,14 @@ class ConvertCodecTest {
                         ConvertErrorCode.MALFORMED_MESSAGE),
                 Arguments.of("Info of 2 words", "01 03 22 63 01 02 00 00 00 00 00 00",
                         ConvertErrorCode.MALFORMED_MESSAGE),
-                Arguments.of("Connect option No-Operation", "01 07 22 63 0a 06 1f 90 " + ADDRESS + " 01 02 04 05",
-                        ConvertErrorCode.MALFORMED_MESSAGE),
+                Arguments.of("Connect option past the TLV after a No-Operation", "01 07 22 63 0a 06 1f 90 "
+                        + ADDRESS + " 01 02 04 05", ConvertErrorCode.MALFORMED_MESSAGE),
                 Arguments.of("Connect option length 1", "01 07 22 63 0a 06 1f 90 " + ADDRESS + " 04 01 00 00",
                         ConvertErrorCode.MALFORMED_MESSAGE),
                 Arguments.of("Connect option past the TLV", "01 07 22 63 0a 06 1f 90 " + ADDRESS + " 02 05 05 b4",
                         ConvertErrorCode.MALFORMED_MESSAGE),
-                Arguments.of("Connect option byte after zero padding", "01 07 22 63 0a 06 1f 90 " + ADDRESS
+                Arguments.of("Connect option past the TLV after zero padding", "01 07 22 63 0a 06 1f 90 " + ADDRESS
                         + " 04 02 00 1e", ConvertErrorCode.MALFORMED_MESSAGE),
-                Arguments.of("Connect options padded by a whole word", "01 08 22 63 0a 07 1f 90 " + ADDRESS
-                        + " 04 02 00 00 00 00 00 00", ConvertErrorCode.MALFORMED_MESSAGE),
                 Arguments.of("kind 0 inside the list", "01 03 22 63 15 02 00 00 02 00 08 00",
                         ConvertErrorCode.MALFORMED_MESSAGE),
                 Arguments.of("a whole word of kind padding", "01 03 22 63 15 02 00 00 00 00 00 00",

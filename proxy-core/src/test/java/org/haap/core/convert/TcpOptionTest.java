@@ -38,13 +38,22 @@ class TcpOptionTest {
         assertEquals(new TcpOption(TcpOption.MSS, hex("05 b4")), mss);
     }
 
+    /** RFC 8803 section 7.1: kinds 0 and 1 in a Connect TLV are ignored, wherever they are. */
     @Test
-    void paddingIsAtMostThreeZeroBytes() throws ConvertException {
+    void endOfOptionListAndNoOperationBytesAreSkipped() throws ConvertException {
         assertEquals(List.of(TcpOption.of(TcpOption.SACK_PERMITTED)), TcpOption.parseList(hex("04 02 00 00"), 0));
         assertEquals(List.of(), TcpOption.parseList(hex("00 00 00"), 0));
-        ConvertException e = assertThrows(ConvertException.class, () -> TcpOption.parseList(hex("00 00 00 00"), 24));
+        assertEquals(List.of(), TcpOption.parseList(hex("00 00 00 00 00 00 00 00"), 0));
+        assertEquals(List.of(TcpOption.of(TcpOption.SACK_PERMITTED), TcpOption.of(TcpOption.TIMESTAMPS)),
+                TcpOption.parseList(hex("01 04 02 01 00 08 02 00"), 0));
+    }
+
+    @Test
+    void aLengthBelowTwoOrPastTheFieldIsMalformedWithItsOffset() {
+        ConvertException e = assertThrows(ConvertException.class, () -> TcpOption.parseList(hex("01 02 01 00"), 24));
         assertEquals(ConvertErrorCode.MALFORMED_MESSAGE, e.errorCode());
-        assertEquals("convert: TCP options at offset 24 end with 4 bytes that are not options"
-                + " (expected: <= 3 zero bytes of padding)", e.getMessage());
+        assertEquals("convert: TCP option kind 2 at offset 25 has length 1 (expected: 2..3)", e.getMessage());
+        e = assertThrows(ConvertException.class, () -> TcpOption.parseList(hex("00 1e 04 00"), 20));
+        assertEquals("convert: TCP option kind 30 at offset 21 has length 4 (expected: 2..3)", e.getMessage());
     }
 }

@@ -123,6 +123,58 @@ class RelayEpollSocketTest {
         assertEquals(total, r.bytesDownstream());
     }
 
+    /**
+     * The server's FIN reaches the relay while most of the download still waits unread in the
+     * upstream socket and the relay is throttled: the server writes 768 KiB (less than the
+     * upstream socket's 2 MiB receive buffer takes) and its FIN before the client reads a
+     * byte, and the client's small socket buffers keep the splice pipe full (Netty then stops
+     * reading the source) and the copy path back-pressured. Netty shuts the input at that
+     * EPOLLRDHUP although bytes remain (a debug run read 719,182 unread bytes in
+     * /proc/net/tcp6 at that moment, the relay having moved 67,584); every one of them must
+     * still reach the client, then the FIN, without the session stalling. (The test above
+     * never gets there: its FIN arrives once the relay has read everything.)
+     */
+    @ParameterizedTest(name = "splice={0}")
+    @ValueSource(booleans = {true, false})
+    void aFinQueuedBehindBytesTheRelayHasNotReadComesAfterEveryByte(boolean splice) throws Exception {
+        long total = 768L * 1024 + 333;
+        InetSocketAddress addr = startProxy(splice, 16 * 1024, 2 * 1024 * 1024);
+        java.util.concurrent.CountDownLatch finSent = new java.util.concurrent.CountDownLatch(1);
+        Future<byte[]> sent = threads.submit(() -> {
+            try (Socket s = server.accept()) {
+                byte[] hash = send(s.getOutputStream(), data(12, 1 << 20), total);
+                s.shutdownOutput();
+                finSent.countDown();
+                s.getInputStream().read(); // until the client closes
+                return hash;
+            }
+        });
+        try (Socket client = new Socket()) {
+            client.setReceiveBufferSize(16 * 1024);
+            client.connect(addr);
+            client.setSoTimeout(10_000);
+            client.getOutputStream().write('x'); // the connect stage forwards it, the server ignores it
+            InputStream in = client.getInputStream();
+            assertTrue(finSent.await(TIMEOUT_S, TimeUnit.SECONDS), "the server wrote everything and its FIN");
+            MessageDigest md = sha256();
+            byte[] buf = new byte[8 * 1024];
+            long count = 0;
+            try {
+                for (int n; count < total && (n = in.read(buf)) >= 0; count += n) {
+                    md.update(buf, 0, n);
+                    Thread.sleep(1); // a slow reader: the relay stays back-pressured
+                }
+            } catch (java.net.SocketTimeoutException e) {
+                throw new AssertionError("the relay stalled after " + count + " of " + total + " bytes", e);
+            }
+            assertEquals(total, count, "bytes before the FIN");
+            assertArrayEquals(sent.get(TIMEOUT_S, TimeUnit.SECONDS), md.digest());
+            assertEquals(-1, in.read(), "the FIN, after the last byte");
+        }
+        RelayResult r = result();
+        assertEquals(total, r.bytesDownstream());
+    }
+
     /** Client bytes the connect stage read before the relay started (forwarded by the stage). */
     private final AtomicLong earlyBytes = new AtomicLong();
 
@@ -156,6 +208,15 @@ class RelayEpollSocketTest {
     }
 
     private InetSocketAddress startProxy(boolean splice) throws InterruptedException {
+        return startProxy(splice, 0, 0);
+    }
+
+    /**
+     * The proxy; {@code downstreamSndBuf} > 0 sets the accepted (client-side) sockets'
+     * SO_SNDBUF, {@code upstreamRcvBuf} > 0 the upstream sockets' SO_RCVBUF.
+     */
+    private InetSocketAddress startProxy(boolean splice, int downstreamSndBuf, int upstreamRcvBuf)
+            throws InterruptedException {
         RelayConfig cfg = new RelayConfig(32 * 1024, HIGH, Duration.ofMinutes(5), Duration.ofMinutes(1),
                 splice, 64 * 1024);
         InetSocketAddress upstreamAddr = new InetSocketAddress(server.getInetAddress(), server.getLocalPort());
@@ -170,9 +231,12 @@ class RelayEpollSocketTest {
                 .childHandler(new ChannelInitializer<Channel>() {
                     @Override
                     protected void initChannel(Channel ch) {
-                        ch.pipeline().addLast(new ConnectStage(upstreamAddr, cfg, reads));
+                        ch.pipeline().addLast(new ConnectStage(upstreamAddr, cfg, reads, upstreamRcvBuf));
                     }
                 });
+        if (downstreamSndBuf > 0) {
+            b.childOption(ChannelOption.SO_SNDBUF, downstreamSndBuf);
+        }
         proxy = b.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0)).sync().channel();
         return (InetSocketAddress) proxy.localAddress();
     }
@@ -187,11 +251,14 @@ class RelayEpollSocketTest {
         private final InetSocketAddress upstreamAddr;
         private final RelayConfig cfg;
         private final AdaptiveRecvByteBufAllocator reads;
+        private final int upstreamRcvBuf;
 
-        ConnectStage(InetSocketAddress upstreamAddr, RelayConfig cfg, AdaptiveRecvByteBufAllocator reads) {
+        ConnectStage(InetSocketAddress upstreamAddr, RelayConfig cfg, AdaptiveRecvByteBufAllocator reads,
+                     int upstreamRcvBuf) {
             this.upstreamAddr = upstreamAddr;
             this.cfg = cfg;
             this.reads = reads;
+            this.upstreamRcvBuf = upstreamRcvBuf;
         }
 
         @Override
@@ -217,7 +284,11 @@ class RelayEpollSocketTest {
         @Override
         public void channelActive(ChannelHandlerContext ctx) {
             Channel inbound = ctx.channel();
-            ChannelFuture connect = new Bootstrap()
+            Bootstrap up = new Bootstrap();
+            if (upstreamRcvBuf > 0) {
+                up.option(ChannelOption.SO_RCVBUF, upstreamRcvBuf);
+            }
+            ChannelFuture connect = up
                     .group(inbound.eventLoop())
                     .channel(EpollSocketChannel.class)
                     .option(ChannelOption.AUTO_READ, false)

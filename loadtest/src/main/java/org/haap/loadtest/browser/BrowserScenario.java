@@ -32,8 +32,9 @@ import org.haap.loadtest.hybrid.Timings;
  * Timing. Modes: through the gateway (classic, sim, sim+pool by default, the gateway
  * restarted for each batch) and directly over each WAN without a proxy (always added). The
  * runs of each mode are split into {@value #ROUNDS} batches and the modes take turns batch by
- * batch, each batch after {@code warmUp} unmeasured loads, so a drift of the machine's load
- * over the run spreads over every mode. A {@link LanFence} drops and counts anything the
+ * batch, each batch after {@code warmUp} unmeasured loads (and, through a freshly started
+ * gateway, {@link GatewayWarmUp}'s connections, so that its JVM is measured warm, as a router's
+ * is), so a drift of the machine's load over the run spreads over every mode. A {@link LanFence} drops and counts anything the
  * browser sends outside the server net.
  */
 public final class BrowserScenario implements Scenario {
@@ -121,12 +122,20 @@ public final class BrowserScenario implements Scenario {
         LanFence fence = LanFence.install(tb, HybridBed.SERVER_NET, PORT);
         ctx.teardown().add("LAN fence", fence::remove);
         Loader loader = new Loader(ctx, bed, server, binary, page);
+        List<java.net.InetSocketAddress> warmUpServers = HybridBed.serverAddresses(HOSTS).stream()
+                .map(a -> new java.net.InetSocketAddress(a, PORT)).toList();
         Map<LoadMode, Tally> tallies = new LinkedHashMap<>();
         modes.forEach(m -> tallies.put(m, new Tally()));
         for (int round = 0; round < batches.size(); round++) {
             for (LoadMode mode : modes) {
                 Tally tally = tallies.get(mode);
                 bed.use(mode);
+                if (mode.gateway() != null) {
+                    int answered = GatewayWarmUp.run(tb.namespace(Node.CLIENT), warmUpServers,
+                            GatewayWarmUp.CONNECTIONS);
+                    ctx.progress(String.format(Locale.ROOT, "%s: %d/%d warm-up connections through the fresh gateway",
+                            mode, answered, GatewayWarmUp.CONNECTIONS));
+                }
                 LanFence.Count escaped = fence.escaped();
                 LanFence.Count offPort = fence.offPort();
                 for (int i = 0; i < warmUp; i++) {

@@ -8,8 +8,8 @@ import java.util.Objects;
  * How the gateway establishes its MPTCP connections to the AP in one measurement: the value
  * of {@code haap.gateway.robe.mode} ({@code classic}, {@code timer}, {@code ips},
  * {@code sim}), whether the warm pool ({@code robe.pool.enabled}) is on, whether 0-RTT
- * ({@code robe.fast-open.enabled}) is, and which path-manager policy runs (the shipped
- * example's unless named). Written {@code sim}, {@code sim+pool}, with 0-RTT on
+ * ({@code robe.fast-open.enabled}) is, and which path-manager policy runs (the demo's, the
+ * in-kernel fullmesh, unless named). Written {@code sim}, {@code sim+pool}, with 0-RTT on
  * {@code sim-0rtt}, and with a policy {@code sim+pool:fullmesh} on the command line and in
  * results ({@code fullmesh} is the in-kernel path manager's, every other policy runs in the
  * userspace one).
@@ -17,7 +17,7 @@ import java.util.Objects;
  * @param robe     the establishment mode as the config writes it
  * @param pool     whether the warm pool is enabled
  * @param fastOpen whether 0-RTT (Convert in the SYN) is on
- * @param policy   the path-manager policy, or {@code null} for the shipped example's
+ * @param policy   the path-manager policy, or {@code null} for the demo's
  */
 public record GatewayMode(String robe, boolean pool, boolean fastOpen, String policy) {
 
@@ -33,12 +33,12 @@ public record GatewayMode(String robe, boolean pool, boolean fastOpen, String po
             new GatewayMode("classic", false), new GatewayMode("timer", false),
             new GatewayMode("sim", false), new GatewayMode("sim", true));
 
-    /** A mode with 0-RTT off (the gateway's default) and the shipped path manager. */
+    /** A mode with 0-RTT off (the gateway's default) and the demo's path manager. */
     public GatewayMode(String robe, boolean pool) {
         this(robe, pool, false);
     }
 
-    /** A mode with the shipped path manager. */
+    /** A mode with the demo's path manager. */
     public GatewayMode(String robe, boolean pool, boolean fastOpen) {
         this(robe, pool, fastOpen, null);
     }
@@ -81,12 +81,12 @@ public record GatewayMode(String robe, boolean pool, boolean fastOpen, String po
     }
 
     /**
-     * {@code haap.gateway.path-manager} for this mode: the shipped example's, or the named
-     * policy ({@code fullmesh} in the kernel, the others in userspace).
+     * {@code haap.gateway.path-manager} for this mode: {@code null} for the demo's, or the
+     * named policy ({@code fullmesh} in the kernel, the others in userspace).
      */
     public String pathManager() {
         if (policy == null) {
-            return HybridConfigs.PATH_MANAGER;
+            return null;
         }
         return "{ mode = " + (policy.equals("fullmesh") ? "kernel" : "userspace") + ", policy = " + policy + " }";
     }

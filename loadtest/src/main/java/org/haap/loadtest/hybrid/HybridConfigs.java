@@ -18,10 +18,8 @@ import org.haap.deploy.testbed.Wan;
  *       {@link #COOKIE} in every mode (so the Convert messages are alike), and a
  *       connect timeout of {@link #CONNECT_TIMEOUT_SECONDS} s so that classic MPTCP shows its
  *       SYN retransmissions (1, 3, 7 s) before giving up;</li>
- *   <li>gateway: the path manager of the shipped example configuration
- *       ({@code config/examples/gateway.conf}), {@link #PATH_MANAGER}, so that the scenarios
- *       measure what a router runs, unless the mode names another policy
- *       ({@link GatewayMode#pathManager()}).</li>
+ *   <li>gateway: the demo's path manager (the in-kernel one, fullmesh), unless the mode
+ *       names a policy ({@link GatewayMode#pathManager()}).</li>
  * </ul>
  */
 public final class HybridConfigs {
@@ -34,9 +32,6 @@ public final class HybridConfigs {
     public static final int POOL_MAX = 64;
     /** The cookie the gateway sends and the AP accepts; the warm pool needs one. */
     public static final String COOKIE = "haap-loadtest";
-
-    /** {@code haap.gateway.path-manager} of the shipped example configuration (a test keeps them equal). */
-    public static final String PATH_MANAGER = "{ mode = userspace, policy = latency-first }";
 
     private HybridConfigs() {
     }
@@ -65,7 +60,9 @@ public final class HybridConfigs {
         b.append("]\n");
         b.append("haap.gateway.cookie = \"").append(COOKIE).append("\"\n");
         b.append("haap.gateway.timeouts.connect = ").append(CONNECT_TIMEOUT_SECONDS).append("s\n");
-        b.append("haap.gateway.path-manager = ").append(mode.pathManager()).append('\n');
+        if (mode.pathManager() != null) {
+            b.append("haap.gateway.path-manager = ").append(mode.pathManager()).append('\n');
+        }
         b.append("haap.gateway.robe {\n");
         b.append("  mode = ").append(mode.robe()).append('\n');
         b.append("  pool { enabled = ").append(mode.pool());

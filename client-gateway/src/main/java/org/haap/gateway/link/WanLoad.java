@@ -26,8 +26,8 @@ import org.haap.robe.WanPath;
  * listener hears every change, for the path manager ({@code latency-first} lets short
  * connections use every WAN while theirs is saturated).
  *
- * <p>Meters: {@code haap_gateway_wan_saturated{wan}} (1 while saturated) and
- * {@code haap_gateway_wan_saturations_total{wan}} (times it became saturated).
+ * <p>Meters: {@code haap_gateway_pm_wan_saturated{wan}} (1 while saturated) and
+ * {@code haap_gateway_pm_wan_saturations_total{wan}} (times it became saturated).
  *
  * <p>{@link #sample} is confined to one thread (the started sampler's event loop).
  */
@@ -90,11 +90,11 @@ public final class WanLoad implements AutoCloseable {
         for (WanPath p : paths) {
             Wan w = new Wan(p);
             wans.add(w);
-            Gauge.builder("haap.gateway.wan.saturated", w, x -> x.saturated ? 1 : 0)
+            Gauge.builder("haap.gateway.pm.wan.saturated", w, x -> x.saturated ? 1 : 0)
                     .description("1 while the WAN carries at least path-manager.bulk.wan-saturation of the highest "
                             + "rate it was seen to carry (its interface's counters, over 100 ms)")
                     .tag("wan", p.name()).register(registry);
-            w.saturations = Counter.builder("haap.gateway.wan.saturations")
+            w.saturations = Counter.builder("haap.gateway.pm.wan.saturations")
                     .description("Times the WAN became saturated").tag("wan", p.name()).register(registry);
         }
     }

@@ -47,7 +47,7 @@ class WanLoadTest {
         run(50, 30e6); // a second at 30 Mbit/s: the peak
         assertEquals(List.of("dsl=true"), heard);
         assertTrue(load.saturated("dsl"));
-        assertEquals(1, registry.find("haap.gateway.wan.saturated").tag("wan", "dsl").gauge().value());
+        assertEquals(1, registry.find("haap.gateway.pm.wan.saturated").tag("wan", "dsl").gauge().value());
         run(20, 15e6); // half the peak: above 0.4, still saturated
         assertTrue(load.saturated("dsl"));
         run(20, 10e6);
@@ -57,7 +57,7 @@ class WanLoadTest {
         assertFalse(load.saturated("dsl"));
         run(20, 29e6);
         assertTrue(load.saturated("dsl"));
-        assertEquals(2, registry.find("haap.gateway.wan.saturations").tag("wan", "dsl").counter().count());
+        assertEquals(2, registry.find("haap.gateway.pm.wan.saturations").tag("wan", "dsl").counter().count());
         assertFalse(load.saturated("lte"), "an idle WAN");
     }
 

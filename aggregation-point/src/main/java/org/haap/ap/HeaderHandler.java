@@ -17,6 +17,7 @@ import org.haap.core.convert.ConvertErrorCode;
 import org.haap.core.convert.ConvertException;
 import org.haap.core.convert.ConvertMessage;
 import org.haap.core.convert.TcpOption;
+import org.haap.core.net.TcpCongestion;
 import org.haap.core.session.Termination;
 import org.haap.core.session.Termination.Phase;
 import org.haap.core.session.Termination.Reason;
@@ -179,6 +180,9 @@ final class HeaderHandler extends ChannelInboundHandlerAdapter {
         if (!firstAttempt(ctx, message)) { // last: a refusal above leaves the id free for another attempt
             releaseHeld();
             return;
+        }
+        if (pooled) {
+            TcpCongestion.restart(ctx.channel()); // idle since its hello: start like a fresh connection
         }
         session.stage(Stage.CONNECTING);
         UpstreamConnector next = new UpstreamConnector(session, destination, reply, pooled);

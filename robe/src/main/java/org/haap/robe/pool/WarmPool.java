@@ -21,6 +21,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
+import org.haap.core.net.TcpCongestion;
 import org.haap.robe.Established;
 import org.haap.robe.Establisher;
 import org.haap.robe.WanPath;
@@ -222,6 +223,7 @@ public final class WarmPool {
         idle.remove(chosen);
         idleCount = idle.size();
         chosen.watch.release();
+        TcpCongestion.restart(chosen.established.channel()); // idle since its hello: start like a fresh one
         listener.hit();
         refillSoon();
         return new PooledConnection(chosen.established.channel(), chosen.established.path(),

@@ -94,7 +94,7 @@ class GatewayConfigTest {
         assertEquals("dsl", gw.primaryWan().name());
         assertTrue(gw.cookie().isPresent());
         assertEquals(ApUnreachable.BYPASS, gw.onApUnreachable());
-        assertEquals(new PathManagerSettings(PathManagerMode.USERSPACE, PathPolicy.FULLMESH), gw.pathManager());
+        assertEquals(new PathManagerSettings(PathManagerMode.USERSPACE, PathPolicy.LATENCY_FIRST), gw.pathManager());
         assertEquals(new WarmPoolSettings(true, 4, 16, Duration.ofSeconds(50)), gw.robe().pool());
         assertEquals(2, gw.effectiveEventLoops());
         assertTrue(gw.bypassDestinations().contains(ip("198.51.100.53")));

@@ -155,7 +155,7 @@ public final class BrowserScenario implements Scenario {
         bed.useNone();
         List<BrowserResult.ModeResult> results = new ArrayList<>();
         tallies.forEach((m, t) -> results.add(t.result(m)));
-        return new BrowserResult(version, profile.name(), profile.defaultWan().interfaceName(), bed.rttMs(),
+        return new BrowserResult(version + (loader.priority == null ? "" : ", " + loader.priority), profile.name(), profile.defaultWan().interfaceName(), bed.rttMs(),
                 HybridBed.rates(profile), page.describe(), page.count(), page.bytes(), page.hostsUsed(), runs, batches,
                 warmUp, results, String.format(Locale.ROOT, "load average %s at the start, %s at the end, %d CPUs",
                 loadBefore, loadAverage(), Runtime.getRuntime().availableProcessors()));
@@ -216,6 +216,8 @@ public final class BrowserScenario implements Scenario {
         private final Path log;
         private int next = 1;
         private volatile Chromium current;
+        /** How the first browser was scheduled ({@link Chromium#priority}). */
+        private String priority;
 
         Loader(ScenarioContext ctx, HybridBed bed, PageServer server, Path binary, BrowserPage page) {
             this.bed = bed;
@@ -245,6 +247,9 @@ public final class BrowserScenario implements Scenario {
                     HybridBed.serverAddresses(page.hosts().size()))) {
                 current = browser;
                 settleMs = browser.awaitIdle(SETTLE_MAX);
+                if (priority == null) {
+                    priority = browser.priority();
+                }
                 browser.open(page.url(id));
                 report = server.await(Integer.toString(id), LOAD_TIMEOUT);
                 if (report == null) {

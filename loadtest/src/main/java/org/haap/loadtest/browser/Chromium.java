@@ -53,7 +53,10 @@ final class Chromium implements AutoCloseable {
      * Chromium's nice value. The browser shares this machine's CPUs with the path it measures
      * (the testbed's delay lines and, through the gateway, two proxies in user space), where a
      * real browser runs on a computer of its own; at the lowest priority it takes only the CPU
-     * time the path leaves, in every mode alike.
+     * time the path leaves, in every mode alike. {@code setsid} gives it a session of its
+     * own, and with the kernel's autogroup scheduling ({@code kernel.sched_autogroup_enabled})
+     * a session is a group that competes with the others as a whole whatever its tasks' nice
+     * values: so the group's nice ({@code /proc/self/autogroup}) is set to this value too.
      */
     static final int NICE = 19;
     /** Features that reach out on their own or change what a plain {@code http://} load does. */
@@ -118,7 +121,8 @@ final class Chromium implements AutoCloseable {
         }
         rules.add("MAP * ~NOTFOUND");
         return List.of("setsid", "sh", "-c",
-                "exec nice -n " + NICE + " \"$0\" \"$@\" 3<'" + dir.resolve("cdp-in") + "' 4>'" + dir.resolve("cdp-out") + "'",
+                "echo " + NICE + " 2>/dev/null >/proc/self/autogroup; exec nice -n " + NICE
+                        + " \"$0\" \"$@\" 3<'" + dir.resolve("cdp-in") + "' 4>'" + dir.resolve("cdp-out") + "'",
                 binary.toString(),
                 "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                 "--no-default-browser-check", "--disable-background-networking", "--disable-component-update",
@@ -168,6 +172,30 @@ final class Chromium implements AutoCloseable {
     /** The process id of the browser (the process group's leader). */
     long pid() {
         return process.pid();
+    }
+
+    /**
+     * How the kernel schedules the browser, for the result's header: its nice value and its
+     * autogroup's ({@code /proc/PID/autogroup}), e.g. "nice 19, autogroup nice 19".
+     */
+    String priority() {
+        String nice;
+        String group;
+        try {
+            String stat = Files.readString(Path.of("/proc", Long.toString(pid()), "stat"));
+            // fields after the command's closing parenthesis: state is field 3, nice field 19
+            String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            nice = "nice " + f[16];
+        } catch (IOException | RuntimeException e) {
+            nice = "nice unknown";
+        }
+        try {
+            String line = Files.readString(Path.of("/proc", Long.toString(pid()), "autogroup")).strip();
+            group = "autogroup " + line.substring(line.lastIndexOf("nice"));
+        } catch (IOException | RuntimeException e) {
+            group = "no autogroup";
+        }
+        return nice + ", " + group;
     }
 
     /** Whether the browser still runs. */

@@ -22,7 +22,8 @@ import io.netty.handler.codec.http.HttpVersion;
 /**
  * Serves a {@link BrowserPage} over HTTP/1.1 (after an {@code HttpServerCodec} and an
  * {@code HttpObjectAggregator}): {@code GET} or {@code HEAD} of a page object on the host the
- * {@code Host} header names gets it with {@code Cache-Control: no-store}; a {@code POST} to
+ * {@code Host} header names gets it with {@code Cache-Control: no-store} and
+ * {@code Timing-Allow-Origin: *}; a {@code POST} to
  * {@link BrowserPage#REPORT_PATH} is a load's timing report, parsed and handed to the
  * report sink, answered 204; anything else 404. It counts the objects it served and the
  * 404s. The connection stays open after each answer unless the request asked for
@@ -101,6 +102,8 @@ final class PageHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
             HttpUtil.setContentLength(res, res.content().readableBytes());
         }
         res.headers().set(HttpHeaderNames.CACHE_CONTROL, HttpHeaderValues.NO_STORE);
+        // the page's own script may read every object's Resource Timing (DNS, connect, first byte)
+        res.headers().set("Timing-Allow-Origin", "*");
         boolean keepAlive = HttpUtil.isKeepAlive(req);
         HttpUtil.setKeepAlive(res, keepAlive);
         if (keepAlive) {

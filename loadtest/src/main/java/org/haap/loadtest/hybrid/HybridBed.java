@@ -98,10 +98,11 @@ public final class HybridBed {
         ctx.teardown().add("object server", server::close);
         HybridBed bed = new HybridBed(tb, profile, List.copyOf(servers), ctx);
         ctx.teardown().add("gateway", bed::stopGateway);
-        ctx.progress("starting the aggregation point");
+        ctx.progress("starting the aggregation point (shipped JVM options)");
         Path conf = bed.writeConfig("ap", HybridConfigs.aggregationPoint());
-        Process ap = tb.startHaap(HaapApp.AGGREGATION_POINT, Node.AP, tb.logFile(Node.AP, "aggregation-point"), conf,
-                START_TIMEOUT);
+        // the product as shipped, JVM options included (the AP's C2 and G1, the gateway's C1)
+        Process ap = tb.startShippedHaap(HaapApp.AGGREGATION_POINT, Node.AP, tb.logFile(Node.AP, "aggregation-point"),
+                conf, START_TIMEOUT);
         ctx.teardown().add("aggregation point", () -> Testbed.stop(ap, STOP_GRACE));
         return bed;
     }
@@ -221,7 +222,7 @@ public final class HybridBed {
         stopGateway();
         Path conf = writeConfig(name, config);
         Path log = testbed.logFile(Node.CPE, name);
-        gateway = testbed.startHaap(HaapApp.GATEWAY, Node.CPE, log, conf, START_TIMEOUT);
+        gateway = testbed.startShippedHaap(HaapApp.GATEWAY, Node.CPE, log, conf, START_TIMEOUT);
         gatewayMode = null;
         return log;
     }

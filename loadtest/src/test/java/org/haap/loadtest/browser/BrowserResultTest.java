@@ -103,7 +103,7 @@ class BrowserResultTest {
     void chromiumReachesOnlyThePagesHosts() {
         List<String> cmd = Chromium.command(Path.of("/usr/bin/chromium"), Path.of("/run/l1"),
                 List.of("h0.page.test", "h1.page.test"), List.of("198.18.100.10", "198.18.100.11"));
-        assertEquals(List.of("setsid", "sh", "-c", "exec nice -n 19 \"$0\" \"$@\" 3<'/run/l1/cdp-in' 4>'/run/l1/cdp-out'",
+        assertEquals(List.of("setsid", "sh", "-c", "echo 19 2>/dev/null >/proc/self/autogroup; exec nice -n 19 \"$0\" \"$@\" 3<'/run/l1/cdp-in' 4>'/run/l1/cdp-out'",
                 "/usr/bin/chromium", "--headless", "--no-sandbox"), cmd.subList(0, 7));
         assertTrue(cmd.contains("--host-resolver-rules=MAP h0.page.test 198.18.100.10, MAP h1.page.test "
                 + "198.18.100.11, MAP * ~NOTFOUND"), cmd.toString());

@@ -154,6 +154,13 @@ public final class Gateway implements ServiceMain.Service, ServiceMain.Reloadabl
                         engine.wanState(path.name(), to);
                     }
                 }
+
+                @Override
+                public void probeAnswered(WanPath path, long rttNanos) {
+                    if (engine != null) {
+                        engine.wanRtt(path.name(), rttNanos);
+                    }
+                }
             });
             if (linkMonitor != null) {
                 try {

@@ -16,6 +16,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.Executor;
 import java.util.concurrent.Executors;
@@ -25,6 +26,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
 import org.haap.core.mptcp.MptcpFullInfo;
 import org.haap.core.mptcp.SubflowInfo;
+import org.haap.gateway.pm.internal.BaseRtts;
 import org.haap.gateway.pm.internal.ManagedConnection;
 import org.haap.gateway.pm.internal.ManagedSubflow;
 import org.haap.gateway.pm.internal.PmMeters;
@@ -71,6 +73,7 @@ public final class UserspacePathManager implements AutoCloseable, PmNetwork {
     private final Map<PmWan, LinkState> states = new HashMap<>();
     private final Map<PmWan, Double> rates = new HashMap<>();
     private final Set<PmWan> saturated = new HashSet<>();
+    private final BaseRtts baseRtts;
     private boolean closed;
 
     /**
@@ -96,6 +99,7 @@ public final class UserspacePathManager implements AutoCloseable, PmNetwork {
         this.nanoClock = Objects.requireNonNull(nanoClock, "nanoClock");
         this.owned = owned;
         this.meters = new PmMeters(registry, this.wans);
+        this.baseRtts = new BaseRtts(this.wans, registry);
         for (PmWan w : this.wans) {
             states.put(w, LinkState.UP);
         }
@@ -322,6 +326,22 @@ public final class UserspacePathManager implements AutoCloseable, PmNetwork {
         });
     }
 
+    /**
+     * A link-monitor probe on the WAN named {@code wan} was answered after {@code rttNanos}:
+     * it feeds the WAN's base RTT ({@link #baseRttNanos}); every connection is re-evaluated
+     * when that became known or moved by {@link BaseRtts#NOTABLE_CHANGE}. An unknown name is ignored.
+     */
+    public void wanRtt(String wan, long rttNanos) {
+        run(() -> {
+            PmWan w = wanNamed(wan);
+            if (w != null && baseRtts.add(w.index(), rttNanos, nanoClock.getAsLong())) {
+                LOG.log(Level.DEBUG, () -> "path manager: WAN " + w + " base RTT "
+                        + baseRtts.get(w.index(), nanoClock.getAsLong()).orElse(-1) / 1000 + " us");
+                settleAll();
+            }
+        });
+    }
+
     /** Re-evaluates every connection (the started engine does it every {@link #TICK}). */
     public void tick() {
         run(this::onTick);
@@ -360,6 +380,11 @@ public final class UserspacePathManager implements AutoCloseable, PmNetwork {
     @Override
     public boolean saturated(PmWan wan) {
         return saturated.contains(wan);
+    }
+
+    @Override
+    public OptionalLong baseRttNanos(PmWan wan) {
+        return baseRtts.get(wan.index(), nanoClock.getAsLong());
     }
 
     @Override

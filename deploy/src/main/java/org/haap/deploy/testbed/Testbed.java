@@ -416,6 +416,18 @@ public final class Testbed {
         ip(List.of("-n", ns, "-batch", "-"), Topology.interfaceUpBatch(wan, dev.equals(state.getProperty("defaultWan"))));
     }
 
+    /**
+     * Points the CPE's default routes (IPv4 and IPv6, main table: what an unbound socket, a
+     * RobE {@code classic} SYN, takes) at {@code wan}, as a profile's default WAN would. The
+     * WAN's interface must be up; {@link #setInterfaceUp} keeps the choice.
+     */
+    public synchronized void setDefaultWan(Wan wan) {
+        Properties state = requireState();
+        ip(List.of("-n", namespace(Node.CPE), "-batch", "-"), Topology.defaultRoutes(wan));
+        state.setProperty("defaultWan", wan.interfaceName());
+        stateFile.write(state);
+    }
+
     /** Byte counters of the CPE's interface for {@code wan}. */
     public WanCounters wanBytes(Wan wan) {
         String dir = "/sys/class/net/" + wan.interfaceName() + "/statistics/";

@@ -167,9 +167,15 @@ final class Topology {
         b.append("addr replace ").append(wan.cpeAddress6()).append("/64 dev ").append(dev).append(" nodad\n");
         wanRoutes(b, wan, "replace");
         if (defaultWan) {
-            b.append("route replace default via ").append(wan.routerAddress()).append(" dev ").append(dev).append('\n');
-            b.append("route replace default via ").append(wan.routerAddress6()).append(" dev ").append(dev).append('\n');
+            b.append(defaultRoutes(wan));
         }
         return b.toString();
+    }
+
+    /** The {@code ip -batch} lines that make {@code wan} the CPE's default route (main table, IPv4 and IPv6). */
+    static String defaultRoutes(Wan wan) {
+        String dev = wan.interfaceName();
+        return "route replace default via " + wan.routerAddress() + " dev " + dev + '\n'
+                + "route replace default via " + wan.routerAddress6() + " dev " + dev + '\n';
     }
 }

@@ -35,7 +35,8 @@ class MetricsDocsTest {
             "haap_gateway_wan_probe_rtt_seconds_max",
             "haap_gateway_wan_probes_sent_total", "haap_gateway_wan_probes_lost_total",
             "haap_gateway_pm_commands_total", "haap_gateway_pm_ignored_connections_total",
-            "haap_gateway_pm_connections", "haap_gateway_pm_wan_saturated", "haap_gateway_pm_wan_saturations_total");
+            "haap_gateway_pm_connections", "haap_gateway_pm_wan_saturated", "haap_gateway_pm_wan_saturations_total",
+            "haap_gateway_pm_wan_base_rtt_seconds");
 
     private final MetricsCatalog catalog = MetricsCatalog.load();
 

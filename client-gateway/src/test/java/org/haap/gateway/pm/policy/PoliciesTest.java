@@ -193,6 +193,72 @@ class PoliciesTest {
                 "bulk: every WAN active except one configured as backup");
     }
 
+    /** Base RTTs from the link monitor's probes: dsl and lte, milliseconds. */
+    private static void baseRtts(PmHarness h, double dslMs, double lteMs) {
+        h.pm.wanRtt("dsl", (long) (dslMs * 1e6));
+        h.pm.wanRtt("lte", (long) (lteMs * 1e6));
+    }
+
+    @Test
+    void latencyFirstMovesAShortFlowWhoseRaceTheSlowerWanWonToTheLowestBaseRtt() {
+        PmHarness h = new PmHarness(policy(PathPolicy.LATENCY_FIRST));
+        baseRtts(h, 20, 40);
+        h.established(1, LTE, 50000);
+        assertEquals(List.of("create 1 dsl 198.51.100.2 id1 active"), h.commands.take(),
+                "the faster WAN joins active; the winner carries until it is up");
+        h.subflowUp(1, DSL, 40000, false);
+        assertEquals(List.of("flag 1 203.0.113.7:50000 backup"), h.commands.take(), "then the winner is backup");
+        h.advance(Duration.ofSeconds(5));
+        baseRtts(h, 20, 40);
+        assertEquals(List.of(), h.commands.take(), "it stays there");
+        h.pm.flowBulk(1);
+        assertEquals(List.of("flag 1 203.0.113.7:50000 active"), h.commands.take(), "bulk uses both");
+    }
+
+    @Test
+    void latencyFirstMovesAnEstablishedShortFlowWhenTheBaseRttsBecomeKnown() {
+        // a warm-pool connection whose refill LTE won, made before the probes were answered
+        PmHarness h = new PmHarness(policy(PathPolicy.LATENCY_FIRST));
+        h.established(1, LTE, 50000);
+        assertEquals(List.of("create 1 dsl 198.51.100.2 id1 backup"), h.commands.take());
+        h.subflowUp(1, DSL, 40000, false);
+        h.advance(SECOND);
+        assertEquals(List.of(), h.commands.take());
+        baseRtts(h, 20, 40);
+        assertEquals(List.of("flag 1 198.51.100.2:40000 active", "flag 1 203.0.113.7:50000 backup"),
+                h.commands.take());
+        assertEquals(0.02, h.registry.find("haap.gateway.pm.wan.base.rtt").tag("wan", "dsl").gauge().value(), 1e-9);
+    }
+
+    @Test
+    void latencyFirstKeepsTheWinnerUnlessAnotherWansBaseRttIsClearlyLower() {
+        PmHarness h = new PmHarness(policy(PathPolicy.LATENCY_FIRST));
+        baseRtts(h, 20, 21.9); // less than a tenth lower
+        h.established(1, LTE, 50000);
+        assertEquals(List.of("create 1 dsl 198.51.100.2 id1 backup"), h.commands.take());
+        PmHarness fast = new PmHarness(policy(PathPolicy.LATENCY_FIRST));
+        baseRtts(fast, 2.2, 3.1); // a third lower, but less than 1 ms
+        fast.established(1, LTE, 50000);
+        assertEquals(List.of("create 1 dsl 198.51.100.2 id1 backup"), fast.commands.take());
+        PmHarness unknown = new PmHarness(policy(PathPolicy.LATENCY_FIRST));
+        unknown.pm.wanRtt("dsl", 20_000_000);
+        unknown.established(1, LTE, 50000);
+        assertEquals(List.of("create 1 dsl 198.51.100.2 id1 backup"), unknown.commands.take(),
+                "the winner's own base RTT unknown: nothing to compare");
+    }
+
+    @Test
+    void latencyFirstNeverMovesAShortFlowToAWanConfiguredBackup() {
+        PmWan sat = new PmWan(2, new WanPath("sat", "sat0", PmHarness.ip("192.0.2.77"), null), true);
+        PmHarness h = new PmHarness(Policies.create(new PathManagerSettings(PathManagerMode.USERSPACE,
+                PathPolicy.LATENCY_FIRST), List.of(DSL, LTE, sat), MAY_20), List.of(DSL, LTE, sat));
+        h.pm.wanRtt("sat", 5_000_000);
+        baseRtts(h, 30, 40);
+        h.established(1, LTE, 50000);
+        assertEquals(List.of("create 1 dsl 198.51.100.2 id1 active", "create 1 sat 192.0.2.77 id3 backup"),
+                h.commands.take(), "dsl, not the configured backup sat");
+    }
+
     @Test
     void latencyFirstIgnoresBulkForAnUnknownConnection() {
         PmHarness h = new PmHarness(policy(PathPolicy.LATENCY_FIRST));

@@ -74,6 +74,8 @@ public final class UserspacePathManager implements AutoCloseable, PmNetwork {
     private final Map<PmWan, Double> rates = new HashMap<>();
     private final Set<PmWan> saturated = new HashSet<>();
     private final BaseRtts baseRtts;
+    /** Connections with a quick-retry timer running (only with an owned thread). */
+    private final Set<Long> retrying = new HashSet<>();
     private boolean closed;
 
     /**
@@ -468,6 +470,31 @@ public final class UserspacePathManager implements AutoCloseable, PmNetwork {
         if (c.gone()) {
             // the kernel no longer knows the token: as if its CLOSED event had come (it still will)
             forget(c.token());
+            return;
+        }
+        retrySoon(c);
+    }
+
+    /**
+     * A create the kernel refused because the connection was not fully established yet is
+     * asked again when due ({@code ManagedConnection.NOT_READY_RETRY}), not at the next tick;
+     * without a thread of its own (tests) the next tick does it.
+     */
+    private void retrySoon(ManagedConnection c) {
+        long at = c.takeRetryAtNanos();
+        if (at == Long.MAX_VALUE || owned == null || !retrying.add(c.token())) {
+            return;
+        }
+        long delay = Math.max(0, at - nanoClock.getAsLong());
+        try {
+            owned.schedule(() -> run(() -> {
+                retrying.remove(c.token());
+                if (connections.get(c.token()) == c) {
+                    settle(c);
+                }
+            }), delay, TimeUnit.NANOSECONDS);
+        } catch (RejectedExecutionException e) {
+            retrying.remove(c.token()); // stopping
         }
     }
 

@@ -18,6 +18,8 @@ public final class FakeCommands implements PmCommands {
     public final List<String> createdTo = new ArrayList<>();
     /** While true, every command throws. */
     public boolean failing;
+    /** This many next creates are refused with ENOTCONN (the connection not fully established yet). */
+    public int notReady;
     /** Connections the fake kernel no longer knows: commands for them are refused with "invalid token". */
     public final Set<Long> closedInKernel = new HashSet<>();
 
@@ -25,6 +27,10 @@ public final class FakeCommands implements PmCommands {
     public void createSubflow(long token, PmWan wan, InetAddress local, InetSocketAddress remote, boolean backup)
             throws IOException {
         gone(token, "SUBFLOW_CREATE");
+        if (notReady > 0) {
+            notReady--;
+            throw new MptcpPmException("SUBFLOW_CREATE", 107, "errno 107", "connect error: -107");
+        }
         record("create " + token + ' ' + wan.name() + ' ' + local.getHostAddress() + " id" + wan.localId() + ' '
                 + (backup ? "backup" : "active"));
         createdTo.add(token + " " + wan.name() + " -> " + remote.getAddress().getHostAddress() + ':' + remote.getPort());

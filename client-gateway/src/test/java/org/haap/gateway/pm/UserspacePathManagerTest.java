@@ -19,6 +19,7 @@ import org.awaitility.Awaitility;
 import org.haap.config.PathManagerMode;
 import org.haap.config.PathManagerSettings;
 import org.haap.config.PathPolicy;
+import org.haap.gateway.pm.internal.ManagedConnection;
 import org.haap.gateway.pm.internal.PmMeters.Command;
 import org.haap.gateway.pm.internal.PmMeters.Result;
 import org.haap.gateway.pm.policy.Policies;
@@ -144,6 +145,34 @@ class UserspacePathManagerTest {
         h.advance(SECOND);
         assertEquals(List.of("create 1 lte 203.0.113.7 id2 active"), h.commands.take());
         assertEquals(1.0, h.pm.commandCounts(LTE, Result.OK).get(Command.CREATE));
+    }
+
+    @Test
+    void aSubflowRefusedBeforeTheConnectionIsFullyEstablishedIsAskedAgainWithinMilliseconds() {
+        PmHarness h = new PmHarness(fullmesh());
+        h.commands.notReady = 2;
+        h.established(1, DSL, 40000);
+        assertEquals(List.of(), h.commands.take(), "refused: ENOTCONN");
+        h.advance(Duration.ofMillis(10));
+        assertEquals(List.of(), h.commands.take(), "not before the quick retry is due");
+        h.advance(Duration.ofMillis(10));
+        assertEquals(List.of(), h.commands.take(), "refused again");
+        h.advance(Duration.ofMillis(20));
+        assertEquals(List.of("create 1 lte 203.0.113.7 id2 active"), h.commands.take(), "20 ms later, not 1 s");
+        assertEquals(2, h.counter("haap.gateway.pm.commands", "command", "create", "wan", "lte", "result", "failed"));
+    }
+
+    @Test
+    void quickRetriesEndInTheUsualBackOff() {
+        PmHarness h = new PmHarness(fullmesh());
+        h.commands.notReady = 100;
+        h.established(1, DSL, 40000);
+        for (int i = 0; i < 10; i++) {
+            h.advance(Duration.ofMillis(20));
+        }
+        assertEquals(1 + ManagedConnection.NOT_READY_RETRIES,
+                h.counter("haap.gateway.pm.commands", "command", "create", "wan", "lte", "result", "failed"),
+                "a connection that stays unready (closing) is not asked every 20 ms");
     }
 
     @Test

@@ -12,6 +12,7 @@ public final class MptcpPmException extends NetlinkException {
     private static final long serialVersionUID = 1L;
 
     private static final int EINVAL = 22;
+    private static final int ENOTCONN = 107;
 
     private final String command;
     private final String kernelMessage;
@@ -36,6 +37,25 @@ public final class MptcpPmException extends NetlinkException {
      */
     public boolean connectionGone() {
         return errno() == EINVAL && kernelMessage != null && kernelMessage.contains("invalid token");
+    }
+
+    /**
+     * Whether the kernel refused because it knows no subflow with the command's addresses
+     * ({@code EINVAL}, "subflow not found"): it closed after the path manager last heard of it;
+     * its SUB_CLOSED event is on its way, or the whole connection is closing.
+     */
+    public boolean subflowGone() {
+        return errno() == EINVAL && kernelMessage != null && kernelMessage.contains("subflow not found");
+    }
+
+    /**
+     * Whether the kernel refused a new subflow because the connection is not fully established
+     * at the MPTCP level ({@code ENOTCONN}): it reported the connection established, but its
+     * socket had not taken the new state yet (it does when the owner releases its lock), or the
+     * connection is already closing. A retry a few milliseconds later usually succeeds.
+     */
+    public boolean notFullyEstablished() {
+        return errno() == ENOTCONN;
     }
 
     /** The kernel's extended-ack text, if it sent one. */

@@ -35,6 +35,13 @@ public final class ManagedConnection implements PmConnection {
     public static final Duration MAX_BACKOFF = Duration.ofSeconds(30);
     /** How long a requested subflow may take to be reported established before it counts as failed. */
     public static final Duration JOIN_TIMEOUT = Duration.ofSeconds(5);
+    /**
+     * How soon a subflow the kernel refused because the connection was not fully established
+     * yet ({@link MptcpPmException#notFullyEstablished()}) is asked again, at most
+     * {@link #NOT_READY_RETRIES} times in a row before the usual back-off applies.
+     */
+    public static final Duration NOT_READY_RETRY = Duration.ofMillis(20);
+    public static final int NOT_READY_RETRIES = 5;
 
     private static final Logger LOG = System.getLogger(ManagedConnection.class.getName());
     private static final long MIN_INTERVAL_NANOS = MIN_INTERVAL.toNanos();
@@ -51,6 +58,8 @@ public final class ManagedConnection implements PmConnection {
         /** The backup flag the pending create asked for. */
         boolean pendingBackup;
         int failures;
+        /** Creates refused in a row because the connection was not fully established yet. */
+        int notReady;
 
         boolean pending() {
             return pendingSinceNanos != Long.MIN_VALUE;
@@ -69,6 +78,8 @@ public final class ManagedConnection implements PmConnection {
     private boolean bulk;
     private boolean established;
     private boolean gone;
+    /** When a quick retry is due ({@link #NOT_READY_RETRY}); {@code Long.MAX_VALUE} for none. */
+    private long retryAtNanos = Long.MAX_VALUE;
 
     public ManagedConnection(long token, InetSocketAddress remote, PmNetwork network) {
         this.token = token;
@@ -229,6 +240,7 @@ public final class ManagedConnection implements PmConnection {
             Slot slot = slot(wan);
             slot.pendingSinceNanos = Long.MIN_VALUE;
             slot.failures = 0;
+            slot.notReady = 0;
         }
         return s;
     }
@@ -357,8 +369,10 @@ public final class ManagedConnection implements PmConnection {
                     return;
                 }
                 meters.command(Command.SET_BACKUP, wan, Result.FAILED);
-                LOG.log(Level.WARNING, () -> "path manager: connection " + tokenText() + ": backup=" + backup
-                        + " on " + s + " failed: " + e.getMessage());
+                // a subflow that closed meanwhile (its event still to come) is no fault of anyone's
+                boolean closed = e instanceof MptcpPmException refused && refused.subflowGone();
+                LOG.log(closed ? Level.DEBUG : Level.WARNING, () -> "path manager: connection " + tokenText()
+                        + ": backup=" + backup + " on " + s + " failed: " + e.getMessage());
             }
         }
     }
@@ -391,6 +405,15 @@ public final class ManagedConnection implements PmConnection {
                 return;
             }
             meters.command(Command.CREATE, wan, Result.FAILED);
+            if (e instanceof MptcpPmException refused && refused.notFullyEstablished()
+                    && slot.notReady < NOT_READY_RETRIES) {
+                slot.notReady++;
+                slot.nextCreateNanos = now + NOT_READY_RETRY.toNanos();
+                retryAtNanos = Math.min(retryAtNanos, slot.nextCreateNanos);
+                LOG.log(Level.DEBUG, () -> "path manager: connection " + tokenText() + ": subflow on " + wan
+                        + " refused, not fully established yet; again in " + NOT_READY_RETRY.toMillis() + " ms");
+                return;
+            }
             failed(slot);
             int failures = slot.failures;
             LOG.log(failures == 1 ? Level.WARNING : Level.DEBUG, () -> "path manager: connection " + tokenText()
@@ -442,6 +465,17 @@ public final class ManagedConnection implements PmConnection {
         LOG.log(Level.DEBUG, () -> "path manager: connection " + tokenText() + " closed before "
                 + refused.command() + " on " + wan + " (" + e.getMessage() + ")");
         return true;
+    }
+
+    /**
+     * When a refused create is due again soon ({@link #NOT_READY_RETRY}), for the engine to
+     * settle this connection then rather than at its next tick; {@code Long.MAX_VALUE} for none.
+     * Reading it clears it.
+     */
+    public long takeRetryAtNanos() {
+        long at = retryAtNanos;
+        retryAtNanos = Long.MAX_VALUE;
+        return at;
     }
 
     /** Whether a command was refused because the kernel no longer knows this connection. */

@@ -36,7 +36,7 @@ public final class MptcpPmException extends NetlinkException {
      * with the command or the path manager.
      */
     public boolean connectionGone() {
-        return errno() == EINVAL && kernelMessage != null && kernelMessage.contains("invalid token");
+        return refusedAsInvalid("invalid token");
     }
 
     /**
@@ -45,7 +45,11 @@ public final class MptcpPmException extends NetlinkException {
      * its SUB_CLOSED event is on its way, or the whole connection is closing.
      */
     public boolean subflowGone() {
-        return errno() == EINVAL && kernelMessage != null && kernelMessage.contains("subflow not found");
+        return refusedAsInvalid("subflow not found");
+    }
+
+    private boolean refusedAsInvalid(String reason) {
+        return errno() == EINVAL && kernelMessage != null && kernelMessage.contains(reason);
     }
 
     /**
